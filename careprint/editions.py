@@ -1,0 +1,122 @@
+"""Apply an edition to a Guide -> an EditionGuide: only what the edition keeps.
+
+Filtering happens before anything is numbered or listed, so the table of
+contents, the EPUB nav, the worksheet index and cross-references see only what
+the edition keeps. Markdown becomes XHTML here, once per chapter and edition;
+every renderer wraps that same HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .config import EditionConfig
+from .errors import Problem, ProjectError, at
+from .markup import (
+    Resolver,
+    Source,
+    Target,
+    filter_edition,
+    markdown_to_xhtml,
+    resolve_xrefs,
+    well_formed_problem,
+    xhtml_entities,
+)
+from .model import Chapter, GlossaryEntry, Guide, Resource, Worksheet
+
+
+@dataclass(frozen=True)
+class ChapterView:
+    chapter: Chapter
+    number: int  # position in this edition, from 1
+    html: str  # XHTML fragment of the edition-filtered body
+    source: str  # the edition-filtered Markdown (for checks and cache keys)
+    glossary: tuple[GlossaryEntry, ...]  # terms the chapter links to
+
+
+@dataclass(frozen=True)
+class WorksheetView:
+    worksheet: Worksheet
+    number: int
+    instructions_html: str
+    closing_html: str
+
+
+@dataclass(frozen=True)
+class EditionGuide:
+    guide: Guide
+    edition: EditionConfig
+    chapters: tuple[ChapterView, ...]
+    worksheets: tuple[WorksheetView, ...]
+    resources: tuple[Resource, ...]
+    glossary: tuple[GlossaryEntry, ...]
+
+    @property
+    def config(self):
+        return self.guide.config
+
+    @property
+    def meta(self):
+        return self.guide.config.guide
+
+    def chapter(self, name: str) -> ChapterView:
+        return next(c for c in self.chapters if c.chapter.name == name)
+
+
+def apply_edition(guide: Guide, edition_id: str) -> EditionGuide:
+    """Narrow `guide` to one edition and render its Markdown. Raise ProjectError on problems."""
+    edition = guide.config.edition(edition_id)
+    chapters = [c for c in guide.chapters if c.in_edition(edition_id)]
+    worksheets = [w for w in guide.worksheets if w.in_edition(edition_id)]
+    resolver = Resolver(
+        edition=edition_id,
+        chapters={c.slug: Target(c.title, i) for i, c in enumerate(chapters, 1)},
+        worksheets={w.id: Target(w.title, i) for i, w in enumerate(worksheets, 1)},
+        glossary={g.id: Target(g.term) for g in guide.glossary},
+        all_ids={"chapter": {c.slug for c in guide.chapters},
+                 "worksheet": {w.id for w in guide.worksheets},
+                 "glossary": {g.id for g in guide.glossary}},
+    )
+    problems: list[Problem] = []
+    if not chapters:
+        problems.append(Problem("content/chapters", "no chapter is in this edition", edition_id))
+
+    def render(src: Source) -> tuple[str, str]:
+        lines = filter_edition(src, edition_id)
+        text = resolve_xrefs(lines, src.path, resolver)
+        xhtml = xhtml_entities(markdown_to_xhtml(text))
+        bad = well_formed_problem(xhtml, at(src.path, src.first_line))
+        if bad:
+            problems.append(Problem(bad.where, bad.message, edition_id))
+        return xhtml, "\n".join(t for _, t in lines)
+
+    by_id = {g.id: g for g in guide.glossary}
+    views = []
+    for i, c in enumerate(chapters, 1):
+        resolver.used_glossary = []
+        html, source = render(Source(c.body, c.path, c.body_line))
+        used = tuple(by_id[g] for g in resolver.used_glossary)
+        views.append(ChapterView(c, i, html, source, used))
+    ws_views = []
+    for i, w in enumerate(worksheets, 1):
+        instr = render(Source(w.instructions, w.path, w.instructions_line))[0]
+        closing = render(Source(w.closing, w.path, w.closing_line))[0]
+        ws_views.append(WorksheetView(w, i, instr, closing))
+    problems.extend(resolver.problems)
+    if problems:
+        raise ProjectError(problems)
+    return EditionGuide(guide, edition, tuple(views), tuple(ws_views), guide.resources,
+                        guide.glossary)
+
+
+def apply_editions(guide: Guide, edition_ids) -> list[EditionGuide]:
+    """Every requested edition, or one ProjectError listing the problems of all of them."""
+    out, problems = [], []
+    for eid in edition_ids:
+        try:
+            out.append(apply_edition(guide, eid))
+        except ProjectError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ProjectError(problems)
+    return out

@@ -1,0 +1,176 @@
+"""Markdown source -> XHTML fragments.
+
+Three steps, in this order, so that every error keeps its file:line:
+1. `::: only` blocks are checked (once) and filtered per edition on the source
+   lines, keeping each kept line's number in the file;
+2. `[[kind:id]]` cross-references are resolved against what the edition keeps;
+3. python-markdown turns the result into XHTML.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import markdown
+
+from .errors import Problem, at
+
+OPEN_RE = re.compile(r"^\s*:::\s*(\S*)\s*(.*?)\s*$")
+XREF_RE = re.compile(r"\[\[([^\[\]\n]*)\]\]")
+XREF_KINDS = ("chapter", "worksheet", "glossary")
+
+Line = tuple[int, str]  # (line number in the file, text)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A piece of Markdown and where it comes from."""
+
+    text: str
+    path: str
+    first_line: int
+
+    def lines(self) -> list[Line]:
+        return [(self.first_line + i, t) for i, t in enumerate(self.text.split("\n"))]
+
+
+def check_only_blocks(src: Source, editions: Iterable[str]) -> list[Problem]:
+    """Problems with the `::: only` blocks of `src`, whatever the edition."""
+    known = tuple(editions)
+    problems, stack = [], []
+    for n, text in src.lines():
+        m = OPEN_RE.match(text)
+        if not m:
+            continue
+        word, rest = m.group(1), m.group(2)
+        if word == "" and rest == "":
+            if not stack:
+                problems.append(Problem(at(src.path, n), "`:::` closes no open `::: only` block"))
+            else:
+                stack.pop()
+            continue
+        if word != "only":
+            problems.append(Problem(at(src.path, n), f"unknown block `::: {word}`; "
+                                    "only `::: only EDITION ...` is supported"))
+            continue
+        names = rest.split()
+        if not names:
+            problems.append(Problem(at(src.path, n), "`::: only` names no edition; "
+                                    f"expected one or more of: {', '.join(known)}"))
+        for name in names:
+            if name not in known:
+                problems.append(Problem(at(src.path, n), f"unknown edition {name!r} in `::: only`;"
+                                        f" expected one of: {', '.join(known)}"))
+        stack.append(n)
+    for n in stack:
+        problems.append(Problem(at(src.path, n), "`::: only` block is never closed "
+                                "(add a line with `:::`)"))
+    return problems
+
+
+def filter_edition(src: Source, edition: str) -> list[Line]:
+    """The lines of `src` that `edition` keeps. Assumes check_only_blocks found nothing."""
+    kept, stack = [], []
+    for n, text in src.lines():
+        m = OPEN_RE.match(text)
+        if m and m.group(1) == "only":
+            stack.append(edition in m.group(2).split())
+        elif m and m.group(1) == "" and m.group(2) == "":
+            stack.pop()
+        elif all(stack):
+            kept.append((n, text))
+    return kept
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a cross-reference can point to, in one edition."""
+
+    title: str
+    number: int = 0
+
+
+@dataclass
+class Resolver:
+    """Resolves `[[kind:id]]` for one edition; collects problems and what was used."""
+
+    edition: str
+    chapters: dict[str, Target]  # what the edition keeps
+    worksheets: dict[str, Target]
+    glossary: dict[str, Target]
+    all_ids: dict[str, set[str]]  # kind -> every id in the guide, in any edition
+    problems: list[Problem] = field(default_factory=list)
+    used_glossary: list[str] = field(default_factory=list)
+
+    def resolve(self, inner: str, where: str) -> str:
+        kind, sep, rest = inner.partition(":")
+        ident, _, text = rest.partition("|")
+        kind, ident, text = kind.strip(), ident.strip(), text.strip()
+        if not sep or kind not in XREF_KINDS:
+            self.problems.append(Problem(where, f"unknown cross-reference [[{inner}]]; use "
+                                         "[[chapter:slug]], [[worksheet:id]] or "
+                                         "[[glossary:id]]", self.edition))
+            return html.escape(inner)
+        table = {"chapter": self.chapters, "worksheet": self.worksheets,
+                 "glossary": self.glossary}[kind]
+        target = table.get(ident)
+        if target is None:
+            if ident in self.all_ids[kind]:
+                msg = (f"[[{kind}:{ident}]] points to a {kind} that the {self.edition!r} "
+                       "edition leaves out")
+            else:
+                msg = f"[[{kind}:{ident}]] points to no {kind}; no {kind} has the id {ident!r}"
+            self.problems.append(Problem(where, msg, self.edition))
+            return html.escape(text or ident)
+        label = html.escape(text or target.title)
+        if kind == "glossary":
+            if ident not in self.used_glossary:
+                self.used_glossary.append(ident)
+            return f'<a class="xref xref-glossary" href="#glossary-{ident}">{label}</a>'
+        if kind == "worksheet":
+            return (f'<a class="xref xref-worksheet" href="#worksheet-{ident}">{label}</a>'
+                    f'<span class="xref-place"> (worksheet {target.number} in the '
+                    'worksheet pack)</span>')
+        return f'<a class="xref xref-chapter" href="#chapter-{ident}">{label}</a>'
+
+
+def resolve_xrefs(lines: list[Line], path: str, resolver: Resolver) -> str:
+    out = []
+    for n, text in lines:
+        out.append(XREF_RE.sub(lambda m, n=n: resolver.resolve(m.group(1), at(path, n)), text))
+    return "\n".join(out)
+
+
+_EXTENSIONS = ["tables", "sane_lists", "smarty", "attr_list", "def_list", "footnotes"]
+
+
+def markdown_to_xhtml(text: str) -> str:
+    """Markdown -> an XHTML fragment (python-markdown, our fixed set of extensions)."""
+    md = markdown.Markdown(extensions=_EXTENSIONS, output_format="xhtml",
+                           extension_configs={"smarty": {"smart_angled_quotes": False}})
+    return md.convert(text)
+
+
+def well_formed_problem(fragment: str, where: str) -> Problem | None:
+    """A Problem if `fragment` is not well-formed XML (EPUB needs XHTML)."""
+    probe = xhtml_entities(fragment)
+    try:
+        ET.fromstring(f"<div>{probe}</div>")
+    except ET.ParseError as exc:
+        return Problem(where, f"the HTML made from this text is not well-formed ({exc}); "
+                       "check raw HTML tags in the Markdown")
+    return None
+
+
+def xhtml_entities(fragment: str) -> str:
+    """Replace the named HTML entities python-markdown emits with numeric ones (XML-safe)."""
+    return re.sub(r"&(nbsp|mdash|ndash|hellip|lsquo|rsquo|ldquo|rdquo|laquo|raquo);",
+                  lambda m: f"&#{_ENTITY_CODES[m.group(1)]};", fragment)
+
+
+_ENTITY_CODES = {"nbsp": 160, "mdash": 8212, "ndash": 8211, "hellip": 8230, "lsquo": 8216,
+                 "rsquo": 8217, "ldquo": 8220, "rdquo": 8221, "laquo": 171, "raquo": 187}

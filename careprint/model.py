@@ -1,0 +1,109 @@
+"""The guide as immutable data. An edition is derived from a Guide, never patched."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+
+from .config import Config
+
+FIELD_TYPES = ("name", "date", "lines", "text", "checklist", "scale", "table")
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One chapter file, `content/chapters/NN-slug.md`."""
+
+    path: str  # relative to the project, POSIX style, e.g. content/chapters/01-why.md
+    number: str  # "01"
+    slug: str  # "why" (what [[chapter:...]] uses)
+    title: str
+    editions: tuple[str, ...] | None  # None: every edition
+    summary: str
+    key_points: tuple[str, ...]
+    content_note: str
+    body: str
+    body_line: int  # line number of the body's first line in the file
+
+    @property
+    def name(self) -> str:
+        """`NN-slug`, the handout's file name."""
+        return f"{self.number}-{self.slug}"
+
+    def in_edition(self, edition: str) -> bool:
+        return self.editions is None or edition in self.editions
+
+
+@dataclass(frozen=True)
+class Field:
+    """One worksheet field. Only the attributes of its type are set."""
+
+    type: str
+    label: str
+    key: str
+    line: int
+    lines: int = 3
+    height: int = 5
+    options: tuple[str, ...] = ()
+    other: bool = False
+    min: int = 0
+    max: int = 10
+    anchors: tuple[str, str] = ("", "")
+    columns: tuple[str, ...] = ()
+    rows: int = 0
+    row_labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Worksheet:
+    """One structured worksheet, `content/worksheets/<id>.yaml`."""
+
+    path: str
+    id: str
+    title: str
+    purpose: str
+    editions: tuple[str, ...] | None
+    instructions: str
+    instructions_line: int
+    closing: str
+    closing_line: int
+    fields: tuple[Field, ...]
+
+    def in_edition(self, edition: str) -> bool:
+        return self.editions is None or edition in self.editions
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A crisis or support service."""
+
+    path: str
+    line: int
+    name: str
+    region: str
+    contact: str
+    hours: str
+    url: str
+    description: str
+    crisis: bool
+    verified_on: _dt.date
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    id: str
+    term: str
+    definition: str
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Guide:
+    """Everything read from a project, validated, before anything is written."""
+
+    config: Config
+    chapters: tuple[Chapter, ...]
+    worksheets: tuple[Worksheet, ...]
+    resources: tuple[Resource, ...]
+    glossary: tuple[GlossaryEntry, ...]

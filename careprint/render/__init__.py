@@ -1,0 +1,141 @@
+"""Renderers: one module per output format.
+
+Each exposes `render(eg, ctx) -> list[Artifact]`: it returns bytes, never writes.
+The build (careprint.build) writes every artifact atomically. weasyprint and
+ebooklib are imported inside the renderers that need them, never at CLI start-up.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html as _html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import Problem, ProjectError
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One finished output: its path under the build folder, its bytes, its page count."""
+
+    relpath: str
+    data: bytes
+    pages: int = 0
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """What every renderer needs besides the edition itself."""
+
+    root: Path  # the project folder
+    paper: str  # "a4" or "letter"
+    source_date: _dt.datetime  # fixed: SOURCE_DATE_EPOCH or the configured date, UTC
+
+
+def source_date(config_date: _dt.date, environ) -> _dt.datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible-builds.org), else the configured date."""
+    value = environ.get("SOURCE_DATE_EPOCH")
+    if value:
+        try:
+            return _dt.datetime.fromtimestamp(int(value), _dt.UTC).replace(tzinfo=None)
+        except (ValueError, OverflowError, OSError):
+            raise ProjectError(Problem("SOURCE_DATE_EPOCH", f"{value!r} is not a Unix "
+                                       "timestamp (seconds since 1970)")) from None
+    return _dt.datetime(config_date.year, config_date.month, config_date.day)
+
+
+def css_string(value: str) -> str:
+    """Quote a Python string as a CSS string literal."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
+    return f'"{escaped}"'
+
+
+def long_date(d) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+_ENV_CACHE: dict = {}
+
+
+def environment(root: Path):
+    """The Jinja environment: the project's templates/ first, then careprint's bundled ones."""
+    key = str(root)
+    if key not in _ENV_CACHE:
+        import jinja2
+        from markupsafe import Markup
+
+        loader = jinja2.ChoiceLoader([
+            jinja2.FileSystemLoader(str(Path(root) / "templates")),
+            jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES)),
+        ])
+        env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined,
+                                 autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                                 keep_trailing_newline=True)
+        env.filters["css_string"] = lambda s: Markup(css_string(str(s)))
+        env.filters["long_date"] = long_date
+        env.filters["safe_html"] = Markup  # our own XHTML, made by careprint.markup
+        _ENV_CACHE[key] = env
+    return _ENV_CACHE[key]
+
+
+def render_template(root: Path, name: str, config_key: str | None = None, **context) -> str:
+    """Render one template; template problems become ProjectErrors naming template:line."""
+    import jinja2
+
+    env = environment(root)
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateNotFound as exc:
+        where = f"careprint.toml: {config_key}" if config_key else f"templates/{name}"
+        raise ProjectError(Problem(where, f"template {exc.name!r} not found in templates/ "
+                                   "or careprint's bundled templates")) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise ProjectError(Problem(f"{_template_path(exc.filename, exc.name)}:{exc.lineno}",
+                                   f"template syntax error: {exc.message}")) from None
+    except jinja2.UndefinedError as exc:
+        raise ProjectError(Problem(_traceback_where(exc, name),
+                                   f"template error: {exc.message}")) from None
+
+
+def _template_path(filename, name) -> str:
+    if filename:
+        path = Path(filename)
+        if path.is_relative_to(PACKAGE_TEMPLATES):
+            return f"careprint/templates/{path.relative_to(PACKAGE_TEMPLATES).as_posix()}"
+        return f"templates/{path.name}"
+    return f"templates/{name}"
+
+
+def _traceback_where(exc: BaseException, name: str) -> str:
+    """template:line of the innermost template frame of a Jinja runtime error."""
+    tb, where = exc.__traceback__, f"templates/{name}"
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.endswith((".html", ".xhtml", ".css")) or \
+                "<template>" in code.co_filename:
+            where = f"{_template_path(code.co_filename, name)}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
+
+
+_A_RE = re.compile(r'<a class="(xref[^"]*)" href="#([^"]+)">(.*?)</a>', re.S)
+
+
+def retarget_links(fragment: str, targets: dict[str, str]) -> str:
+    """Point cross-reference links at `targets[id]`; a link whose target is absent becomes text.
+
+    careprint.markup writes every cross-reference as `<a class="xref ..." href="#ID">`.
+    A PDF links within the document; an EPUB links to other files; a handout, printed
+    alone, keeps the words and drops links that would lead nowhere.
+    """
+    def sub(m):
+        cls, ident, label = m.group(1), m.group(2), m.group(3)
+        if ident in targets:
+            return f'<a class="{cls}" href="{_html.escape(targets[ident])}">{label}</a>'
+        return f'<span class="{cls}">{label}</span>'
+    return _A_RE.sub(sub, fragment)

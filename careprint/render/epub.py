@@ -1,0 +1,160 @@
+"""The EPUB 3 of one edition: build/<edition>/<slug>-<edition>.epub (ebooklib).
+
+Reproducible: the identifier is a UUIDv5 of the identifier base and the edition,
+dcterms:modified is the build's source date, and the zip is repacked with fixed
+timestamps and a fixed order.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import uuid
+import zipfile
+
+from .. import __version__
+from ..editions import EditionGuide
+from . import Artifact, BuildContext, render_template, retarget_links
+from .common import base_context, guide_name
+
+A11Y = {
+    "schema:accessMode": ["textual"],
+    "schema:accessModeSufficient": ["textual"],
+    "schema:accessibilityFeature": ["structuralNavigation", "tableOfContents", "readingOrder",
+                                    "displayTransformability"],
+    "schema:accessibilityHazard": ["none"],
+}
+
+
+def edition_identifier(eg: EditionGuide) -> str:
+    base = eg.meta.identifier_base
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{base}#{eg.edition.id}')}"
+
+
+def chapter_file(view) -> str:
+    return f"{view.chapter.name}.xhtml"
+
+
+def worksheet_file(view) -> str:
+    return f"worksheet-{view.worksheet.id}.xhtml"
+
+
+def pages(eg: EditionGuide) -> list[dict]:
+    """The content documents, in reading order: file, title, kind, landmark."""
+    out = [{"file": "title.xhtml", "title": eg.meta.title, "kind": "title",
+            "landmark": "titlepage"},
+           {"file": "before.xhtml", "title": "Before you begin", "kind": "before",
+            "landmark": "preface"}]
+    for i, v in enumerate(eg.chapters):
+        out.append({"file": chapter_file(v), "title": f"{v.number}. {v.chapter.title}",
+                    "kind": "chapter", "view": v, "landmark": "bodymatter" if i == 0 else ""})
+    for w in eg.worksheets:
+        out.append({"file": worksheet_file(w), "title": f"Worksheet: {w.worksheet.title}",
+                    "kind": "worksheet", "view": w, "landmark": ""})
+    if eg.glossary:
+        out.append({"file": "glossary.xhtml", "title": "Words used in this guide",
+                    "kind": "glossary", "landmark": "glossary"})
+    out.append({"file": "resources.xhtml", "title": "Support and crisis resources",
+                "kind": "resources", "landmark": ""})
+    out.append({"file": "colophon.xhtml", "title": "About this guide", "kind": "colophon",
+                "landmark": ""})
+    return out
+
+
+def link_targets(eg: EditionGuide) -> dict[str, str]:
+    targets = {f"chapter-{v.chapter.slug}": chapter_file(v) for v in eg.chapters}
+    targets |= {f"worksheet-{w.worksheet.id}": worksheet_file(w) for w in eg.worksheets}
+    targets |= {f"glossary-{g.id}": f"glossary.xhtml#glossary-{g.id}" for g in eg.glossary}
+    return targets
+
+
+def render(eg: EditionGuide, ctx: BuildContext) -> list[Artifact]:
+    from ebooklib import epub
+
+    meta = eg.meta
+    book = epub.EpubBook()
+    book.set_identifier(edition_identifier(eg))
+    book.set_title(f"{meta.title}: {eg.edition.title}")
+    book.set_language(meta.language)
+    for author in meta.authors:
+        book.add_author(author)
+    book.add_metadata("DC", "publisher", meta.publisher)
+    book.add_metadata("DC", "rights", meta.license)
+    book.add_metadata("DC", "date", ctx.source_date.date().isoformat())
+    book.add_metadata("DC", "description", f"{meta.subtitle}. {eg.edition.description}")
+    for prop, values in A11Y.items():
+        for value in values:
+            book.add_metadata(None, "meta", value, {"property": prop})
+    book.add_metadata(None, "meta", eg.config.fmt("epub", "accessibility_summary"),
+                      {"property": "schema:accessibilitySummary"})
+
+    template = eg.config.fmt("epub", "template")
+    css = render_template(ctx.root, "epub.css")
+    book.add_item(epub.EpubItem(uid="style", file_name="style.css", media_type="text/css",
+                                content=css.encode("utf-8")))
+    targets = link_targets(eg)
+    context = base_context(eg, ctx)
+    spine, toc, landmarks = [], [], []
+    for i, page in enumerate(pages(eg)):
+        body = ""
+        if page["kind"] == "chapter":
+            body = retarget_links(page["view"].html, targets)
+        elif page["kind"] == "worksheet":
+            body = retarget_links(page["view"].instructions_html, targets)
+        xhtml = render_template(ctx.root, template, "formats.epub.template", **context,
+                                page=page, body=body, chapters=eg.chapters,
+                                worksheets=eg.worksheets)
+        uid = f"p{i:03d}"
+        item = epub.EpubItem(uid=uid, file_name=page["file"],
+                             media_type="application/xhtml+xml", content=xhtml.encode("utf-8"))
+        book.add_item(item)
+        spine.append(uid)
+        if page["kind"] != "title":
+            toc.append(epub.Link(page["file"], page["title"], uid))
+        if page["landmark"]:
+            landmarks.append({"href": page["file"], "title": page["title"],
+                              "type": page["landmark"]})
+    nav = epub.EpubNav(title="Contents")
+    book.add_item(nav)
+    book.add_item(epub.EpubNcx())  # for EPUB 2 reading systems; the spine's toc points to it
+    book.toc = toc
+    book.guide = [{"href": "nav.xhtml", "title": "Contents", "type": "toc"}] + landmarks
+    book.spine = [spine[0], "nav"] + spine[1:]
+    buf = io.BytesIO()
+    epub.write_epub(buf, book, {"mtime": ctx.source_date, "epub2_guide": False,
+                                "epub3_pages": False, "landmark_title": "Landmarks"})
+    data = normalize_zip(buf.getvalue(), meta.language, ctx.source_date)
+    return [Artifact(guide_name(eg, "epub"), data, len(spine))]
+
+
+def normalize_zip(data: bytes, language: str, when) -> bytes:
+    """Repack an EPUB: mimetype first and stored, fixed timestamps, xml:lang on <package>."""
+    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
+    src = zipfile.ZipFile(io.BytesIO(data))
+    order = {name: i for i, name in enumerate(src.namelist())}
+    names = sorted(order, key=lambda n: (n != "mimetype", n != "META-INF/container.xml", order[n]))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for name in names:
+            content = src.read(name)
+            if name.endswith(".opf"):
+                content = _package_lang(content, language)
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            if name == "mimetype":
+                info.compress_type = zipfile.ZIP_STORED
+            else:
+                info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, content, compresslevel=9 if name != "mimetype" else None)
+    return out.getvalue()
+
+
+def _package_lang(opf: bytes, language: str) -> bytes:
+    text = opf.decode("utf-8")
+    if "xml:lang=" not in text.split(">", 2)[1]:
+        text = re.sub(r"<package ", f'<package xml:lang="{language}" ', text, count=1)
+    return text.encode("utf-8")
+
+
+__all__ = ["render", "__version__"]

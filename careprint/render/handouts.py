@@ -1,0 +1,36 @@
+"""One handout per chapter and edition: build/<edition>/handouts/<NN-slug>.pdf.
+
+A handout is printed alone: it carries the chapter's summary and key points,
+the words it uses, the crisis lines, and links only to what it contains.
+"""
+
+from __future__ import annotations
+
+from ..editions import ChapterView, EditionGuide
+from . import Artifact, BuildContext, render_template, retarget_links
+from .common import base_context
+
+
+def render(eg: EditionGuide, ctx: BuildContext, only: str | None = None) -> list[Artifact]:
+    from .weasy import html_to_pdf
+
+    out = []
+    for view in eg.chapters:
+        if only and view.chapter.name != only:
+            continue
+        html = handout_html(eg, view, ctx)
+        data, pages, warnings = html_to_pdf(html, ctx, view.chapter.path)
+        out.append(Artifact(handout_name(eg, view), data, pages, warnings))
+    return out
+
+
+def handout_name(eg: EditionGuide, view: ChapterView) -> str:
+    return f"{eg.edition.id}/handouts/{view.chapter.name}.pdf"
+
+
+def handout_html(eg: EditionGuide, view: ChapterView, ctx: BuildContext) -> str:
+    targets = {f"glossary-{g.id}": f"#glossary-{g.id}" for g in view.glossary}
+    body = retarget_links(view.html, targets)
+    return render_template(ctx.root, eg.config.fmt("handouts", "template"),
+                           "formats.handouts.template", **base_context(eg, ctx),
+                           view=view, body=body)

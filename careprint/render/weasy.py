@@ -1,0 +1,72 @@
+"""HTML -> PDF through WeasyPrint, with careprint's sandboxed fetcher.
+
+Imported only by the PDF renderers, so that `careprint --help` and `careprint list`
+never pay for importing WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import weasyprint
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+from ..errors import Problem, ProjectError
+from . import PACKAGE_TEMPLATES, BuildContext
+
+
+class SandboxRefusal(FatalURLFetchingError):
+    """A document asked for a resource outside the sandbox; the render stops."""
+
+
+class SandboxFetcher(URLFetcher):
+    """Fetches local files inside the project's content/ and templates/ and careprint's
+    bundled templates. Everything else (network, file: URLs elsewhere, `..`, symbolic links
+    that leave the project) is refused, and the refusal stops the build."""
+
+    def __init__(self, root: Path):
+        super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+        root = Path(root).resolve()
+        self.allowed = (root / "content", root / "templates", PACKAGE_TEMPLATES)
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        if parts.scheme != "file":
+            raise SandboxRefusal(f"refused to load {url[:80]!r}: only files inside the "
+                                 "project's content/ and templates/ may be loaded")
+        path = Path(unquote(parts.path))
+        real = path.resolve()
+        if ".." in path.parts or not any(real.is_relative_to(a) for a in self.allowed):
+            raise SandboxRefusal(f"refused to load {path}: it is outside the project's "
+                                 "content/ and templates/ folders")
+        return super().fetch(url, headers)
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def html_to_pdf(html: str, ctx: BuildContext, where: str, *, forms: bool = False):
+    """Render `html`; return (pdf bytes, page count, warnings). `where` names the source."""
+    log = logging.getLogger("weasyprint")
+    collect = _Collect()
+    log.addHandler(collect)
+    try:
+        base = (Path(ctx.root).resolve() / "content" / "chapters").as_uri() + "/"
+        document = weasyprint.HTML(string=html, base_url=base,
+                                   url_fetcher=SandboxFetcher(ctx.root)).render(
+            pdf_variant="pdf/ua-1", pdf_forms=forms)
+        data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_forms=forms,
+                                  pdf_identifier=None)
+    except SandboxRefusal as exc:
+        raise ProjectError(Problem(where, str(exc))) from None
+    finally:
+        log.removeHandler(collect)
+    return data, len(document.pages), tuple(collect.messages)
