@@ -39,8 +39,8 @@ def read_text(path: Path, rel: str) -> str:
     """Read a UTF-8 file (a BOM and CRLF line endings are fine). Raise ProjectError if not."""
     data = path.read_bytes()
     if len(data) > MAX_SOURCE_BYTES:
-        raise ProjectError(Problem(rel, f"file is {len(data) // 1024} KiB; the limit for one source "
-                              f"file is {MAX_SOURCE_BYTES // 1024} KiB: split it"))
+        raise ProjectError(Problem(rel, f"file is {len(data) // 1024} KiB; the limit for one "
+                                   f"source file is {MAX_SOURCE_BYTES // 1024} KiB: split it"))
     if b"\0" in data[:8192]:
         raise ProjectError(Problem(rel, "this is a binary file, not text; remove it from content/"))
     try:
@@ -93,8 +93,8 @@ def split_front_matter(text: str, rel: str) -> tuple[str, int, str, int]:
     """Return (front matter, its first line, body, the body's first line)."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        raise ProjectError(Problem(at(rel, 1), "no front matter: a chapter starts with a line `---`, "
-                              "then `title: ...`, then a closing `---`"))
+        raise ProjectError(Problem(at(rel, 1), "no front matter: a chapter starts with a line "
+                                   "`---`, then `title: ...`, then a closing `---`"))
     for i in range(1, len(lines)):
         if lines[i].strip() == "---":
             return "\n".join(lines[1:i]), 2, "\n".join(lines[i + 1:]), i + 2
@@ -118,8 +118,8 @@ def _load_chapter(path, rel, number, slug, config, errs) -> Chapter | None:
     n_before = len(errs.problems)
     for key in meta:
         if key not in CHAPTER_KEYS:
-            errs.add(at(rel, meta.line_of(key)),
-                     f"unknown front-matter key {key!r}; expected one of: {', '.join(CHAPTER_KEYS)}")
+            errs.add(at(rel, meta.line_of(key)), f"unknown front-matter key {key!r}; "
+                     f"expected one of: {', '.join(CHAPTER_KEYS)}")
     title = _string(meta, "title", rel, errs, required=True)
     summary = _string(meta, "summary", rel, errs)
     note = _string(meta, "content_note", rel, errs)

@@ -44,6 +44,11 @@ class SandboxFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
+# fontTools notes harmless details of the fonts it embeds ("'created' timestamp seems very
+# low"); they say nothing about the guide, so only its errors are kept.
+logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
 class _Collect(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)

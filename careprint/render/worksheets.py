@@ -1,0 +1,70 @@
+"""Worksheet packs: build/<edition>/worksheets/<slug>-worksheets-<edition>.pdf, and one
+PDF per worksheet, build/<edition>/worksheets/<id>.pdf. Every field is a real PDF form
+field (WeasyPrint's pdf_forms) whose accessible name is its label."""
+
+from __future__ import annotations
+
+import io
+
+from ..editions import EditionGuide
+from . import Artifact, BuildContext, render_template
+from .common import base_context, pack_name
+
+
+def render(eg: EditionGuide, ctx: BuildContext) -> list[Artifact]:
+    from .weasy import html_to_pdf
+
+    if not eg.worksheets:
+        return []
+    folder = f"{eg.edition.id}/worksheets"
+    out = []
+    html = worksheets_html(eg, ctx, "pack", eg.worksheets)
+    data, pages, warnings = html_to_pdf(html, ctx, "content/worksheets", forms=True)
+    out.append(Artifact(f"{folder}/{pack_name(eg)}", fix_radio_groups(data), pages, warnings))
+    for w in eg.worksheets:
+        html = worksheets_html(eg, ctx, "single", (w,))
+        data, pages, warnings = html_to_pdf(html, ctx, w.worksheet.path, forms=True)
+        out.append(Artifact(f"{folder}/{w.worksheet.id}.pdf", fix_radio_groups(data), pages,
+                            warnings))
+    return out
+
+
+def fix_radio_groups(data: bytes) -> bytes:
+    """Make each scale one radio-group field named by its label.
+
+    WeasyPrint (70) gives every radio button of a group its own /T and /TU as well as the
+    group's, so PDF readers see each button as a separate field with a duplicate name, and
+    the group's accessible name is the first button's. Here the buttons become plain
+    widgets of the group, and the group's /TU becomes the scale's label.
+    """
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    form = writer.root_object.get("/AcroForm")
+    if form is None:
+        return data
+    for ref in form["/Fields"]:
+        field = ref.get_object()
+        if field.get("/FT") != "/Btn" or "/Kids" not in field:
+            continue
+        for kid in field["/Kids"]:
+            kid = kid.get_object()
+            for key in ("/T", "/TU"):
+                if key in kid:
+                    del kid[NameObject(key)]
+        label = str(field.get("/TU", "")).rsplit(": ", 1)[0]
+        field[NameObject("/TU")] = TextStringObject(label)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def worksheets_html(eg: EditionGuide, ctx: BuildContext, mode: str, worksheets) -> str:
+    if mode == "pack":
+        title = f"{eg.meta.title}: worksheets, {eg.edition.title}"
+    else:
+        title = f"{worksheets[0].worksheet.title}: {eg.meta.title}, {eg.edition.title}"
+    return render_template(ctx.root, eg.config.fmt("worksheets", "template"),
+                           "formats.worksheets.template", **base_context(eg, ctx),
+                           mode=mode, worksheets=worksheets, title=title)

