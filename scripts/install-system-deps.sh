@@ -1,0 +1,25 @@
+#!/bin/sh
+# System packages careprint uses, installed where this machine allows it (Debian/Ubuntu
+# as root, or with sudo). Elsewhere it prints what to install and carries on.
+#   libharfbuzz-subset0  WeasyPrint subsets fonts with it (much faster than fontTools)
+#   fonts-lato fonts-dejavu-core  the typefaces of the bundled templates
+#   poppler-utils        pdftoppm and pdftotext, to look at and test the PDFs
+#   a Java runtime       EPUBCheck (the tests run it on every EPUB)
+PACKAGES="libharfbuzz-subset0 fonts-lato fonts-dejavu-core poppler-utils"
+missing=""
+for p in $PACKAGES; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+done
+command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
+[ -z "$missing" ] && exit 0
+if command -v apt-get >/dev/null 2>&1; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo"
+  if [ "$(id -u)" -eq 0 ] || [ -n "$SUDO" ]; then
+    echo "Installing system packages:$missing"
+    $SUDO apt-get update -qq && \
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null && exit 0
+  fi
+fi
+echo "Note: please install these system packages with your package manager:$missing" >&2
+exit 0
