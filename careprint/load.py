@@ -362,9 +362,12 @@ def _field(ftype, label, key, item, i, rel, errs) -> Field | None:
             return None
         return Field(**base, min=lo, max=hi, anchors=anchors)
     if ftype == "table":
+        if not item.get("columns"):
+            errs.add(at(rel, item.line_of("columns")), f"fields[{i}]: a table needs at least "
+                     "one column (`columns: [Day, What I noticed]`)")
+            return None
         columns = _strs(item, "columns", i, rel, errs, required=True)
         if columns is None:
-            errs.add(at(rel, item.line), f"fields[{i}]: a table needs at least one column")
             return None
         rows = _int(item, "rows", 5, 1, 60, i, rel, errs)
         row_labels = _strs(item, "row_labels", i, rel, errs)

@@ -33,28 +33,33 @@ def fix_radio_groups(data: bytes) -> bytes:
     """Make each scale one radio-group field named by its label.
 
     WeasyPrint (70) gives every radio button of a group its own /T and /TU as well as the
-    group's, so PDF readers see each button as a separate field with a duplicate name, and
-    the group's accessible name is the first button's. Here the buttons become plain
+    group's, and lists each button in /AcroForm /Fields, so PDF readers see each button as a
+    separate field with a duplicate name; and the group's accessible name is the first
+    button's. Here the buttons become plain
     widgets of the group, and the group's /TU becomes the scale's label.
     """
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import NameObject, TextStringObject
+    from pypdf.generic import ArrayObject, NameObject, TextStringObject
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     form = writer.root_object.get("/AcroForm")
     if form is None:
         return data
+    kids = set()
     for ref in form["/Fields"]:
         field = ref.get_object()
         if field.get("/FT") != "/Btn" or "/Kids" not in field:
             continue
         for kid in field["/Kids"]:
+            kids.add(kid.idnum)
             kid = kid.get_object()
             for key in ("/T", "/TU"):
                 if key in kid:
                     del kid[NameObject(key)]
         label = str(field.get("/TU", "")).rsplit(": ", 1)[0]
         field[NameObject("/TU")] = TextStringObject(label)
+    # the buttons are reached through their group, not listed as fields of their own
+    form[NameObject("/Fields")] = ArrayObject(r for r in form["/Fields"] if r.idnum not in kids)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
