@@ -7,7 +7,11 @@ or interrupted build leaves the previous outputs as they were.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -91,12 +95,72 @@ def build(root: Path, editions: Sequence[str] | None = None,
             artifacts.extend(renderer(fmt)(eg, ctx))
 
     report = BuildReport()
-    for art in artifacts:
-        path = out_dir / art.relpath
-        write_atomic(path, art.data)
-        report.written.append(Written(path, art.pages, len(art.data), art.warnings))
+    with build_lock(out_dir, progress):
+        remove_stale_temporaries(out_dir)
+        for art in artifacts:
+            path = out_dir / art.relpath
+            write_atomic(path, art.data)
+            report.written.append(Written(path, art.pages, len(art.data), art.warnings))
+        written = {out_dir / a.relpath for a in artifacts}
+        for eg in views:
+            for fmt in set(fmts) & {"handouts", "worksheets"}:
+                prune(out_dir / eg.edition.id / fmt, written)
+        for eg in views:
+            write_checksums(out_dir / eg.edition.id)
     report.seconds = time.perf_counter() - started
     return report
+
+
+LOCK_NAME = ".careprint.lock"
+TEMP_RE = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+
+
+@contextlib.contextmanager
+def build_lock(out_dir: Path, progress=None):
+    """Hold an exclusive lock on OUT/.careprint.lock; wait while another build holds it."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fh = open(out_dir / LOCK_NAME, "a+")  # noqa: SIM115 - held for the whole block
+    except OSError as exc:
+        raise OutputError(f"cannot write to {out_dir}: {exc.strerror or exc}") from None
+    with fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if progress:
+                progress(f"another careprint build is writing to {out_dir}; waiting for it")
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def prune(folder: Path, keep: set[Path]) -> None:
+    """Remove PDFs in a handouts/ or worksheets/ folder that this build no longer makes
+    (a chapter deleted or moved out of the edition), so no stale handout is handed out."""
+    if folder.is_dir():
+        for path in folder.glob("*.pdf"):
+            if path not in keep:
+                path.unlink()
+
+
+def remove_stale_temporaries(out_dir: Path) -> None:
+    """Remove temporary files left by a build that was killed (SIGKILL) while writing."""
+    for path in out_dir.rglob(".*.tmp"):
+        if TEMP_RE.match(path.name):
+            path.unlink(missing_ok=True)
+
+
+def write_checksums(edition_dir: Path) -> None:
+    """OUT/<edition>/SHA256SUMS: `sha256sum -c` verifies every output of the edition."""
+    lines = []
+    for path in sorted(p for p in edition_dir.rglob("*") if p.is_file()):
+        rel = path.relative_to(edition_dir).as_posix()
+        if rel == "SHA256SUMS" or path.name.startswith("."):
+            continue
+        lines.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {rel}\n")
+    write_atomic(edition_dir / "SHA256SUMS", "".join(lines).encode())
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -74,8 +75,16 @@ def _size(n: int) -> str:
     return f"{n / 1024:.0f} KiB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MiB"
 
 
+def _terminated(signum, frame):
+    raise KeyboardInterrupt
+
+
 def run() -> None:
-    """Console-script entry point: user errors exit 1, Ctrl-C 130, careprint bugs 70."""
+    """Console-script entry point: user errors exit 1, Ctrl-C 130, careprint bugs 70.
+
+    SIGTERM is handled like Ctrl-C, so temporary files are removed on the way out.
+    """
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         main.main(standalone_mode=False)
     except click.exceptions.Abort:

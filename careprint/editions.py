@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .assets import Image, find_images
 from .config import EditionConfig
 from .errors import Problem, ProjectError, at
 from .markup import (
@@ -32,6 +33,7 @@ class ChapterView:
     html: str  # XHTML fragment of the edition-filtered body
     source: str  # the edition-filtered Markdown (for checks and cache keys)
     glossary: tuple[GlossaryEntry, ...]  # terms the chapter links to
+    images: tuple[Image, ...] = ()  # checked image files the chapter shows
 
 
 @dataclass(frozen=True)
@@ -81,22 +83,24 @@ def apply_edition(guide: Guide, edition_id: str) -> EditionGuide:
     if not chapters:
         problems.append(Problem("content/chapters", "no chapter is in this edition", edition_id))
 
-    def render(src: Source) -> tuple[str, str]:
+    def render(src: Source) -> tuple[str, str, tuple[Image, ...]]:
         lines = filter_edition(src, edition_id)
         text = resolve_xrefs(lines, src.path, resolver)
         xhtml = xhtml_entities(markdown_to_xhtml(text))
         bad = well_formed_problem(xhtml, at(src.path, src.first_line))
         if bad:
             problems.append(Problem(bad.where, bad.message, edition_id))
-        return xhtml, "\n".join(t for _, t in lines)
+        images, image_problems = find_images(xhtml, lines, src.path, guide.config.root)
+        problems.extend(image_problems)
+        return xhtml, "\n".join(t for _, t in lines), tuple(images)
 
     by_id = {g.id: g for g in guide.glossary}
     views = []
     for i, c in enumerate(chapters, 1):
         resolver.used_glossary = []
-        html, source = render(Source(c.body, c.path, c.body_line))
+        html, source, images = render(Source(c.body, c.path, c.body_line))
         used = tuple(by_id[g] for g in resolver.used_glossary)
-        views.append(ChapterView(c, i, html, source, used))
+        views.append(ChapterView(c, i, html, source, used, images))
     ws_views = []
     for i, w in enumerate(worksheets, 1):
         instr = render(Source(w.instructions, w.path, w.instructions_line))[0]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .config import NAME_RE, Config, load_config
 from .errors import Collector, Problem, ProjectError, at
-from .markup import Source, check_only_blocks
+from .markup import Source, check_only_blocks, check_raw_html
 from .model import FIELD_TYPES, Chapter, Field, GlossaryEntry, Guide, Resource, Worksheet
 from .yamlload import LineDict, LineList, YamlError, load_yaml
 
@@ -127,6 +127,7 @@ def _load_chapter(path, rel, number, slug, config, errs) -> Chapter | None:
     editions = _editions(meta, rel, config, errs)
     body_src = Source(body, rel, body_line)
     errs.extend(check_only_blocks(body_src, config.edition_ids))
+    errs.extend(check_raw_html(body_src.lines(), rel))
     if len(errs.problems) > n_before:
         return None
     return Chapter(path=rel, number=number, slug=slug, title=title, editions=editions,
@@ -246,8 +247,10 @@ def _load_worksheet(text, rel, stem, config, errs) -> Worksheet | None:
     instr_line = _block_first_line(data, "instructions")
     closing_line = _block_first_line(data, "closing")
     for key, line in (("instructions", instr_line), ("closing", closing_line)):
-        if data.get(key):
-            errs.extend(check_only_blocks(Source(data[key], rel, line), config.edition_ids))
+        if isinstance(data.get(key), str):
+            src = Source(data[key], rel, line)
+            errs.extend(check_only_blocks(src, config.edition_ids))
+            errs.extend(check_raw_html(src.lines(), rel))
     fields = _fields(data, rel, errs)
     if len(errs.problems) > n_before:
         return None

@@ -174,3 +174,61 @@ def xhtml_entities(fragment: str) -> str:
 
 _ENTITY_CODES = {"nbsp": 160, "mdash": 8212, "ndash": 8211, "hellip": 8230, "lsquo": 8216,
                  "rsquo": 8217, "ldquo": 8220, "rdquo": 8221, "laquo": 171, "raquo": 187}
+
+
+# ---------------------------------------------------------------- raw HTML allow-list
+
+ALLOWED_TAGS = frozenset("""
+a abbr b bdi bdo blockquote br caption cite code dd del details dfn div dl dt em figcaption
+figure h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp small span strong sub summary
+sup table tbody td tfoot th thead tr u ul var aside section
+""".split())
+ALLOWED_ATTRS = frozenset("""
+class id title lang dir alt src href colspan rowspan scope role width height start reversed
+open cite datetime style rel
+""".split())
+TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s[^<>]*?)?)\s*(/?)>")
+ATTR_RE = re.compile(r"([^\s=/]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?")
+CODE_SPAN_RE = re.compile(r"(`+).*?\1")
+FENCE_RE = re.compile(r"^\s*(```|~~~)")
+BAD_URL_RE = re.compile(r"^\s*(javascript|vbscript|data|file):", re.I)
+STYLE_URL_RE = re.compile(r"url\s*\(|@import|expression\s*\(|image-set\s*\(", re.I)
+
+
+def check_raw_html(lines: list[Line], path: str) -> list[Problem]:
+    """Raw HTML in Markdown is limited to harmless tags and attributes (docs/security.md)."""
+    problems, fenced = [], False
+    for n, text in lines:
+        if FENCE_RE.match(text):
+            fenced = not fenced
+            continue
+        if fenced or text.startswith(("    ", "\t")) and not text.strip().startswith("<"):
+            continue
+        where = at(path, n)
+        for m in TAG_RE.finditer(CODE_SPAN_RE.sub("", text)):
+            tag = m.group(2).lower()
+            if tag not in ALLOWED_TAGS:
+                problems.append(Problem(where, f"raw HTML <{tag}> is not allowed in content "
+                                        "(see docs/security.md for the allowed tags)"))
+                continue
+            for am in ATTR_RE.finditer(m.group(3) or ""):
+                name = am.group(1).lower()
+                value = (am.group(2) or "").strip("\"'")
+                if name.startswith(("aria-", "data-")):
+                    continue
+                if name.startswith("on"):
+                    problems.append(Problem(where, f"event-handler attribute {name}= is not "
+                                            "allowed in content"))
+                elif name not in ALLOWED_ATTRS:
+                    problems.append(Problem(where, f"attribute {name}= on <{tag}> is not "
+                                            "allowed in content"))
+                elif name in ("href", "src") and BAD_URL_RE.match(value):
+                    problems.append(Problem(where, f"{name}={value[:30]!r}: javascript:, data: "
+                                            "and file: URLs are not allowed in content"))
+                elif name == "style" and STYLE_URL_RE.search(value):
+                    problems.append(Problem(where, "a style attribute that loads a URL is not "
+                                            "allowed in content"))
+                elif name == "rel" and "attachment" in value.lower():
+                    problems.append(Problem(where, "rel=attachment embeds files in the PDF and "
+                                            "is not allowed in content"))
+    return problems

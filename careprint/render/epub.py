@@ -7,6 +7,7 @@ timestamps and a fixed order.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import uuid
@@ -94,11 +95,14 @@ def render(eg: EditionGuide, ctx: BuildContext) -> list[Artifact]:
                                 content=css.encode("utf-8")))
     targets = link_targets(eg)
     context = base_context(eg, ctx)
+    image_files = _add_images(book, eg)
     spine, toc, landmarks = [], [], []
     for i, page in enumerate(pages(eg)):
         body = ""
         if page["kind"] == "chapter":
             body = retarget_links(page["view"].html, targets)
+            for src, name in image_files.items():
+                body = body.replace(f'src="{src}"', f'src="{name}"')
         elif page["kind"] == "worksheet":
             body = retarget_links(page["view"].instructions_html, targets)
         xhtml = render_template(ctx.root, template, "formats.epub.template", **context,
@@ -125,6 +129,23 @@ def render(eg: EditionGuide, ctx: BuildContext) -> list[Artifact]:
                                 "epub3_pages": False, "landmark_title": "Landmarks"})
     data = normalize_zip(buf.getvalue(), meta.language, ctx.source_date)
     return [Artifact(guide_name(eg, "epub"), data, len(spine))]
+
+
+def _add_images(book, eg: EditionGuide) -> dict[str, str]:
+    """Add every image the chapters show; return {src as written: file in the EPUB}."""
+    from ebooklib import epub
+
+    names = {}
+    for view in eg.chapters:
+        for image in view.images:
+            data = image.path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()[:12]
+            name = f"images/{digest}{image.path.suffix.lower()}"
+            if name not in names.values():
+                book.add_item(epub.EpubItem(uid=f"img-{digest}", file_name=name,
+                                            media_type=image.media_type, content=data))
+            names[image.src] = name
+    return names
 
 
 def normalize_zip(data: bytes, language: str, when) -> bytes:

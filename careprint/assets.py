@@ -1,0 +1,107 @@
+"""Images that content refers to: found, checked and sandboxed before anything renders.
+
+An image must be a real PNG, JPEG, GIF or WebP file (or an SVG) inside the project's
+content/ folder, no larger than MAX_IMAGE_BYTES. Anything else (a URL, a path outside
+content/, `..`, a symbolic link that leads out of the project, a missing, corrupt or
+oversized file) is an error naming the chapter's file:line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from .errors import Problem, at
+
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+IMG_SRC_RE = re.compile(r'<img\b[^>]*?\bsrc="([^"]*)"')
+MEDIA_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg",
+               b"GIF87a": "image/gif", b"GIF89a": "image/gif"}
+
+
+@dataclass(frozen=True)
+class Image:
+    src: str  # as written in the chapter
+    path: Path  # the resolved file
+    media_type: str
+
+
+def _media_type(head: bytes) -> str | None:
+    for magic, media in MEDIA_TYPES.items():
+        if head.startswith(magic):
+            return media
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    text = head.lstrip()[:200].lower()
+    if text.startswith((b"<svg", b"<?xml")) and b"<svg" in head.lower():
+        return "image/svg+xml"
+    return None
+
+
+def _line_of(src: str, lines) -> int:
+    for n, text in lines:
+        if src in text:
+            return n
+    return lines[0][0] if lines else 0
+
+
+def find_images(html: str, lines, source_path: str, root: Path) -> tuple[list[Image],
+                                                                          list[Problem]]:
+    """The images `html` (made from `lines` of `source_path`) shows, checked."""
+    images, problems = [], []
+    content = (root / "content").resolve()
+    base = (root / source_path).parent
+    for src in dict.fromkeys(IMG_SRC_RE.findall(html)):
+        where = at(source_path, _line_of(src, lines))
+        parts = urlsplit(src)
+        if parts.scheme or parts.netloc:
+            problems.append(Problem(where, f"image {src[:60]!r}: only image files inside "
+                                    "content/ can be used, not URLs"))
+            continue
+        rel = PurePosixPath(unquote(parts.path))
+        if ".." in rel.parts or rel.is_absolute():
+            problems.append(Problem(where, f"image {src!r}: use a path inside content/, "
+                                    "without `..` or a leading `/`"))
+            continue
+        path = (base / rel)
+        real = path.resolve()
+        if not real.is_relative_to(content):
+            problems.append(Problem(where, f"image {src!r} leads outside content/ "
+                                    "(a symbolic link?); copy the image into content/"))
+            continue
+        if not real.is_file():
+            problems.append(Problem(where, f"image {src!r} not found"))
+            continue
+        size = real.stat().st_size
+        if size > MAX_IMAGE_BYTES:
+            problems.append(Problem(where, f"image {src!r} is {size // (1024 * 1024)} MiB; "
+                                    f"the limit is {MAX_IMAGE_BYTES // (1024 * 1024)} MiB: "
+                                    "make it smaller"))
+            continue
+        with real.open("rb") as fh:
+            head = fh.read(512)
+        media = _media_type(head)
+        if media is None:
+            problems.append(Problem(where, f"image {src!r} is not a PNG, JPEG, GIF, WebP or "
+                                    "SVG file"))
+            continue
+        if media != "image/svg+xml" and not _decodes(real):
+            problems.append(Problem(where, f"image {src!r} is damaged and cannot be read"))
+            continue
+        images.append(Image(src, real, media))
+    return images, problems
+
+
+def _decodes(path: Path) -> bool:
+    from PIL import Image as PILImage  # Pillow comes with WeasyPrint
+
+    try:
+        with PILImage.open(path) as im:
+            im.verify()
+        with PILImage.open(path) as im:
+            im.load()
+    except Exception:  # noqa: BLE001 - any decoding failure means a damaged file
+        return False
+    return True
