@@ -7,6 +7,7 @@ never pay for importing WeasyPrint.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -15,6 +16,8 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from ..errors import Problem, ProjectError
 from . import PACKAGE_TEMPLATES, BuildContext
+
+ATTACHMENT_RE = re.compile(r"<(?:a|link)\b[^>]*\brel\s*=\s*[\"']?[^\"'>]*\battachment", re.I)
 
 
 class SandboxRefusal(FatalURLFetchingError):
@@ -60,6 +63,9 @@ class _Collect(logging.Handler):
 
 def html_to_pdf(html: str, ctx: BuildContext, where: str, *, forms: bool = False):
     """Render `html`; return (pdf bytes, page count, warnings). `where` names the source."""
+    if ATTACHMENT_RE.search(html):
+        raise ProjectError(Problem(where, "rel=\"attachment\" would embed a file in the PDF; "
+                                   "attachments are not allowed (see docs/security.md)"))
     log = logging.getLogger("weasyprint")
     collect = _Collect()
     log.addHandler(collect)
