@@ -1,8 +1,14 @@
-"""The build: read and validate everything, render every target, then write atomically.
+"""The build plan: targets, what each depends on, rendering them, writing atomically.
 
-Nothing is written until every requested output has rendered, and each file is
-written to a temporary file beside its target and renamed into place, so a failed
-or interrupted build leaves the previous outputs as they were.
+1. Read and validate everything (config, content, cross-references, in every requested
+   edition) before anything is written.
+2. Each output file is a target whose key hashes everything it depends on: careprint's
+   version, the config values it reads, the templates it uses, the edition-filtered content
+   it includes and the build options. A target whose key and file are unchanged since the
+   last build is skipped (build/.careprint/manifest.json records them).
+3. The other targets render in worker processes, biggest first, each into a temporary file
+   beside its target. Only when every one has succeeded are they renamed into place, so a
+   failed or interrupted build leaves the previous outputs as they were.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
 import os
 import re
 import tempfile
@@ -18,13 +25,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import PAPER_SIZES
+from . import __version__
+from .config import PAPER_SIZES, Config
 from .editions import EditionGuide, apply_editions
-from .errors import CareprintError, OutputError, Problem, ProjectError
+from .errors import CareprintError, OutputError
 from .load import load_project
-from .render import Artifact, BuildContext, source_date
+from .render import PACKAGE_TEMPLATES, BuildContext, Job, digest, source_date, template_sources
 
 FORMATS = ("pdf", "handouts", "epub", "worksheets")
+STATE_DIR = ".careprint"
+LOCK_NAME = ".careprint.lock"
+TEMP_RE = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+
+
+def format_module(fmt: str):
+    """The renderer of one format. Its module imports WeasyPrint/ebooklib only when rendering."""
+    from importlib import import_module
+
+    return import_module(f"careprint.render.{fmt}")
 
 
 @dataclass(frozen=True)
@@ -33,6 +51,8 @@ class Written:
     pages: int
     size: int
     warnings: tuple[str, ...] = ()
+    skipped: bool = False  # unchanged since the last build
+    seconds: float = 0.0
 
 
 @dataclass
@@ -41,21 +61,16 @@ class BuildReport:
     seconds: float = 0.0
 
     @property
+    def rendered(self) -> list[Written]:
+        return [w for w in self.written if not w.skipped]
+
+    @property
+    def skipped(self) -> list[Written]:
+        return [w for w in self.written if w.skipped]
+
+    @property
     def warnings(self) -> list[str]:
         return [f"{w.path}: {m}" for w in self.written for m in w.warnings]
-
-
-def renderer(fmt: str) -> Callable[[EditionGuide, BuildContext], list[Artifact]]:
-    """The render function of one format (imported lazily: WeasyPrint and ebooklib are slow)."""
-    if fmt == "pdf":
-        from .render.pdf import render
-    elif fmt == "handouts":
-        from .render.handouts import render
-    elif fmt == "epub":
-        from .render.epub import render
-    else:
-        from .render.worksheets import render
-    return render
 
 
 def select(names: Sequence[str] | None, valid: Sequence[str], what: str) -> tuple[str, ...]:
@@ -69,98 +84,280 @@ def select(names: Sequence[str] | None, valid: Sequence[str], what: str) -> tupl
     return tuple(v for v in valid if v in names)
 
 
+def parse_shard(text: str | None) -> tuple[int, int] | None:
+    """'K/N' -> (K, N), with 1 <= K <= N."""
+    if not text:
+        return None
+    m = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
+    if not m or not 1 <= int(m.group(1)) <= int(m.group(2)):
+        raise CareprintError(f"--shard {text!r}: expected K/N with 1 <= K <= N, e.g. 2/4")
+    return int(m.group(1)), int(m.group(2))
+
+
+def in_shard(jobs: list[Job], shard: tuple[int, int] | None) -> list[Job]:
+    """A deterministic 1/N of the targets: dealt round-robin, biggest first, so shards of
+    one build are disjoint, cover every target, and carry similar work."""
+    if not shard:
+        return jobs
+    k, n = shard
+    ordered = sorted(jobs, key=lambda j: (-j.weight, j.relpath))
+    return [j for i, j in enumerate(ordered) if i % n == k - 1]
+
+
 def build(root: Path, editions: Sequence[str] | None = None,
           formats: Sequence[str] | None = None, paper: str | None = None,
-          out: Path | None = None, environ=None,
-          progress: Callable[[str], None] | None = None) -> BuildReport:
-    """Build the requested editions and formats of the project at `root`."""
+          out: Path | None = None, *, force: bool = False, jobs: int | None = None,
+          shard: str | None = None, keep_html: bool = False, environ=None,
+          progress: Callable[[str, Written | None, int, int], None] | None = None
+          ) -> BuildReport:
+    """Build the requested editions and formats of the project at `root`.
+
+    `progress(message, written, done, total)` is called as targets finish.
+    """
     started = time.perf_counter()
     root = Path(root).resolve()
     environ = os.environ if environ is None else environ
-    guide = load_project(root)
-    eds = select(editions, guide.config.edition_ids, "edition")
-    fmts = select(formats, FORMATS, "format")
+    out_dir = Path(out).resolve() if out else root / "build"
     if paper is not None and paper not in PAPER_SIZES:
         raise CareprintError(f"unknown paper size {paper!r}; valid: {', '.join(PAPER_SIZES)}")
-    views = apply_editions(guide, eds)
-    ctx = BuildContext(root=root, paper=paper or guide.config.paper,
-                       source_date=source_date(guide.config.guide.date, environ))
-    out_dir = Path(out).resolve() if out else root / "build"
+    fmts = select(formats, FORMATS, "format")
+    shard_kn = parse_shard(shard)
+    options = {"editions": sorted(editions or ()), "formats": fmts, "paper": paper,
+               "shard": shard_kn, "keep_html": keep_html,
+               "source_date_epoch": environ.get("SOURCE_DATE_EPOCH", "")}
 
-    artifacts: list[Artifact] = []
-    for eg in views:
-        for fmt in fmts:
-            if progress:
-                progress(f"rendering {eg.edition.id} {fmt}")
-            artifacts.extend(renderer(fmt)(eg, ctx))
+    with contextlib.ExitStack() as stack:
+        # The fast no-op: nothing that went into the last build has changed, and its outputs
+        # are as it left them. Decided from file bytes alone, without parsing anything.
+        inputs = None
+        if out_dir.is_dir():
+            stack.enter_context(build_lock(out_dir, progress))
+            inputs = input_digest(root, options)
+            manifest = read_manifest(out_dir)
+            if not force and manifest.get("fast", {}).get("inputs") == inputs:
+                report = _up_to_date(out_dir, manifest)
+                if report is not None:
+                    report.seconds = time.perf_counter() - started
+                    return report
 
-    report = BuildReport()
-    with build_lock(out_dir, progress):
-        remove_stale_temporaries(out_dir)
-        for art in artifacts:
-            path = out_dir / art.relpath
-            write_atomic(path, art.data)
-            report.written.append(Written(path, art.pages, len(art.data), art.warnings))
-        written = {out_dir / a.relpath for a in artifacts}
+        guide = load_project(root)
+        eds = select(editions, guide.config.edition_ids, "edition")
+        views = apply_editions(guide, eds)
+        ctx = BuildContext(root=root, paper=paper or guide.config.paper,
+                           source_date=source_date(guide.config.guide.date, environ))
+        all_jobs = [j for eg in views for fmt in fmts for j in format_module(fmt).jobs(eg)]
+        chosen = in_shard(all_jobs, shard_kn)
+        if inputs is None:
+            stack.enter_context(build_lock(out_dir, progress))
+            inputs = input_digest(root, options)
+            manifest = read_manifest(out_dir)
+        keys = target_keys(guide.config, views, chosen, ctx, keep_html)
+        report = BuildReport()
+        stale = []
+        for job in chosen:
+            entry = manifest.get("targets", {}).get(job.relpath)
+            if not force and entry and entry.get("key") == keys[job.relpath] and \
+                    _unchanged(out_dir / job.relpath, entry):
+                report.written.append(Written(out_dir / job.relpath, entry["pages"],
+                                              entry["size"], tuple(entry["warnings"]),
+                                              skipped=True))
+            else:
+                stale.append(job)
+
+        results = render_jobs(stale, {eg.edition.id: eg for eg in views}, ctx, out_dir,
+                              keep_html, jobs, progress)
+        targets = dict(manifest.get("targets", {}))
+        for job, res in results:
+            path = out_dir / job.relpath
+            for tmp, final in res["files"]:
+                _rename(Path(tmp), Path(final))
+            st = path.stat()
+            targets[job.relpath] = {"key": keys[job.relpath], "size": st.st_size,
+                                    "mtime_ns": st.st_mtime_ns, "pages": res["pages"],
+                                    "warnings": list(res["warnings"])}
+            report.written.append(Written(path, res["pages"], st.st_size,
+                                          tuple(res["warnings"]), False, res["seconds"]))
+        relpaths = {j.relpath for j in all_jobs}
         for eg in views:
             for fmt in set(fmts) & {"handouts", "worksheets"}:
-                prune(out_dir / eg.edition.id / fmt, written)
-        for eg in views:
+                for gone in prune(out_dir / eg.edition.id / fmt, relpaths, out_dir):
+                    targets.pop(gone, None)
             write_checksums(out_dir / eg.edition.id)
+        write_manifest(out_dir, {
+            "careprint": __version__,
+            "fast": {"inputs": inputs, "outputs": sorted(j.relpath for j in chosen)},
+            "targets": dict(sorted(targets.items())),
+        })
+    order = {j.relpath: i for i, j in enumerate(chosen)}
+    report.written.sort(key=lambda w: order.get(w.path.relative_to(out_dir).as_posix(), 0))
     report.seconds = time.perf_counter() - started
     return report
 
 
-LOCK_NAME = ".careprint.lock"
-TEMP_RE = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+# ---------------------------------------------------------------- what a target depends on
 
 
-@contextlib.contextmanager
-def build_lock(out_dir: Path, progress=None):
-    """Hold an exclusive lock on OUT/.careprint.lock; wait while another build holds it."""
+def input_digest(root: Path, options: dict) -> str:
+    """Hash of every file a build could read, and of the options: the fast no-op's key."""
+    h = hashlib.sha256(f"{__version__}\0{json.dumps(options, sort_keys=True)}".encode())
+    files = [root / "careprint.toml"]
+    for folder in (root / "content", root / "templates", PACKAGE_TEMPLATES):
+        if folder.is_dir():
+            files.extend(sorted(p for p in folder.rglob("*") if p.is_file()))
+    for path in files:
+        with contextlib.suppress(OSError):
+            h.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def format_templates(config: Config, fmt: str) -> list[str]:
+    names = [config.fmt(fmt, "template")]
+    return names + ["epub.css"] if fmt == "epub" else names
+
+
+def config_values(config: Config, edition: str, fmt: str) -> tuple:
+    """The config values an output of `fmt` in `edition` reads."""
+    return (config.guide, config.edition(edition), dict(config.formats[fmt]),
+            config.fmt("pdf", "crisis_line"), config.paper)
+
+
+def target_keys(config: Config, views: list[EditionGuide], jobs: list[Job],
+                ctx: BuildContext, keep_html: bool) -> dict[str, str]:
+    templates = {fmt: template_sources(ctx.root, format_templates(config, fmt))
+                 for fmt in {j.fmt for j in jobs}}
+    return {j.relpath: digest(__version__, config_values(config, j.edition, j.fmt),
+                              templates[j.fmt], j.content, ctx.paper, ctx.source_date,
+                              keep_html and j.fmt != "epub", j.relpath)
+            for j in jobs}
+
+
+def _unchanged(path: Path, entry: dict) -> bool:
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        fh = open(out_dir / LOCK_NAME, "a+")  # noqa: SIM115 - held for the whole block
-    except OSError as exc:
-        raise OutputError(f"cannot write to {out_dir}: {exc.strerror or exc}") from None
-    with fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if progress:
-                progress(f"another careprint build is writing to {out_dir}; waiting for it")
-            fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+        st = path.stat()
+    except OSError:
+        return False
+    return st.st_size == entry.get("size") and st.st_mtime_ns == entry.get("mtime_ns")
 
 
-def prune(folder: Path, keep: set[Path]) -> None:
-    """Remove PDFs in a handouts/ or worksheets/ folder that this build no longer makes
-    (a chapter deleted or moved out of the edition), so no stale handout is handed out."""
-    if folder.is_dir():
-        for path in folder.glob("*.pdf"):
-            if path not in keep:
-                path.unlink()
+def _up_to_date(out_dir: Path, manifest: dict) -> BuildReport | None:
+    report = BuildReport()
+    targets = manifest.get("targets", {})
+    for rel in manifest.get("fast", {}).get("outputs", []):
+        entry = targets.get(rel)
+        if not entry or not _unchanged(out_dir / rel, entry):
+            return None
+        report.written.append(Written(out_dir / rel, entry["pages"], entry["size"],
+                                      tuple(entry["warnings"]), skipped=True))
+    return report
 
 
-def remove_stale_temporaries(out_dir: Path) -> None:
-    """Remove temporary files left by a build that was killed (SIGKILL) while writing."""
-    for path in out_dir.rglob(".*.tmp"):
-        if TEMP_RE.match(path.name):
+def read_manifest(out_dir: Path) -> dict:
+    try:
+        data = json.loads((out_dir / STATE_DIR / "manifest.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and data.get("careprint") == __version__ else {}
+
+
+def write_manifest(out_dir: Path, manifest: dict) -> None:
+    write_atomic(out_dir / STATE_DIR / "manifest.json",
+                 json.dumps(manifest, indent=1, sort_keys=True).encode())
+
+
+# ---------------------------------------------------------------- rendering
+
+_WORK: dict = {}  # what worker processes inherit (fork): set just before the pool starts
+
+
+def render_jobs(jobs: list[Job], views: dict[str, EditionGuide], ctx: BuildContext,
+                out_dir: Path, keep_html: bool, workers: int | None, progress) -> list:
+    """Render `jobs` into temporary files; return [(job, result)] once every one succeeded.
+
+    On any failure or interruption, every temporary file is removed and the error raised.
+    """
+    if not jobs:
+        return []
+    tag = os.urandom(4).hex()
+    _WORK.update(jobs=jobs, views=views, ctx=ctx, out=out_dir, keep_html=keep_html, tag=tag)
+    order = sorted(range(len(jobs)), key=lambda i: (-jobs[i].weight, jobs[i].relpath))
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    results = []
+
+    def done(i, res):
+        results.append((jobs[i], res))
+        if progress:
+            w = Written(out_dir / jobs[i].relpath, res["pages"], res["size"],
+                        tuple(res["warnings"]), False, res["seconds"])
+            progress(f"rendered {jobs[i].relpath}", w, len(results), len(jobs))
+
+    executor = None
+    try:
+        if workers == 1:
+            for i in order:
+                done(i, _render_job(i))
+        else:
+            import multiprocessing
+            from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+
+            executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+            futures = {executor.submit(_render_job, i): i for i in order}
+            pending = set(futures)
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                for f in finished:
+                    done(futures[f], f.result())
+        return results
+    except BaseException:
+        if executor is not None:
+            for proc in list(getattr(executor, "_processes", {}).values()):
+                proc.terminate()
+            executor.shutdown(wait=True, cancel_futures=True)
+            executor = None
+        for path in out_dir.rglob(f".*.{tag}.tmp"):
             path.unlink(missing_ok=True)
+        raise
+    finally:
+        if executor is not None:
+            executor.shutdown(wait=True)
+        _WORK.clear()
 
 
-def write_checksums(edition_dir: Path) -> None:
-    """OUT/<edition>/SHA256SUMS: `sha256sum -c` verifies every output of the edition."""
-    lines = []
-    for path in sorted(p for p in edition_dir.rglob("*") if p.is_file()):
-        rel = path.relative_to(edition_dir).as_posix()
-        if rel == "SHA256SUMS" or path.name.startswith("."):
-            continue
-        lines.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {rel}\n")
-    write_atomic(edition_dir / "SHA256SUMS", "".join(lines).encode())
+def _render_job(i: int) -> dict:
+    """Render one job (in a worker process, or inline) into temporary files beside it."""
+    job = _WORK["jobs"][i]
+    started = time.perf_counter()
+    art = format_module(job.fmt).render(_WORK["views"][job.edition], _WORK["ctx"], job)
+    target = _WORK["out"] / job.relpath
+    files = [(str(_write_temp(target, art.data, _WORK["tag"])), str(target))]
+    if _WORK["keep_html"] and art.html is not None:
+        html = target.with_suffix(".html")
+        files.append((str(_write_temp(html, art.html.encode("utf-8"), _WORK["tag"])),
+                      str(html)))
+    return {"files": files, "pages": art.pages, "size": len(art.data),
+            "warnings": list(art.warnings), "seconds": time.perf_counter() - started}
+
+
+def _write_temp(target: Path, data: bytes, tag: str) -> Path:
+    tmp = target.parent / f".{target.name}.{tag}.tmp"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+    return tmp
+
+
+def _rename(tmp: Path, final: Path) -> None:
+    try:
+        os.replace(tmp, final)
+    except OSError as exc:
+        raise OutputError(f"cannot write {final}: {exc.strerror or exc}") from None
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -183,25 +380,71 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.unlink(tmp)
 
 
+# ---------------------------------------------------------------- the build folder
+
+
+@contextlib.contextmanager
+def build_lock(out_dir: Path, progress=None):
+    """Hold an exclusive lock on OUT/.careprint.lock; wait while another build holds it."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fh = open(out_dir / LOCK_NAME, "a+")  # noqa: SIM115 - held for the whole block
+    except OSError as exc:
+        raise OutputError(f"cannot write to {out_dir}: {exc.strerror or exc}") from None
+    with fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if progress:
+                progress(f"another careprint build is writing to {out_dir}; waiting for it",
+                         None, 0, 0)
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        remove_stale_temporaries(out_dir)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def remove_stale_temporaries(out_dir: Path) -> None:
+    """Remove temporary files left by a build that was killed (SIGKILL) while writing."""
+    for path in out_dir.rglob(".*.tmp"):
+        if TEMP_RE.match(path.name):
+            path.unlink(missing_ok=True)
+
+
+def prune(folder: Path, keep: set[str], out_dir: Path) -> list[str]:
+    """Remove PDFs in a handouts/ or worksheets/ folder that the build no longer makes
+    (a chapter deleted or moved out of the edition), so no stale handout is handed out."""
+    removed = []
+    if folder.is_dir():
+        for path in folder.glob("*.pdf"):
+            rel = path.relative_to(out_dir).as_posix()
+            if rel not in keep:
+                path.unlink()
+                path.with_suffix(".html").unlink(missing_ok=True)
+                removed.append(rel)
+    return removed
+
+
+def write_checksums(edition_dir: Path) -> None:
+    """OUT/<edition>/SHA256SUMS: `sha256sum -c` verifies every output of the edition."""
+    if not edition_dir.is_dir():
+        return
+    lines = []
+    for path in sorted(p for p in edition_dir.rglob("*") if p.is_file()):
+        rel = path.relative_to(edition_dir).as_posix()
+        if rel == "SHA256SUMS" or path.name.startswith("."):
+            continue
+        lines.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {rel}\n")
+    write_atomic(edition_dir / "SHA256SUMS", "".join(lines).encode())
+
+
 def plan(root: Path) -> list[tuple[EditionGuide, dict[str, list[str]]]]:
     """For `careprint list`: each edition and the outputs it would produce (no rendering)."""
-    from .render.common import guide_name, pack_name
-
     guide = load_project(Path(root).resolve())
     out = []
     for eg in apply_editions(guide, guide.config.edition_ids):
-        e = eg.edition.id
-        outputs = {
-            "pdf": [guide_name(eg, "pdf")],
-            "handouts": [f"{e}/handouts/{v.chapter.name}.pdf" for v in eg.chapters],
-            "epub": [guide_name(eg, "epub")],
-            "worksheets": ([f"{e}/worksheets/{pack_name(eg)}"] +
-                           [f"{e}/worksheets/{w.worksheet.id}.pdf" for w in eg.worksheets])
-            if eg.worksheets else [],
-        }
-        out.append((eg, outputs))
+        out.append((eg, {fmt: [j.relpath for j in format_module(fmt).jobs(eg)]
+                         for fmt in FORMATS}))
     return out
-
-
-__all__ = ["FORMATS", "build", "plan", "write_atomic", "BuildReport", "Problem",
-           "ProjectError"]

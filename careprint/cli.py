@@ -33,20 +33,39 @@ def main() -> None:
               help="Paper size of the PDFs. Default: [paper] size in careprint.toml, or a4.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder to write the outputs to. Default: PROJECT_DIR/build.")
-def build(project_dir, editions, formats, paper, out):
+@click.option("--force", is_flag=True,
+              help="Rebuild every output, even those unchanged since the last build.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Render in N worker processes. Default: the number of CPUs.")
+@click.option("--shard", metavar="K/N", default=None,
+              help="Build only the K-th of N deterministic shares of the outputs (for CI).")
+@click.option("--keep-html", is_flag=True,
+              help="Also write the exact HTML given to WeasyPrint, next to each PDF.")
+def build(project_dir, editions, formats, paper, out, force, jobs, shard, keep_html):
     """Render the guide into every edition and format."""
     from .build import build as run
 
-    report = run(project_dir, editions=editions, formats=formats, paper=paper, out=out)
     cwd = Path.cwd()
-    for w in report.written:
-        shown = w.path.relative_to(cwd) if w.path.is_relative_to(cwd) else w.path
-        pages = f"{w.pages} pages" if w.path.suffix == ".pdf" else f"{w.pages} documents"
-        click.echo(f"wrote {shown}  ({pages}, {_size(w.size)})")
+
+    def shown(path: Path):
+        return path.relative_to(cwd) if path.is_relative_to(cwd) else path
+
+    def progress(message, written, done, total):
+        if written is None:
+            click.echo(message, err=True)
+
+    report = run(project_dir, editions=editions, formats=formats, paper=paper, out=out,
+                 force=force, jobs=jobs, shard=shard, keep_html=keep_html, progress=progress)
+    for w in report.rendered:
+        unit = "pages" if w.path.suffix == ".pdf" else "documents"
+        click.echo(f"wrote {shown(w.path)}  ({w.pages} {unit}, {_size(w.size)})")
     for message in report.warnings:
         click.echo(f"warning: {message}", err=True)
-    total = sum(w.size for w in report.written)
-    click.echo(f"Built {len(report.written)} files ({_size(total)}) in {report.seconds:.1f} s.")
+    total = sum(w.size for w in report.rendered)
+    skipped = len(report.skipped)
+    tail = f"; {skipped} unchanged outputs skipped" if skipped else ""
+    click.echo(f"Built {len(report.rendered)} files ({_size(total)}) in "
+               f"{report.seconds:.1f} s{tail}.")
 
 
 @main.command("list")

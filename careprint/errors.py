@@ -48,6 +48,9 @@ class ProjectError(CareprintError):
         lines = [f"{head} found; nothing was written:"] + [f"  {p}" for p in self.problems]
         super().__init__("\n".join(lines))
 
+    def __reduce__(self):  # survives the trip back from a worker process
+        return (ProjectError, (self.problems,))
+
 
 def _order(p: Problem):
     path, _, line = p.where.partition(":")

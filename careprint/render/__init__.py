@@ -8,6 +8,7 @@ ebooklib are imported inside the renderers that need them, never at CLI start-up
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import html as _html
 import re
 from dataclasses import dataclass
@@ -19,13 +20,50 @@ PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 @dataclass(frozen=True)
+class Job:
+    """One output file to make: a target of the build plan."""
+
+    fmt: str
+    edition: str
+    item: str  # chapter name, worksheet id, "pack" or "" (the whole guide)
+    relpath: str  # under the build folder
+    weight: int  # rough cost, to start big documents first
+    content: str  # digest of the edition-filtered content the output includes
+
+
+@dataclass(frozen=True)
 class Artifact:
-    """One finished output: its path under the build folder, its bytes, its page count."""
+    """One finished output: its bytes, its page count, and the HTML it was made from."""
 
     relpath: str
     data: bytes
     pages: int = 0
     warnings: tuple[str, ...] = ()
+    html: str | None = None  # what WeasyPrint was given (for --keep-html)
+
+
+def digest(*parts) -> str:
+    """A stable hash of plain data (dataclasses, tuples, strings, dates)."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(repr(part).encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def chapter_fingerprint(view) -> tuple:
+    """What a chapter contributes to an output, after the edition filter."""
+    c = view.chapter
+    images = tuple((i.src, hashlib.sha256(i.path.read_bytes()).hexdigest())
+                   for i in view.images)
+    return (view.number, c.name, c.title, c.summary, c.key_points, c.content_note, view.html,
+            view.glossary, images)
+
+
+def worksheet_fingerprint(view) -> tuple:
+    w = view.worksheet
+    return (view.number, w.id, w.title, w.purpose, w.fields, view.instructions_html,
+            view.closing_html)
 
 
 @dataclass(frozen=True)
@@ -121,6 +159,33 @@ def _traceback_where(exc: BaseException, name: str) -> str:
             where = f"{_template_path(code.co_filename, name)}:{tb.tb_lineno}"
         tb = tb.tb_next
     return where
+
+
+def template_sources(root: Path, names) -> dict[str, str]:
+    """Every template `names` use, followed through include/import/extends: {name: source}.
+
+    A project's own templates/ file wins over careprint's bundled one of the same name.
+    """
+    import jinja2
+    from jinja2 import meta
+
+    env = environment(root)
+    todo, seen = list(names), {}
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        try:
+            source, _, _ = env.loader.get_source(env, name)
+        except jinja2.TemplateNotFound:
+            seen[name] = ""  # render_template reports it, naming the config key
+            continue
+        seen[name] = source
+        try:
+            todo.extend(n for n in meta.find_referenced_templates(env.parse(source)) if n)
+        except jinja2.TemplateSyntaxError:
+            pass  # reported by render_template, with template:line
+    return dict(sorted(seen.items()))
 
 
 _A_RE = re.compile(r'<a class="(xref[^"]*)" href="#([^"]+)">(.*?)</a>', re.S)

@@ -13,9 +13,17 @@ import re
 import uuid
 import zipfile
 
-from .. import __version__
 from ..editions import EditionGuide
-from . import Artifact, BuildContext, render_template, retarget_links
+from . import (
+    Artifact,
+    BuildContext,
+    Job,
+    chapter_fingerprint,
+    digest,
+    render_template,
+    retarget_links,
+    worksheet_fingerprint,
+)
 from .common import base_context, guide_name
 
 A11Y = {
@@ -69,7 +77,14 @@ def link_targets(eg: EditionGuide) -> dict[str, str]:
     return targets
 
 
-def render(eg: EditionGuide, ctx: BuildContext) -> list[Artifact]:
+def jobs(eg: EditionGuide) -> list[Job]:
+    content = digest([chapter_fingerprint(v) for v in eg.chapters],
+                     [worksheet_fingerprint(w) for w in eg.worksheets], eg.glossary,
+                     eg.resources)
+    return [Job("epub", eg.edition.id, "", guide_name(eg, "epub"), 8, content)]
+
+
+def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
     from ebooklib import epub
 
     meta = eg.meta
@@ -128,7 +143,7 @@ def render(eg: EditionGuide, ctx: BuildContext) -> list[Artifact]:
     epub.write_epub(buf, book, {"mtime": ctx.source_date, "epub2_guide": False,
                                 "epub3_pages": False, "landmark_title": "Landmarks"})
     data = normalize_zip(buf.getvalue(), meta.language, ctx.source_date)
-    return [Artifact(guide_name(eg, "epub"), data, len(spine))]
+    return Artifact(job.relpath, data, len(spine))
 
 
 def _add_images(book, eg: EditionGuide) -> dict[str, str]:
@@ -177,5 +192,3 @@ def _package_lang(opf: bytes, language: str) -> bytes:
         text = re.sub(r"<package ", f'<package xml:lang="{language}" ', text, count=1)
     return text.encode("utf-8")
 
-
-__all__ = ["render", "__version__"]

@@ -7,21 +7,31 @@ the words it uses, the crisis lines, and links only to what it contains.
 from __future__ import annotations
 
 from ..editions import ChapterView, EditionGuide
-from . import Artifact, BuildContext, render_template, retarget_links
+from . import (
+    Artifact,
+    BuildContext,
+    Job,
+    chapter_fingerprint,
+    digest,
+    render_template,
+    retarget_links,
+)
 from .common import base_context
 
 
-def render(eg: EditionGuide, ctx: BuildContext, only: str | None = None) -> list[Artifact]:
+def jobs(eg: EditionGuide) -> list[Job]:
+    return [Job("handouts", eg.edition.id, v.chapter.name, handout_name(eg, v),
+                5 + len(v.html) // 2000, digest(chapter_fingerprint(v), eg.resources))
+            for v in eg.chapters]
+
+
+def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
     from .weasy import html_to_pdf
 
-    out = []
-    for view in eg.chapters:
-        if only and view.chapter.name != only:
-            continue
-        html = handout_html(eg, view, ctx)
-        data, pages, warnings = html_to_pdf(html, ctx, view.chapter.path)
-        out.append(Artifact(handout_name(eg, view), data, pages, warnings))
-    return out
+    view = eg.chapter(job.item)
+    html = handout_html(eg, view, ctx)
+    data, pages, warnings = html_to_pdf(html, ctx, view.chapter.path)
+    return Artifact(job.relpath, data, pages, warnings, html)
 
 
 def handout_name(eg: EditionGuide, view: ChapterView) -> str:

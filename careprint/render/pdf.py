@@ -3,16 +3,34 @@
 from __future__ import annotations
 
 from ..editions import EditionGuide
-from . import Artifact, BuildContext, render_template, retarget_links
+from . import (
+    Artifact,
+    BuildContext,
+    Job,
+    chapter_fingerprint,
+    digest,
+    render_template,
+    retarget_links,
+)
 from .common import base_context, guide_name
 
 
-def render(eg: EditionGuide, ctx: BuildContext) -> list[Artifact]:
+def jobs(eg: EditionGuide) -> list[Job]:
+    # the guide lists the worksheets (number, title, purpose); their fields are in the pack
+    listed = [(w.number, w.worksheet.id, w.worksheet.title, w.worksheet.purpose)
+              for w in eg.worksheets]
+    content = digest([chapter_fingerprint(v) for v in eg.chapters], listed, eg.glossary,
+                     eg.resources)
+    weight = 40 + sum(len(v.html) for v in eg.chapters) // 2000
+    return [Job("pdf", eg.edition.id, "", guide_name(eg, "pdf"), weight, content)]
+
+
+def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
     from .weasy import html_to_pdf
 
     html = guide_html(eg, ctx)
     data, pages, warnings = html_to_pdf(html, ctx, f"templates/{_template(eg)}")
-    return [Artifact(guide_name(eg, "pdf"), data, pages, warnings)]
+    return Artifact(job.relpath, data, pages, warnings, html)
 
 
 def _template(eg: EditionGuide) -> str:

@@ -7,26 +7,33 @@ from __future__ import annotations
 import io
 
 from ..editions import EditionGuide
-from . import Artifact, BuildContext, render_template
+from . import Artifact, BuildContext, Job, digest, render_template, worksheet_fingerprint
 from .common import base_context, pack_name
 
 
-def render(eg: EditionGuide, ctx: BuildContext) -> list[Artifact]:
-    from .weasy import html_to_pdf
-
+def jobs(eg: EditionGuide) -> list[Job]:
     if not eg.worksheets:
         return []
     folder = f"{eg.edition.id}/worksheets"
-    out = []
-    html = worksheets_html(eg, ctx, "pack", eg.worksheets)
-    data, pages, warnings = html_to_pdf(html, ctx, "content/worksheets", forms=True)
-    out.append(Artifact(f"{folder}/{pack_name(eg)}", fix_radio_groups(data), pages, warnings))
-    for w in eg.worksheets:
-        html = worksheets_html(eg, ctx, "single", (w,))
-        data, pages, warnings = html_to_pdf(html, ctx, w.worksheet.path, forms=True)
-        out.append(Artifact(f"{folder}/{w.worksheet.id}.pdf", fix_radio_groups(data), pages,
-                            warnings))
+    prints = {w.worksheet.id: worksheet_fingerprint(w) for w in eg.worksheets}
+    out = [Job("worksheets", eg.edition.id, "pack", f"{folder}/{pack_name(eg)}",
+               12 + 3 * len(prints), digest(list(prints.values()), eg.resources))]
+    out += [Job("worksheets", eg.edition.id, wid, f"{folder}/{wid}.pdf", 6,
+                digest(fp, eg.resources)) for wid, fp in prints.items()]
     return out
+
+
+def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
+    from .weasy import html_to_pdf
+
+    if job.item == "pack":
+        chosen, mode, where = eg.worksheets, "pack", "content/worksheets"
+    else:
+        chosen = tuple(w for w in eg.worksheets if w.worksheet.id == job.item)
+        mode, where = "single", chosen[0].worksheet.path
+    html = worksheets_html(eg, ctx, mode, chosen)
+    data, pages, warnings = html_to_pdf(html, ctx, where, forms=True)
+    return Artifact(job.relpath, fix_radio_groups(data), pages, warnings, html)
 
 
 def fix_radio_groups(data: bytes) -> bytes:

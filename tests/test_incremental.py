@@ -1,0 +1,151 @@
+"""The build plan: unchanged targets are skipped, changed ones (and only those) re-rendered."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from conftest import copy_fixture, run_careprint
+
+from careprint.build import build, in_shard
+from careprint.cli import main
+
+ALL = {
+    "a/twin-a.pdf", "a/twin-a.epub", "a/handouts/01-start.pdf", "a/handouts/02-second-steps.pdf",
+    "b/twin-b.pdf", "b/twin-b.epub", "b/handouts/01-start.pdf", "b/handouts/02-second-steps.pdf",
+    "b/handouts/03-b-extra.pdf",
+}
+
+
+def rendered(project, **kw) -> set[str]:
+    kw.setdefault("jobs", 1)
+    report = build(project, environ={"SOURCE_DATE_EPOCH": "1700000000"}, **kw)
+    out = project / "build"
+    return {w.path.relative_to(out).as_posix() for w in report.rendered}
+
+
+@pytest.fixture
+def built(tmp_path):
+    project = copy_fixture("two-editions", tmp_path)
+    assert rendered(project) == ALL
+    return project
+
+
+def test_unchanged_rebuild_renders_nothing(built):
+    assert rendered(built) == set()
+    manifest = json.loads((built / "build/.careprint/manifest.json").read_text())
+    assert set(manifest["targets"]) == ALL
+
+
+def test_unchanged_rebuild_does_not_import_weasyprint_or_ebooklib(built):
+    code = ("import sys, careprint.cli as c; sys.argv=['careprint','build',sys.argv[1]]\n"
+            "try:\n    c.run()\nexcept SystemExit:\n    pass\n"
+            "print('HEAVY', [m for m in ('weasyprint', 'ebooklib') if m in sys.modules])")
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", code, str(built)], capture_output=True,
+                          text=True, env={"SOURCE_DATE_EPOCH": "1700000000", "PATH": ""})
+    assert "HEAVY []" in proc.stdout, proc.stdout + proc.stderr
+    assert "9 unchanged outputs skipped" in proc.stdout
+
+
+def test_editing_one_chapter_rerenders_exactly_the_outputs_that_include_it(built):
+    path = built / "content/chapters/02-second-steps.md"
+    path.write_text(path.read_text() + "\nA new sentence about harbour lights.\n")
+    assert rendered(built) == {"a/twin-a.pdf", "a/twin-a.epub", "a/handouts/02-second-steps.pdf",
+                               "b/twin-b.pdf", "b/twin-b.epub", "b/handouts/02-second-steps.pdf"}
+
+
+def test_editing_a_passage_only_one_edition_keeps_rebuilds_only_that_edition(built):
+    path = built / "content/chapters/01-start.md"
+    path.write_text(path.read_text().replace("juniper kites", "juniper kites and gulls"))
+    assert rendered(built) == {"b/twin-b.pdf", "b/twin-b.epub", "b/handouts/01-start.pdf"}
+
+
+def test_editing_a_template_rerenders_exactly_the_outputs_that_use_it(built):
+    templates = built / "templates"
+    templates.mkdir()
+    from careprint.render import PACKAGE_TEMPLATES
+
+    text = (PACKAGE_TEMPLATES / "handout.html").read_text()
+    (templates / "handout.html").write_text(text.replace("If you need support",
+                                                         "If you would like support"))
+    assert rendered(built) == {p for p in ALL if "/handouts/" in p}
+
+
+def test_editing_a_shared_stylesheet_rerenders_the_pdfs_not_the_epubs(built):
+    templates = built / "templates"
+    templates.mkdir()
+    (templates / "theme.css").write_text(":root { --accent: #333; }\n")
+    assert rendered(built) == {p for p in ALL if p.endswith(".pdf")}
+
+
+def test_deleting_an_output_rerenders_it(built):
+    (built / "build/a/handouts/01-start.pdf").unlink()
+    assert rendered(built) == {"a/handouts/01-start.pdf"}
+
+
+def test_changing_a_config_value_rerenders_the_outputs_that_read_it(built):
+    toml = built / "careprint.toml"
+    toml.write_text(toml.read_text().replace('title = "Edition B"', 'title = "Edition Bee"'))
+    assert rendered(built) == {p for p in ALL if p.startswith("b/")}
+
+
+def test_force_rebuilds_everything(built):
+    assert rendered(built, force=True) == ALL
+
+
+def test_shards_are_disjoint_and_cover_every_target(tmp_path):
+    seen = []
+    for k in (1, 2, 3):
+        project = copy_fixture("two-editions", tmp_path / str(k))
+        seen.append(rendered(project, shard=f"{k}/3"))
+    assert set.union(*seen) == ALL
+    assert sum(len(s) for s in seen) == len(ALL)
+    assert all(seen)
+
+
+def test_in_shard_is_deterministic():
+    from careprint.render import Job
+
+    jobs = [Job("pdf", "a", str(i), f"a/{i}.pdf", i % 4, "") for i in range(10)]
+    assert in_shard(jobs, (2, 3)) == in_shard(list(reversed(jobs)), (2, 3))
+
+
+def test_bad_shard_is_a_clear_error(built):
+    result = CliRunner().invoke(main, ["build", str(built), "--shard", "4/3"])
+    assert result.exit_code == 1
+    assert "--shard '4/3': expected K/N with 1 <= K <= N" in result.output
+
+
+def test_jobs_2_gives_the_same_bytes_as_jobs_1(tmp_path):
+    one = copy_fixture("two-editions", tmp_path / "one")
+    two = copy_fixture("two-editions", tmp_path / "two")
+    rendered(one, jobs=1)
+    rendered(two, jobs=2)
+    sums = [(p / "build" / e / "SHA256SUMS").read_text() for e in ("a", "b") for p in (one, two)]
+    assert sums[0] == sums[1] and sums[2] == sums[3]
+
+
+def test_keep_html_writes_the_html_behind_each_pdf(tmp_path):
+    project = copy_fixture("two-editions", tmp_path)
+    run_careprint("build", project, "--keep-html", "-e", "a", "-f", "pdf", "-f", "handouts",
+                  check=True)
+    html = project / "build/a/twin-a.html"
+    assert "<title>Twin Guide: Edition A</title>" in html.read_text()
+    assert (project / "build/a/handouts/01-start.html").is_file()
+    # the kept HTML renders with bare WeasyPrint
+    import weasyprint
+
+    pdf = weasyprint.HTML(filename=str(html),
+                          base_url=str(project / "content/chapters") + "/").write_pdf()
+    assert pdf.startswith(b"%PDF")
+
+
+def test_removed_chapter_removes_its_stale_handout(built):
+    (built / "content/chapters/03-b-extra.md").unlink()
+    rendered(built)
+    assert not (built / "build/b/handouts/03-b-extra.pdf").exists()
+    assert "03-b-extra" not in (built / "build/b/SHA256SUMS").read_text()
