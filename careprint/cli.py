@@ -90,6 +90,15 @@ def list_(project_dir):
                 click.echo(f"    [{fmt}] build/{p}")
 
 
+@main.command()
+def doctor():
+    """Report the versions of WeasyPrint, Pango and EPUBCheck, and what is missing."""
+    from .doctor import report
+
+    for what, finding, ok in report():
+        click.echo(f"{'ok ' if ok else '!! '} {what}: {finding}")
+
+
 def _size(n: int) -> str:
     return f"{n / 1024:.0f} KiB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MiB"
 

@@ -1,0 +1,187 @@
+"""careprint's benchmark: prints figures, asserts nothing. Not part of the test suite.
+
+    .venv/bin/python bench/run.py            # the bundled guide, and a synthetic 10x guide
+    .venv/bin/python bench/run.py --quick    # skip the 10x guide
+
+Every figure is a wall time measured in this run; the ratios compare figures of one run,
+because these machines are shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+
+
+def careprint(*args, cwd=None) -> tuple[float, str]:
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "careprint", *map(str, args)], cwd=cwd,
+                          env=ENV, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        sys.exit(f"careprint {' '.join(map(str, args))} failed:\n{proc.stdout}\n{proc.stderr}")
+    return seconds, proc.stdout
+
+
+def copy_project(dest: Path, src: Path = ROOT) -> Path:
+    dest.mkdir(parents=True)
+    shutil.copy(src / "careprint.toml", dest)
+    for folder in ("content", "templates"):
+        if (src / folder).is_dir():
+            shutil.copytree(src / folder, dest / folder)
+    return dest
+
+
+def rebuilt(stdout: str) -> int:
+    m = re.search(r"Built (\d+) files", stdout)
+    return int(m.group(1)) if m else -1
+
+
+def floor_seconds(out: Path, project: Path) -> tuple[float, int]:
+    """Bare WeasyPrint on every kept HTML, in one process, import excluded; summed."""
+    code = r"""
+import sys, time
+from pathlib import Path
+import weasyprint
+out, base = Path(sys.argv[1]), Path(sys.argv[2]).as_uri() + "/"
+total, n = 0.0, 0
+for html in sorted(out.rglob("*.html")):
+    forms = "/worksheets/" in html.as_posix()
+    t = time.perf_counter()
+    weasyprint.HTML(filename=str(html), base_url=base).write_pdf(
+        pdf_variant="pdf/ua-1", pdf_forms=forms)
+    total += time.perf_counter() - t
+    n += 1
+print(total, n)
+"""
+    proc = subprocess.run([sys.executable, "-c", code, str(out),
+                           str(project / "content" / "chapters")],
+                          capture_output=True, text=True, check=True)
+    total, n = proc.stdout.split()
+    return float(total), int(n)
+
+
+def epub_seconds(project: Path, out: Path) -> float:
+    """careprint's EPUB targets alone, rendered inline (no worker start-up), summed."""
+    code = r"""
+import sys, time
+from careprint.build import build
+r = build(sys.argv[1], formats=["epub"], out=sys.argv[2], force=True, jobs=1)
+print(sum(w.seconds for w in r.rendered))
+"""
+    proc = subprocess.run([sys.executable, "-c", code, str(project), str(out)], env=ENV,
+                          capture_output=True, text=True, check=True)
+    return float(proc.stdout.split()[-1])
+
+
+def peak_child_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def synthetic(dest: Path, factor: int) -> Path:
+    """A guide `factor` times the bundled one: every chapter repeated with its own slug."""
+    project = copy_project(dest)
+    chapters = sorted((ROOT / "content" / "chapters").glob("*.md"))
+    target = project / "content" / "chapters"
+    shutil.rmtree(target)
+    target.mkdir()
+    n = 0
+    for copy in range(factor):
+        for path in chapters:
+            n += 1
+            slug = path.stem.split("-", 1)[1]
+            name = f"{n:03d}-{slug}" + ("" if copy == 0 else f"-copy{copy}")
+            (target / f"{name}.md").write_text(path.read_text("utf-8"), "utf-8")
+    return project
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip the 10x guide")
+    args = parser.parse_args()
+    jobs = os.cpu_count() or 1
+    print(f"careprint benchmark: {jobs} CPUs, Python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        project = copy_project(tmp / "guide")
+        out = tmp / "out"
+
+        cold1, s1 = careprint("build", project, "--out", out, "--force", "--jobs", 1,
+                              "--keep-html")
+        cold, s = careprint("build", project, "--out", out, "--force", "--keep-html")
+        targets = rebuilt(s)
+        print("\n1. Cold build of the bundled guide (all editions, all formats)")
+        print(f"   --jobs 1: {cold1:6.2f} s   ({rebuilt(s1)} targets)")
+        print(f"   --jobs {jobs}: {cold:6.2f} s   speed-up {cold1 / cold:.2f}x")
+
+        wp, n_pdf = floor_seconds(out, project)
+        ep = epub_seconds(project, tmp / "epub-only")
+        floor = (wp + ep) / jobs
+        print("\n2. The floor: bare WeasyPrint on the same HTML, plus EPUB writing, / jobs")
+        print(f"   WeasyPrint {wp:.2f} s over {n_pdf} PDFs, EPUB {ep:.2f} s, floor "
+              f"{floor:.2f} s")
+        print(f"   cold build / floor = {cold / floor:.2f}")
+
+        careprint("build", project, "--out", out)
+        noop = [careprint("build", project, "--out", out)[0] for _ in range(5)]
+        print("\n3. No-op rebuild (median of 5)")
+        print(f"   {statistics.median(noop):.3f} s   (runs: "
+              f"{', '.join(f'{t:.3f}' for t in noop)})")
+
+        chapter = project / "content" / "chapters" / "04-mindful-attention.md"
+        chapter.write_text(chapter.read_text("utf-8") + "\nYou can take a short break here.\n",
+                           "utf-8")
+        edit, s = careprint("build", project, "--out", out)
+        print("\n4. One-chapter edit (a sentence appended to chapter 4)")
+        print(f"   {rebuilt(s)} of {targets} targets rebuilt in {edit:.2f} s = "
+              f"{edit / cold:.0%} of the cold build")
+
+        print("\n5. Pandoc on the same content (an EPUB of the survivors' chapters)")
+        pandoc = shutil.which("pandoc")
+        if not pandoc:
+            try:
+                import pypandoc
+
+                pandoc = pypandoc.get_pandoc_path()
+            except Exception:  # noqa: BLE001 - pandoc is optional here
+                pandoc = None
+        if pandoc:
+            md = sorted((project / "content" / "chapters").glob("*.md"))
+            t = time.perf_counter()
+            subprocess.run([pandoc, *map(str, md), "-o", str(tmp / "pandoc.epub"),
+                            "--metadata", "title=Safe to Feel"], check=True,
+                           capture_output=True)
+            pd = time.perf_counter() - t
+            ours, _ = careprint("build", project, "--out", tmp / "epub1", "--format", "epub",
+                                "--edition", "survivors", "--force")
+            print(f"   pandoc {pd:.2f} s, careprint's EPUB target {ours:.2f} s "
+                  f"(ratio {ours / pd:.2f})")
+        else:
+            print("   pandoc is not installed (pip install pypandoc-binary); skipped")
+
+        if args.quick:
+            return
+        big = synthetic(tmp / "big", 10)
+        base_rss = peak_child_rss_mb()
+        t_big, s = careprint("build", big, "--out", tmp / "big-out", "--force")
+        big_rss = peak_child_rss_mb()
+        print("\n6. Scaling: a synthetic guide 10x the bundled one")
+        print(f"   bundled: {cold:.2f} s, peak RSS of a process <= {base_rss:.0f} MB")
+        print(f"   10x:     {t_big:.2f} s ({rebuilt(s)} targets) = {t_big / cold:.1f}x the "
+              f"bundled guide; peak RSS of a process {big_rss:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
