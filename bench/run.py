@@ -45,7 +45,7 @@ def copy_project(dest: Path, src: Path = ROOT) -> Path:
 
 
 def rebuilt(stdout: str) -> int:
-    m = re.search(r"Built (\d+) files", stdout)
+    m = re.search(r"Built (\d+) files?", stdout)
     return int(m.group(1)) if m else -1
 
 

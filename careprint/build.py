@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import re
+import signal
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -32,7 +33,8 @@ from .errors import CareprintError, OutputError
 from .load import load_project
 from .render import PACKAGE_TEMPLATES, BuildContext, Job, digest, source_date, template_sources
 
-FORMATS = ("pdf", "handouts", "epub", "worksheets")
+FORMATS = ("pdf", "handouts", "epub", "worksheets", "html", "large-print", "booklet")
+PRUNED_FOLDERS = ("handouts", "worksheets", "html")
 STATE_DIR = ".careprint"
 LOCK_NAME = ".careprint.lock"
 TEMP_RE = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
@@ -42,7 +44,7 @@ def format_module(fmt: str):
     """The renderer of one format. Its module imports WeasyPrint/ebooklib only when rendering."""
     from importlib import import_module
 
-    return import_module(f"careprint.render.{fmt}")
+    return import_module(f"careprint.render.{fmt.replace('-', '_')}")
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,8 @@ def in_shard(jobs: list[Job], shard: tuple[int, int] | None) -> list[Job]:
 def build(root: Path, editions: Sequence[str] | None = None,
           formats: Sequence[str] | None = None, paper: str | None = None,
           out: Path | None = None, *, force: bool = False, jobs: int | None = None,
-          shard: str | None = None, keep_html: bool = False, environ=None,
+          shard: str | None = None, keep_html: bool = False, strict: bool = False,
+          bleed: str | None = None, marks: bool = False, environ=None,
           progress: Callable[[str, Written | None, int, int], None] | None = None
           ) -> BuildReport:
     """Build the requested editions and formats of the project at `root`.
@@ -122,8 +125,10 @@ def build(root: Path, editions: Sequence[str] | None = None,
         raise CareprintError(f"unknown paper size {paper!r}; valid: {', '.join(PAPER_SIZES)}")
     fmts = select(formats, FORMATS, "format")
     shard_kn = parse_shard(shard)
+    if bleed and not re.fullmatch(r"\d+(\.\d+)?(mm|cm|in|pt|px)", bleed):
+        raise CareprintError(f"--bleed {bleed!r}: expected a length such as 3mm or 0.125in")
     options = {"editions": sorted(editions or ()), "formats": fmts, "paper": paper,
-               "shard": shard_kn, "keep_html": keep_html,
+               "shard": shard_kn, "keep_html": keep_html, "bleed": bleed, "marks": marks,
                "source_date_epoch": environ.get("SOURCE_DATE_EPOCH", "")}
 
     with contextlib.ExitStack() as stack:
@@ -144,7 +149,8 @@ def build(root: Path, editions: Sequence[str] | None = None,
         eds = select(editions, guide.config.edition_ids, "edition")
         views = apply_editions(guide, eds)
         ctx = BuildContext(root=root, paper=paper or guide.config.paper,
-                           source_date=source_date(guide.config.guide.date, environ))
+                           source_date=source_date(guide.config.guide.date, environ),
+                           bleed=bleed or "", marks=marks)
         all_jobs = [j for eg in views for fmt in fmts for j in format_module(fmt).jobs(eg)]
         chosen = in_shard(all_jobs, shard_kn)
         if inputs is None:
@@ -166,6 +172,14 @@ def build(root: Path, editions: Sequence[str] | None = None,
 
         results = render_jobs(stale, {eg.edition.id: eg for eg in views}, ctx, out_dir,
                               keep_html, jobs, progress)
+        warnings = [f"{j.relpath}: {m}" for j, res in results for m in res["warnings"]]
+        warnings += report.warnings
+        if strict and warnings:
+            for _, res in results:
+                for tmp, _final in res["files"]:
+                    Path(tmp).unlink(missing_ok=True)
+            raise CareprintError(f"--strict: {len(warnings)} warnings; nothing was written:\n"
+                                 + "\n".join(f"  {w}" for w in warnings))
         targets = dict(manifest.get("targets", {}))
         for job, res in results:
             path = out_dir / job.relpath
@@ -177,10 +191,13 @@ def build(root: Path, editions: Sequence[str] | None = None,
                                     "warnings": list(res["warnings"])}
             report.written.append(Written(path, res["pages"], st.st_size,
                                           tuple(res["warnings"]), False, res["seconds"]))
-        relpaths = {j.relpath for j in all_jobs}
+        # every output the project makes now, in any format: anything else in a folder of
+        # per-chapter or per-worksheet outputs is left over from an older project
+        every = {j.relpath for eg in views for fmt in FORMATS
+                 for j in format_module(fmt).jobs(eg)}
         for eg in views:
-            for fmt in set(fmts) & {"handouts", "worksheets"}:
-                for gone in prune(out_dir / eg.edition.id / fmt, relpaths, out_dir):
+            for folder in PRUNED_FOLDERS:
+                for gone in prune(out_dir / eg.edition.id / folder, every, out_dir):
                     targets.pop(gone, None)
             write_checksums(out_dir / eg.edition.id)
         write_manifest(out_dir, {
@@ -210,15 +227,21 @@ def input_digest(root: Path, options: dict) -> str:
     return h.hexdigest()
 
 
+# large print and booklets are the guide and the handouts again, in other clothes
+BASED_ON = {"large-print": ("pdf", "handouts"), "booklet": ("pdf", "handouts")}
+
+
 def format_templates(config: Config, fmt: str) -> list[str]:
-    names = [config.fmt(fmt, "template")]
-    return names + ["epub.css"] if fmt == "epub" else names
+    names = [config.fmt(f, "template") for f in BASED_ON.get(fmt, (fmt,))]
+    extra = {"epub": ["epub.css"], "html": ["web.css"], "large-print": ["large-print.css"]}
+    return names + extra.get(fmt, [])
 
 
 def config_values(config: Config, edition: str, fmt: str) -> tuple:
     """The config values an output of `fmt` in `edition` reads."""
-    return (config.guide, config.edition(edition), dict(config.formats[fmt]),
-            config.fmt("pdf", "crisis_line"), config.paper)
+    tables = [dict(config.formats[f]) for f in BASED_ON.get(fmt, (fmt,))]
+    return (config.guide, config.edition(edition), tables, config.fmt("pdf", "crisis_line"),
+            config.paper)
 
 
 def target_keys(config: Config, views: list[EditionGuide], jobs: list[Job],
@@ -227,6 +250,7 @@ def target_keys(config: Config, views: list[EditionGuide], jobs: list[Job],
                  for fmt in {j.fmt for j in jobs}}
     return {j.relpath: digest(__version__, config_values(config, j.edition, j.fmt),
                               templates[j.fmt], j.content, ctx.paper, ctx.source_date,
+                              ctx.bleed, ctx.marks,
                               keep_html and j.fmt != "epub", j.relpath)
             for j in jobs}
 
@@ -299,7 +323,8 @@ def render_jobs(jobs: list[Job], views: dict[str, EditionGuide], ctx: BuildConte
             import multiprocessing
             from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 
-            executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+            executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                           initializer=_worker_signals)
             futures = {executor.submit(_render_job, i): i for i in order}
             pending = set(futures)
             while pending:
@@ -320,6 +345,13 @@ def render_jobs(jobs: list[Job], views: dict[str, EditionGuide], ctx: BuildConte
         if executor is not None:
             executor.shutdown(wait=True)
         _WORK.clear()
+
+
+def _worker_signals() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them and cleans up; SIGTERM from the
+    parent ends a worker at once, without a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _render_job(i: int) -> dict:

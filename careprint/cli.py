@@ -11,7 +11,8 @@ import click
 
 from . import __version__
 
-FORMAT_NAMES = ("pdf", "handouts", "epub", "worksheets")  # kept in step with build.FORMATS
+FORMAT_NAMES = ("pdf", "handouts", "epub", "worksheets", "html", "large-print",
+                "booklet")  # = build.FORMATS
 PROJECT = click.argument("project_dir", required=False, default=".",
                          type=click.Path(file_okay=False, path_type=Path))
 
@@ -41,31 +42,24 @@ def main() -> None:
               help="Build only the K-th of N deterministic shares of the outputs (for CI).")
 @click.option("--keep-html", is_flag=True,
               help="Also write the exact HTML given to WeasyPrint, next to each PDF.")
-def build(project_dir, editions, formats, paper, out, force, jobs, shard, keep_html):
+@click.option("--strict", is_flag=True,
+              help="Fail, writing nothing, on any warning (WeasyPrint, CSS, templates).")
+@click.option("--bleed", metavar="LENGTH", default=None,
+              help="Print-shop bleed around every PDF page, e.g. 3mm.")
+@click.option("--marks", is_flag=True, help="Print-shop crop marks on every PDF page.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors and the final summary.")
+@click.option("--verbose", "-v", is_flag=True, help="Also print how long each output took.")
+def build(project_dir, editions, formats, paper, out, force, jobs, shard, keep_html, strict,
+          bleed, marks, quiet, verbose):
     """Render the guide into every edition and format."""
     from .build import build as run
+    from .progress import BuildProgress
 
-    cwd = Path.cwd()
-
-    def shown(path: Path):
-        return path.relative_to(cwd) if path.is_relative_to(cwd) else path
-
-    def progress(message, written, done, total):
-        if written is None:
-            click.echo(message, err=True)
-
-    report = run(project_dir, editions=editions, formats=formats, paper=paper, out=out,
-                 force=force, jobs=jobs, shard=shard, keep_html=keep_html, progress=progress)
-    for w in report.rendered:
-        unit = "pages" if w.path.suffix == ".pdf" else "documents"
-        click.echo(f"wrote {shown(w.path)}  ({w.pages} {unit}, {_size(w.size)})")
-    for message in report.warnings:
-        click.echo(f"warning: {message}", err=True)
-    total = sum(w.size for w in report.rendered)
-    skipped = len(report.skipped)
-    tail = f"; {skipped} unchanged outputs skipped" if skipped else ""
-    click.echo(f"Built {len(report.rendered)} files ({_size(total)}) in "
-               f"{report.seconds:.1f} s{tail}.")
+    with BuildProgress(quiet=quiet, verbose=verbose) as progress:
+        report = run(project_dir, editions=editions, formats=formats, paper=paper, out=out,
+                     force=force, jobs=jobs, shard=shard, keep_html=keep_html, strict=strict,
+                     bleed=bleed, marks=marks, progress=progress)
+    progress.summary(report)
 
 
 @main.command("list")
@@ -91,6 +85,41 @@ def list_(project_dir):
 
 
 @main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default=None, help="The guide's title. Default: from DIRECTORY's name.")
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@click.option("--with-templates", is_flag=True,
+              help="Also copy every default template into templates/ to edit.")
+def init(directory, title, force, with_templates):
+    """Create a new guide project in DIRECTORY, ready to build."""
+    from .scaffold import init_project
+
+    written = init_project(directory, title=title, force=force, with_templates=with_templates)
+    for path in written:
+        click.echo(f"created {path}")
+    click.echo(f"Next: careprint build {directory}")
+
+
+@main.command()
+@PROJECT
+@click.option("--edition", "-e", metavar="NAME", default=None,
+              help="The edition to preview. Default: the first in careprint.toml.")
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000,
+              help="Port on 127.0.0.1 to serve on (0: any free port). Default: 8000.")
+def serve(project_dir, edition, port):
+    """Preview the web edition in a browser, rebuilding as you edit."""
+    from .serve import serve as run
+
+    try:
+        run(project_dir, edition, port, announce=lambda m: click.echo(m, err=True))
+    except KeyboardInterrupt:
+        click.echo("Stopped the preview.", err=True)
+    except OSError as exc:
+        raise click.ClickException(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}") \
+            from None
+
+
+@main.command()
 def doctor():
     """Report the versions of WeasyPrint, Pango and EPUBCheck, and what is missing."""
     from .doctor import report
@@ -99,8 +128,36 @@ def doctor():
         click.echo(f"{'ok ' if ok else '!! '} {what}: {finding}")
 
 
-def _size(n: int) -> str:
-    return f"{n / 1024:.0f} KiB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MiB"
+@main.command()
+@PROJECT
+@click.option("--edition", "-e", "editions", multiple=True, metavar="NAME",
+              help="Check only this edition (repeatable). Default: every edition.")
+@click.option("--strict", is_flag=True,
+              help="Fail (exit 1) on warnings too, not only on errors.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True,
+              help="Report as text grouped by file, or as JSON (schema in docs/checks.md).")
+@click.option("--outputs", is_flag=True,
+              help="Also check the built files: EPUBCheck, Ace by DAISY, PDF tags and "
+              "worksheet form fields (run `careprint build` first).")
+@click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the outputs were built, for --outputs. Default: PROJECT_DIR/build.")
+@click.option("--output-format", "output_formats", multiple=True,
+              type=click.Choice(FORMAT_NAMES),
+              help="With --outputs, check only this built format (repeatable). Default: "
+              "every format.")
+@click.option("--stats", is_flag=True,
+              help="Also print each chapter's readability figures (text format).")
+def check(project_dir, editions, strict, fmt, outputs, build_dir, output_formats, stats):
+    """Check that the guide is fit to hand out: plain language, trauma-informed wording and
+    accessibility. Exits 1 on errors (and on warnings with --strict)."""
+    from .check import CheckFailed, run_checks
+
+    report = run_checks(project_dir, editions, outputs=outputs, strict=strict,
+                        build_dir=build_dir, output_formats=output_formats)
+    click.echo(report.to_json_text() if fmt == "json" else report.to_text(stats=stats))
+    if report.exit_status:
+        raise CheckFailed(report.exit_status)
 
 
 def _terminated(signum, frame):
@@ -114,7 +171,7 @@ def run() -> None:
     """
     signal.signal(signal.SIGTERM, _terminated)
     try:
-        main.main(standalone_mode=False)
+        main.main(standalone_mode=False, prog_name="careprint")
     except click.exceptions.Abort:
         click.echo("Interrupted; earlier outputs were left as they were.", err=True)
         sys.exit(130)

@@ -77,7 +77,187 @@ FORMAT_OPTS = {
         "template": Opt(str, "Template of a worksheet pack and a single worksheet.",
                         default="worksheets.html"),
     },
+    "html": {
+        "template": Opt(str, "Template of a page of the web edition.", default="web-page.html"),
+    },
 }
+
+
+# ---------------------------------------------------------------- [check]: `careprint check`
+#
+# Each rule of `careprint check` has a table [check.<rule-id>] (docs/checks.md). Every rule
+# takes `enabled` and `severity`; the keys after those are the rule's own thresholds.
+
+SEVERITIES = ("error", "warning")
+ACE_IMPACTS = ("minor", "moderate", "serious", "critical")
+
+# Pressure words: what each phrase is, and a choice-giving wording to use instead.
+DEFAULT_PRESSURE_WORDS = {
+    "must": '"you can", "you might" or "if you like"',
+    "should": '"you could", "it may help to" or "some people find"',
+    "have to": '"you can choose to" or "when you are ready"',
+    "has to": '"can" or "may"',
+    "need to": '"it may help to" or "you might"',
+    "needs to": '"it may help to" or "can"',
+    "ought to": '"you could" or "you might like to"',
+    "supposed to": '"many people" or "you might"',
+    "failure": '"a hard day" or "it did not go as hoped"',
+    "fail": '"find it hard" or "it did not go as hoped"',
+    "fails": '"finds it hard" or "it does not go as hoped"',
+    "failed": '"found it hard" or "it did not go as hoped"',
+    "failing": '"finding it hard"',
+    "normal sexual function": '"what feels right for you"',
+    "just relax": '"take your time; there is no goal"',
+    "try harder": '"go at your own pace"',
+    "don't worry": '"it is okay to feel unsure"',
+    "calm down": '"take a pause if you like"',
+    "get over it": '"in your own time"',
+    "you will feel": '"you might notice"',
+}
+# Headings that say nothing about what follows.
+DEFAULT_GENERIC_HEADINGS = [
+    "introduction", "intro", "overview", "background", "summary", "conclusion",
+    "conclusions", "information", "more information", "further information", "other",
+    "others", "miscellaneous", "misc", "notes", "details", "general", "about", "content",
+    "text", "untitled", "heading", "section", "chapter", "part",
+]
+# Link texts that make no sense on their own (a screen reader lists links out of context).
+DEFAULT_GENERIC_LINK_TEXT = [
+    "click here", "click", "here", "tap here", "press here", "this link", "link",
+    "this", "this page", "read more", "more", "learn more", "more info", "go", "website",
+]
+# How a chapter's last section can offer the reader something to do.
+DEFAULT_ACTION_HEADINGS = ["Try this", "Practice", "Something to try", "Your next step",
+                           "Next step"]
+# Flesch-Kincaid grade per edition, when careprint.toml names none (the issue's thresholds:
+# 8 for survivors and partners, 10 for group facilitators); every other edition: max_grade.
+READABILITY_EDITION_GRADES = {"survivors": 8, "partners": 8, "groups": 10}
+
+
+def _rule(severity: str, **opts: Opt) -> dict[str, Opt]:
+    return {
+        "enabled": Opt(bool, "Run this rule; `false` switches it off for the project.",
+                       default=True),
+        "severity": Opt(str, "How a finding of this rule counts: `error` fails the check, "
+                        "`warning` fails it only under --strict.", default=severity,
+                        choices=SEVERITIES),
+        **opts,
+    }
+
+
+_NUM = (float, int)
+CHECK_OPTS: dict[str, dict[str, Opt]] = {
+    # health literacy
+    "readability": _rule(
+        "error",
+        max_grade=Opt(_NUM, "Highest Flesch-Kincaid grade of a chapter, for an edition not "
+                      "named in this table. Add `<edition> = N` to set one edition's grade "
+                      "(built in: survivors 8, partners 8, groups 10).", default=8),
+        min_words=Opt(int, "Chapters with fewer words than this are not graded (the formulas "
+                      "need a sample of about 100 words).", default=100)),
+    "long-sentence": _rule(
+        "warning", max_words=Opt(int, "Most words in one sentence.", default=25)),
+    "long-paragraph": _rule(
+        "warning",
+        max_sentences=Opt(int, "Most sentences in one paragraph.", default=5),
+        max_words=Opt(int, "Most words in one paragraph.", default=100)),
+    "chapter-summary": _rule("error"),
+    "key-points": _rule(
+        "error", min_points=Opt(int, "Fewest key points a chapter lists.", default=2)),
+    "ends-with-action": _rule(
+        "error",
+        headings=Opt(list, "Headings that start a section offering the reader something to "
+                     "do (compared at the start of the heading, ignoring case).",
+                     default=DEFAULT_ACTION_HEADINGS)),
+    "informative-headings": _rule(
+        "warning",
+        generic=Opt(list, "Headings that say nothing about what follows (ignoring case).",
+                    default=DEFAULT_GENERIC_HEADINGS)),
+    "jargon": _rule("warning"),
+    # trauma-informed language
+    "pressure-words": _rule(
+        "warning",
+        words=Opt(dict, "Phrase = choice-giving wording to suggest; replaces the built-in "
+                  "list.", default=DEFAULT_PRESSURE_WORDS),
+        add=Opt(dict, "Phrase = suggestion, added to `words`.", default={}),
+        ignore=Opt(list, "Phrases of `words` not to look for.", default=[])),
+    "content-note": _rule(
+        "warning", max_words=Opt(int, "Most words in a content note (29: under 30).",
+                                 default=29)),
+    "crisis-resources": _rule("error"),
+    "resource-verified": _rule(
+        "warning", max_age_months=Opt(int, "A resource verified longer ago than this many "
+                                      "months is reported.", default=12)),
+    # accessibility
+    "image-alt": _rule("error"),
+    "heading-levels": _rule("error"),
+    "link-text": _rule(
+        "warning",
+        generic=Opt(list, "Link texts that make no sense out of context (ignoring case).",
+                    default=DEFAULT_GENERIC_LINK_TEXT)),
+    "table-headers": _rule("error"),
+    "language": _rule("error"),
+    "allow-marker": _rule("warning"),
+    # outputs (careprint check --outputs)
+    "outputs": _rule("error"),
+    "epubcheck": _rule("error"),
+    "ace": _rule(
+        "error",
+        impacts=Opt(list, "Ace impact levels that become findings.",
+                    default=["serious", "critical"])),
+    "pdf-accessibility": _rule("error"),
+    "worksheet-fields": _rule("error"),
+}
+
+
+def _check_tables(raw: Any, edition_ids: list[str], errs: Collector) -> MappingProxyType:
+    """Validate [check] and its [check.<rule-id>] tables; every rule gets every option."""
+    if not isinstance(raw, dict):
+        errs.add(f"{CONFIG_NAME}: check", "expected a table of [check.<rule-id>] tables")
+        raw = {}
+    for rule in raw:
+        if rule not in CHECK_OPTS:
+            errs.add(f"{CONFIG_NAME}: check.{rule}",
+                     f"unknown rule; expected one of: {', '.join(CHECK_OPTS)}")
+    out = {}
+    for rule, opts in CHECK_OPTS.items():
+        path = f"check.{rule}"
+        data = raw.get(rule, {})
+        if rule == "readability" and isinstance(data, dict):
+            opts = dict(opts)
+            for eid in edition_ids:
+                opts[eid] = Opt(_NUM, f"Highest Flesch-Kincaid grade of the {eid} edition.",
+                                default=READABILITY_EDITION_GRADES.get(eid))
+        values = _table(data, path, opts, errs)
+        for key, value in values.items():
+            kp = f"{CONFIG_NAME}: {path}.{key}"
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0:
+                errs.add(kp, "expected a number greater than 0")
+            elif isinstance(value, list):
+                if not all(isinstance(v, str) and v.strip() for v in value):
+                    errs.add(kp, "expected a list of non-empty strings")
+                    value = opts[key].default
+                elif key == "impacts" and not set(value) <= set(ACE_IMPACTS):
+                    errs.add(kp, f"expected impacts from: {', '.join(ACE_IMPACTS)}")
+                values[key] = tuple(value)
+            elif isinstance(value, dict):
+                if not all(isinstance(k, str) and k.strip() and isinstance(v, str) and v.strip()
+                           for k, v in value.items()):
+                    errs.add(kp, 'expected `"phrase" = "suggestion"` pairs of strings')
+                    value = opts[key].default
+                values[key] = MappingProxyType(dict(value))
+        if rule == "readability":
+            values["grades"] = MappingProxyType({
+                eid: values[eid] if values.get(eid) is not None else values["max_grade"]
+                for eid in edition_ids})
+        out[rule] = MappingProxyType(values)
+    return MappingProxyType(out)
+
+
+def default_check_settings(edition_ids) -> MappingProxyType:
+    """The [check] settings of a project whose careprint.toml has no [check] table."""
+    errs = Collector()
+    return _check_tables({}, list(edition_ids), errs)
 
 
 @dataclass(frozen=True)
@@ -109,6 +289,7 @@ class Config:
     editions: tuple[EditionConfig, ...]
     paper: str
     formats: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    check: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def edition_ids(self) -> tuple[str, ...]:
@@ -122,7 +303,7 @@ class Config:
 
 
 _KIND_NAMES = {str: "a string", list: "a list", dict: "a table", int: "an integer",
-               bool: "true or false"}
+               bool: "true or false", float: "a number"}
 
 
 def _kind_name(kind) -> str:
@@ -232,13 +413,15 @@ def load_config(root: Path) -> Config:
         formats[name] = MappingProxyType(
             _table(raw_formats.get(name, {}), f"formats.{name}", opts, errs))
 
+    check = _check_tables(data.get("check", {}), [e.id for e in editions], errs)
+
     errs.raise_if_any()
     guide = GuideMeta(
         title=g["title"], subtitle=g["subtitle"], slug=g["slug"], authors=tuple(g["authors"]),
         language=g["language"], license=g["license"], publisher=g["publisher"],
         identifier_base=g["identifier_base"], date=date, version=g["version"])
     return Config(root=root, guide=guide, editions=tuple(editions), paper=paper,
-                  formats=MappingProxyType(formats))
+                  formats=MappingProxyType(formats), check=check)
 
 
 def _toml_where(msg: str) -> tuple[str, str]:

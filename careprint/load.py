@@ -18,6 +18,8 @@ from .yamlload import LineDict, LineList, YamlError, load_yaml
 CHAPTER_RE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)\.md$")
 CHAPTER_KEYS = ("title", "editions", "summary", "key_points", "content_note")
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
 
 
 def load_project(root: Path) -> Guide:
@@ -48,7 +50,8 @@ def read_text(path: Path, rel: str) -> str:
     except UnicodeDecodeError as exc:
         raise ProjectError(Problem(rel, f"not UTF-8: invalid byte at offset {exc.start}; "
                               "save the file as UTF-8")) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return CONTROL_RE.sub("", text)  # stray control characters (a form feed...) are noise
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -73,6 +76,8 @@ def _load_chapters(root: Path, config: Config, errs: Collector) -> list[Chapter]
     for path in _files(folder):
         rel = _rel(root, path)
         m = CHAPTER_RE.match(path.name)
+        if not m and path.suffix.lower() in IMAGE_SUFFIXES:
+            continue  # an image the chapters show (checked when a chapter uses it)
         if not m:
             errs.add(rel, "not a chapter: chapter files are named NN-slug.md "
                      "(digits, a hyphen, lower-case letters, digits and hyphens)")
@@ -282,7 +287,7 @@ def _fields(data, rel, errs) -> list[Field]:
             errs.add(where, f"fields[{i}]: expected `type:` and `label:`")
             continue
         ftype = item.get("type")
-        if ftype not in FIELD_KEYS:
+        if not isinstance(ftype, str) or ftype not in FIELD_KEYS:
             errs.add(at(rel, item.line_of("type")), f"fields[{i}].type: unknown field type "
                      f"{ftype!r}; expected one of: {', '.join(FIELD_TYPES)}")
             continue

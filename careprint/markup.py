@@ -14,6 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from html.entities import name2codepoint
 
 import markdown
 
@@ -128,6 +129,8 @@ class Resolver:
             return html.escape(text or ident)
         label = html.escape(text or target.title)
         if kind == "glossary":
+            if not text and target.title[1:2].islower():  # a term in running text
+                label = html.escape(target.title[:1].lower() + target.title[1:])
             if ident not in self.used_glossary:
                 self.used_glossary.append(ident)
             return f'<a class="xref xref-glossary" href="#glossary-{ident}">{label}</a>'
@@ -145,14 +148,19 @@ def resolve_xrefs(lines: list[Line], path: str, resolver: Resolver) -> str:
     return "\n".join(out)
 
 
-_EXTENSIONS = ["tables", "sane_lists", "smarty", "attr_list", "def_list", "footnotes"]
+# No attr_list: `{: onclick=...}` would let Markdown add attributes the allow-list forbids.
+_EXTENSIONS = ["tables", "sane_lists", "smarty", "def_list", "footnotes"]
 
 
 def markdown_to_xhtml(text: str) -> str:
     """Markdown -> an XHTML fragment (python-markdown, our fixed set of extensions)."""
     md = markdown.Markdown(extensions=_EXTENSIONS, output_format="xhtml",
                            extension_configs={"smarty": {"smart_angled_quotes": False}})
-    return md.convert(text)
+    return ALLOW_MARKER_RE.sub("", md.convert(text))
+
+
+# `<!-- careprint: allow RULE -->` silences a `careprint check` rule; never shipped.
+ALLOW_MARKER_RE = re.compile(r"<!--\s*careprint:\s*allow\b.*?-->\n?", re.S)
 
 
 def well_formed_problem(fragment: str, where: str) -> Problem | None:
@@ -167,13 +175,12 @@ def well_formed_problem(fragment: str, where: str) -> Problem | None:
 
 
 def xhtml_entities(fragment: str) -> str:
-    """Replace the named HTML entities python-markdown emits with numeric ones (XML-safe)."""
-    return re.sub(r"&(nbsp|mdash|ndash|hellip|lsquo|rsquo|ldquo|rdquo|laquo|raquo);",
-                  lambda m: f"&#{_ENTITY_CODES[m.group(1)]};", fragment)
-
-
-_ENTITY_CODES = {"nbsp": 160, "mdash": 8212, "ndash": 8211, "hellip": 8230, "lsquo": 8216,
-                 "rsquo": 8217, "ldquo": 8220, "rdquo": 8221, "laquo": 171, "raquo": 187}
+    """Replace named HTML entities (`&copy;`, and those python-markdown emits) with numeric
+    ones: XHTML knows only the five XML entities."""
+    def sub(m):
+        code = name2codepoint.get(m.group(1))
+        return f"&#{code};" if code else m.group(0)
+    return re.sub(r"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z][A-Za-z0-9]*);", sub, fragment)
 
 
 # ---------------------------------------------------------------- raw HTML allow-list
@@ -231,4 +238,21 @@ def check_raw_html(lines: list[Line], path: str) -> list[Problem]:
                 elif name == "rel" and "attachment" in value.lower():
                     problems.append(Problem(where, "rel=attachment embeds files in the PDF and "
                                             "is not allowed in content"))
+    return problems
+
+
+URL_ATTR_RE = re.compile(r'\b(href|src)="([^"]*)"')
+
+
+def check_links(fragment: str, lines: list[Line], path: str) -> list[Problem]:
+    """Links that Markdown syntax made (`[x](javascript:...)`) follow the same rules as raw
+    HTML: no javascript:, vbscript:, data: or file: URLs."""
+    problems = []
+    for m in URL_ATTR_RE.finditer(fragment):
+        url = html.unescape(m.group(2))
+        if BAD_URL_RE.match(url):
+            line = next((n for n, t in lines if url in t or m.group(2) in t),
+                        lines[0][0] if lines else 0)
+            problems.append(Problem(at(path, line), f"link {url[:40]!r}: javascript:, data: "
+                                    "and file: URLs are not allowed in content"))
     return problems

@@ -40,16 +40,44 @@ def _construct_mapping(loader, node):
     out.line = node.start_mark.line + 1
     out.key_lines = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        key = _construct(loader, key_node)
+        try:
+            hash(key)
+        except TypeError:
+            raise ValueError_(key_node, "a key must be a plain word, not a list or a "
+                              "mapping") from None
         if key in out.key_lines:
             raise DuplicateKey(key, key_node.start_mark.line + 1)
-        out[key] = loader.construct_object(value_node, deep=True)
+        try:
+            out[key] = _construct(loader, value_node)
+        except ValueError_ as exc:
+            if not exc.message.startswith(f"{key}: "):
+                exc.message = f"{key}: {exc.message}"
+            raise
         out.key_lines[key] = key_node.start_mark.line + 1
     return out
 
 
+class ValueError_(yaml.YAMLError):  # noqa: N801 - a YAML value that cannot be built
+    def __init__(self, node, message):
+        super().__init__(message)
+        self.line = node.start_mark.line + 1
+        self.message = message
+
+
+def _construct(loader, node):
+    """Build one value; a value YAML parses but cannot build (a date like 2025-02-30, a
+    `!!int abc`) becomes an error with its line instead of a crash."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError_:
+        raise
+    except (ValueError, TypeError, IndexError, KeyError, OverflowError) as exc:
+        raise ValueError_(node, f"cannot read this value ({exc})") from None
+
+
 def _construct_sequence(loader, node):
-    out = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    out = LineList(_construct(loader, child) for child in node.value)
     out.line = node.start_mark.line + 1
     out.item_lines = [child.start_mark.line + 1 for child in node.value]
     return out
@@ -69,6 +97,8 @@ def load_yaml(text: str, first_line: int = 1):
         return yaml.load(padded, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except DuplicateKey as exc:
         raise YamlError(exc.line, str(exc)) from None
+    except ValueError_ as exc:
+        raise YamlError(exc.line, f"invalid YAML value: {exc.message}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else first_line
@@ -76,6 +106,8 @@ def load_yaml(text: str, first_line: int = 1):
         raise YamlError(line, f"invalid YAML: {what}") from None
     except yaml.YAMLError as exc:
         raise YamlError(first_line, f"invalid YAML: {exc}") from None
+    except (ValueError, TypeError, IndexError, KeyError, OverflowError) as exc:
+        raise YamlError(first_line, f"invalid YAML value: {exc}") from None
 
 
 class YamlError(Exception):

@@ -135,32 +135,42 @@ def test_unknown_format_through_the_console_path(fixture_project):
         assert name in proc.stderr
 
 
-def _check_minimal_outputs(build: Path):
-    expected = {
-        "everyone/tiny-everyone.pdf",
-        "everyone/handouts/01-hello.pdf",
-        "everyone/tiny-everyone.epub",
-    }
-    # every PDF and EPUB in the build folder (checksums and lock files may sit beside them)
-    written = {p.relative_to(build).as_posix() for p in build.rglob("*")
-               if p.is_file() and p.suffix in (".pdf", ".epub")}
-    assert written == expected
-    for rel in expected:
+CORE = {"everyone/tiny-everyone.pdf", "everyone/handouts/01-hello.pdf",
+        "everyone/tiny-everyone.epub"}
+
+
+def _outputs(build: Path, suffixes=(".pdf", ".epub")) -> set[str]:
+    """Output documents in the build folder (checksums, lock and cache files are not)."""
+    return {p.relative_to(build).as_posix() for p in build.rglob("*")
+            if p.is_file() and p.suffix in suffixes and not p.name.startswith(".")}
+
+
+def _check_core_outputs(build: Path):
+    for rel in CORE:
         data = (build / rel).read_bytes()
-        assert len(data) > 1000
+        assert len(data) > 1000, rel
         if rel.endswith(".pdf"):
-            assert data.startswith(b"%PDF-")
+            assert data.startswith(b"%PDF-"), rel
         else:
-            assert data[:2] == b"PK" and data[30:38] == b"mimetype"
+            assert data[:2] == b"PK" and data[30:38] == b"mimetype", rel
 
 
 def test_build_minimal_default_formats(fixture_project):
-    """`careprint build` with no options: every format; minimal has no worksheets."""
+    """`careprint build` with no options writes exactly what `careprint list` announces."""
     project = fixture_project("minimal")
+    listed = run_careprint("list", project)
+    assert listed.returncode == 0, listed.stderr
+    announced = {m.group(1) for m in re.finditer(r"^\s+\[[a-z-]+\] build/(\S+)$",
+                                                 listed.stdout, re.M)}
+    assert CORE <= announced, listed.stdout
+    assert not any("worksheets" in a for a in announced)  # minimal has no worksheets
     proc = run_careprint("build", project, cwd=project.parent)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
-    _check_minimal_outputs(project / "build")
+    build = project / "build"
+    suffixes = {Path(a).suffix for a in announced}
+    assert _outputs(build, tuple(suffixes)) == announced
+    _check_core_outputs(build)
 
 
 def test_build_minimal_reports_what_it_wrote(fixture_project, monkeypatch):
@@ -171,18 +181,19 @@ def test_build_minimal_reports_what_it_wrote(fixture_project, monkeypatch):
                     "--format", "epub")
     assert result.exit_code == 0, result.output
     build = project / "build"
-    _check_minimal_outputs(build)
+    assert _outputs(build) == CORE
+    _check_core_outputs(build)
     lines = result.stdout.strip().splitlines()
-    wrote = [ln for ln in lines if ln.startswith("wrote ")]
+    wrote = [ln for ln in lines if ln.startswith("rendered ")]
     shown = {ln.split()[1] for ln in wrote}
     assert shown == {"minimal/build/everyone/tiny-everyone.pdf",
                      "minimal/build/everyone/handouts/01-hello.pdf",
                      "minimal/build/everyone/tiny-everyone.epub"}
     for ln in wrote:
-        assert re.search(r"\(\d+ (pages|documents), \d+(\.\d)? (KiB|MiB)\)$", ln), ln
+        assert re.search(r"\(\d+ (pages?|documents?), \d+(\.\d)? (KiB|MiB)\)$", ln), ln
     handout = next(ln for ln in wrote if "handouts" in ln)
     assert "(1 pages," in handout or "(1 page," in handout
-    m = re.fullmatch(r"Built (\d+) files \((\d+(?:\.\d)? (?:KiB|MiB))\) in (\d+\.\d) s\.",
+    m = re.fullmatch(r"Built (\d+) files? \((\d+(?:\.\d)? (?:KiB|MiB))\) in (\d+\.\d) s\.",
                      lines[-1])
     assert m, lines[-1]
     assert int(m.group(1)) == 3 == len(wrote)
@@ -195,4 +206,4 @@ def test_build_out_folder(fixture_project, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert (out / "everyone" / "tiny-everyone.epub").is_file()
     assert not (project / "build").exists()
-    assert re.search(r"^Built 1 files .* in \d+\.\d s\.$", proc.stdout, re.M)
+    assert re.search(r"^Built 1 file .* in \d+\.\d s\.$", proc.stdout, re.M)

@@ -73,6 +73,8 @@ class BuildContext:
     root: Path  # the project folder
     paper: str  # "a4" or "letter"
     source_date: _dt.datetime  # fixed: SOURCE_DATE_EPOCH or the configured date, UTC
+    bleed: str = ""  # print-shop bleed, e.g. "3mm"
+    marks: bool = False  # print-shop crop marks
 
 
 def source_date(config_date: _dt.date, environ) -> _dt.datetime:

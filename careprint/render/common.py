@@ -12,6 +12,7 @@ def base_context(eg: EditionGuide, ctx: BuildContext) -> dict:
     meta = eg.meta
     return {
         "meta": meta,
+        "full_title": f"{meta.title}: {meta.subtitle}" if meta.subtitle else meta.title,
         "edition": eg.edition,
         "paper": ctx.paper,
         "date": ctx.source_date.date(),
@@ -23,11 +24,16 @@ def base_context(eg: EditionGuide, ctx: BuildContext) -> dict:
         "crisis_line": eg.config.fmt("pdf", "crisis_line"),
         "glossary": eg.glossary,
         "pack_name": pack_name(eg),
+        "bleed": ctx.bleed,
+        "marks": ctx.marks,
+        "large_print": False,
     }
 
 
-def guide_name(eg: EditionGuide, ext: str) -> str:
-    return f"{eg.edition.id}/{eg.meta.slug}-{eg.edition.id}.{ext}"
+def guide_name(eg: EditionGuide, ext: str, variant: str = "") -> str:
+    """`<edition>/<slug>-<edition>[-variant].<ext>`."""
+    suffix = f"-{variant}" if variant else ""
+    return f"{eg.edition.id}/{eg.meta.slug}-{eg.edition.id}{suffix}.{ext}"
 
 
 def pack_name(eg: EditionGuide) -> str:

@@ -40,41 +40,57 @@ def edition_identifier(eg: EditionGuide) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{base}#{eg.edition.id}')}"
 
 
-def chapter_file(view) -> str:
-    return f"{view.chapter.name}.xhtml"
+def chapter_file(view, ext: str = "xhtml") -> str:
+    return f"{view.chapter.name}.{ext}"
 
 
-def worksheet_file(view) -> str:
-    return f"worksheet-{view.worksheet.id}.xhtml"
+def worksheet_file(view, ext: str = "xhtml") -> str:
+    return f"worksheet-{view.worksheet.id}.{ext}"
 
 
-def pages(eg: EditionGuide) -> list[dict]:
-    """The content documents, in reading order: file, title, kind, landmark."""
-    out = [{"file": "title.xhtml", "title": eg.meta.title, "kind": "title",
+def pages(eg: EditionGuide, ext: str = "xhtml") -> list[dict]:
+    """The content documents, in reading order: file, title, kind, landmark.
+
+    The web edition (render/html.py) has the same pages, as .html files.
+    """
+    first = "index" if ext == "html" else "title"
+    out = [{"file": f"{first}.{ext}", "title": eg.meta.title, "kind": "title",
             "landmark": "titlepage"},
-           {"file": "before.xhtml", "title": "Before you begin", "kind": "before",
+           {"file": f"before.{ext}", "title": "Before you begin", "kind": "before",
             "landmark": "preface"}]
     for i, v in enumerate(eg.chapters):
-        out.append({"file": chapter_file(v), "title": f"{v.number}. {v.chapter.title}",
+        out.append({"file": chapter_file(v, ext), "title": f"{v.number}. {v.chapter.title}",
                     "kind": "chapter", "view": v, "landmark": "bodymatter" if i == 0 else ""})
     for w in eg.worksheets:
-        out.append({"file": worksheet_file(w), "title": f"Worksheet: {w.worksheet.title}",
+        out.append({"file": worksheet_file(w, ext), "title": f"Worksheet: {w.worksheet.title}",
                     "kind": "worksheet", "view": w, "landmark": ""})
     if eg.glossary:
-        out.append({"file": "glossary.xhtml", "title": "Words used in this guide",
+        out.append({"file": f"glossary.{ext}", "title": "Words used in this guide",
                     "kind": "glossary", "landmark": "glossary"})
-    out.append({"file": "resources.xhtml", "title": "Support and crisis resources",
+    out.append({"file": f"resources.{ext}", "title": "Support and crisis resources",
                 "kind": "resources", "landmark": ""})
-    out.append({"file": "colophon.xhtml", "title": "About this guide", "kind": "colophon",
+    out.append({"file": f"colophon.{ext}", "title": "About this guide", "kind": "colophon",
                 "landmark": ""})
     return out
 
 
-def link_targets(eg: EditionGuide) -> dict[str, str]:
-    targets = {f"chapter-{v.chapter.slug}": chapter_file(v) for v in eg.chapters}
-    targets |= {f"worksheet-{w.worksheet.id}": worksheet_file(w) for w in eg.worksheets}
-    targets |= {f"glossary-{g.id}": f"glossary.xhtml#glossary-{g.id}" for g in eg.glossary}
+def link_targets(eg: EditionGuide, ext: str = "xhtml") -> dict[str, str]:
+    targets = {f"chapter-{v.chapter.slug}": chapter_file(v, ext) for v in eg.chapters}
+    targets |= {f"worksheet-{w.worksheet.id}": worksheet_file(w, ext) for w in eg.worksheets}
+    targets |= {f"glossary-{g.id}": f"glossary.{ext}#glossary-{g.id}" for g in eg.glossary}
     return targets
+
+
+def page_body_html(page: dict, targets: dict[str, str], images: dict[str, str]) -> str:
+    """The cross-linked XHTML of a chapter or worksheet page (empty for other pages)."""
+    if page["kind"] == "chapter":
+        body = retarget_links(page["view"].html, targets)
+        for src, name in images.items():
+            body = body.replace(f'src="{src}"', f'src="{name}"')
+        return body
+    if page["kind"] == "worksheet":
+        return retarget_links(page["view"].instructions_html, targets)
+    return ""
 
 
 def jobs(eg: EditionGuide) -> list[Job]:
@@ -97,7 +113,8 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
     book.add_metadata("DC", "publisher", meta.publisher)
     book.add_metadata("DC", "rights", meta.license)
     book.add_metadata("DC", "date", ctx.source_date.date().isoformat())
-    book.add_metadata("DC", "description", f"{meta.subtitle}. {eg.edition.description}")
+    lead = f"{meta.subtitle}. " if meta.subtitle else ""
+    book.add_metadata("DC", "description", lead + eg.edition.description)
     for prop, values in A11Y.items():
         for value in values:
             book.add_metadata(None, "meta", value, {"property": prop})
@@ -113,13 +130,7 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
     image_files = _add_images(book, eg)
     spine, toc, landmarks = [], [], []
     for i, page in enumerate(pages(eg)):
-        body = ""
-        if page["kind"] == "chapter":
-            body = retarget_links(page["view"].html, targets)
-            for src, name in image_files.items():
-                body = body.replace(f'src="{src}"', f'src="{name}"')
-        elif page["kind"] == "worksheet":
-            body = retarget_links(page["view"].instructions_html, targets)
+        body = page_body_html(page, targets, image_files)
         xhtml = render_template(ctx.root, template, "formats.epub.template", **context,
                                 page=page, body=body, chapters=eg.chapters,
                                 worksheets=eg.worksheets)

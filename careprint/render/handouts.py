@@ -38,9 +38,9 @@ def handout_name(eg: EditionGuide, view: ChapterView) -> str:
     return f"{eg.edition.id}/handouts/{view.chapter.name}.pdf"
 
 
-def handout_html(eg: EditionGuide, view: ChapterView, ctx: BuildContext) -> str:
+def handout_html(eg: EditionGuide, view: ChapterView, ctx: BuildContext, **extra) -> str:
     targets = {f"glossary-{g.id}": f"#glossary-{g.id}" for g in view.glossary}
     body = retarget_links(view.html, targets)
     return render_template(ctx.root, eg.config.fmt("handouts", "template"),
-                           "formats.handouts.template", **base_context(eg, ctx),
+                           "formats.handouts.template", **(base_context(eg, ctx) | extra),
                            view=view, body=body)

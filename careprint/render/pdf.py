@@ -37,7 +37,7 @@ def _template(eg: EditionGuide) -> str:
     return eg.config.fmt("pdf", "template")
 
 
-def guide_html(eg: EditionGuide, ctx: BuildContext) -> str:
+def guide_html(eg: EditionGuide, ctx: BuildContext, **extra) -> str:
     """The exact HTML that WeasyPrint renders for the guide."""
     targets = {f"chapter-{v.chapter.slug}": f"#chapter-{v.chapter.slug}" for v in eg.chapters}
     targets |= {f"worksheet-{w.worksheet.id}": f"#worksheet-{w.worksheet.id}"
@@ -45,5 +45,5 @@ def guide_html(eg: EditionGuide, ctx: BuildContext) -> str:
     targets |= {f"glossary-{g.id}": f"#glossary-{g.id}" for g in eg.glossary}
     bodies = {v.chapter.slug: retarget_links(v.html, targets) for v in eg.chapters}
     return render_template(ctx.root, _template(eg), "formats.pdf.template",
-                           **base_context(eg, ctx), chapters=eg.chapters,
+                           **(base_context(eg, ctx) | extra), chapters=eg.chapters,
                            worksheets=eg.worksheets, bodies=bodies)

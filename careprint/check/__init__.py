@@ -1,0 +1,170 @@
+"""`careprint check`: health-literacy, trauma-informed and accessibility gates.
+
+    report = run_checks(root, editions=None, outputs=False, strict=False)
+
+reads the project, runs every enabled rule on every requested edition (and, with
+`outputs=True`, on the files that `careprint build` wrote) and returns a Report of
+findings. Nothing here writes to the project. docs/checks.md describes every rule.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..config import default_check_settings
+from ..errors import CareprintError, Problem, ProjectError
+from .markers import Markers
+from .report import SCHEMA, SCHEMA_ID, Finding, Readability, Report
+from .rules import PROJECT_RULE, RULES, Rule
+
+__all__ = ["run_checks", "CheckFailed", "Report", "Finding", "Readability", "RULES", "Rule",
+           "SCHEMA", "SCHEMA_ID"]
+
+
+class CheckFailed(CareprintError):
+    """The guide did not pass the check (exit status 1). The report, printed before this is
+    raised, says why; so the exception itself prints nothing."""
+
+    def __init__(self, exit_status: int = 1):
+        super().__init__("the check found problems")
+        self.exit_code = exit_status
+
+    def show(self, file=None) -> None:
+        pass
+
+
+class Sink:
+    """Collects findings: drops disabled rules, applies markers, merges editions."""
+
+    def __init__(self, settings, markers: Markers, edition_order: Sequence[str]):
+        self.settings = settings
+        self.markers = markers
+        self.order = {e: i for i, e in enumerate(edition_order)}
+        self.items: dict[tuple, list[str]] = {}
+        self.silenced: set[tuple] = set()
+
+    def add(self, rule: str, file: str, line: int | None, message: str,
+            edition: str | None = None, severity: str | None = None) -> None:
+        s = self.settings.get(rule)
+        if s is not None and not s["enabled"]:
+            return
+        severity = severity or (s["severity"] if s is not None else "error")
+        key = (rule, severity, file, line, message)
+        markable = rule in RULES and rule != "allow-marker" and not RULES[rule].outputs
+        if markable and self.markers.silences(rule, file, line):
+            self.silenced.add(key)
+            return
+        eds = self.items.setdefault(key, [])
+        if edition and edition not in eds:
+            eds.append(edition)
+
+    def findings(self) -> list[Finding]:
+        out = []
+        for (rule, severity, file, line, message), eds in self.items.items():
+            eds = tuple(sorted(eds, key=lambda e: self.order.get(e, len(self.order))))
+            out.append(Finding(rule, severity, file, line, message, eds))
+        return sorted(out, key=Finding.sort_key)
+
+
+def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bool = False,
+               strict: bool = False, build_dir: Path | None = None,
+               output_formats: Sequence[str] | None = None,
+               today: _dt.date | None = None) -> Report:
+    """Check the project at `root`; see the module docstring.
+
+    `build_dir` is where `careprint build` wrote the outputs (default: root/build), and
+    `output_formats` the formats to check there (default: all). `today` dates the
+    resource-verified rule. Raises CareprintError only for a bad request (an unknown edition
+    or format); problems in the project are findings.
+    """
+    from ..build import FORMATS, select
+    from ..editions import apply_edition
+    from ..load import load_project
+    from .source import SourceChecks
+
+    root = Path(root).resolve()
+    today = today or _dt.date.today()
+    try:
+        guide = load_project(root)
+    except ProjectError as exc:
+        report = Report(str(root), tuple(editions or ()), strict=strict, outputs=outputs)
+        report.findings = _project_findings(exc.problems)
+        report.rules_run = (PROJECT_RULE,)
+        return report
+    config = guide.config
+    eds = select(editions, config.edition_ids, "edition")
+    fmts = select(output_formats, FORMATS, "format")
+    settings = config.check or default_check_settings(config.edition_ids)
+    markers = _scan_markers(root, guide)
+    sink = Sink(settings, markers, config.edition_ids)
+    report = Report(str(root), eds, strict=strict, outputs=outputs)
+
+    views = []
+    for eid in eds:
+        try:
+            views.append(apply_edition(guide, eid))
+        except ProjectError as exc:
+            for f in _project_findings(exc.problems):
+                sink.add(PROJECT_RULE, f.file, f.line, f.message, eid, severity="error")
+    checks = SourceChecks(guide, sink, today)
+    checks.run(views)
+    report.readability = checks.readability
+    _marker_findings(sink, markers, settings, all_editions=set(eds) == set(config.edition_ids))
+    if outputs:
+        from .outputs import check_outputs
+
+        out_dir = Path(build_dir).resolve() if build_dir else root / "build"
+        check_outputs(guide, views, out_dir, sink, fmts)
+    report.findings = sink.findings()
+    report.silenced = len(sink.silenced)
+    report.rules_run = tuple(r for r, rule in RULES.items()
+                             if settings[r]["enabled"] and (outputs or not rule.outputs))
+    return report
+
+
+def _scan_markers(root: Path, guide) -> Markers:
+    from ..load import read_text
+
+    markers = Markers()
+    files = {c.path for c in guide.chapters} | {w.path for w in guide.worksheets}
+    files |= {r.path for r in guide.resources} | {g.path for g in guide.glossary}
+    files.add("careprint.toml")
+    for rel in sorted(files):
+        try:
+            markers.scan(rel, read_text(root / rel, rel))
+        except (OSError, CareprintError):
+            continue
+    return markers
+
+
+def _marker_findings(sink: Sink, markers: Markers, settings, all_editions: bool) -> None:
+    for m in markers:
+        if not m.rules:
+            sink.add("allow-marker", m.file, m.line, "this `careprint: allow` marker names no "
+                     "rule: write the rule id, e.g. `careprint: allow pressure-words`")
+        for rule in m.rules:
+            if rule not in RULES or RULES[rule].outputs:
+                what = "is not a rule" if rule not in RULES else "checks built files and " \
+                    "cannot be silenced in the source"
+                sink.add("allow-marker", m.file, m.line, f"{rule!r} {what}; the rule ids are "
+                         "listed in docs/checks.md")
+            elif all_editions and settings[rule]["enabled"] and rule not in m.used:
+                sink.add("allow-marker", m.file, m.line, f"this marker allows {rule!r} but "
+                         "nothing here needs it any more: remove the marker")
+
+
+def _project_findings(problems: list[Problem]) -> list[Finding]:
+    out = []
+    for p in problems:
+        file, line, message = p.where, None, p.message
+        head, sep, tail = p.where.rpartition(":")
+        if sep and tail.isdigit():
+            file, line = head, int(tail)
+        elif ": " in p.where:  # "careprint.toml: check.readabilty"
+            file, _, key = p.where.partition(": ")
+            message = f"{key}: {p.message}"
+        eds = (p.edition,) if p.edition else ()
+        out.append(Finding(PROJECT_RULE, "error", file, line, message, eds))
+    return sorted(set(out), key=Finding.sort_key)

@@ -1,0 +1,255 @@
+"""Markdown source lines -> blocks of plain text that remember their lines.
+
+The checks read the edition-filtered source (careprint.markup.filter_edition keeps each
+line's number in the file), so that a finding names the exact `file:line`. This module
+splits those lines into blocks (headings, paragraphs, list items, quotes, tables, code,
+raw HTML), turns inline Markdown into the words a reader sees, and splits text into
+sentences and words.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..markup import XREF_RE, Line
+
+ATX_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+FENCE_RE = re.compile(r"^ {0,3}(```|~~~)")
+LIST_RE = re.compile(r"^( {0,3})([-*+]|\d{1,9}[.)])([ \t]+|$)")
+QUOTE_RE = re.compile(r"^ {0,3}> ?")
+HR_RE = re.compile(r"^ {0,3}((\*[ \t]*){3,}|(-[ \t]*){3,}|(_[ \t]*){3,})$")
+TABLE_DELIM_RE = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+HTML_BLOCK_RE = re.compile(r"^ {0,3}<(/?[A-Za-z][A-Za-z0-9-]*|!--)")
+ONLY_RE = re.compile(r"^\s*:::")
+COMMENT_RE = re.compile(r"<!--.*?-->")
+
+IMAGE_RE = re.compile(r"!\[([^\]]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)(\{[^}]*\})?")
+LINK_RE = re.compile(r"(?<!!)\[([^\]]+)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)(\{[^}]*\})?")
+REF_LINK_RE = re.compile(r"(?<!!)\[([^\]]+)\]\[[^\]]*\]")
+AUTOLINK_RE = re.compile(r"<((?:https?|mailto|ftp):[^>\s]+)>")
+ATTR_LIST_RE = re.compile(r"\{:?[ \t]*[#.][^}]*\}|\{:[^}]*\}")
+FOOTNOTE_REF_RE = re.compile(r"\[\^[^\]]+\]")
+TAG_RE = re.compile(r"</?[A-Za-z][^<>]*>")
+EMPHASIS_RE = re.compile(r"(\*{1,3}|(?<![A-Za-z0-9])_{1,3}|_{1,3}(?![A-Za-z0-9])|`+)")
+WORD_RE = re.compile(r"[A-Za-z0-9\u00C0-\u024F][A-Za-z0-9\u00C0-\u024F'\u2019-]*")
+
+ABBREVIATIONS = frozenset("""
+e.g i.e etc vs dr mr mrs ms st no nos vol pp p ed eds al approx cf fig dept univ jr sr prof
+""".split())
+
+
+@dataclass
+class Block:
+    """A run of source lines that forms one block of the rendered page."""
+
+    kind: str  # heading, paragraph, item, quote, table, code, html, hr, comment
+    lines: list[Line]
+    level: int = 0  # heading level, 1-6
+
+    @property
+    def line(self) -> int:
+        return self.lines[0][0]
+
+    @property
+    def raw(self) -> str:
+        return "\n".join(t for _, t in self.lines)
+
+    def content_lines(self) -> list[Line]:
+        """The lines without their block markup (`#`, `- `, `> `)."""
+        out = []
+        for i, (n, t) in enumerate(self.lines):
+            if self.kind == "heading":
+                m = ATX_RE.match(t)
+                t = (m.group(2) or "") if m else ("" if SETEXT_RE.match(t) and i else t)
+            elif self.kind == "item" and i == 0:
+                t = LIST_RE.sub("", t, count=1)
+            elif self.kind == "quote":
+                t = QUOTE_RE.sub("", t, count=1)
+            out.append((n, t.strip()))
+        return [(n, t) for n, t in out if t]
+
+
+def blocks(lines: list[Line]) -> list[Block]:
+    """Split Markdown lines into blocks. `::: only` lines must already be filtered out."""
+    out: list[Block] = []
+    cur: Block | None = None
+    fence = None
+    for n, text in lines:
+        if fence is not None:
+            cur.lines.append((n, text))
+            if FENCE_RE.match(text) and text.strip().startswith(fence):
+                fence, cur = None, None
+            continue
+        m = FENCE_RE.match(text)
+        if m:
+            fence = m.group(1)
+            cur = Block("code", [(n, text)])
+            out.append(cur)
+            continue
+        if not text.strip() or ONLY_RE.match(text):
+            if cur is not None and cur.kind == "item":
+                cur.kind = "item-ended"  # a blank line: what follows may still belong to it
+            elif cur is not None:
+                cur = None
+            continue
+        stripped = COMMENT_RE.sub("", text).strip()
+        if not stripped:  # a line holding only a comment (e.g. a careprint: allow marker)
+            continue
+        if cur is not None and cur.kind == "item-ended":
+            if text.startswith(("  ", "\t")) and not LIST_RE.match(text):
+                cur.kind = "item"
+                cur.lines.append((n, text))
+                continue
+            cur.kind = "item"
+            cur = None
+        h = ATX_RE.match(text)
+        if h:
+            out.append(Block("heading", [(n, text)], level=len(h.group(1))))
+            cur = None
+            continue
+        if cur is not None and cur.kind == "paragraph" and SETEXT_RE.match(text) \
+                and len(cur.lines) == 1:
+            cur.kind, cur.level = "heading", 1 if text.strip()[0] == "=" else 2
+            cur.lines.append((n, text))
+            cur = None
+            continue
+        if HR_RE.match(text):
+            out.append(Block("hr", [(n, text)]))
+            cur = None
+            continue
+        if cur is None and text.startswith(("    ", "\t")):
+            cur = Block("code", [(n, text)])
+            out.append(cur)
+            continue
+        if LIST_RE.match(text):
+            cur = Block("item", [(n, text)])
+            out.append(cur)
+            continue
+        if QUOTE_RE.match(text):
+            if cur is None or cur.kind != "quote":
+                cur = Block("quote", [])
+                out.append(cur)
+            cur.lines.append((n, text))
+            continue
+        if cur is None and HTML_BLOCK_RE.match(text):
+            cur = Block("html", [(n, text)])
+            out.append(cur)
+            continue
+        if cur is not None and cur.kind == "paragraph" and TABLE_DELIM_RE.match(text) \
+                and "|" in cur.lines[-1][1] and len(cur.lines) == 1:
+            cur.kind = "table"
+            cur.lines.append((n, text))
+            continue
+        if cur is None:
+            cur = Block("paragraph", [])
+            out.append(cur)
+        cur.lines.append((n, text))
+    for b in out:
+        if b.kind == "item-ended":
+            b.kind = "item"
+    return out
+
+
+# ---------------------------------------------------------------- inline Markdown -> text
+
+
+def plain(text: str, xref: Callable[[str], str] | None = None) -> str:
+    """The words a reader sees for one line of inline Markdown."""
+    text = COMMENT_RE.sub("", text)
+    text = XREF_RE.sub(lambda m: xref(m.group(1)) if xref else _xref_text(m.group(1)), text)
+    text = IMAGE_RE.sub("", text)
+    text = LINK_RE.sub(lambda m: m.group(1), text)
+    text = REF_LINK_RE.sub(lambda m: m.group(1), text)
+    text = AUTOLINK_RE.sub(lambda m: m.group(1), text)
+    text = ATTR_LIST_RE.sub("", text)
+    text = FOOTNOTE_REF_RE.sub("", text)
+    text = TAG_RE.sub("", text)
+    text = EMPHASIS_RE.sub("", text)
+    text = text.replace("\\", "")
+    return html.unescape(text).strip()
+
+
+def _xref_text(inner: str) -> str:
+    kind, _, rest = inner.partition(":")
+    ident, _, text = rest.partition("|")
+    return text.strip() or ident.strip().replace("-", " ")
+
+
+@dataclass
+class Text:
+    """Plain text joined from several source lines, mapping offsets back to lines."""
+
+    text: str
+    starts: list[int]  # offset where each source line's text starts
+    numbers: list[int]  # its line number
+
+    @classmethod
+    def of(cls, lines: list[Line], xref=None) -> Text:
+        parts, starts, numbers, pos = [], [], [], 0
+        for n, t in lines:
+            p = plain(t, xref)
+            if not p:
+                continue
+            starts.append(pos)
+            numbers.append(n)
+            parts.append(p)
+            pos += len(p) + 1
+        return cls(" ".join(parts), starts, numbers)
+
+    def line_at(self, offset: int) -> int:
+        i = bisect_right(self.starts, offset) - 1
+        return self.numbers[max(i, 0)] if self.numbers else 0
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    line: int
+    words: int
+
+
+def words(text: str) -> list[str]:
+    return WORD_RE.findall(text)
+
+
+_END_RE = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s|$)")
+
+
+def sentences(t: Text) -> list[Sentence]:
+    """Split `t` into sentences: after . ! or ? that is followed by a space and a capital
+    letter, a digit or a quote, except after abbreviations and initials."""
+    out, start = [], 0
+    s = t.text
+    for m in _END_RE.finditer(s):
+        end = m.end()
+        rest = s[end:].lstrip()
+        if rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"'\u201c(["):
+            continue
+        if m.group(0).startswith(".") and _abbreviation(s[start:m.start()]):
+            continue
+        _add(out, t, start, end)
+        start = end
+    if start < len(s):
+        _add(out, t, start, len(s))
+    return out
+
+
+def _abbreviation(before: str) -> bool:
+    last = before.rsplit(None, 1)[-1] if before.split() else ""
+    last = last.lstrip("(\"'\u201c")
+    if len(last) == 1 and last.isalpha() and last.isupper():  # an initial: "W. H. Masters"
+        return True
+    return last.lower().rstrip(".") in ABBREVIATIONS
+
+
+def _add(out: list[Sentence], t: Text, start: int, end: int) -> None:
+    chunk = t.text[start:end]
+    lead = len(chunk) - len(chunk.lstrip())
+    chunk = chunk.strip()
+    if chunk:
+        out.append(Sentence(chunk, t.line_at(start + lead), len(words(chunk))))

@@ -1,0 +1,86 @@
+"""What `careprint build` shows while it works.
+
+On a terminal: a progress bar (rich) naming each target as it finishes, how many remain,
+and the elapsed time. Elsewhere (CI, a pipe): one plain line per finished target.
+`quiet` keeps only the final summary; `verbose` adds each target's render time.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+
+def _shown(path: Path) -> Path:
+    cwd = Path.cwd()
+    return path.relative_to(cwd) if path.is_relative_to(cwd) else path
+
+
+def size(n: int) -> str:
+    return f"{n / 1024:.0f} KiB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MiB"
+
+
+def describe(w) -> str:
+    unit = "page" if w.path.suffix == ".pdf" else "document"
+    plural = "" if w.pages == 1 else "s"
+    return f"{_shown(w.path)}  ({w.pages} {unit}{plural}, {size(w.size)})"
+
+
+class BuildProgress:
+    def __init__(self, quiet: bool = False, verbose: bool = False, stream=None):
+        self.quiet, self.verbose = quiet, verbose
+        self.stream = stream or sys.stdout
+        self.bar = None
+        self.task = None
+        self.lines = []  # what the terminal bar will list at the end
+
+    def __enter__(self):
+        if not self.quiet and self.stream.isatty():
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(),
+                                MofNCompleteColumn(), TextColumn("remaining: {task.fields[left]}"),
+                                TimeElapsedColumn(), transient=True)
+            self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+        return False
+
+    def __call__(self, message: str, written, done: int, total: int) -> None:
+        if written is None:  # a notice, e.g. waiting for another build's lock
+            click.echo(message, err=True)
+            return
+        line = f"rendered {describe(written)}"
+        if self.verbose:
+            line += f" in {written.seconds:.2f} s"
+        if self.bar is not None:
+            if self.task is None:
+                self.task = self.bar.add_task("rendering", total=total, left=total)
+            self.bar.update(self.task, completed=done, left=total - done,
+                            description=f"{_shown(written.path)}")
+            self.lines.append(line)
+        elif not self.quiet:
+            click.echo(line)
+
+    def summary(self, report) -> None:
+        for line in self.lines:
+            click.echo(line)
+        for message in report.warnings:
+            click.echo(f"warning: {message}", err=True)
+        total = sum(w.size for w in report.rendered)
+        skipped = len(report.skipped)
+        tail = f"; {skipped} unchanged outputs skipped" if skipped else ""
+        n = len(report.rendered)
+        click.echo(f"Built {n} file{'' if n == 1 else 's'} ({size(total)}) in "
+                   f"{report.seconds:.1f} s{tail}.")

@@ -1,0 +1,52 @@
+"""Large print: the guide and each handout after the APH large-print guidelines.
+
+build/<edition>/<slug>-<edition>-large-print.pdf and
+build/<edition>/handouts/<NN-slug>-large-print.pdf. Same content, same editions; the
+templates add large-print.css.
+"""
+
+from __future__ import annotations
+
+from ..editions import EditionGuide
+from . import Artifact, BuildContext, Job
+from . import handouts as _handouts
+from . import pdf as _pdf
+from .common import guide_name
+
+VARIANT = "large-print"
+
+
+def jobs(eg: EditionGuide) -> list[Job]:
+    return variant_jobs(eg, "large-print", VARIANT)
+
+
+def variant_jobs(eg: EditionGuide, fmt: str, variant: str) -> list[Job]:
+    """The guide and the handouts again, as `variant` files, with the same dependencies."""
+    guide = _pdf.jobs(eg)[0]
+    out = [Job(fmt, eg.edition.id, "", guide_name(eg, "pdf", variant), guide.weight * 2,
+               guide.content)]
+    for h in _handouts.jobs(eg):
+        out.append(Job(fmt, eg.edition.id, h.item,
+                       h.relpath.removesuffix(".pdf") + f"-{variant}.pdf", h.weight * 2,
+                       h.content))
+    return out
+
+
+def render_variant(eg: EditionGuide, ctx: BuildContext, job: Job, **extra):
+    """(pdf bytes, pages, warnings, html) of the guide or a handout, with `extra` context."""
+    from .weasy import html_to_pdf
+
+    if job.item:
+        view = eg.chapter(job.item)
+        html = _handouts.handout_html(eg, view, ctx, **extra)
+        where = view.chapter.path
+    else:
+        html = _pdf.guide_html(eg, ctx, **extra)
+        where = f"templates/{eg.config.fmt('pdf', 'template')}"
+    data, pages, warnings = html_to_pdf(html, ctx, where)
+    return data, pages, warnings, html
+
+
+def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
+    data, pages, warnings, html = render_variant(eg, ctx, job, large_print=True)
+    return Artifact(job.relpath, data, pages, warnings, html)

@@ -1,0 +1,620 @@
+"""`careprint check`: every rule fires on a fixture made to trigger it, at the right
+file:line, with the right exit status, and stays quiet on fixtures that do not trigger it;
+the bundled guide passes --strict with no findings; the JSON report follows its schema.
+
+The fixtures: tests/fixtures/check-clean is a small guide that passes `careprint check
+--strict` (and `--outputs`) with nothing to report. Each tests/fixtures/check-<case>/ holds
+only the files that differ from it; `project(tmp_path, "check-<case>")` copies check-clean
+and lays the case over it. EPUBCheck and Ace by DAISY are never skipped: a missing tool
+fails the test (`sh scripts/install-ace.sh` installs Ace).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES, ROOT, run_careprint
+
+from careprint.check import RULES, SCHEMA, SCHEMA_ID, run_checks
+from careprint.cli import main
+from careprint.config import CHECK_OPTS
+
+TODAY = dt.date.today()
+EXTRA = "content/chapters/02-extra.md"
+OUTPUT_FORMATS = ("pdf", "handouts", "epub", "worksheets")
+SOURCE_RULES = [r for r, rule in RULES.items() if not rule.outputs]
+
+
+def project(tmp_path: Path, case: str | None = None, name: str = "guide") -> Path:
+    """check-clean, its resources verified today, with tests/fixtures/CASE laid over it."""
+    root = Path(tmp_path) / name
+    shutil.copytree(FIXTURES / "check-clean", root)
+    lines = root / "content/resources/lines.yaml"
+    lines.write_text(re.sub(r"verified_on: \S+", f"verified_on: {TODAY.isoformat()}",
+                            lines.read_text()))
+    if case:
+        shutil.copytree(FIXTURES / case, root, dirs_exist_ok=True)
+    return root
+
+
+def check(root: Path, *args) -> tuple[int, dict]:
+    """Run `careprint check ROOT ARGS --format json` in-process: (exit status, report)."""
+    result = CliRunner().invoke(main, ["check", str(root), "--format", "json", *map(str, args)],
+                                prog_name="careprint")
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.output
+    return result.exit_code, json.loads(result.stdout)
+
+
+def places(report: dict, rule: str | None = None) -> list[str]:
+    return [f"{f['file']}:{f['line']}" if f["line"] else f["file"]
+            for f in report["findings"] if rule is None or f["rule"] == rule]
+
+
+def add_config(root: Path, toml: str) -> None:
+    path = root / "careprint.toml"
+    path.write_text(path.read_text() + "\n" + toml + "\n")
+
+
+# ---------------------------------------------------------------- every source rule
+
+# (case, rule, the findings' file:line, severity, editions)
+TRIGGERS = [
+    ("check-readability", "readability", [f"{EXTRA}:2"], "error", ["survivors"]),
+    ("check-long-sentence", "long-sentence", [f"{EXTRA}:10"], "warning", ["survivors", "groups"]),
+    ("check-long-paragraph", "long-paragraph", [f"{EXTRA}:10"], "warning",
+     ["survivors", "groups"]),
+    ("check-chapter-summary", "chapter-summary", [f"{EXTRA}:2"], "error", ["survivors", "groups"]),
+    ("check-key-points", "key-points", [f"{EXTRA}:2"], "error", ["survivors", "groups"]),
+    ("check-ends-with-action", "ends-with-action", [f"{EXTRA}:12"], "error",
+     ["survivors", "groups"]),
+    ("check-informative-headings", "informative-headings", [f"{EXTRA}:8"], "warning",
+     ["survivors", "groups"]),
+    ("check-jargon", "jargon", [f"{EXTRA}:10", "content/chapters/03-more.md:10"], "warning",
+     ["survivors", "groups"]),
+    ("check-pressure-words", "pressure-words", [f"{EXTRA}:10"], "warning",
+     ["survivors", "groups"]),
+    ("check-content-note", "content-note", [f"{EXTRA}:7"], "warning", ["survivors", "groups"]),
+    ("check-crisis-resources", "crisis-resources", ["content/resources/lines.yaml:1"], "error",
+     []),
+    ("check-resource-verified", "resource-verified", ["content/resources/lines.yaml:7"],
+     "warning", []),
+    ("check-image-alt", "image-alt", [f"{EXTRA}:10"], "error", ["survivors", "groups"]),
+    ("check-heading-levels", "heading-levels", [f"{EXTRA}:10"], "error", ["survivors", "groups"]),
+    ("check-link-text", "link-text", [f"{EXTRA}:10", f"{EXTRA}:12"], "warning",
+     ["survivors", "groups"]),
+    ("check-table-headers", "table-headers", [f"{EXTRA}:10"], "error", ["survivors", "groups"]),
+    ("check-language", "language", ["careprint.toml:9"], "error", []),
+    ("check-project", "project", [f"{EXTRA}:10"], "error", ["survivors", "groups"]),
+]
+
+
+def test_every_source_rule_has_a_trigger_fixture():
+    assert {t[1] for t in TRIGGERS} | {"allow-marker"} == set(SOURCE_RULES) | {"project"}
+
+
+@pytest.mark.parametrize("case, rule, where, severity, editions", TRIGGERS,
+                         ids=[t[1] for t in TRIGGERS])
+def test_rule_triggers(tmp_path, case, rule, where, severity, editions):
+    root = project(tmp_path, case)
+    status, report = check(root)
+    assert places(report, rule) == where, report["findings"]
+    found = [f for f in report["findings"] if f["rule"] == rule]
+    assert all(f["severity"] == severity and f["editions"] == editions for f in found), found
+    assert all(f["message"] and "\n" not in f["message"] for f in found)
+    # the case triggers this rule and nothing else
+    assert places(report) == where, report["findings"]
+    if severity == "error":
+        assert status == 1 and report["exit_status"] == 1 and not report["passed"]
+    else:
+        assert status == 0 and report["passed"]
+        strict_status, strict = check(root, "--strict")
+        assert strict_status == 1 and strict["exit_status"] == 1 and not strict["passed"]
+
+
+def test_the_clean_fixture_triggers_no_rule(tmp_path):
+    status, report = check(project(tmp_path), "--strict")
+    assert status == 0, report["findings"]
+    assert report["findings"] == [] and report["passed"]
+    assert report["summary"] == {"errors": 0, "warnings": 0, "silenced": 0}
+    assert set(report["rules"]) == set(SOURCE_RULES)  # every source rule ran
+    assert [(r["chapter"], r["edition"], r["graded"]) for r in report["readability"]] == [
+        ("01-calm-steps", "survivors", True), ("01-calm-steps", "groups", True)]
+
+
+def test_readability_thresholds_are_per_edition(tmp_path):
+    root = project(tmp_path, "check-readability")
+    _, report = check(root)
+    rows = {r["edition"]: r for r in report["readability"] if r["chapter"] == "02-extra"}
+    assert rows["survivors"]["max_grade"] == 8 and rows["groups"]["max_grade"] == 10
+    fk = rows["survivors"]["flesch_kincaid_grade"]
+    assert 8 < fk <= 10 and rows["groups"]["flesch_kincaid_grade"] == fk
+    assert rows["survivors"]["smog_index"] > 0
+    finding = next(f for f in report["findings"] if f["rule"] == "readability")
+    assert f"grade {fk:.1f} is above 8" in finding["message"] and "SMOG" in finding["message"]
+    # checking only the groups edition: grade 10 allows it
+    status, report = check(root, "--edition", "groups")
+    assert status == 0 and report["findings"] == [] and report["editions"] == ["groups"]
+
+
+def test_readability_grade_is_computed_with_textstat_on_the_edition_text(tmp_path):
+    import textstat
+
+    from careprint.check.source import PROSE, _terminated
+    from careprint.check.text import Text, blocks
+    from careprint.load import load_project
+    from careprint.markup import Source, filter_edition
+
+    root = project(tmp_path, "check-readability")
+    guide = load_project(root)
+    chapter = next(c for c in guide.chapters if c.slug == "extra")
+    lines = filter_edition(Source(chapter.body, chapter.path, chapter.body_line), "survivors")
+    parts = [chapter.summary, *chapter.key_points]
+    parts += [Text.of(b.content_lines()).text for b in blocks(lines) if b.kind in PROSE]
+    text = " ".join(_terminated(p) for p in parts)
+    report = run_checks(root, ["survivors"])
+    row = next(r for r in report.readability if r.chapter == "02-extra")
+    assert row.flesch_kincaid_grade == round(textstat.flesch_kincaid_grade(text), 1)
+    assert row.smog_index == round(textstat.smog_index(text), 1)
+
+
+def test_edition_only_passages_are_checked_in_their_edition(tmp_path):
+    root = project(tmp_path)
+    chapter = root / "content/chapters/01-calm-steps.md"
+    text = chapter.read_text().replace("Invite people to try one idea.",
+                                       "Everyone must try one idea.")
+    chapter.write_text(text)
+    line = text.split("\n").index("Everyone must try one idea. Sharing is always optional.") + 1
+    _, report = check(root)
+    assert [(f["rule"], f["line"], f["editions"]) for f in report["findings"]] == [
+        ("pressure-words", line, ["groups"])]
+    status, report = check(root, "--edition", "survivors", "--strict")
+    assert status == 0 and report["findings"] == []
+
+
+def test_pressure_words_suggest_a_choice(tmp_path):
+    _, report = check(project(tmp_path, "check-pressure-words"))
+    (finding,) = report["findings"]
+    assert finding["message"].startswith('"must" can read as pressure; offer a choice')
+    assert '"you can"' in finding["message"]
+
+
+def test_a_negation_gives_permission(tmp_path):
+    root = project(tmp_path)
+    chapter = root / "content/chapters/01-calm-steps.md"
+    chapter.write_text(chapter.read_text().replace(
+        "You can also stop at any time.",
+        "You do not have to explain, nobody needs to share and you don't have to finish."))
+    status, report = check(root, "--strict")
+    assert status == 0 and report["findings"] == []
+    chapter.write_text(chapter.read_text().replace("nobody needs to share",
+                                                   "you need to share"))
+    assert places(check(root)[1]) == ["content/chapters/01-calm-steps.md:11"]
+
+
+def test_pressure_words_in_front_matter_and_worksheets(tmp_path):
+    root = project(tmp_path)
+    ws = root / "content/worksheets/calm-notes.yaml"
+    ws.write_text(ws.read_text().replace("label: What helped today?",
+                                         "label: What should I have done?"))
+    chapter = root / "content/chapters/01-calm-steps.md"
+    chapter.write_text(chapter.read_text().replace("  - Small steps count.",
+                                                   "  - Do not worry about failure."))
+    _, report = check(root)
+    assert sorted(places(report, "pressure-words")) == [
+        "content/chapters/01-calm-steps.md:5", "content/worksheets/calm-notes.yaml:10"]
+
+
+def test_jargon_messages(tmp_path):
+    _, report = check(project(tmp_path, "check-jargon"))
+    by_file = {f["file"]: f["message"] for f in report["findings"]}
+    assert "never links it: write [[glossary:grounding]]" in by_file[EXTRA]
+    assert "before its glossary link on line 12" in by_file["content/chapters/03-more.md"]
+
+
+def test_a_decorative_image_needs_no_alt_text(tmp_path):
+    status, report = check(project(tmp_path, "check-image-decorative"), "--strict")
+    assert status == 0 and report["findings"] == []
+
+
+def test_resource_verified_today_passes_and_a_future_date_does_not(tmp_path):
+    root = project(tmp_path)
+    assert check(root, "--strict")[0] == 0
+    lines = root / "content/resources/lines.yaml"
+    future = TODAY + dt.timedelta(days=40)
+    lines.write_text(lines.read_text().replace(f"verified_on: {TODAY}",
+                                               f"verified_on: {future}", 1))
+    _, report = check(root)
+    assert places(report) == ["content/resources/lines.yaml:7"]
+    assert "in the future" in report["findings"][0]["message"]
+
+
+# ---------------------------------------------------------------- configuration
+
+
+@pytest.mark.parametrize("case, toml", [
+    ("check-long-sentence", "[check.long-sentence]\nmax_words = 40"),
+    ("check-long-paragraph", "[check.long-paragraph]\nmax_sentences = 6"),
+    ("check-readability", "[check.readability]\nsurvivors = 10"),
+    ("check-content-note", "[check.content-note]\nmax_words = 40"),
+    ("check-resource-verified", "[check.resource-verified]\nmax_age_months = 1200"),
+    ("check-pressure-words", '[check.pressure-words]\nignore = ["must"]'),
+    ("check-informative-headings", '[check.informative-headings]\ngeneric = ["overview"]'),
+    ("check-link-text", "[check.link-text]\nenabled = false"),
+    ("check-heading-levels", "[check.heading-levels]\nenabled = false"),
+], ids=lambda v: v if v.startswith("check-") else "")
+def test_thresholds_and_switches_in_careprint_toml(tmp_path, case, toml):
+    root = project(tmp_path, case)
+    assert check(root)[1]["findings"], "the case triggers its rule before it is configured"
+    add_config(root, toml)
+    status, report = check(root, "--strict")
+    assert status == 0 and report["findings"] == [], report["findings"]
+
+
+def test_severity_can_be_changed(tmp_path):
+    root = project(tmp_path, "check-pressure-words")
+    assert check(root)[0] == 0
+    add_config(root, '[check.pressure-words]\nseverity = "error"')
+    status, report = check(root)
+    assert status == 1 and report["findings"][0]["severity"] == "error"
+
+
+def test_pressure_word_list_can_be_extended(tmp_path):
+    root = project(tmp_path)
+    add_config(root, '[check.pressure-words.add]\n"feel rushed" = \'"want more time"\'')
+    lines = (root / "content/chapters/01-calm-steps.md").read_text().split("\n")
+    line = next(i for i, t in enumerate(lines, 1) if "feel rushed" in t)  # in a table
+    _, report = check(root)
+    assert places(report) == [f"content/chapters/01-calm-steps.md:{line}"]
+    assert '"want more time"' in report["findings"][0]["message"]
+
+
+def test_an_unknown_rule_id_is_an_error(tmp_path):
+    root = project(tmp_path)
+    add_config(root, "[check.readabilty]\nmax_grade = 9\n\n[check.long-sentence]\nmax_wrds = 3")
+    status, report = check(root)
+    assert status == 1
+    messages = [(f["rule"], f["file"], f["message"]) for f in report["findings"]]
+    assert ("project", "careprint.toml",
+            "check.readabilty: unknown rule; expected one of: "
+            + ", ".join(CHECK_OPTS)) in messages
+    assert any(m.startswith("check.long-sentence.max_wrds: unknown key") for _, _, m in messages)
+    # build refuses the same config, naming the key path
+    proc = run_careprint("build", root, "--format", "epub")
+    assert proc.returncode == 1
+    assert "careprint.toml: check.readabilty: unknown rule" in proc.stderr
+
+
+def test_readability_keys_must_be_editions(tmp_path):
+    root = project(tmp_path)
+    add_config(root, '[check.readability]\npartners = 8\ngroups = "ten"')
+    _, report = check(root)
+    messages = sorted(f["message"] for f in report["findings"])
+    assert messages[0] == "check.readability.groups: expected a number"
+    assert messages[1].startswith("check.readability.partners: unknown key; expected one of: "
+                                  "enabled, severity, max_grade, min_words, survivors, groups")
+
+
+def test_every_rule_has_options_and_defaults():
+    for rule_id, rule in RULES.items():
+        opts = CHECK_OPTS[rule_id]
+        assert opts["enabled"].default is True
+        assert rule.default_severity in ("error", "warning")
+        assert all(o.doc for o in opts.values())
+
+
+# ---------------------------------------------------------------- inline markers
+
+
+def test_markers_silence_one_rule_at_one_place(tmp_path):
+    root = project(tmp_path, "check-marker")
+    status, report = check(root, "--strict")
+    assert status == 0 and report["findings"] == []
+    assert report["summary"]["silenced"] == 2
+    # the marker silences only the lines it is on or before
+    extra = root / EXTRA
+    extra.write_text(extra.read_text() + "\nYou must rest.\n")
+    _, report = check(root)
+    assert places(report) == [f"{EXTRA}:19"]
+
+
+def test_bad_and_unused_markers_are_reported(tmp_path):
+    _, report = check(project(tmp_path, "check-allow-marker"))
+    assert [(f["rule"], f["line"]) for f in report["findings"]] == [
+        ("allow-marker", 10), ("pressure-words", 11), ("allow-marker", 13)]
+    messages = [f["message"] for f in report["findings"]]
+    assert "'pressure-word' is not a rule" in messages[0]
+    assert "nothing here needs it any more" in messages[2]
+
+
+def test_markers_are_stripped_from_the_outputs(tmp_path):
+    from careprint.markup import markdown_to_xhtml
+
+    html = markdown_to_xhtml("<!-- careprint: allow pressure-words: why -->\nYou must.\n\n"
+                             "Text <!-- careprint: allow jargon --> more.")
+    assert "careprint" not in html and "<p>You must.</p>" in html
+    root = project(tmp_path, "check-marker")
+    run_careprint("build", root, "--format", "epub", "--edition", "survivors", check=True)
+    epub = root / "build/survivors/calm-steps-survivors.epub"
+    with zipfile.ZipFile(epub) as z:
+        text = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
+    assert "you must feel something" in text
+    assert "careprint: allow" not in text and "<!--" not in text
+
+
+# ---------------------------------------------------------------- the report
+
+
+def test_text_report_is_grouped_by_file(tmp_path):
+    root = project(tmp_path, "check-jargon")
+    result = CliRunner().invoke(main, ["check", str(root)], prog_name="careprint")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == EXTRA
+    assert lines[1].startswith(f"  {EXTRA}:10: warning: jargon: 'Grounding' is a glossary")
+    assert lines[1].endswith(" [survivors, groups]")
+    assert lines[2] == ""
+    assert lines[3] == "content/chapters/03-more.md"
+    assert lines[4].startswith("  content/chapters/03-more.md:10: warning: jargon: ")
+    assert lines[-1] == "careprint check passed: 0 errors, 2 warnings in 2 files."
+
+
+def test_stats_prints_readability_figures(tmp_path):
+    result = CliRunner().invoke(main, ["check", str(project(tmp_path)), "--stats"])
+    assert result.exit_code == 0
+    assert "Readability (Flesch-Kincaid grade / SMOG index" in result.stdout
+    assert re.search(r"01-calm-steps\s+survivors\s+\d+\s+[\d.]+\s+[\d.]+\s+8", result.stdout)
+
+
+def test_exit_status_through_the_console_path(tmp_path):
+    errors = project(tmp_path, "check-heading-levels", "errors")
+    proc = run_careprint("check", errors)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert f"{EXTRA}:10: error: heading-levels:" in proc.stdout
+    assert proc.stderr == ""
+    warnings = project(tmp_path, "check-long-sentence", "warnings")
+    assert run_careprint("check", warnings).returncode == 0
+    proc = run_careprint("check", warnings, "--strict", "--format", "json")
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)["summary"]["warnings"] == 1
+
+
+def test_unknown_edition_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["check", str(project(tmp_path)), "--edition", "zzz"])
+    assert result.exit_code == 1
+    assert "valid editions: survivors, groups" in result.output
+
+
+def test_json_report_follows_its_schema(tmp_path):
+    import jsonschema
+
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    reports = [check(project(tmp_path, case, case))[1] for case in
+               ("check-jargon", "check-project", "check-resource-verified")]
+    reports.append(check(project(tmp_path, None, "clean"), "--strict")[1])
+    reports.append(check(project(tmp_path, None, "unbuilt"), "--outputs")[1])
+    for report in reports:
+        jsonschema.validate(report, SCHEMA)
+        assert report["schema"] == SCHEMA_ID
+        assert report["summary"]["errors"] == sum(f["severity"] == "error"
+                                                  for f in report["findings"])
+    jargon = reports[0]
+    assert jargon["findings"][0] == {
+        "rule": "jargon", "severity": "warning", "file": EXTRA, "line": 10,
+        "editions": ["survivors", "groups"],
+        "message": "'Grounding' is a glossary word, but this chapter never links it: write "
+                   "[[glossary:grounding]] at its first use"}
+    assert jargon["project"] == str((tmp_path / "check-jargon").resolve())
+    assert reports[2]["findings"][0]["editions"] == []
+
+
+def test_docs_list_every_rule_and_the_schema():
+    docs = (ROOT / "docs/checks.md").read_text()
+    for rule_id in RULES:
+        section = docs.split(f"#### `{rule_id}`\n", 1)
+        assert len(section) == 2, f"docs/checks.md has no section for {rule_id}"
+        body = section[1].split("\n#### ", 1)[0]
+        assert "**Checks**" in body
+        if not RULES[rule_id].outputs and rule_id != "allow-marker":
+            assert "**Why**" in body and "**Silence**" in body
+            assert f"careprint: allow {rule_id}" in body
+    schema = json.loads(docs.split("```json\n", 1)[1].split("```", 1)[0])
+    assert schema == SCHEMA
+    for source in ("PEMAT", "CDC Clear Communication Index", "NIH", "SAMHSA", "WCAG"):
+        assert source in docs
+
+
+def test_check_help_documents_every_option():
+    result = CliRunner().invoke(main, ["check", "--help"], prog_name="careprint")
+    assert result.exit_code == 0
+    for option in ("--edition", "--strict", "--format", "--outputs", "--build-dir",
+                   "--output-format", "--stats"):
+        assert option in result.output
+    assert "text|json" in result.output
+
+
+# ---------------------------------------------------------------- the bundled guide
+
+
+def test_bundled_guide_passes_strict_with_no_findings():
+    proc = run_careprint("check", ROOT, "--strict", "--format", "json")
+    report = json.loads(proc.stdout)
+    assert report["findings"] == [], "\n".join(
+        f"{f['file']}:{f['line']}: {f['rule']}: {f['message']}" for f in report["findings"])
+    assert proc.returncode == 0 and report["passed"]
+    assert report["editions"] == ["survivors", "partners", "groups"]
+    rows = report["readability"]
+    assert len(rows) == 12 + 13 + 15  # every chapter of every edition
+    for r in rows:
+        assert r["graded"] and r["flesch_kincaid_grade"] <= r["max_grade"], r
+        assert r["max_grade"] == (10 if r["edition"] == "groups" else 8)
+
+
+def test_bundled_epubs_pass_epubcheck_and_ace(tmp_path):
+    """EPUBCheck and Ace by DAISY on the bundled guide's EPUBs: nothing serious or critical.
+    Slow (Ace drives Chromium): the one test that runs Ace on the whole guide."""
+    out = tmp_path / "out"
+    run_careprint("build", ROOT, "--format", "epub", "--out", out, check=True)
+    proc = run_careprint("check", ROOT, "--outputs", "--output-format", "epub", "--build-dir",
+                         out, "--strict", "--format", "json", timeout=900)
+    report = json.loads(proc.stdout)
+    assert report["findings"] == [], "\n".join(
+        f"{f['file']}: {f['rule']}: {f['message']}" for f in report["findings"])
+    assert proc.returncode == 0
+    assert {"epubcheck", "ace", "outputs"} <= set(report["rules"])
+
+
+# ---------------------------------------------------------------- --outputs
+
+
+@pytest.fixture(scope="module")
+def clean_build(tmp_path_factory) -> Path:
+    """check-clean built in the four formats, once for the module."""
+    root = project(tmp_path_factory.mktemp("clean-build"))
+    args = [a for fmt in OUTPUT_FORMATS for a in ("--format", fmt)]
+    run_careprint("build", root, *args, check=True)
+    return root
+
+
+def built_copy(clean_build: Path, tmp_path: Path) -> Path:
+    """A copy of the built clean fixture, to spoil some of its outputs."""
+    root = tmp_path / "guide"
+    shutil.copytree(clean_build, root)
+    return root
+
+
+def output_args(*formats: str) -> list[str]:
+    return ["--outputs", "--edition", "survivors",
+            *[a for fmt in formats or OUTPUT_FORMATS for a in ("--output-format", fmt)]]
+
+
+def test_outputs_of_the_clean_fixture_pass(clean_build):
+    status, report = check(clean_build, *output_args(), "--strict")
+    assert report["findings"] == [] and status == 0
+    assert report["outputs"] is True
+    assert {"outputs", "epubcheck", "ace", "pdf-accessibility", "worksheet-fields"} \
+        <= set(report["rules"])
+
+
+def test_outputs_not_built_are_errors(tmp_path):
+    root = project(tmp_path)
+    status, report = check(root, *output_args())
+    assert status == 1
+    assert places(report, "outputs") == ["build/survivors", "build/survivors",
+                                         "build/survivors/handouts", "build/survivors/worksheets"]
+    assert all("not found: run `careprint build --edition survivors" in f["message"]
+               for f in report["findings"])
+
+
+def test_epubcheck_messages_become_findings(clean_build, tmp_path):
+    root = built_copy(clean_build, tmp_path)
+    epub = root / "build/survivors/calm-steps-survivors.epub"
+    with zipfile.ZipFile(epub) as z:
+        items = {n: z.read(n) for n in z.namelist()}
+    with zipfile.ZipFile(epub, "w") as z:  # the stylesheet the pages link to goes missing
+        for name, data in items.items():
+            if not name.endswith(".css"):
+                z.writestr(name, data, zipfile.ZIP_STORED if name == "mimetype"
+                           else zipfile.ZIP_DEFLATED)
+    add_config(root, "[check.ace]\nenabled = false")  # EPUBCheck alone, for speed
+    status, report = check(root, *output_args("epub"))
+    assert status == 1
+    found = [f for f in report["findings"] if f["rule"] == "epubcheck"]
+    assert found and all(f["file"] == "build/survivors/calm-steps-survivors.epub" for f in found)
+    assert any(f["severity"] == "error" and f["message"].startswith("RSC-") for f in found), found
+
+
+def test_ace_violations_become_findings_at_the_source_line(tmp_path):
+    root = project(tmp_path, "check-ace")
+    assert check(root)[1]["findings"] == []  # the source rules cannot see this one
+    run_careprint("build", root, "--format", "epub", "--edition", "survivors", check=True)
+    status, report = check(root, *output_args("epub"))
+    assert status == 1
+    ace = [f for f in report["findings"] if f["rule"] == "ace"]
+    assert [(f["file"], f["line"], f["severity"], f["editions"]) for f in ace] == [
+        (EXTRA, 10, "error", ["survivors"])]
+    assert ace[0]["message"].startswith("critical aria-required-attr in "
+                                        "build/survivors/calm-steps-survivors.epub")
+
+
+def blank_pdf(path: Path) -> None:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    with path.open("wb") as fh:
+        writer.write(fh)
+
+
+def test_pdf_without_title_language_or_tags_is_reported(clean_build, tmp_path):
+    root = built_copy(clean_build, tmp_path)
+    blank_pdf(root / "build/survivors/calm-steps-survivors.pdf")
+    status, report = check(root, *output_args("pdf"))
+    assert status == 1
+    pdf = [f for f in report["findings"] if f["rule"] == "pdf-accessibility"]
+    assert [f["file"] for f in pdf] == ["build/survivors/calm-steps-survivors.pdf"]
+    assert "no title (/Title), no language (/Lang), no structure tree" in pdf[0]["message"]
+    crisis = [f for f in report["findings"] if f["rule"] == "crisis-resources"]
+    assert [f["file"] for f in crisis] == ["build/survivors/calm-steps-survivors.pdf"]
+    assert "Test Helpline" in crisis[0]["message"]
+
+
+def test_worksheet_pdf_without_form_fields_is_reported(clean_build, tmp_path):
+    root = built_copy(clean_build, tmp_path)
+    blank_pdf(root / "build/survivors/worksheets/calm-notes.pdf")
+    status, report = check(root, *output_args("worksheets"))
+    assert status == 1
+    fields = [f for f in report["findings"] if f["rule"] == "worksheet-fields"]
+    assert [f["file"] for f in fields] == ["build/survivors/worksheets/calm-notes.pdf"]
+    assert "has no form fields" in fields[0]["message"]
+
+
+def test_missing_node_is_reported_and_fails_strict(clean_build, monkeypatch, tmp_path):
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.delenv("CAREPRINT_ACE", raising=False)
+    status, report = check(clean_build, *output_args("epub"))
+    assert status == 0  # a warning: the check did not run, and says so
+    by_rule = {f["rule"]: f for f in report["findings"]}
+    assert set(by_rule) == {"ace", "epubcheck"}
+    ace = by_rule["ace"]
+    assert ace["severity"] == "warning"
+    assert ace["message"].startswith("Ace by DAISY was not run: Node.js (`node`) is not on PATH")
+    assert "scripts/install-ace.sh" in ace["message"]
+    assert "PUPPETEER_SKIP_DOWNLOAD=1 npm install @daisy/ace" in ace["message"]
+    assert "Java (`java`) is not on PATH" in by_rule["epubcheck"]["message"]
+    status, report = check(clean_build, *output_args("epub"), "--strict")
+    assert status == 1 and not report["passed"]
+
+
+def test_missing_chromium_is_reported(clean_build, monkeypatch, tmp_path):
+    from careprint.check import outputs
+
+    node = shutil.which("node")
+    assert node, "Node.js is needed for Ace by DAISY (sh scripts/install-ace.sh)"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "node").symlink_to(node)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.delenv("PUPPETEER_EXECUTABLE_PATH", raising=False)
+    monkeypatch.setattr(outputs, "CHROMIUM_PATHS", ())
+    _, report = check(clean_build, *output_args("epub"))
+    ace = next(f for f in report["findings"] if f["rule"] == "ace")
+    assert "Chromium was not found" in ace["message"] and ace["severity"] == "warning"
+
+
+def test_ace_is_installed_for_the_bundled_guide():
+    """CI installs Ace (scripts/install-ace.sh); finding it must not depend on the PATH."""
+    from careprint.check.outputs import find_ace
+
+    command, env, why = find_ace(ROOT)
+    assert command, f"Ace by DAISY is not installed ({why}): run sh scripts/install-ace.sh"
+    assert Path(env["PUPPETEER_EXECUTABLE_PATH"]).is_file()

@@ -1,0 +1,141 @@
+"""Editions on a tiny project: `::: only` passages and cross-references, in the real outputs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import (
+    contains,
+    copy_fixture,
+    epub_documents,
+    epub_opf,
+    epub_text,
+    epubcheck,
+    epubcheck_problems,
+    normalize,
+    pdf_pages,
+    pdf_text,
+    run_careprint,
+)
+
+ALPHA = "Only edition alpha keeps this sentence about marigold lanterns"  # ::: only a
+BRAVO = "Only edition bravo keeps this sentence about juniper kites"  # ::: only b
+SHARED = "Everyone reads this shared opening paragraph about quiet lanterns"
+OWN = {"a": ALPHA, "b": BRAVO}
+OTHER = {"a": BRAVO, "b": ALPHA}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    base = tmp_path_factory.mktemp("two-editions")
+    project = copy_fixture("two-editions", base)
+    out = base / "out"
+    run_careprint("build", project, "--out", out, "--format", "pdf", "--format", "handouts",
+                  "--format", "epub", check=True)
+    return out
+
+
+def pdf(built, e):
+    return built / e / f"twin-{e}.pdf"
+
+
+def epub(built, e):
+    return built / e / f"twin-{e}.epub"
+
+
+def test_fixture_source_holds_the_passages():
+    from conftest import FIXTURES
+
+    text = normalize((FIXTURES / "two-editions/content/chapters/01-start.md").read_text())
+    assert f"::: only a {ALPHA}" in text
+    assert f"::: only b {BRAVO}" in text
+
+
+@pytest.mark.parametrize("edition", ["a", "b"])
+def test_only_passage_in_pdf(built, edition):
+    text = pdf_text(pdf(built, edition))
+    assert contains(text, SHARED)
+    assert contains(text, OWN[edition])
+    assert not contains(text, OTHER[edition])
+
+
+@pytest.mark.parametrize("edition", ["a", "b"])
+def test_only_passage_in_epub(built, edition):
+    text = epub_text(epub(built, edition))
+    assert contains(text, SHARED)
+    assert contains(text, OWN[edition])
+    assert not contains(text, OTHER[edition])
+
+
+@pytest.mark.parametrize("edition", ["a", "b"])
+def test_only_passage_in_handout(built, edition):
+    text = pdf_text(built / edition / "handouts" / "01-start.pdf")
+    assert contains(text, "Getting started")
+    assert contains(text, OWN[edition])
+    assert not contains(text, OTHER[edition])
+
+
+@pytest.mark.parametrize("edition", ["a", "b"])
+def test_no_only_markers_leak(built, edition):
+    for text in (pdf_text(pdf(built, edition)), epub_text(epub(built, edition))):
+        assert ":::" not in text
+        assert "[[" not in text and "]]" not in text
+
+
+def test_chapter_left_out_of_an_edition(built):
+    """03-b-extra is only in b: absent from a's PDF, EPUB, contents and handouts."""
+    assert "Extra for B" not in pdf_text(pdf(built, "a"))
+    assert "Extra for B" in pdf_text(pdf(built, "b"))
+    _, opf_a = epub_opf(epub(built, "a"))
+    _, opf_b = epub_opf(epub(built, "b"))
+    assert "03-b-extra" not in opf_a
+    assert 'href="03-b-extra.xhtml"' in opf_b
+    assert not (built / "a" / "handouts" / "03-b-extra.pdf").exists()
+    assert (built / "b" / "handouts" / "03-b-extra.pdf").is_file()
+    assert sorted(p.name for p in (built / "a" / "handouts").glob("*.pdf")) == [
+        "01-start.pdf", "02-second-steps.pdf"]
+
+
+@pytest.mark.parametrize("edition", ["a", "b"])
+def test_cross_reference_is_an_epub_link(built, edition):
+    docs = epub_documents(epub(built, edition))
+    start = next(v for k, v in docs.items() if k.endswith("/01-start.xhtml"))
+    links = re.findall(r'<a [^>]*href="([^"]+)"[^>]*>([^<]+)</a>', start)
+    assert ("02-second-steps.xhtml", "Second steps") in links, links
+    assert any(k.endswith("/02-second-steps.xhtml") for k in docs)
+    # the target file really is the second chapter
+    second = next(v for k, v in docs.items() if k.endswith("/02-second-steps.xhtml"))
+    assert re.search(r"<h1[^>]*>Second steps</h1>", second)
+
+
+@pytest.mark.parametrize("edition", ["a", "b"])
+def test_cross_reference_shows_the_page_in_the_pdf(built, edition):
+    from pypdf import PdfReader
+
+    path = pdf(built, edition)
+    pages = pdf_pages(path)
+    text = normalize("\n".join(pages))
+    m = re.search(r"For more, see Second steps \(page (\d+)\)", text)
+    assert m, "no '(page N)' after the cross-reference"
+    shown = int(m.group(1))
+    # the page the chapter starts on (its eyebrow 'Chapter 2' and its title)
+    starts = [i + 1 for i, t in enumerate(pages)
+              if re.search(r"^chapter 2$", t, re.I | re.M) and "Second steps" in t]
+    assert starts, "chapter 2 not found in the PDF"
+    assert shown == starts[0]
+    # and the link itself goes there
+    reader = PdfReader(str(path))
+    dest = reader.named_destinations.get("chapter-second-steps")
+    assert dest is not None
+    assert reader.get_destination_page_number(dest) + 1 == shown
+    page_with_ref = next(i for i, t in enumerate(pages) if "For more, see" in t)
+    annots = [a.get_object() for a in reader.pages[page_with_ref].get("/Annots", [])]
+    assert any(a.get("/Subtype") == "/Link" and a.get("/Dest") == "chapter-second-steps"
+               for a in annots)
+
+
+@pytest.mark.parametrize("edition", ["a", "b"])
+def test_epubcheck_two_editions(built, edition):
+    problems = epubcheck_problems(epubcheck(epub(built, edition)))
+    assert problems == []

@@ -1,0 +1,250 @@
+"""The editor's and printer's tools: init, serve, progress, doctor, large print, booklets,
+print-shop marks."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import careprint_env, copy_fixture, run_careprint
+from pypdf import PdfReader
+
+from careprint.cli import main
+from careprint.render.booklet import booklet_order
+
+# ---------------------------------------------------------------- init
+
+
+def test_init_then_build_and_check(tmp_path):
+    project = tmp_path / "my-guide"
+    result = CliRunner().invoke(main, ["init", str(project), "--title", "My Guide"])
+    assert result.exit_code == 0, result.output
+    assert "created" in result.output
+    for rel in ("careprint.toml", "content/chapters/01-welcome.md",
+                "content/worksheets/first-steps.yaml", "content/resources/support.yaml",
+                "templates/theme.css"):
+        assert (project / rel).is_file(), rel
+    assert "::: only" in (project / "content/chapters/01-welcome.md").read_text()
+    run_careprint("build", project, check=True)
+    assert (project / "build/survivors/my-guide-survivors.pdf").is_file()
+    assert (project / "build/partners/worksheets/first-steps.pdf").is_file()
+    check = run_careprint("check", project, "--strict")
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_init_refuses_to_overwrite_without_force(tmp_path):
+    project = tmp_path / "g"
+    CliRunner().invoke(main, ["init", str(project)])
+    toml = project / "careprint.toml"
+    toml.write_text("# mine\n" + toml.read_text())
+    result = CliRunner().invoke(main, ["init", str(project)])
+    assert result.exit_code == 1
+    assert "already exist" in result.output and "--force" in result.output
+    assert toml.read_text().startswith("# mine")
+    result = CliRunner().invoke(main, ["init", str(project), "--force"])
+    assert result.exit_code == 0
+    assert not toml.read_text().startswith("# mine")
+
+
+def test_project_templates_override_the_defaults_file_by_file(tmp_path):
+    project = copy_fixture("two-editions", tmp_path)
+    (project / "templates").mkdir()
+    (project / "templates/theme.css").write_text(":root { --accent: #123456; }\n")
+    run_careprint("build", project, "-f", "pdf", "-e", "a", "--keep-html", check=True)
+    html = (project / "build/a/twin-a.html").read_text()
+    assert "--accent: #123456" in html  # the project's theme.css
+    assert "Before you begin" in html  # the bundled guide.html
+
+
+# ---------------------------------------------------------------- serve
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def wait_for(url: str, predicate, timeout: float = 20) -> tuple[int, str]:
+    deadline = time.monotonic() + timeout
+    last = (0, "")
+    while time.monotonic() < deadline:
+        try:
+            last = fetch(url)
+            if predicate(*last):
+                return last
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {url}; last: {last[0]} {last[1][:500]}")
+
+
+def test_serve_previews_rebuilds_shows_errors_and_recovers(tmp_path):
+    project = copy_fixture("two-editions", tmp_path)
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "careprint", "serve", str(project),
+                             "--edition", "b", "--port", str(port)], env=careprint_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        status, page = wait_for(f"{base}/01-start.html", lambda s, b: s == 200)
+        assert "juniper kites" in page and "/__careprint/reload.js" in page
+        chapter = project / "content/chapters/01-start.md"
+        original = chapter.read_text()
+        chapter.write_text(original.replace("quiet lanterns", "bright lanterns"))
+        wait_for(f"{base}/01-start.html", lambda s, b: "bright lanterns" in b)
+        chapter.write_text(original.replace("title: Getting started", "titel: Broken"))
+        status, page = wait_for(f"{base}/01-start.html", lambda s, b: s == 500)
+        assert "content/chapters/01-start.md:2" in page
+        chapter.write_text(original)
+        status, page = wait_for(f"{base}/01-start.html", lambda s, b: s == 200)
+        assert "quiet lanterns" in page
+        state = json.loads(fetch(f"{base}/__careprint/state")[1])
+        assert state["error"] is None and state["version"] >= 4
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err
+    assert "Stopped the preview." in err
+    assert f"127.0.0.1:{port}" in err
+
+
+# ---------------------------------------------------------------- progress and doctor
+
+
+def test_plain_progress_lines_quiet_and_verbose(tmp_path):
+    project = copy_fixture("minimal", tmp_path)
+    plain = run_careprint("build", project, "-f", "pdf", "-f", "epub", "--force", check=True)
+    assert re.search(r"^rendered .*\.pdf  \(\d+ pages, \d+ KiB\)$", plain.stdout, re.M)
+    verbose = run_careprint("build", project, "-f", "pdf", "--force", "-v", check=True)
+    assert re.search(r"^rendered .*\.pdf  \(.*\) in \d+\.\d\d s$", verbose.stdout, re.M)
+    quiet = run_careprint("build", project, "-f", "pdf", "--force", "-q", check=True)
+    assert "rendered" not in quiet.stdout
+    assert re.fullmatch(r"Built 1 file \(\d+ KiB\) in \d+\.\d s\.\n", quiet.stdout)
+
+
+def test_doctor_reports_versions():
+    result = run_careprint("doctor", check=True)
+    assert re.search(r"^ok  WeasyPrint: \d+", result.stdout, re.M)
+    assert re.search(r"^ok  Pango: 1\.\d+", result.stdout, re.M)
+    assert re.search(r"^ok  EPUBCheck: 5\.", result.stdout, re.M)
+    assert "HarfBuzz subsetter" in result.stdout
+
+
+# ---------------------------------------------------------------- large print, booklets
+
+
+@pytest.fixture(scope="module")
+def print_build(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("print")
+    project = copy_fixture("two-editions", tmp)
+    run_careprint("build", project, "-e", "b", "-f", "large-print", "-f", "booklet",
+                  "-f", "pdf", check=True)
+    return project / "build/b"
+
+
+def font_sizes(path: Path) -> list[float]:
+    """Effective font sizes of the body text drawn on every page."""
+    sizes = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
+            sizes.append(round(size * scale, 1))
+
+    for page in PdfReader(path).pages:
+        page.extract_text(visitor_text=visit)
+    return sizes
+
+
+def test_large_print_body_text_is_at_least_18pt(print_build):
+    guide = print_build / "twin-b-large-print.pdf"
+    handout = print_build / "handouts/01-start-large-print.pdf"
+    for path in (guide, handout):
+        sizes = font_sizes(path)
+        body = max(set(sizes), key=sizes.count)  # the most common size is the body text
+        assert body >= 18, (path, sorted(set(sizes)))
+    normal = font_sizes(print_build / "twin-b.pdf")
+    assert max(set(normal), key=normal.count) < 13
+
+
+def test_large_print_is_sans_serif_and_not_italic(print_build):
+    reader = PdfReader(print_build / "twin-b-large-print.pdf")
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    assert fonts and all("Serif" not in f and "Italic" not in f and "Oblique" not in f
+                         for f in fonts), fonts
+
+
+@pytest.mark.parametrize("pages, expected", [
+    (8, [(8, 1), (2, 7), (6, 3), (4, 5)]),
+    (12, [(12, 1), (2, 11), (10, 3), (4, 9), (8, 5), (6, 7)]),
+    (6, [(None, 1), (2, None), (6, 3), (4, 5)]),
+])
+def test_booklet_page_order(pages, expected):
+    assert booklet_order(pages) == expected
+
+
+def test_booklet_pdf_is_imposed_two_up_in_folding_order(print_build):
+    normal = PdfReader(print_build / "twin-b.pdf")
+    booklet = PdfReader(print_build / "twin-b-booklet.pdf")
+    n = len(normal.pages)
+    padded = -(-n // 4) * 4
+    assert len(booklet.pages) == padded // 2
+    w = float(normal.pages[0].mediabox.width)
+    assert float(booklet.pages[0].mediabox.width) == pytest.approx(2 * w)
+    # the first side carries the last (padded) page on the left and page 1 on the right
+    first = booklet.pages[0].extract_text()
+    assert normal.pages[0].extract_text().split("\n")[0] in first
+
+
+def test_bleed_and_marks_enlarge_the_page(tmp_path):
+    project = copy_fixture("minimal", tmp_path)
+    run_careprint("build", project, "-f", "pdf", check=True)
+    plain = next((project / "build").rglob("*.pdf"))
+    width = float(PdfReader(plain).pages[0].mediabox.width)
+    run_careprint("build", project, "-f", "pdf", "--bleed", "3mm", "--marks", check=True)
+    page = PdfReader(plain).pages[0]
+    assert float(page.mediabox.width) > width + 2 * 3 * 72 / 25.4 - 0.5
+    assert "/BleedBox" in page and "/TrimBox" in page
+
+
+def test_bad_bleed_is_a_clear_error(tmp_path):
+    project = copy_fixture("minimal", tmp_path)
+    proc = run_careprint("build", project, "--bleed", "lots")
+    assert proc.returncode == 1
+    assert "--bleed 'lots': expected a length such as 3mm" in proc.stderr
+
+
+def test_shell_completion_completes_commands_and_formats():
+    import os
+
+    env = {**os.environ, "COMP_WORDS": "careprint bu", "COMP_CWORD": "1",
+           "_CAREPRINT_COMPLETE": "bash_complete"}
+    proc = subprocess.run([sys.executable, "-m", "careprint"], env=env, capture_output=True,
+                          text=True)
+    assert "plain,build" in proc.stdout
+    env |= {"COMP_WORDS": "careprint build --format large", "COMP_CWORD": "3"}
+    proc = subprocess.run([sys.executable, "-m", "careprint"], env=env, capture_output=True,
+                          text=True)
+    assert "plain,large-print" in proc.stdout

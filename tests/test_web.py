@@ -1,0 +1,93 @@
+"""The web edition: static pages per edition, navigable, self-contained, and passing
+axe-core in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+
+import pytest
+from conftest import ROOT, run_careprint
+
+AXE = ROOT / "tests" / "tools" / "axe.js"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("web")
+    run_careprint("build", ROOT, "--out", out, "--format", "html", check=True)
+    return out
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.refs, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        for key in ("href", "src"):
+            if key in a and tag in ("a", "link", "script", "img"):
+                self.refs.append((tag, a[key]))
+
+
+def parse(path):
+    p = Links()
+    p.feed(path.read_text("utf-8"))
+    return p
+
+
+@pytest.mark.parametrize("edition", ["survivors", "partners", "groups"])
+def test_every_chapter_and_worksheet_has_a_page_with_navigation(site, edition):
+    from careprint.editions import apply_edition
+    from careprint.load import load_project
+
+    eg = apply_edition(load_project(ROOT), edition)
+    html = site / edition / "html"
+    for v in eg.chapters:
+        page = html / f"{v.chapter.name}.html"
+        text = page.read_text("utf-8")
+        assert f">{v.chapter.title}</h1>" in text
+        assert 'class="skip" href="#main"' in text and 'id="main"' in text
+        assert 'href="index.html#contents"' in text
+        assert 'rel="prev"' in text and 'rel="next"' in text
+    for w in eg.worksheets:
+        assert (html / f"worksheet-{w.worksheet.id}.html").is_file()
+    index = (html / "index.html").read_text("utf-8")
+    assert index.count("<li><a href=") >= len(eg.chapters) + len(eg.worksheets)
+
+
+def test_links_resolve_and_nothing_is_fetched_from_outside(site):
+    for page in (site / "survivors" / "html").glob("*.html"):
+        parsed = parse(page)
+        for tag, ref in parsed.refs:
+            assert not re.match(r"^(https?:)?//", ref), (page.name, tag, ref)
+            target, _, fragment = ref.partition("#")
+            dest = page.parent / target if target else page
+            assert dest.is_file(), (page.name, ref)
+            if fragment and dest.suffix == ".html":
+                assert fragment in parse(dest).ids, (page.name, ref)
+    css = (site / "survivors" / "html" / "style.css").read_text("utf-8")
+    assert "@media print" in css
+    assert "@import" not in css and "url(" not in css
+
+
+def test_pages_pass_axe_core_in_headless_chromium(site):
+    node = shutil.which("node")
+    assert node, "Node.js is needed to run axe-core"
+    pages = sorted(str(p) for e in ("survivors", "partners", "groups")
+                   for p in (site / e / "html").glob("*.html"))
+    proc = subprocess.run([node, str(AXE), *pages], capture_output=True, text=True,
+                          cwd=ROOT, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads(proc.stdout)
+    assert len(results) == len(pages)
+    problems = {p: r["violations"] for p, r in results.items() if r["violations"]}
+    assert problems == {}
+    assert all(r["passes"] > 10 for r in results.values())
+    assert not any(r["external_requests"] for r in results.values())
