@@ -3,12 +3,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: build test system lint clean
+.PHONY: build test system node-tools lint clean
 
 build: system $(VENV)/.installed
 	$(BIN)/careprint build
 
-test: system $(VENV)/.installed
+test: system node-tools $(VENV)/.installed
 	$(BIN)/ruff check careprint tests bench
 	$(BIN)/pytest
 
@@ -17,6 +17,11 @@ lint: $(VENV)/.installed
 
 system:
 	@sh scripts/install-system-deps.sh
+
+# Ace by DAISY and axe-core (npm, pinned in package-lock.json) and Debian's Chromium:
+# `careprint check --outputs` and the tests of the EPUB and the web edition run them.
+node-tools:
+	@sh scripts/install-ace.sh
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -17,7 +17,7 @@ from .markup import (
     Resolver,
     Source,
     Target,
-    check_links,
+    check_xhtml,
     filter_edition,
     markdown_to_xhtml,
     resolve_xrefs,
@@ -91,7 +91,7 @@ def apply_edition(guide: Guide, edition_id: str) -> EditionGuide:
         bad = well_formed_problem(xhtml, at(src.path, src.first_line))
         if bad:
             problems.append(Problem(bad.where, bad.message, edition_id))
-        problems.extend(check_links(xhtml, lines, src.path))
+        problems.extend(check_xhtml(xhtml, lines, src.path))
         images, image_problems = find_images(xhtml, lines, src.path, guide.config.root)
         problems.extend(image_problems)
         return xhtml, "\n".join(t for _, t in lines), tuple(images)

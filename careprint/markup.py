@@ -148,8 +148,9 @@ def resolve_xrefs(lines: list[Line], path: str, resolver: Resolver) -> str:
     return "\n".join(out)
 
 
-# No attr_list: `{: onclick=...}` would let Markdown add attributes the allow-list forbids.
-_EXTENSIONS = ["tables", "sane_lists", "smarty", "def_list", "footnotes"]
+# attr_list lets an editor mark an image decorative: `![](x.png){: .decorative}`. Whatever
+# attributes Markdown syntax adds are checked by check_xhtml, like raw HTML.
+_EXTENSIONS = ["tables", "sane_lists", "smarty", "attr_list", "def_list", "footnotes"]
 
 
 def markdown_to_xhtml(text: str) -> str:
@@ -241,18 +242,33 @@ def check_raw_html(lines: list[Line], path: str) -> list[Problem]:
     return problems
 
 
-URL_ATTR_RE = re.compile(r'\b(href|src)="([^"]*)"')
-
-
-def check_links(fragment: str, lines: list[Line], path: str) -> list[Problem]:
-    """Links that Markdown syntax made (`[x](javascript:...)`) follow the same rules as raw
-    HTML: no javascript:, vbscript:, data: or file: URLs."""
+def check_xhtml(fragment: str, lines: list[Line], path: str) -> list[Problem]:
+    """The attributes in the XHTML that Markdown made follow the raw-HTML rules: Markdown
+    syntax (`[x](javascript:...)`, `{: onclick=...}`) cannot add what raw HTML may not."""
+    try:
+        root = ET.fromstring(f"<div>{fragment}</div>")
+    except ET.ParseError:
+        return []  # reported by well_formed_problem
     problems = []
-    for m in URL_ATTR_RE.finditer(fragment):
-        url = html.unescape(m.group(2))
-        if BAD_URL_RE.match(url):
-            line = next((n for n, t in lines if url in t or m.group(2) in t),
-                        lines[0][0] if lines else 0)
-            problems.append(Problem(at(path, line), f"link {url[:40]!r}: javascript:, data: "
-                                    "and file: URLs are not allowed in content"))
+    for el in root.iter():
+        for name, value in el.attrib.items():
+            low = name.lower()
+            if low.startswith(("aria-", "data-")):
+                continue
+            if low.startswith("on"):
+                why = f"event-handler attribute {name}= is not allowed in content"
+            elif low not in ALLOWED_ATTRS:
+                why = f"attribute {name}= is not allowed in content"
+            elif low in ("href", "src") and BAD_URL_RE.match(value):
+                why = (f"link {value[:40]!r}: javascript:, data: and file: URLs are not "
+                       "allowed in content")
+            elif low == "style" and STYLE_URL_RE.search(value):
+                why = "a style attribute that loads a URL is not allowed in content"
+            elif low == "rel" and "attachment" in value.lower():
+                why = "rel=attachment embeds files in the PDF and is not allowed in content"
+            else:
+                continue
+            line = next((n for n, t in lines if value and value in t),
+                        next((n for n, t in lines if name in t), lines[0][0] if lines else 0))
+            problems.append(Problem(at(path, line), why))
     return problems

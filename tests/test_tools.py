@@ -248,3 +248,30 @@ def test_shell_completion_completes_commands_and_formats():
     proc = subprocess.run([sys.executable, "-m", "careprint"], env=env, capture_output=True,
                           text=True)
     assert "plain,large-print" in proc.stdout
+
+
+def test_decorative_image_is_an_artifact_and_a_described_image_a_figure(tmp_path):
+    from PIL import Image
+
+    project = copy_fixture("minimal", tmp_path)
+    chapters = project / "content/chapters"
+    Image.new("RGB", (200, 50), (200, 100, 50)).save(chapters / "ornament.png")
+    Image.new("RGB", (100, 100), (20, 100, 50)).save(chapters / "square.png")
+    chapter = next(chapters.glob("*.md"))
+    chapter.write_text(chapter.read_text() + "\n![](ornament.png){: .decorative}\n\n"
+                       "![A green square](square.png)\n")
+    run_careprint("build", project, "-f", "pdf", "-f", "handouts", "--strict", check=True)
+    pdf = next((project / "build").rglob("handouts/*.pdf"))
+    root = PdfReader(pdf).trailer["/Root"]
+    figures, stack = [], [root["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            if node.get("/S") == "/Figure":
+                figures.append(str(node.get("/Alt")))
+            if "/K" in node:
+                stack.append(node["/K"])
+    assert figures == ["A green square"]

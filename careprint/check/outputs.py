@@ -116,7 +116,11 @@ def pdf_accessibility(path: Path, shown: str, eid: str, sink) -> None:
     if not str(root.get("/Lang") or "").strip():
         missing.append("language (/Lang)")
     mark = root.get("/MarkInfo")
-    if "/StructTreeRoot" not in root or not (mark and mark.get_object().get("/Marked")):
+    # a booklet is a print imposition (two pages on each sheet, in folding order): it has no
+    # reading order to tag; readers on screen get the tagged guide and handouts instead
+    print_only = path.name.endswith("-booklet.pdf")
+    if not print_only and ("/StructTreeRoot" not in root or
+                           not (mark and mark.get_object().get("/Marked"))):
         missing.append("structure tree (it is not a tagged PDF)")
     if missing:
         sink.add("pdf-accessibility", shown, None, f"has no {', no '.join(missing)}: screen "

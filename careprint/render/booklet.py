@@ -38,6 +38,7 @@ def booklet_order(pages: int) -> list[tuple[int | None, int | None]]:
 def impose(data: bytes) -> tuple[bytes, int]:
     """Two-up saddle-stitch imposition of a finished PDF; returns (bytes, sheet sides)."""
     from pypdf import PdfReader, PdfWriter, Transformation
+    from pypdf.generic import BooleanObject, DictionaryObject, NameObject, TextStringObject
 
     reader = PdfReader(io.BytesIO(data))
     first = reader.pages[0].mediabox
@@ -51,6 +52,13 @@ def impose(data: bytes) -> tuple[bytes, int]:
                                              Transformation().translate(tx=dx, ty=0))
     if reader.metadata:
         writer.add_metadata({k: v for k, v in reader.metadata.items()})
+    # a print imposition cannot keep the tags (the pages are out of reading order), but it
+    # keeps the language and shows the title, not the file name
+    source = reader.trailer["/Root"]
+    if "/Lang" in source:
+        writer.root_object[NameObject("/Lang")] = TextStringObject(str(source["/Lang"]))
+    writer.root_object[NameObject("/ViewerPreferences")] = DictionaryObject(
+        {NameObject("/DisplayDocTitle"): BooleanObject(True)})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages)

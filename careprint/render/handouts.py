@@ -12,6 +12,7 @@ from . import (
     BuildContext,
     Job,
     chapter_fingerprint,
+    decorative_as_background,
     digest,
     render_template,
     retarget_links,
@@ -40,7 +41,7 @@ def handout_name(eg: EditionGuide, view: ChapterView) -> str:
 
 def handout_html(eg: EditionGuide, view: ChapterView, ctx: BuildContext, **extra) -> str:
     targets = {f"glossary-{g.id}": f"#glossary-{g.id}" for g in view.glossary}
-    body = retarget_links(view.html, targets)
+    body = decorative_as_background(retarget_links(view.html, targets), view.images)
     return render_template(ctx.root, eg.config.fmt("handouts", "template"),
                            "formats.handouts.template", **(base_context(eg, ctx) | extra),
                            view=view, body=body)

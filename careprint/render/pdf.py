@@ -8,6 +8,7 @@ from . import (
     BuildContext,
     Job,
     chapter_fingerprint,
+    decorative_as_background,
     digest,
     render_template,
     retarget_links,
@@ -43,7 +44,8 @@ def guide_html(eg: EditionGuide, ctx: BuildContext, **extra) -> str:
     targets |= {f"worksheet-{w.worksheet.id}": f"#worksheet-{w.worksheet.id}"
                 for w in eg.worksheets}
     targets |= {f"glossary-{g.id}": f"#glossary-{g.id}" for g in eg.glossary}
-    bodies = {v.chapter.slug: retarget_links(v.html, targets) for v in eg.chapters}
+    bodies = {v.chapter.slug: decorative_as_background(retarget_links(v.html, targets),
+                                                       v.images) for v in eg.chapters}
     return render_template(ctx.root, _template(eg), "formats.pdf.template",
                            **(base_context(eg, ctx) | extra), chapters=eg.chapters,
                            worksheets=eg.worksheets, bodies=bodies)
