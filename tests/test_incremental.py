@@ -18,8 +18,12 @@ ALL = {
 }
 
 
+FORMATS = ["pdf", "handouts", "epub"]
+
+
 def rendered(project, **kw) -> set[str]:
     kw.setdefault("jobs", 1)
+    kw.setdefault("formats", FORMATS)
     report = build(project, environ={"SOURCE_DATE_EPOCH": "1700000000"}, **kw)
     out = project / "build"
     return {w.path.relative_to(out).as_posix() for w in report.rendered}
@@ -39,7 +43,8 @@ def test_unchanged_rebuild_renders_nothing(built):
 
 
 def test_unchanged_rebuild_does_not_import_weasyprint_or_ebooklib(built):
-    code = ("import sys, careprint.cli as c; sys.argv=['careprint','build',sys.argv[1]]\n"
+    code = ("import sys, careprint.cli as c\n"
+            "sys.argv=['careprint','build',sys.argv[1],'-f','pdf','-f','handouts','-f','epub']\n"
             "try:\n    c.run()\nexcept SystemExit:\n    pass\n"
             "print('HEAVY', [m for m in ('weasyprint', 'ebooklib') if m in sys.modules])")
     import subprocess
