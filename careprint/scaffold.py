@@ -34,10 +34,12 @@ def init_project(dest: Path, title: str | None = None, force: bool = False,
             for key, value in values.items():
                 text = text.replace("{" + key + "}", value)
         plan[dest / rel] = text
-    if with_templates:
-        for src in sorted(PACKAGE_TEMPLATES.iterdir()):
-            if src.is_file():
-                plan.setdefault(dest / "templates" / src.name, src.read_text("utf-8"))
+    # theme.css is the template editors change first: the project starts with its own copy
+    chosen = sorted(PACKAGE_TEMPLATES.iterdir()) if with_templates else \
+        [PACKAGE_TEMPLATES / "theme.css"]
+    for src in chosen:
+        if src.is_file():
+            plan.setdefault(dest / "templates" / src.name, src.read_text("utf-8"))
     existing = [p for p in plan if p.exists()]
     if existing and not force:
         names = ", ".join(str(p) for p in existing[:5])
