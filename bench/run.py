@@ -1,5 +1,6 @@
 """careprint's benchmark: prints figures, asserts nothing. Not part of the test suite.
 
+    .venv/bin/pip install -e ".[bench]"      # pandoc, for the comparison (pypandoc-binary)
     .venv/bin/python bench/run.py            # the bundled guide, and a synthetic 10x guide
     .venv/bin/python bench/run.py --quick    # skip the 10x guide
 
@@ -58,6 +59,8 @@ import weasyprint
 out, base = Path(sys.argv[1]), Path(sys.argv[2]).as_uri() + "/"
 total, n = 0.0, 0
 for html in sorted(out.rglob("*.html")):
+    if "/html/" in html.as_posix():
+        continue  # the web edition's pages, not the HTML behind a PDF
     forms = "/worksheets/" in html.as_posix()
     t = time.perf_counter()
     weasyprint.HTML(filename=str(html), base_url=base).write_pdf(

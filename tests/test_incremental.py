@@ -154,3 +154,15 @@ def test_removed_chapter_removes_its_stale_handout(built):
     rendered(built)
     assert not (built / "build/b/handouts/03-b-extra.pdf").exists()
     assert "03-b-extra" not in (built / "build/b/SHA256SUMS").read_text()
+
+
+def test_web_edition_rebuilds_only_the_page_of_an_edited_chapter(tmp_path):
+    project = copy_fixture("two-editions", tmp_path)
+    assert len(rendered(project, formats=["html"])) > 10
+    path = project / "content/chapters/02-second-steps.md"
+    path.write_text(path.read_text() + "\nA new sentence about harbour lights.\n")
+    assert rendered(project, formats=["html"]) == {"a/html/02-second-steps.html",
+                                                   "b/html/02-second-steps.html"}
+    path.write_text(path.read_text().replace("title: Second steps", "title: Next steps"))
+    # a new title shows in every page's contents and in its neighbours' links
+    assert len(rendered(project, formats=["html"])) > 10

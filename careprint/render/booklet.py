@@ -36,29 +36,54 @@ def booklet_order(pages: int) -> list[tuple[int | None, int | None]]:
 
 
 def impose(data: bytes) -> tuple[bytes, int]:
-    """Two-up saddle-stitch imposition of a finished PDF; returns (bytes, sheet sides)."""
-    from pypdf import PdfReader, PdfWriter, Transformation
-    from pypdf.generic import BooleanObject, DictionaryObject, NameObject, TextStringObject
+    """Two-up saddle-stitch imposition of a finished PDF; returns (bytes, sheet sides).
 
-    reader = PdfReader(io.BytesIO(data))
-    first = reader.pages[0].mediabox
-    w, h = float(first.width), float(first.height)
-    writer = PdfWriter()
-    for left, right in booklet_order(len(reader.pages)):
-        sheet = writer.add_blank_page(width=2 * w, height=h)
-        for number, dx in ((left, 0), (right, w)):
-            if number is not None:
-                sheet.merge_transformed_page(reader.pages[number - 1],
-                                             Transformation().translate(tx=dx, ty=0))
-    if reader.metadata:
-        writer.add_metadata({k: v for k, v in reader.metadata.items()})
-    # a print imposition cannot keep the tags (the pages are out of reading order), but it
-    # keeps the language and shows the title, not the file name
-    source = reader.trailer["/Root"]
-    if "/Lang" in source:
-        writer.root_object[NameObject("/Lang")] = TextStringObject(str(source["/Lang"]))
-    writer.root_object[NameObject("/ViewerPreferences")] = DictionaryObject(
+    Each page becomes a form XObject drawn on its sheet, so no content stream is parsed
+    (pypdf's merge_transformed_page took eight times as long). The document keeps its
+    title, metadata and language; the tags, outline and links of the single pages are
+    dropped, since the pages are no longer in reading order.
+    """
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        BooleanObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        FloatObject,
+        NameObject,
+    )
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    pages = list(writer.pages)
+    w, h = float(pages[0].mediabox.width), float(pages[0].mediabox.height)
+    forms = []
+    for page in pages:
+        form = DecodedStreamObject()
+        form.set_data(page.get_contents().get_data())
+        form.update({NameObject("/Type"): NameObject("/XObject"),
+                     NameObject("/Subtype"): NameObject("/Form"),
+                     NameObject("/BBox"): ArrayObject(FloatObject(v) for v in page.mediabox),
+                     NameObject("/Resources"): page["/Resources"]})
+        forms.append(writer._add_object(form.flate_encode()))
+    root = writer.root_object
+    for key in ("/StructTreeRoot", "/MarkInfo", "/Outlines", "/AcroForm", "/PageLabels"):
+        if key in root:
+            del root[NameObject(key)]
+    root[NameObject("/ViewerPreferences")] = DictionaryObject(
         {NameObject("/DisplayDocTitle"): BooleanObject(True)})
+    for i in reversed(range(len(pages))):
+        writer.remove_page(i)
+    for left, right in booklet_order(len(pages)):
+        sheet = writer.add_blank_page(width=2 * w, height=h)
+        xobjects, ops = DictionaryObject(), []
+        for name, number, dx in (("/L", left, 0.0), ("/R", right, w)):
+            if number is not None:
+                xobjects[NameObject(name)] = forms[number - 1]
+                ops.append(f"q 1 0 0 1 {dx:.4f} 0 cm {name} Do Q")
+        sheet[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
+        content = DecodedStreamObject()
+        content.set_data(" ".join(ops).encode())
+        sheet[NameObject("/Contents")] = writer._add_object(content)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages)

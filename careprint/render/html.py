@@ -27,12 +27,20 @@ def folder(eg: EditionGuide) -> str:
 
 
 def jobs(eg: EditionGuide) -> list[Job]:
-    # every page carries the contents and its neighbours' titles, so each depends on all
-    content = digest([chapter_fingerprint(v) for v in eg.chapters],
-                     [worksheet_fingerprint(w) for w in eg.worksheets], eg.glossary,
-                     eg.resources)
-    out = [Job("html", eg.edition.id, p["file"], f"{folder(eg)}/{p['file']}", 1, content)
-           for p in pages(eg, "html")]
+    # every page shows the titles of all pages (contents, previous, next) and the crisis
+    # line; beyond that, a chapter or worksheet page depends on its own content only
+    all_pages = pages(eg, "html")
+    frame = digest([(p["file"], p["title"]) for p in all_pages], eg.resources)
+    own = {"chapter": chapter_fingerprint, "worksheet": worksheet_fingerprint}
+    targets = link_targets(eg, "html")
+    out = []
+    for p in all_pages:
+        if p["kind"] in own:
+            content = digest(frame, own[p["kind"]](p["view"]), targets)
+        else:  # glossary, resources and the front pages show guide-wide data
+            content = digest(frame, eg.glossary, eg.meta, eg.edition)
+        out.append(Job("html", eg.edition.id, p["file"], f"{folder(eg)}/{p['file']}", 1,
+                       content))
     out.append(Job("html", eg.edition.id, "style.css", f"{folder(eg)}/style.css", 1, ""))
     for view in eg.chapters:
         for image in view.images:
