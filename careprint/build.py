@@ -170,8 +170,9 @@ def build(root: Path, editions: Sequence[str] | None = None,
             else:
                 stale.append(job)
 
+        stale, companions = pair_booklets(stale)
         results = render_jobs(stale, {eg.edition.id: eg for eg in views}, ctx, out_dir,
-                              keep_html, jobs, progress)
+                              keep_html, jobs, progress, companions)
         warnings = [f"{j.relpath}: {m}" for j, res in results for m in res["warnings"]]
         warnings += report.warnings
         if strict and warnings:
@@ -290,11 +291,27 @@ def write_manifest(out_dir: Path, manifest: dict) -> None:
 
 # ---------------------------------------------------------------- rendering
 
+
+def pair_booklets(stale: list[Job]) -> tuple[list[Job], dict[str, list[Job]]]:
+    """A booklet is its guide or handout, imposed. When both are to be rendered, the
+    booklet rides along with its base job (one WeasyPrint render, not two)."""
+    base = {(j.edition, j.item): j for j in stale if j.fmt in ("pdf", "handouts")}
+    companions: dict[str, list[Job]] = {}
+    alone = []
+    for job in stale:
+        partner = base.get((job.edition, job.item)) if job.fmt == "booklet" else None
+        if partner is None:
+            alone.append(job)
+        else:
+            companions.setdefault(partner.relpath, []).append(job)
+    return alone, companions
+
 _WORK: dict = {}  # what worker processes inherit (fork): set just before the pool starts
 
 
 def render_jobs(jobs: list[Job], views: dict[str, EditionGuide], ctx: BuildContext,
-                out_dir: Path, keep_html: bool, workers: int | None, progress) -> list:
+                out_dir: Path, keep_html: bool, workers: int | None, progress,
+                companions: dict[str, list[Job]] | None = None) -> list:
     """Render `jobs` into temporary files; return [(job, result)] once every one succeeded.
 
     On any failure or interruption, every temporary file is removed and the error raised.
@@ -302,17 +319,20 @@ def render_jobs(jobs: list[Job], views: dict[str, EditionGuide], ctx: BuildConte
     if not jobs:
         return []
     tag = os.urandom(4).hex()
-    _WORK.update(jobs=jobs, views=views, ctx=ctx, out=out_dir, keep_html=keep_html, tag=tag)
+    _WORK.update(jobs=jobs, views=views, ctx=ctx, out=out_dir, keep_html=keep_html, tag=tag,
+                 companions=companions or {})
+    total = len(jobs) + sum(len(c) for c in (companions or {}).values())
     order = sorted(range(len(jobs)), key=lambda i: (-jobs[i].weight, jobs[i].relpath))
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     results = []
 
-    def done(i, res):
-        results.append((jobs[i], res))
-        if progress:
-            w = Written(out_dir / jobs[i].relpath, res["pages"], res["size"],
-                        tuple(res["warnings"]), False, res["seconds"])
-            progress(f"rendered {jobs[i].relpath}", w, len(results), len(jobs))
+    def done(i, made):
+        for job, res in made:
+            results.append((job, res))
+            if progress:
+                w = Written(out_dir / job.relpath, res["pages"], res["size"],
+                            tuple(res["warnings"]), False, res["seconds"])
+                progress(f"rendered {job.relpath}", w, len(results), total)
 
     executor = None
     try:
@@ -354,8 +374,9 @@ def _worker_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _render_job(i: int) -> dict:
-    """Render one job (in a worker process, or inline) into temporary files beside it."""
+def _render_job(i: int) -> list[tuple[Job, dict]]:
+    """Render one job (in a worker process, or inline) into temporary files beside it, and
+    its companion booklets from the same PDF."""
     job = _WORK["jobs"][i]
     started = time.perf_counter()
     art = format_module(job.fmt).render(_WORK["views"][job.edition], _WORK["ctx"], job)
@@ -365,8 +386,19 @@ def _render_job(i: int) -> dict:
         html = target.with_suffix(".html")
         files.append((str(_write_temp(html, art.html.encode("utf-8"), _WORK["tag"])),
                       str(html)))
-    return {"files": files, "pages": art.pages, "size": len(art.data),
-            "warnings": list(art.warnings), "seconds": time.perf_counter() - started}
+    made = [(job, {"files": files, "pages": art.pages, "size": len(art.data),
+                   "warnings": list(art.warnings), "seconds": time.perf_counter() - started})]
+    for companion in _WORK["companions"].get(job.relpath, ()):
+        from .render.booklet import impose
+
+        started = time.perf_counter()
+        data, sides = impose(art.data)
+        path = _WORK["out"] / companion.relpath
+        made.append((companion, {"files": [(str(_write_temp(path, data, _WORK["tag"])),
+                                            str(path))],
+                                 "pages": sides, "size": len(data), "warnings": [],
+                                 "seconds": time.perf_counter() - started}))
+    return made
 
 
 def _write_temp(target: Path, data: bytes, tag: str) -> Path:

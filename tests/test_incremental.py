@@ -166,3 +166,13 @@ def test_web_edition_rebuilds_only_the_page_of_an_edited_chapter(tmp_path):
     path.write_text(path.read_text().replace("title: Second steps", "title: Next steps"))
     # a new title shows in every page's contents and in its neighbours' links
     assert len(rendered(project, formats=["html"])) > 10
+
+
+def test_booklets_made_with_their_pdfs_match_booklets_made_alone(tmp_path):
+    together = copy_fixture("two-editions", tmp_path / "together")
+    alone = copy_fixture("two-editions", tmp_path / "alone")
+    made = rendered(together, formats=["pdf", "handouts", "booklet"], jobs=2)
+    assert "b/twin-b-booklet.pdf" in made and "b/handouts/03-b-extra-booklet.pdf" in made
+    rendered(alone, formats=["booklet"])
+    for rel in ("b/twin-b-booklet.pdf", "b/handouts/03-b-extra-booklet.pdf"):
+        assert (together / "build" / rel).read_bytes() == (alone / "build" / rel).read_bytes()
