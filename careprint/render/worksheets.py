@@ -45,13 +45,15 @@ def fix_radio_groups(data: bytes) -> bytes:
     button's. Here the buttons become plain
     widgets of the group, and the group's /TU becomes the scale's label.
     """
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfWriter
     from pypdf.generic import ArrayObject, NameObject, TextStringObject
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    # an incremental update: only the changed field dictionaries are appended
+    writer = PdfWriter(io.BytesIO(data), incremental=True)
     form = writer.root_object.get("/AcroForm")
     if form is None:
         return data
+    form = form.get_object()
     kids = set()
     for ref in form["/Fields"]:
         field = ref.get_object()
