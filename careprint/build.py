@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -215,9 +216,18 @@ def build(root: Path, editions: Sequence[str] | None = None,
 # ---------------------------------------------------------------- what a target depends on
 
 
+@functools.cache
+def careprint_digest() -> str:
+    """careprint's version and its own code: an edited renderer invalidates what it made."""
+    h = hashlib.sha256(__version__.encode())
+    for path in sorted(Path(__file__).resolve().parent.rglob("*.py")):
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
 def input_digest(root: Path, options: dict) -> str:
     """Hash of every file a build could read, and of the options: the fast no-op's key."""
-    h = hashlib.sha256(f"{__version__}\0{json.dumps(options, sort_keys=True)}".encode())
+    h = hashlib.sha256(f"{careprint_digest()}\0{json.dumps(options, sort_keys=True)}".encode())
     files = [root / "careprint.toml"]
     for folder in (root / "content", root / "templates", PACKAGE_TEMPLATES):
         if folder.is_dir():
@@ -249,7 +259,7 @@ def target_keys(config: Config, views: list[EditionGuide], jobs: list[Job],
                 ctx: BuildContext, keep_html: bool) -> dict[str, str]:
     templates = {fmt: template_sources(ctx.root, format_templates(config, fmt))
                  for fmt in {j.fmt for j in jobs}}
-    return {j.relpath: digest(__version__, config_values(config, j.edition, j.fmt),
+    return {j.relpath: digest(careprint_digest(), config_values(config, j.edition, j.fmt),
                               templates[j.fmt], j.content, ctx.paper, ctx.source_date,
                               ctx.bleed, ctx.marks,
                               keep_html and j.fmt != "epub", j.relpath)

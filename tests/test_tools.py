@@ -275,3 +275,15 @@ def test_decorative_image_is_an_artifact_and_a_described_image_a_figure(tmp_path
             if "/K" in node:
                 stack.append(node["/K"])
     assert figures == ["A green square"]
+
+
+def test_handout_names_the_chapters_it_refers_to(tmp_path):
+    project = copy_fixture("two-editions", tmp_path)
+    run_careprint("build", project, "-e", "a", "-f", "handouts", check=True)
+    reader = PdfReader(project / "build/a/handouts/01-start.pdf")
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
+    assert "\u201cSecond steps\u201d (chapter 2 of the full guide)" in text
+    # printed alone, the handout links only within itself
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            assert "/URI" not in annot.get_object().get("/A", {})
