@@ -66,7 +66,25 @@ class Preview:
     def site(self) -> Path:
         return self.out / (self.edition or "") / "html"
 
-    def watch(self, stop: threading.Event) -> None:
+    def snapshot(self) -> tuple:
+        """Size and modification time of every file a build reads."""
+        files = [self.root / "careprint.toml"]
+        for folder in ("content", "templates"):
+            if (self.root / folder).is_dir():
+                files.extend(p for p in (self.root / folder).rglob("*") if p.is_file())
+        out = []
+        for path in sorted(files):
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            out.append((str(path), st.st_size, st.st_mtime_ns))
+        return tuple(out)
+
+    def watch(self, stop: threading.Event, seen: tuple) -> None:
+        """Rebuild on every change. watchfiles reports changes as they happen; once a second
+        the files' times are compared too, so a change made while the watcher was still
+        starting (or one the file system did not report) is not missed."""
         from watchfiles import watch
 
         def relevant(_change, path: str) -> bool:
@@ -74,9 +92,12 @@ class Preview:
             return rel == self.root / "careprint.toml" or any(
                 rel.is_relative_to(self.root / d) for d in ("content", "templates"))
 
-        for _changes in watch(self.root, watch_filter=relevant, stop_event=stop,
-                              debounce=200, step=50):
-            self.rebuild()
+        for changes in watch(self.root, watch_filter=relevant, stop_event=stop, debounce=200,
+                             step=50, rust_timeout=1000, yield_on_timeout=True):
+            now = self.snapshot()
+            if changes or now != seen:
+                seen = now
+                self.rebuild()
 
     def close(self) -> None:
         self.tmp.cleanup()
@@ -136,10 +157,11 @@ pre{{white-space:pre-wrap;background:#fff4f4;border:1px solid #c33;padding:1rem}
 def serve(root: Path, edition: str | None, port: int, announce=print) -> None:
     """Serve until interrupted (Ctrl-C), then stop the watcher and remove the preview."""
     preview = Preview(root, edition)
+    seen = preview.snapshot()
     preview.rebuild()
     server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(preview))
     stop = threading.Event()
-    watcher = threading.Thread(target=preview.watch, args=(stop,), daemon=True)
+    watcher = threading.Thread(target=preview.watch, args=(stop, seen), daemon=True)
     watcher.start()
     announce(f"Serving the {preview.edition or 'first'} edition at "
              f"http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
