@@ -61,10 +61,6 @@ class OutputError(CareprintError):
     """Writing an output failed (permissions, full disk...)."""
 
 
-class BuildLocked(CareprintError):
-    """Another build of the same project is running."""
-
-
 class Collector:
     """Gather problems while reading, then raise them together."""
 
