@@ -393,9 +393,13 @@ def _render_job(i: int) -> list[tuple[Job, dict]]:
     target = _WORK["out"] / job.relpath
     files = [(str(_write_temp(target, art.data, _WORK["tag"])), str(target))]
     if _WORK["keep_html"] and art.html is not None:
-        html = target.with_suffix(".html")
-        files.append((str(_write_temp(html, art.html.encode("utf-8"), _WORK["tag"])),
-                      str(html)))
+        # a guide laid out in parts (render/parts.py) was handed to WeasyPrint part by part
+        kept = ([(".html", art.html)] if isinstance(art.html, str) else
+                [(f".part-{i:02d}.html", h) for i, h in enumerate(art.html, 1)])
+        for suffix, text in kept:
+            html = target.with_suffix(suffix)
+            files.append((str(_write_temp(html, text.encode("utf-8"), _WORK["tag"])),
+                          str(html)))
     made = [(job, {"files": files, "pages": art.pages, "size": len(art.data),
                    "warnings": list(art.warnings), "seconds": time.perf_counter() - started})]
     for companion in _WORK["companions"].get(job.relpath, ()):

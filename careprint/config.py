@@ -63,6 +63,10 @@ FORMAT_OPTS = {
         "template": Opt(str, "Template of the full-guide PDF.", default="guide.html"),
         "crisis_line": Opt(str, "One line with crisis numbers, printed in every handout footer.",
                            default=""),
+        "part_words": Opt(int, "A guide with more words than this is laid out in parts of "
+                          "about this many words, joined into one PDF, so that memory stays "
+                          "flat however long the guide grows (docs/building.md). 0 never "
+                          "splits.", default=25000),
     },
     "handouts": {
         "template": Opt(str, "Template of a chapter handout.", default="handout.html"),

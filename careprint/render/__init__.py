@@ -40,7 +40,8 @@ class Artifact:
     data: bytes
     pages: int = 0
     warnings: tuple[str, ...] = ()
-    html: str | None = None  # what WeasyPrint was given (for --keep-html)
+    html: str | tuple[str, ...] | None = None  # what WeasyPrint was given (--keep-html);
+    # a tuple for a guide laid out in parts
 
 
 def digest(*parts) -> str:

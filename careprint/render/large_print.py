@@ -36,14 +36,11 @@ def render_variant(eg: EditionGuide, ctx: BuildContext, job: Job, **extra):
     """(pdf bytes, pages, warnings, html) of the guide or a handout, with `extra` context."""
     from .weasy import html_to_pdf
 
-    if job.item:
-        view = eg.chapter(job.item)
-        html = _handouts.handout_html(eg, view, ctx, **extra)
-        where = view.chapter.path
-    else:
-        html = _pdf.guide_html(eg, ctx, **extra)
-        where = f"templates/{eg.config.fmt('pdf', 'template')}"
-    data, pages, warnings = html_to_pdf(html, ctx, where)
+    if not job.item:
+        return _pdf.render_guide(eg, ctx, **extra)
+    view = eg.chapter(job.item)
+    html = _handouts.handout_html(eg, view, ctx, **extra)
+    data, pages, warnings = html_to_pdf(html, ctx, view.chapter.path)
     return data, pages, warnings, html
 
 

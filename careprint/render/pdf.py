@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..editions import EditionGuide
 from . import (
     Artifact,
@@ -27,10 +29,7 @@ def jobs(eg: EditionGuide) -> list[Job]:
 
 
 def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
-    from .weasy import html_to_pdf
-
-    html = guide_html(eg, ctx)
-    data, pages, warnings = html_to_pdf(html, ctx, f"templates/{_template(eg)}")
+    data, pages, warnings, html = render_guide(eg, ctx)
     return Artifact(job.relpath, data, pages, warnings, html)
 
 
@@ -38,14 +37,37 @@ def _template(eg: EditionGuide) -> str:
     return eg.config.fmt("pdf", "template")
 
 
-def guide_html(eg: EditionGuide, ctx: BuildContext, **extra) -> str:
-    """The exact HTML that WeasyPrint renders for the guide."""
+def render_guide(eg: EditionGuide, ctx: BuildContext, **extra):
+    """(pdf bytes, pages, warnings, html) of the whole guide; a very long guide is laid out
+    in parts (careprint.render.parts) and `html` is then the tuple of the parts' HTML."""
+    from . import parts
+    from .weasy import html_to_pdf
+
+    where = f"templates/{_template(eg)}"
+    groups = parts.plan(eg)
+    if groups is None:
+        html = guide_html(eg, ctx, **extra)
+        data, pages, warnings = html_to_pdf(html, ctx, where)
+        return data, pages, warnings, html
+    return parts.render_in_parts(groups, lambda part: guide_html(eg, ctx, part, **extra),
+                                 ctx, where)
+
+
+_XREF_RE = re.compile(r'<a class="xref xref-chapter" href="#([^"]+)"')
+
+
+def guide_html(eg: EditionGuide, ctx: BuildContext, part=None, **extra) -> str:
+    """The exact HTML that WeasyPrint renders for the guide, or for one `part` of it."""
     targets = {f"chapter-{v.chapter.slug}": f"#chapter-{v.chapter.slug}" for v in eg.chapters}
     targets |= {f"worksheet-{w.worksheet.id}": f"#worksheet-{w.worksheet.id}"
                 for w in eg.worksheets}
     targets |= {f"glossary-{g.id}": f"#glossary-{g.id}" for g in eg.glossary}
+    shown = [v for v in eg.chapters if part is None or v.chapter.slug in part.chapters]
     bodies = {v.chapter.slug: decorative_as_background(retarget_links(v.html, targets),
-                                                       v.images) for v in eg.chapters}
+                                                       v.images) for v in shown}
+    if part is not None:  # the page a cross-reference leads to, written in
+        bodies = {slug: _XREF_RE.sub(lambda m: f'{m.group(0)} data-page="{part.page(m.group(1))}"',
+                                     body) for slug, body in bodies.items()}
     return render_template(ctx.root, _template(eg), "formats.pdf.template",
                            **(base_context(eg, ctx) | extra), chapters=eg.chapters,
-                           worksheets=eg.worksheets, bodies=bodies)
+                           worksheets=eg.worksheets, bodies=bodies, part=part)

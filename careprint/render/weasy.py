@@ -63,6 +63,17 @@ class _Collect(logging.Handler):
 
 def html_to_pdf(html: str, ctx: BuildContext, where: str, *, forms: bool = False):
     """Render `html`; return (pdf bytes, page count, warnings). `where` names the source."""
+    data, pages, warnings, _ = render_pdf(html, ctx, where, forms=forms)
+    return data, pages, warnings
+
+
+def render_pdf(html: str, ctx: BuildContext, where: str, *, forms: bool = False,
+               write: bool = True):
+    """(pdf bytes, page count, warnings, {anchor: page index}) of `html`.
+
+    With write=False the document is only laid out (no PDF is made, bytes are b""): what a
+    guide rendered in parts needs to learn where its pages fall.
+    """
     if ATTACHMENT_RE.search(html):
         raise ProjectError(Problem(where, "rel=\"attachment\" would embed a file in the PDF; "
                                    "attachments are not allowed (see docs/security.md)"))
@@ -75,9 +86,13 @@ def html_to_pdf(html: str, ctx: BuildContext, where: str, *, forms: bool = False
                                    url_fetcher=SandboxFetcher(ctx.root)).render(
             pdf_variant="pdf/ua-1", pdf_forms=forms)
         data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_forms=forms,
-                                  pdf_identifier=None)
+                                  pdf_identifier=None) if write else b""
     except SandboxRefusal as exc:
         raise ProjectError(Problem(where, str(exc))) from None
     finally:
         log.removeHandler(collect)
-    return data, len(document.pages), tuple(collect.messages)
+    anchors = {}
+    for i, page in enumerate(document.pages):
+        for name in page.anchors:
+            anchors.setdefault(name, i)
+    return data, len(document.pages), tuple(collect.messages), anchors

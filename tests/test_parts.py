@@ -1,0 +1,248 @@
+"""A long guide is laid out in parts and joined (careprint/render/parts.py).
+
+The bundled guide is short enough to be laid out whole. Built again with a small
+`[formats.pdf] part_words`, it is laid out in parts; the joined PDF must be the same
+document: the same text on every page (page numbers in the contents, in cross-references
+and in "Page N of M" included), the same links, bookmarks and structure tree.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from conftest import ROOT, pdf_pages, run_careprint
+
+EDITION = "survivors"
+PART_WORDS = 2500  # the survivors' edition has about 11,000 words: five parts
+
+
+def split_copy(dest, part_words=PART_WORDS):
+    dest.mkdir()
+    shutil.copytree(ROOT / "content", dest / "content")
+    shutil.copytree(ROOT / "templates", dest / "templates")
+    toml = (ROOT / "careprint.toml").read_text("utf-8")
+    toml, n = re.subn(r"^\[formats\.pdf\]\n", f"[formats.pdf]\npart_words = {part_words}\n",
+                      toml, flags=re.M)
+    assert n == 1
+    (dest / "careprint.toml").write_text(toml, "utf-8")
+    return dest
+
+
+@pytest.fixture(scope="module")
+def whole(tmp_path_factory):
+    out = tmp_path_factory.mktemp("whole")
+    run_careprint("build", ROOT, "--out", out, "--format", "pdf", "--format", "large-print",
+                  "--edition", EDITION, check=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def split(tmp_path_factory):
+    base = tmp_path_factory.mktemp("split")
+    project = split_copy(base / "guide")
+    out = base / "out"
+    run_careprint("build", project, "--out", out, "--format", "pdf", "--format", "large-print",
+                  "--edition", EDITION, "--keep-html", check=True)
+    return out
+
+
+NAMES = {"pdf": f"safe-to-feel-{EDITION}.pdf",
+         "large-print": f"safe-to-feel-{EDITION}-large-print.pdf"}
+
+
+def outline(reader, items, depth=0, out=None):
+    out = [] if out is None else out
+    for item in items:
+        if isinstance(item, list):
+            outline(reader, item, depth + 1, out)
+        else:
+            out.append((depth, item.title, reader.get_destination_page_number(item)))
+    return out
+
+
+def links(reader):
+    return [(i, a.get_object().get("/Dest"), a.get_object().get("/Contents"),
+             [round(float(x)) for x in a.get_object()["/Rect"]])
+            for i, page in enumerate(reader.pages) for a in page.get("/Annots", ()) or ()]
+
+
+def struct_tags(reader):
+    out = []
+
+    def walk(ref):
+        elem = ref.get_object()
+        if hasattr(elem, "get") and "/S" in elem:
+            out.append(str(elem["/S"]))
+            kids = elem.get("/K")
+            for kid in kids if isinstance(kids, list) else [] if kids is None else [kids]:
+                walk(kid)
+    walk(reader.trailer["/Root"]["/StructTreeRoot"]["/K"][0])
+    return out
+
+
+def test_the_guide_is_laid_out_in_parts(split):
+    kept = sorted(p.name for p in (split / EDITION).glob("*.part-*.html"))
+    assert len([k for k in kept if "large-print" not in k]) >= 4, kept
+    texts = [p.read_text("utf-8") for p in sorted((split / EDITION).glob(
+        f"safe-to-feel-{EDITION}.part-*.html"))]
+    # the title page and the contents only in the first part, the resources in the last
+    assert [('class="cover"' in t) for t in texts] == [True] + [False] * (len(texts) - 1)
+    assert [('id="support-and-crisis-resources"' in t) for t in texts] == \
+        [False] * (len(texts) - 1) + [True]
+    # every chapter in exactly one part
+    for slug in re.findall(r'id="(chapter-[^"]+)"', "".join(texts)):
+        assert sum(f'id="{slug}"' in t for t in texts) == 1, slug
+    # page numbers are written in, not left to target-counter
+    assert all("target-counter" not in t.split("</style>")[1] for t in texts)
+    assert 'data-page="' in texts[0]
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "large-print"])
+def test_parts_make_the_same_document_as_the_whole(whole, split, fmt):
+    from pypdf import PdfReader
+
+    a, b = whole / EDITION / NAMES[fmt], split / EDITION / NAMES[fmt]
+    pages_a, pages_b = pdf_pages(a), pdf_pages(b)
+    assert len(pages_a) == len(pages_b) > 30
+    for i, (x, y) in enumerate(zip(pages_a, pages_b, strict=True)):
+        assert x == y, f"page {i + 1} differs"
+    # "Page N of M" runs on across the parts
+    total = len(pages_b)
+    for i, text in enumerate(pages_b[1:], 2):
+        assert f"Page {i} of {total}" in text, i
+    ra, rb = PdfReader(str(a)), PdfReader(str(b))
+    assert {n: ra.get_destination_page_number(d) for n, d in ra.named_destinations.items()} \
+        == {n: rb.get_destination_page_number(d) for n, d in rb.named_destinations.items()}
+    assert links(ra) == links(rb)
+    assert outline(ra, ra.outline) == outline(rb, rb.outline)
+    assert struct_tags(ra) == struct_tags(rb)
+    assert ra.metadata == rb.metadata
+    for key in ("/Lang", "/MarkInfo", "/ViewerPreferences"):
+        assert ra.trailer["/Root"][key] == rb.trailer["/Root"][key]
+
+
+def test_contents_and_cross_references_point_at_the_right_pages(split):
+    from pypdf import PdfReader
+
+    path = split / EDITION / NAMES["pdf"]
+    reader, pages = PdfReader(str(path)), pdf_pages(path)
+    dests = {n: reader.get_destination_page_number(d) + 1
+             for n, d in reader.named_destinations.items()}
+    contents = next(t for t in pages if "Contents" in t.splitlines()[0:3] or
+                    t.lstrip().startswith("Contents"))
+    checked = 0
+    for m in re.finditer(r"^\d+\. (.+?)[ .]+(\d+)$", contents, re.M):
+        title, number = m.group(1).strip(" ."), int(m.group(2))
+        start = next(i + 1 for i, t in enumerate(pages)
+                     if re.search(rf"^Chapter \d+\n{re.escape(title)}", t, re.M | re.I))
+        assert number == start, title
+        checked += 1
+    assert checked >= 8
+    # each "(page N)" after a link to a chapter is the page that chapter starts on
+    refs = 0
+    for i, page in enumerate(reader.pages):
+        for annot in page.get("/Annots", ()) or ():
+            dest = annot.get_object().get("/Dest")
+            if isinstance(dest, str) and dest.startswith("chapter-") and i > 3:
+                # the words may wrap onto the next line, or the next page
+                text = " ".join((pages[i] + " " + "".join(pages[i + 1:i + 2])).split())
+                assert f"(page {dests[dest]})" in text, (i + 1, dest)
+                refs += 1
+    assert refs >= 5
+
+
+def test_structure_tree_of_the_joined_guide_is_whole(split):
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(split / EDITION / NAMES["pdf"]))
+    tree = reader.trailer["/Root"]["/StructTreeRoot"]
+    nums = tree["/ParentTree"]["/Nums"]
+    keys = [int(k) for k in nums[::2]]
+    assert keys == sorted(set(keys))
+    assert int(tree["/ParentTreeNextKey"]) == keys[-1] + 1
+    parents = dict(zip(keys, nums[1::2], strict=True))
+    for i, page in enumerate(reader.pages):
+        key = int(page["/StructParents"])
+        marked = parents[key].get_object()  # the elements of the page's marked content
+        assert all(e.get_object().raw_get("/Pg").idnum == page.indirect_reference.idnum
+                   for e in marked if e is not None and "/Pg" in e.get_object()), i
+        for annot in page.get("/Annots", ()) or ():
+            link = parents[int(annot.get_object()["/StructParent"])].get_object()
+            assert link["/S"] == "/Link"
+            kids = link["/K"] if isinstance(link["/K"], list) else [link["/K"]]
+            assert any(k.get_object().get("/Type") == "/OBJR" and
+                       k.get_object().raw_get("/Obj").idnum == annot.idnum for k in kids)
+
+    def walk(ref, parent):
+        elem = ref.get_object()
+        if not (hasattr(elem, "get") and "/S" in elem):
+            return
+        assert elem.raw_get("/P").idnum == parent.idnum
+        kids = elem.get("/K")
+        for kid in kids if isinstance(kids, list) else [] if kids is None else [kids]:
+            if hasattr(kid, "idnum"):
+                walk(kid, ref)
+    document = tree["/K"][0]
+    assert document.get_object()["/S"] == "/Document"
+    for kid in document.get_object()["/K"]:
+        walk(kid, document)
+
+
+def test_the_joined_guide_passes_the_pdf_checks(split, tmp_path):
+    project = split_copy(tmp_path / "guide")
+    result = run_careprint("check", project, "--outputs", "--build-dir", split,
+                           "--edition", EDITION, "--output-format", "pdf",
+                           "--output-format", "large-print")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 errors" in result.stdout or "no problems" in result.stdout.lower(), result.stdout
+
+
+def test_a_guide_in_parts_builds_the_same_bytes_twice(split, tmp_path):
+    project = split_copy(tmp_path / "elsewhere")
+    out = tmp_path / "out"
+    run_careprint("build", project, "--out", out, "--format", "pdf", "--edition", EDITION,
+                  "--jobs", "1", check=True)
+    assert (out / EDITION / NAMES["pdf"]).read_bytes() == \
+        (split / EDITION / NAMES["pdf"]).read_bytes()
+
+
+def test_plan_keeps_chapters_whole_and_in_order(bundled_guide):
+    from dataclasses import replace
+
+    from careprint.editions import apply_edition
+    from careprint.render.parts import plan, words
+
+    eg = apply_edition(bundled_guide, EDITION)
+    slugs = [v.chapter.slug for v in eg.chapters]
+    assert plan(eg) is None  # the bundled guide is laid out whole
+
+    def with_limit(n):
+        formats = dict(eg.config.formats)
+        formats["pdf"] = {**formats["pdf"], "part_words": n}
+        return replace(eg, guide=replace(eg.guide, config=replace(eg.config, formats=formats)))
+    assert plan(with_limit(0)) is None  # 0 never splits
+    groups = plan(with_limit(PART_WORDS))
+    assert [s for g in groups for s in g] == slugs
+    assert all(groups)
+    sizes = {v.chapter.slug: words(v.html) for v in eg.chapters}
+    for g in groups:  # a part goes over the limit only when one chapter alone does
+        assert sum(sizes[s] for s in g) <= PART_WORDS or len(g) == 1
+    one = plan(with_limit(1))
+    assert one == [[s] for s in slugs]
+
+
+def test_a_template_that_ignores_part_is_an_error(tmp_path):
+    project = split_copy(tmp_path / "guide")
+    (project / "templates" / "guide.html").write_text(
+        '<!DOCTYPE html>\n<html lang="en"><head><title>Own</title></head><body>\n'
+        '{% for view in chapters %}<section id="chapter-{{ view.chapter.slug }}">'
+        "<h1>{{ view.chapter.title }}</h1></section>{% endfor %}\n</body></html>\n", "utf-8")
+    out = tmp_path / "out"
+    result = run_careprint("build", project, "--out", out, "--format", "pdf",
+                           "--edition", EDITION)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "templates/guide.html" in result.stderr
+    assert "part_words" in result.stderr and "repeats #chapter-" in result.stderr
+    assert not (out / EDITION / NAMES["pdf"]).exists()
