@@ -38,55 +38,38 @@ def booklet_order(pages: int) -> list[tuple[int | None, int | None]]:
 def impose(data: bytes) -> tuple[bytes, int]:
     """Two-up saddle-stitch imposition of a finished PDF; returns (bytes, sheet sides).
 
-    Each page becomes a form XObject drawn on its sheet, so no content stream is parsed
-    (pypdf's merge_transformed_page took eight times as long). The document keeps its
-    title, metadata and language; the tags, outline and links of the single pages are
-    dropped, since the pages are no longer in reading order.
+    Each page becomes a form XObject drawn on its sheet, so no content stream is parsed.
+    The document keeps its title, document information and language; the tags, outline,
+    links and the XMP claim of PDF/UA of the single pages are dropped, since the pages are
+    no longer in reading order. pikepdf (qpdf) copies only what the pages draw: pypdf
+    copied the whole document first, which for a very long guide took hundreds of MB.
     """
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import (
-        ArrayObject,
-        BooleanObject,
-        DecodedStreamObject,
-        DictionaryObject,
-        FloatObject,
-        NameObject,
-    )
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    pages = list(writer.pages)
-    w, h = float(pages[0].mediabox.width), float(pages[0].mediabox.height)
-    forms = []
-    for page in pages:
-        form = DecodedStreamObject()
-        form.set_data(page.get_contents().get_data())
-        form.update({NameObject("/Type"): NameObject("/XObject"),
-                     NameObject("/Subtype"): NameObject("/Form"),
-                     NameObject("/BBox"): ArrayObject(FloatObject(v) for v in page.mediabox),
-                     NameObject("/Resources"): page["/Resources"]})
-        forms.append(writer._add_object(form.flate_encode()))
-    root = writer.root_object
-    for key in ("/StructTreeRoot", "/MarkInfo", "/Outlines", "/AcroForm", "/PageLabels"):
-        if key in root:
-            del root[NameObject(key)]
-    root[NameObject("/ViewerPreferences")] = DictionaryObject(
-        {NameObject("/DisplayDocTitle"): BooleanObject(True)})
-    for i in reversed(range(len(pages))):
-        writer.remove_page(i)
-    for left, right in booklet_order(len(pages)):
-        sheet = writer.add_blank_page(width=2 * w, height=h)
-        xobjects, ops = DictionaryObject(), []
+    src = pikepdf.Pdf.open(io.BytesIO(data))
+    out = pikepdf.Pdf.new()
+    box = [float(v) for v in src.pages[0].mediabox]
+    w, h = box[2] - box[0], box[3] - box[1]
+    forms = [out.copy_foreign(page.as_form_xobject()) for page in src.pages]
+    for left, right in booklet_order(len(forms)):
+        xobjects, ops = Dictionary(), []
         for name, number, dx in (("/L", left, 0.0), ("/R", right, w)):
             if number is not None:
-                xobjects[NameObject(name)] = forms[number - 1]
+                xobjects[name] = forms[number - 1]
                 ops.append(f"q 1 0 0 1 {dx:.4f} 0 cm {name} Do Q")
-        sheet[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
-        content = DecodedStreamObject()
-        content.set_data(" ".join(ops).encode())
-        sheet[NameObject("/Contents")] = writer._add_object(content)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue(), len(writer.pages)
+        out.pages.append(pikepdf.Page(Dictionary(
+            Type=Name.Page, MediaBox=Array([0, 0, 2 * w, h]),
+            Resources=Dictionary(XObject=xobjects),
+            Contents=out.make_stream(" ".join(ops).encode()))))
+    if Name.Lang in src.Root:
+        out.Root.Lang = src.Root.Lang
+    out.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+    out.docinfo = out.copy_foreign(src.docinfo)
+    buffer = io.BytesIO()
+    out.save(buffer, deterministic_id=True,
+             object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return buffer.getvalue(), len(out.pages)
 
 
 def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
