@@ -44,7 +44,7 @@ def split(tmp_path_factory):
     project = split_copy(base / "guide")
     out = base / "out"
     run_careprint("build", project, "--out", out, "--format", "pdf", "--format", "large-print",
-                  "--edition", EDITION, "--keep-html", check=True)
+                  "--format", "booklet", "--edition", EDITION, "--keep-html", check=True)
     return out
 
 
@@ -246,3 +246,15 @@ def test_a_template_that_ignores_part_is_an_error(tmp_path):
     assert "templates/guide.html" in result.stderr
     assert "part_words" in result.stderr and "repeats #chapter-" in result.stderr
     assert not (out / EDITION / NAMES["pdf"]).exists()
+
+
+def test_a_guide_in_parts_makes_a_booklet(split):
+    from pypdf import PdfReader
+
+    guide = PdfReader(str(split / EDITION / NAMES["pdf"]))
+    booklet = PdfReader(str(split / EDITION / f"safe-to-feel-{EDITION}-booklet.pdf"))
+    assert len(booklet.pages) == -(-len(guide.pages) // 4) * 2
+    assert booklet.trailer["/Root"]["/Lang"] == guide.trailer["/Root"]["/Lang"]
+    assert booklet.metadata.title == guide.metadata.title
+    # the last page and the first side by side on the first side of the first sheet
+    assert guide.pages[0].extract_text().split("\n")[0] in booklet.pages[0].extract_text()

@@ -63,7 +63,7 @@ def impose(data: bytes) -> tuple[bytes, int]:
             Resources=Dictionary(XObject=xobjects),
             Contents=out.make_stream(" ".join(ops).encode()))))
     if Name.Lang in src.Root:
-        out.Root.Lang = src.Root.Lang
+        out.Root.Lang = pikepdf.String(str(src.Root.Lang))
     out.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
     out.docinfo = out.copy_foreign(src.docinfo)
     buffer = io.BytesIO()

@@ -231,8 +231,7 @@ def join(datas: list[bytes]) -> bytes:
     for key in (Name.Lang, Name.MarkInfo, Name.ViewerPreferences, Name.Metadata, Name.PageMode):
         if key in first:
             value = first[key]
-            out.Root[key] = out.copy_foreign(value) if value.is_indirect else \
-                out.copy_foreign(sources[0].make_indirect(value))
+            out.Root[key] = out.copy_foreign(value) if key == Name.Metadata else _direct(value)
     out.Root.StructTreeRoot = tree
     if dests:
         out.Root.Names = Dictionary(Dests=Dictionary(Names=Array(
@@ -245,6 +244,19 @@ def join(datas: list[bytes]) -> bytes:
     out.save(buffer, deterministic_id=True,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return buffer.getvalue()
+
+
+def _direct(value):
+    """A direct copy of a small object of another PDF (a language, a dictionary of flags)."""
+    import pikepdf
+
+    if isinstance(value, pikepdf.Dictionary):
+        return pikepdf.Dictionary({k: _direct(v) for k, v in value.items()})
+    if isinstance(value, pikepdf.Array):
+        return pikepdf.Array([_direct(v) for v in value])
+    if isinstance(value, pikepdf.String):
+        return pikepdf.String(str(value))
+    return value  # names, numbers and booleans are plain values
 
 
 def _as_list(value) -> list:
