@@ -24,7 +24,7 @@ import signal
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import __version__
@@ -168,8 +168,10 @@ def build(root: Path, editions: Sequence[str] | None = None,
                 report.written.append(Written(out_dir / job.relpath, entry["pages"],
                                               entry["size"], tuple(entry["warnings"]),
                                               skipped=True))
-            else:
+            elif force or not entry:
                 stale.append(job)
+            else:  # where its pages fell last time: a guide may reuse it (render/pdf.py)
+                stale.append(replace(job, layout=_layout_hint(entry)))
 
         stale, companions = pair_booklets(stale)
         results = render_jobs(stale, {eg.edition.id: eg for eg in views}, ctx, out_dir,
@@ -191,6 +193,8 @@ def build(root: Path, editions: Sequence[str] | None = None,
             targets[job.relpath] = {"key": keys[job.relpath], "size": st.st_size,
                                     "mtime_ns": st.st_mtime_ns, "pages": res["pages"],
                                     "warnings": list(res["warnings"])}
+            if res.get("layout"):
+                targets[job.relpath]["layout"] = res["layout"]
             report.written.append(Written(path, res["pages"], st.st_size,
                                           tuple(res["warnings"]), False, res["seconds"]))
         # every output the project makes now, in any format: anything else in a folder of
@@ -302,6 +306,15 @@ def write_manifest(out_dir: Path, manifest: dict) -> None:
 # ---------------------------------------------------------------- rendering
 
 
+def _layout_hint(entry: dict) -> tuple | None:
+    """The layout a manifest entry recorded, or None if there is none (or it is damaged)."""
+    try:
+        return tuple((int(pages), {str(k): int(v) for k, v in anchors.items()})
+                     for pages, anchors in entry["layout"])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
 def pair_booklets(stale: list[Job]) -> tuple[list[Job], dict[str, list[Job]]]:
     """A booklet is its guide or handout, imposed. When both are to be rendered, the
     booklet rides along with its base job (one WeasyPrint render, not two)."""
@@ -401,7 +414,8 @@ def _render_job(i: int) -> list[tuple[Job, dict]]:
             files.append((str(_write_temp(html, text.encode("utf-8"), _WORK["tag"])),
                           str(html)))
     made = [(job, {"files": files, "pages": art.pages, "size": len(art.data),
-                   "warnings": list(art.warnings), "seconds": time.perf_counter() - started})]
+                   "warnings": list(art.warnings), "seconds": time.perf_counter() - started,
+                   "layout": [[p, a] for p, a in art.layout] if art.layout else None})]
     for companion in _WORK["companions"].get(job.relpath, ()):
         from .render.booklet import impose
 

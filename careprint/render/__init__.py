@@ -11,7 +11,7 @@ import datetime as _dt
 import hashlib
 import html as _html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import unescape as html_unescape
 from pathlib import Path
 
@@ -30,6 +30,9 @@ class Job:
     relpath: str  # under the build folder
     weight: int  # rough cost, to start big documents first
     content: str  # digest of the edition-filtered content the output includes
+    # where the pages fell when this output was last made ((pages, {anchor: page index})
+    # per part): a guess that lets a rebuilt guide write its page numbers in (render/pdf.py)
+    layout: tuple | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class Artifact:
     warnings: tuple[str, ...] = ()
     html: str | tuple[str, ...] | None = None  # what WeasyPrint was given (--keep-html);
     # a tuple for a guide laid out in parts
+    layout: tuple | None = None  # of a whole guide: see Job.layout
 
 
 def digest(*parts) -> str:

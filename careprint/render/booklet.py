@@ -73,6 +73,6 @@ def impose(data: bytes) -> tuple[bytes, int]:
 
 
 def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
-    data, _, warnings, html = render_variant(eg, ctx, job)
+    data, _, warnings, html, layout = render_variant(eg, ctx, job)
     imposed, sides = impose(data)
-    return Artifact(job.relpath, imposed, sides, warnings, html)
+    return Artifact(job.relpath, imposed, sides, warnings, html, layout)

@@ -33,17 +33,18 @@ def variant_jobs(eg: EditionGuide, fmt: str, variant: str) -> list[Job]:
 
 
 def render_variant(eg: EditionGuide, ctx: BuildContext, job: Job, **extra):
-    """(pdf bytes, pages, warnings, html) of the guide or a handout, with `extra` context."""
+    """(pdf bytes, pages, warnings, html, layout) of the guide or a handout, with `extra`
+    context; the layout (render/pdf.py: render_guide) is None for a handout."""
     from .weasy import html_to_pdf
 
     if not job.item:
-        return _pdf.render_guide(eg, ctx, **extra)
+        return _pdf.render_guide(eg, ctx, job.layout, **extra)
     view = eg.chapter(job.item)
     html = _handouts.handout_html(eg, view, ctx, **extra)
     data, pages, warnings = html_to_pdf(html, ctx, view.chapter.path)
-    return data, pages, warnings, html
+    return data, pages, warnings, html, None
 
 
 def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
-    data, pages, warnings, html = render_variant(eg, ctx, job, large_print=True)
-    return Artifact(job.relpath, data, pages, warnings, html)
+    data, pages, warnings, html, layout = render_variant(eg, ctx, job, large_print=True)
+    return Artifact(job.relpath, data, pages, warnings, html, layout)

@@ -83,28 +83,26 @@ def plan(eg: EditionGuide) -> list[list[str]] | None:
 
 
 def render_in_parts(groups: list[list[str]], make_html: Callable[[Part], str], ctx,
-                    where: str) -> tuple[bytes, int, tuple[str, ...], tuple[str, ...]]:
-    """Lay out, number, render and join the parts; (pdf, pages, warnings, part HTMLs)."""
+                    where: str, seed=None):
+    """Lay out, number, render and join the parts; (pdf, pages, warnings, part HTMLs,
+    layout). With `seed`, the layout of the parts the last time (render/pdf.py:
+    render_guide), the first layout pass is skipped: the numbers are checked after."""
     from .weasy import render_pdf
 
     parts = [Part(i, len(groups), frozenset(g)) for i, g in enumerate(groups)]
-    layout = []  # (page count, {anchor: page index}) of each part
-    seen: dict[str, int] = {}
-    for part in parts:
-        _, pages, _, anchors = render_pdf(link_elsewhere(make_html(part)), ctx, where,
-                                          write=False)
-        layout.append((pages, _own(anchors)))
-        for name in _own(anchors):
-            if seen.setdefault(name, part.index) != part.index:
-                raise ProjectError(Problem(where, f"the guide is laid out in parts (it has "
-                                           "more words than [formats.pdf] part_words), but "
-                                           f"part {part.index + 1} repeats #{name} from part "
-                                           f"{seen[name] + 1}: a guide template must show "
-                                           "only what `part` holds (docs/templates.md)"))
+    if seed is not None and len(seed) == len(parts):
+        layout = [(pages, dict(anchors)) for pages, anchors in seed]
+    else:
+        layout = []  # (page count, {anchor: page index}) of each part
+        for part in parts:
+            _, pages, _, anchors = render_pdf(link_elsewhere(make_html(part)), ctx, where,
+                                              write=False)
+            layout.append((pages, _own(anchors)))
+            _no_repeats(layout, where)
 
     done: dict[int, tuple] = {}  # part index -> (numbering used, pdf, pages, warnings, html)
     for _ in range(MAX_ROUNDS):
-        firsts, total, numbers = _numbering(layout)
+        firsts, total, numbers = numbering(layout)
         for part in parts:
             numbered = Part(part.index, part.count, part.chapters, firsts[part.index], total,
                             numbers)
@@ -115,12 +113,34 @@ def render_in_parts(groups: list[list[str]], make_html: Callable[[Part], str], c
             data, pages, warnings, anchors = render_pdf(html, ctx, where)
             done[part.index] = (used, data, pages, warnings, html)
             layout[part.index] = (pages, _own(anchors))
-        if _numbering(layout) == (firsts, total, numbers):
+        _no_repeats(layout, where)
+        if numbering(layout) == (firsts, total, numbers):
+            settled = True
             break
+    else:
+        settled = False
     results = [done[p.index] for p in parts]
     warnings = tuple(dict.fromkeys(w for r in results for w in r[3]))
+    if not settled:
+        warnings += (f"page numbers did not settle after {MAX_ROUNDS} renderings of the "
+                     "parts: a number in the contents or after a cross-reference may be one "
+                     "page off; a larger [formats.pdf] part_words may help",)
     data = join([r[1] for r in results])
-    return data, sum(r[2] for r in results), warnings, tuple(r[4] for r in results)
+    return (data, sum(r[2] for r in results), warnings, tuple(r[4] for r in results),
+            tuple(layout))
+
+
+def _no_repeats(layout, where: str) -> None:
+    """A template that ignores `part` shows everything in every part: stop, and say so."""
+    seen: dict[str, int] = {}
+    for index, (_, anchors) in enumerate(layout):
+        for name in anchors:
+            if seen.setdefault(name, index) != index:
+                raise ProjectError(Problem(where, f"the guide is laid out in parts (it has "
+                                           "more words than [formats.pdf] part_words), but "
+                                           f"part {index + 1} repeats #{name} from part "
+                                           f"{seen[name] + 1}: a guide template must show "
+                                           "only what `part` holds (docs/templates.md)"))
 
 
 _HREF_RE = re.compile(r'href="#([^"]+)"')
@@ -139,7 +159,8 @@ def link_elsewhere(html: str) -> str:
     html = _HREF_RE.sub(lambda m: f'href="#{ELSEWHERE}{m.group(1)}"'
                         if m.group(1) in gone else m.group(0), html)
     stubs = "".join(f'<span id="{ELSEWHERE}{name}"></span>' for name in missing)
-    end = html.rindex("</body>")
+    end = html.rfind("</body>")
+    end = len(html) if end < 0 else end
     return f'{html[:end]}<div aria-hidden="true">{stubs}</div>\n{html[end:]}'
 
 
@@ -147,7 +168,7 @@ def _own(anchors: dict) -> dict:
     return {k: v for k, v in anchors.items() if not k.startswith(ELSEWHERE)}
 
 
-def _numbering(layout) -> tuple[list[int], int, dict[str, int]]:
+def numbering(layout) -> tuple[list[int], int, dict[str, int]]:
     """Where each part starts, the total page count, and the page number of every anchor."""
     firsts, numbers, page = [], {}, 1
     for pages, anchors in layout:

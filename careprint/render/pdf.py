@@ -29,28 +29,46 @@ def jobs(eg: EditionGuide) -> list[Job]:
 
 
 def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
-    data, pages, warnings, html = render_guide(eg, ctx)
-    return Artifact(job.relpath, data, pages, warnings, html)
+    data, pages, warnings, html, layout = render_guide(eg, ctx, job.layout)
+    return Artifact(job.relpath, data, pages, warnings, html, layout)
 
 
 def _template(eg: EditionGuide) -> str:
     return eg.config.fmt("pdf", "template")
 
 
-def render_guide(eg: EditionGuide, ctx: BuildContext, **extra):
-    """(pdf bytes, pages, warnings, html) of the whole guide; a very long guide is laid out
-    in parts (careprint.render.parts) and `html` is then the tuple of the parts' HTML."""
+def render_guide(eg: EditionGuide, ctx: BuildContext, layout=None, **extra):
+    """(pdf bytes, pages, warnings, html, layout) of the whole guide.
+
+    `layout` is where the pages fell the last time (Job.layout). A guide rebuilt after an
+    edit usually keeps them: the guide is then rendered once with those page numbers
+    written in, which WeasyPrint lays out in one pass, where `target-counter()` takes two
+    (a page that refers to a later one is laid out again). If the pages did move, it is
+    rendered once more with the numbers where they went, and failing that, the usual way.
+    Either way the PDF is the same, byte for byte (tests/test_rebuild_numbers.py).
+    A very long guide is laid out in parts (careprint.render.parts); `html` is then the
+    tuple of the parts' HTML.
+    """
     from . import parts
-    from .weasy import html_to_pdf
+    from .weasy import render_pdf
 
     where = f"templates/{_template(eg)}"
     groups = parts.plan(eg)
-    if groups is None:
-        html = guide_html(eg, ctx, **extra)
-        data, pages, warnings = html_to_pdf(html, ctx, where)
-        return data, pages, warnings, html
-    return parts.render_in_parts(groups, lambda part: guide_html(eg, ctx, part, **extra),
-                                 ctx, where)
+    if groups is not None:
+        return parts.render_in_parts(groups, lambda part: guide_html(eg, ctx, part, **extra),
+                                     ctx, where, seed=layout)
+    slugs = frozenset(v.chapter.slug for v in eg.chapters)
+    for _ in range(2 if layout is not None and len(layout) == 1 else 0):
+        numbering = parts.numbering(layout)  # pages moved: try once more with where they went
+        _, total, numbers = numbering
+        html = guide_html(eg, ctx, parts.Part(0, 1, slugs, 1, total, numbers), **extra)
+        data, pages, warnings, anchors = render_pdf(html, ctx, where)
+        layout = ((pages, anchors),)
+        if parts.numbering(layout) == numbering:
+            return data, pages, warnings, html, layout
+    html = guide_html(eg, ctx, **extra)
+    data, pages, warnings, anchors = render_pdf(html, ctx, where)
+    return data, pages, warnings, html, ((pages, anchors),)
 
 
 _XREF_RE = re.compile(r'<a class="xref xref-chapter" href="#([^"]+)"')
