@@ -62,9 +62,10 @@ def render_guide(eg: EditionGuide, ctx: BuildContext, layout=None, **extra):
         numbering = parts.numbering(layout)  # pages moved: try once more with where they went
         _, total, numbers = numbering
         html = guide_html(eg, ctx, parts.Part(0, 1, slugs, 1, total, numbers), **extra)
-        data, pages, warnings, anchors = render_pdf(html, ctx, where)
+        data, pages, warnings, anchors = render_pdf(  # written only if the numbers held
+            html, ctx, where, accept=lambda p, a, n=numbering: parts.numbering([(p, a)]) == n)
         layout = ((pages, anchors),)
-        if parts.numbering(layout) == numbering:
+        if data:
             return data, pages, warnings, html, layout
     html = guide_html(eg, ctx, **extra)
     data, pages, warnings, anchors = render_pdf(html, ctx, where)

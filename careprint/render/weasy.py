@@ -68,11 +68,12 @@ def html_to_pdf(html: str, ctx: BuildContext, where: str, *, forms: bool = False
 
 
 def render_pdf(html: str, ctx: BuildContext, where: str, *, forms: bool = False,
-               write: bool = True):
+               write: bool = True, accept=None):
     """(pdf bytes, page count, warnings, {anchor: page index}) of `html`.
 
     With write=False the document is only laid out (no PDF is made, bytes are b""): what a
-    guide rendered in parts needs to learn where its pages fall.
+    guide rendered in parts needs to learn where its pages fall. `accept(pages, anchors)`,
+    if given, decides after the layout whether the PDF is worth writing (b"" if not).
     """
     if ATTACHMENT_RE.search(html):
         raise ProjectError(Problem(where, "rel=\"attachment\" would embed a file in the PDF; "
@@ -85,14 +86,17 @@ def render_pdf(html: str, ctx: BuildContext, where: str, *, forms: bool = False,
         document = weasyprint.HTML(string=html, base_url=base,
                                    url_fetcher=SandboxFetcher(ctx.root)).render(
             pdf_variant="pdf/ua-1", pdf_forms=forms)
-        data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_forms=forms,
-                                  pdf_identifier=None) if write else b""
+        anchors = {}
+        for i, page in enumerate(document.pages):
+            for name in page.anchors:
+                anchors.setdefault(name, i)
+        if write and (accept is None or accept(len(document.pages), anchors)):
+            data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_forms=forms,
+                                      pdf_identifier=None)
+        else:
+            data = b""
     except SandboxRefusal as exc:
         raise ProjectError(Problem(where, str(exc))) from None
     finally:
         log.removeHandler(collect)
-    anchors = {}
-    for i, page in enumerate(document.pages):
-        for name in page.anchors:
-            anchors.setdefault(name, i)
     return data, len(document.pages), tuple(collect.messages), anchors
