@@ -153,11 +153,16 @@ def resolve_xrefs(lines: list[Line], path: str, resolver: Resolver) -> str:
 _EXTENSIONS = ["tables", "sane_lists", "smarty", "attr_list", "def_list", "footnotes"]
 
 
+_MARKDOWN: list = []  # one converter, reset before each use: setting one up costs more
+
+
 def markdown_to_xhtml(text: str) -> str:
     """Markdown -> an XHTML fragment (python-markdown, our fixed set of extensions)."""
-    md = markdown.Markdown(extensions=_EXTENSIONS, output_format="xhtml",
-                           extension_configs={"smarty": {"smart_angled_quotes": False}})
-    return ALLOW_MARKER_RE.sub("", md.convert(text))
+    if not _MARKDOWN:
+        _MARKDOWN.append(markdown.Markdown(
+            extensions=_EXTENSIONS, output_format="xhtml",
+            extension_configs={"smarty": {"smart_angled_quotes": False}}))
+    return ALLOW_MARKER_RE.sub("", _MARKDOWN[0].reset().convert(text))
 
 
 # `<!-- careprint: allow RULE -->` silences a `careprint check` rule; never shipped.

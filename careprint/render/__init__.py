@@ -189,11 +189,17 @@ def template_sources(root: Path, names) -> dict[str, str]:
             seen[name] = ""  # render_template reports it, naming the config key
             continue
         seen[name] = source
-        try:
-            todo.extend(n for n in meta.find_referenced_templates(env.parse(source)) if n)
-        except jinja2.TemplateSyntaxError:
-            pass  # reported by render_template, with template:line
+        if source not in _REFERENCED:
+            try:
+                _REFERENCED[source] = tuple(
+                    n for n in meta.find_referenced_templates(env.parse(source)) if n)
+            except jinja2.TemplateSyntaxError:
+                _REFERENCED[source] = ()  # reported by render_template, with template:line
+        todo.extend(_REFERENCED[source])
     return dict(sorted(seen.items()))
+
+
+_REFERENCED: dict[str, tuple[str, ...]] = {}  # template source -> the templates it names
 
 
 _DECORATIVE_RE = re.compile(
