@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import html as _html
+import io
 import re
 from dataclasses import dataclass, field
 from html import unescape as html_unescape
@@ -93,6 +94,15 @@ def source_date(config_date: _dt.date, environ) -> _dt.datetime:
             raise ProjectError(Problem("SOURCE_DATE_EPOCH", f"{value!r} is not a Unix "
                                        "timestamp (seconds since 1970)")) from None
     return _dt.datetime(config_date.year, config_date.month, config_date.day)
+
+
+def pdf_bytes(pdf) -> bytes:
+    """A pikepdf document, saved reproducibly: an /ID from its content, objects packed."""
+    import pikepdf
+
+    buffer = io.BytesIO()
+    pdf.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return buffer.getvalue()
 
 
 def css_string(value: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 
 from ..editions import EditionGuide
-from . import Artifact, BuildContext, Job
+from . import Artifact, BuildContext, Job, pdf_bytes
 from .large_print import render_variant, variant_jobs
 
 VARIANT = "booklet"
@@ -66,10 +66,7 @@ def impose(data: bytes) -> tuple[bytes, int]:
         out.Root.Lang = pikepdf.String(str(src.Root.Lang))
     out.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
     out.docinfo = out.copy_foreign(src.docinfo)
-    buffer = io.BytesIO()
-    out.save(buffer, deterministic_id=True,
-             object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    return buffer.getvalue(), len(out.pages)
+    return pdf_bytes(out), len(out.pages)
 
 
 def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from ..editions import EditionGuide
 from ..errors import Problem, ProjectError
+from . import pdf_bytes
 
 MAX_ROUNDS = 3
 PLACEHOLDER = 999  # as wide as the page numbers of most long guides
@@ -261,10 +262,7 @@ def join(datas: list[bytes]) -> bytes:
     with out.open_outline() as outline:
         outline.root.extend(bookmarks)
     out.docinfo = out.copy_foreign(sources[0].docinfo)
-    buffer = io.BytesIO()
-    out.save(buffer, deterministic_id=True,
-             object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    return buffer.getvalue()
+    return pdf_bytes(out)
 
 
 def _direct(value):

@@ -7,7 +7,15 @@ from __future__ import annotations
 import io
 
 from ..editions import EditionGuide
-from . import Artifact, BuildContext, Job, digest, render_template, worksheet_fingerprint
+from . import (
+    Artifact,
+    BuildContext,
+    Job,
+    digest,
+    pdf_bytes,
+    render_template,
+    worksheet_fingerprint,
+)
 from .common import base_context, pack_name
 
 
@@ -67,9 +75,7 @@ def fix_radio_groups(data: bytes) -> bytes:
     form.Fields = Array([f for f in form.Fields if f.objgen not in kids])
     # qpdf rewrites the file in a few hundredths of a second (pypdf took a fifth of the
     # time WeasyPrint took to render the pack)
-    out = io.BytesIO()
-    pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    return out.getvalue()
+    return pdf_bytes(pdf)
 
 
 def worksheets_html(eg: EditionGuide, ctx: BuildContext, mode: str, worksheets) -> str:
