@@ -364,14 +364,14 @@ def render_jobs(jobs: list[Job], views: dict[str, EditionGuide], ctx: BuildConte
                 done(i, _render_job(i))
         else:
             import multiprocessing
-            from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+            from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
             executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                            initializer=_worker_signals)
             futures = {executor.submit(_render_job, i): i for i in order}
             pending = set(futures)
             while pending:
-                finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for f in finished:
                     done(futures[f], f.result())
         return results

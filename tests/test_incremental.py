@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import copy_fixture, run_careprint
+from conftest import careprint_env, copy_fixture, run_careprint
 
 from careprint.build import build, in_shard
 from careprint.cli import main
@@ -176,3 +178,19 @@ def test_booklets_made_with_their_pdfs_match_booklets_made_alone(tmp_path):
     rendered(alone, formats=["booklet"])
     for rel in ("b/twin-b-booklet.pdf", "b/handouts/03-b-extra-booklet.pdf"):
         assert (together / "build" / rel).read_bytes() == (alone / "build" / rel).read_bytes()
+
+
+def test_jobs_2_reports_each_target_as_it_finishes(tmp_path):
+    """Progress comes while the build works, not all at once at the end: when the first
+    target is reported, the others are not all rendered yet."""
+    project = copy_fixture("two-editions", tmp_path)
+    proc = subprocess.Popen([sys.executable, "-m", "careprint", "build", str(project),
+                             "--jobs", "2", "-f", "pdf", "-f", "handouts"],
+                            stdout=subprocess.PIPE, text=True, env=careprint_env())
+    first = proc.stdout.readline()
+    rendered_so_far = list((project / "build").rglob(".*.tmp"))  # renamed only at the end
+    rest = proc.stdout.read()
+    assert proc.wait() == 0
+    assert first.startswith("rendered ")
+    assert rest.count("rendered ") == 6 and "Built 7 files" in rest
+    assert 1 <= len(rendered_so_far) < 7
