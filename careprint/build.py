@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import functools
+import gc
 import hashlib
 import json
 import os
@@ -357,37 +358,68 @@ def render_jobs(jobs: list[Job], views: dict[str, EditionGuide], ctx: BuildConte
                             tuple(res["warnings"]), False, res["seconds"])
                 progress(f"rendered {job.relpath}", w, len(results), total)
 
-    executor = None
-    try:
-        if workers == 1:
-            for i in order:
-                done(i, _render_job(i))
-        else:
-            import multiprocessing
-            from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    with collector_for_rendering():
+        executor = None
+        try:
+            if workers == 1:
+                for i in order:
+                    done(i, _render_job(i))
+            else:
+                import multiprocessing
+                from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-            executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                           initializer=_worker_signals)
-            futures = {executor.submit(_render_job, i): i for i in order}
-            pending = set(futures)
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for f in finished:
-                    done(futures[f], f.result())
-        return results
-    except BaseException:
-        if executor is not None:
-            for proc in list(getattr(executor, "_processes", {}).values()):
-                proc.terminate()
-            executor.shutdown(wait=True, cancel_futures=True)
-            executor = None
-        for path in out_dir.rglob(f".*.{tag}.tmp"):
-            path.unlink(missing_ok=True)
-        raise
+                executor = ProcessPoolExecutor(workers,
+                                               mp_context=multiprocessing.get_context("fork"),
+                                               initializer=_worker_signals)
+                futures = {executor.submit(_render_job, i): i for i in order}
+                pending = set(futures)
+                while pending:
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for f in finished:
+                        done(futures[f], f.result())
+            return results
+        except BaseException:
+            if executor is not None:
+                for proc in list(getattr(executor, "_processes", {}).values()):
+                    proc.terminate()
+                executor.shutdown(wait=True, cancel_futures=True)
+                executor = None
+            for path in out_dir.rglob(f".*.{tag}.tmp"):
+                path.unlink(missing_ok=True)
+            raise
+        finally:
+            if executor is not None:
+                executor.shutdown(wait=True)
+            _WORK.clear()
+
+
+GC_YOUNG = 10_000  # allocations between collections of the youngest generation (Python: 700)
+
+
+@contextlib.contextmanager
+def collector_for_rendering():
+    """Python's cycle collector, tuned for WeasyPrint, which makes millions of short-lived
+    objects: with the default thresholds collection took 8% of a render.
+
+    What is alive when rendering starts (the project, the templates) is frozen: the
+    collector no longer scans it, and forked workers inherit it without touching it. The
+    youngest generation is collected every GC_YOUNG allocations instead of 700. After each
+    job, `_settle` collects that job's garbage and freezes what outlives it (WeasyPrint's
+    modules and caches). Forked workers inherit these settings; the parent's are restored.
+    """
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG, *threshold[1:])
+    try:
+        yield
     finally:
-        if executor is not None:
-            executor.shutdown(wait=True)
-        _WORK.clear()
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
+def _settle() -> None:
+    gc.collect()
+    gc.freeze()
 
 
 def _worker_signals() -> None:
@@ -426,6 +458,7 @@ def _render_job(i: int) -> list[tuple[Job, dict]]:
                                             str(path))],
                                  "pages": sides, "size": len(data), "warnings": [],
                                  "seconds": time.perf_counter() - started}))
+    _settle()
     return made
 
 
