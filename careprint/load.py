@@ -194,7 +194,8 @@ def _check_unique(items, attr, what, errs):
 
 # ---------------------------------------------------------------- worksheets
 
-WORKSHEET_KEYS = ("id", "title", "purpose", "editions", "instructions", "closing", "fields")
+WORKSHEET_KEYS = ("id", "title", "purpose", "editions", "instructions", "closing", "fields",
+                  "pages")
 FIELD_KEYS = {
     "name": (), "date": (),
     "lines": ("lines",),
@@ -257,11 +258,15 @@ def _load_worksheet(text, rel, stem, config, errs) -> Worksheet | None:
             errs.extend(check_only_blocks(src, config.edition_ids))
             errs.extend(check_raw_html(src.lines(), rel))
     fields = _fields(data, rel, errs)
+    pages = data.get("pages", 1)
+    if not isinstance(pages, int) or isinstance(pages, bool) or not 1 <= pages <= 20:
+        errs.add(at(rel, data.line_of("pages")), "pages: expected a whole number from 1 to 20 "
+                 "(the printed pages this worksheet is meant to take)")
     if len(errs.problems) > n_before:
         return None
     return Worksheet(path=rel, id=wid, title=title, purpose=purpose, editions=editions,
                      instructions=instructions, instructions_line=instr_line, closing=closing,
-                     closing_line=closing_line, fields=tuple(fields))
+                     closing_line=closing_line, fields=tuple(fields), pages=pages)
 
 
 def _block_first_line(data: LineDict, key: str) -> int:

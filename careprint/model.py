@@ -68,6 +68,7 @@ class Worksheet:
     closing: str
     closing_line: int
     fields: tuple[Field, ...]
+    pages: int = 1  # the printed pages it is meant to take alone; the build warns beyond
 
     def in_edition(self, edition: str) -> bool:
         return self.editions is None or edition in self.editions

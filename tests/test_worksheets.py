@@ -211,3 +211,27 @@ def test_format_worksheets_builds_only_the_packs(tmp_path):
     assert built == ["a/worksheets/all-fields.pdf", "a/worksheets/wsfix-worksheets-a.pdf"]
     data = io.BytesIO((project / "build/a/worksheets/all-fields.pdf").read_bytes())
     assert PdfReader(data).trailer["/Root"]["/AcroForm"]
+
+
+def test_worksheet_longer_than_its_pages_is_a_warning_naming_its_file(tmp_path):
+    project = copy_fixture("worksheets", tmp_path)
+    proc = run_careprint("build", project, "-f", "worksheets", "-e", "b", check=True)
+    assert ("content/worksheets/long-log.yaml: this worksheet prints on 2 pages, but is meant "
+            "to fit on 1 page." in " ".join(proc.stderr.split()))
+    assert proc.stderr.count("warning") == 1  # a worksheet that fits (or says it is
+    # longer, as all-fields.yaml does) and the pack are quiet
+
+    strict = run_careprint("build", project, "-f", "worksheets", "-e", "b", "--strict",
+                           "--force")
+    assert strict.returncode == 1 and "long-log.yaml" in strict.stderr
+
+    log = project / "content" / "worksheets" / "long-log.yaml"
+    log.write_text(log.read_text() + "pages: 2\n")
+    proc = run_careprint("build", project, "-f", "worksheets", "-e", "b", check=True)
+    assert "warning" not in proc.stderr
+    assert "Built 1 file" in proc.stdout  # only the log: its warning depends on `pages`
+
+    log.write_text(log.read_text().replace("pages: 2", "pages: two"))
+    proc = run_careprint("build", project, "-f", "worksheets", "-e", "b")
+    assert proc.returncode == 1
+    assert "content/worksheets/long-log.yaml:10: pages: expected a whole number" in proc.stderr

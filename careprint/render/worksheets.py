@@ -26,8 +26,10 @@ def jobs(eg: EditionGuide) -> list[Job]:
     prints = {w.worksheet.id: worksheet_fingerprint(w) for w in eg.worksheets}
     out = [Job("worksheets", eg.edition.id, "pack", f"{folder}/{pack_name(eg)}",
                12 + 3 * len(prints), digest(list(prints.values()), eg.resources))]
-    out += [Job("worksheets", eg.edition.id, wid, f"{folder}/{wid}.pdf", 6,
-                digest(fp, eg.resources)) for wid, fp in prints.items()]
+    # a worksheet printed alone also depends on `pages`: it decides the length warning
+    out += [Job("worksheets", eg.edition.id, w.worksheet.id, f"{folder}/{w.worksheet.id}.pdf",
+                6, digest(prints[w.worksheet.id], w.worksheet.pages, eg.resources))
+            for w in eg.worksheets]
     return out
 
 
@@ -41,7 +43,17 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
         mode, where = "single", chosen[0].worksheet.path
     html = worksheets_html(eg, ctx, mode, chosen)
     data, pages, warnings = html_to_pdf(html, ctx, where, forms=True)
+    if mode == "single" and pages > chosen[0].worksheet.pages:
+        warnings += (too_long(chosen[0].worksheet, pages),)
     return Artifact(job.relpath, fix_radio_groups(data), pages, warnings, html)
+
+
+def too_long(ws, pages: int) -> str:
+    """A worksheet printed alone should not spill a line or two onto a page of its own."""
+    meant = f"{ws.pages} page" + ("s" if ws.pages > 1 else "")
+    return (f"{ws.path}: this worksheet prints on {pages} pages, but is meant to fit on "
+            f"{meant}. Shorten its instructions or fields, or, if it is meant to be longer, "
+            f"set `pages: {pages}` in it")
 
 
 def fix_radio_groups(data: bytes) -> bytes:
