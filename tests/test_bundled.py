@@ -20,6 +20,7 @@ from conftest import (
     pdf_text,
     run_careprint,
 )
+from pypdf import PdfReader
 
 NS = {
     "opf": "http://www.idpf.org/2007/opf",
@@ -227,3 +228,20 @@ def test_epub_is_reproducible(tmp_path, bundled_build):
         infos = z.infolist()
         assert infos[0].filename == "mimetype" and infos[0].compress_type == zipfile.ZIP_STORED
         assert len({i.date_time for i in infos}) == 1
+
+
+# ---------------------------------------------------------------- worksheets
+
+
+def test_each_worksheet_prints_alone_on_the_pages_it_is_meant_to(tmp_path, bundled_guide):
+    """A clinician hands a worksheet over as one sheet: no closing line alone on page 2.
+    --strict fails the build on any warning, the length warning included."""
+    run_careprint("build", ROOT, "--out", tmp_path, "-f", "worksheets", "--strict", check=True)
+    checked = 0
+    for e in BUNDLED_EDITIONS:
+        for ws in bundled_guide.worksheets:
+            if ws.in_edition(e):
+                pdf = tmp_path / e / "worksheets" / f"{ws.id}.pdf"
+                assert len(PdfReader(pdf).pages) == ws.pages == 1, pdf
+                checked += 1
+    assert checked == 20  # and the 3 packs
