@@ -19,6 +19,7 @@ from .markup import (
     Target,
     check_xhtml,
     filter_edition,
+    footnote_ids,
     markdown_to_xhtml,
     resolve_xrefs,
     well_formed_problem,
@@ -84,10 +85,10 @@ def apply_edition(guide: Guide, edition_id: str) -> EditionGuide:
     if not chapters:
         problems.append(Problem("content/chapters", "no chapter is in this edition", edition_id))
 
-    def render(src: Source) -> tuple[str, str, tuple[Image, ...]]:
+    def render(src: Source, name: str) -> tuple[str, str, tuple[Image, ...]]:
         lines = filter_edition(src, edition_id)
         text = resolve_xrefs(lines, src.path, resolver)
-        xhtml = xhtml_entities(markdown_to_xhtml(text))
+        xhtml = footnote_ids(xhtml_entities(markdown_to_xhtml(text)), name)
         bad = well_formed_problem(xhtml, at(src.path, src.first_line))
         if bad:
             problems.append(Problem(bad.where, bad.message, edition_id))
@@ -100,13 +101,14 @@ def apply_edition(guide: Guide, edition_id: str) -> EditionGuide:
     views = []
     for i, c in enumerate(chapters, 1):
         resolver.used_glossary = []
-        html, source, images = render(Source(c.body, c.path, c.body_line))
+        html, source, images = render(Source(c.body, c.path, c.body_line), c.slug)
         used = tuple(by_id[g] for g in resolver.used_glossary)
         views.append(ChapterView(c, i, html, source, used, images))
     ws_views = []
     for i, w in enumerate(worksheets, 1):
-        instr = render(Source(w.instructions, w.path, w.instructions_line))[0]
-        closing = render(Source(w.closing, w.path, w.closing_line))[0]
+        instr = render(Source(w.instructions, w.path, w.instructions_line), f"worksheet-{w.id}")[0]
+        closing = render(Source(w.closing, w.path, w.closing_line),
+                         f"worksheet-{w.id}-closing")[0]
         ws_views.append(WorksheetView(w, i, instr, closing))
     problems.extend(resolver.problems)
     if problems:

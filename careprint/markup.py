@@ -165,6 +165,16 @@ def markdown_to_xhtml(text: str) -> str:
     return ALLOW_MARKER_RE.sub("", _MARKDOWN[0].reset().convert(text))
 
 
+_FOOTNOTE_ID_RE = re.compile(r'\b(id="|href="#)(fn|fnref\d*):')
+
+
+def footnote_ids(fragment: str, prefix: str) -> str:
+    """Python-Markdown numbers the footnotes of every text from 1 (fn:1, fnref:1), so a
+    guide of several chapters would carry the same ids twice, and a footnote link in one
+    chapter would jump to another's. Each text's ids get its own prefix: fn-PREFIX-1."""
+    return _FOOTNOTE_ID_RE.sub(lambda m: f"{m[1]}{m[2]}-{prefix}-", fragment)
+
+
 # `<!-- careprint: allow RULE -->` silences a `careprint check` rule; never shipped.
 ALLOW_MARKER_RE = re.compile(r"<!--\s*careprint:\s*allow\b.*?-->\n?", re.S)
 

@@ -18,6 +18,7 @@ from conftest import (
     pdf_text,
     run_careprint,
 )
+from pypdf import PdfReader
 
 ALPHA = "Only edition alpha keeps this sentence about marigold lanterns"  # ::: only a
 BRAVO = "Only edition bravo keeps this sentence about juniper kites"  # ::: only b
@@ -139,3 +140,27 @@ def test_cross_reference_shows_the_page_in_the_pdf(built, edition):
 def test_epubcheck_two_editions(built, edition):
     problems = epubcheck_problems(epubcheck(epub(built, edition)))
     assert problems == []
+
+
+def test_footnotes_of_different_chapters_keep_apart(tmp_path):
+    """Every chapter numbers its footnotes from 1. In the whole guide, each footnote link
+    must still lead to its own chapter's note, and every id must be unique."""
+    project = copy_fixture("two-editions", tmp_path)
+    notes = {"start": "Apricot", "second-steps": "Bramble"}
+    for slug, word in notes.items():
+        path = next((project / "content" / "chapters").glob(f"*-{slug}.md"))
+        path.write_text(path.read_text() + f"\nA claim with a source.[^1]\n\n[^1]: {word} note.\n")
+    out = tmp_path / "out"
+    run_careprint("build", project, "--out", out, "-e", "a", "-f", "pdf", "-f", "epub",
+                  "--keep-html", check=True)
+
+    html = (out / "a" / "twin-a.html").read_text()
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    reader = PdfReader(out / "a" / "twin-a.pdf")
+    dests = reader.named_destinations
+    for slug, word in notes.items():
+        assert f'href="#fn-{slug}-1"' in html and f'href="#fnref-{slug}-1"' in html
+        page = reader.get_destination_page_number(dests[f"fn-{slug}-1"])
+        assert f"{word} note" in reader.pages[page].extract_text()
+    assert epubcheck_problems(epubcheck(out / "a" / "twin-a.epub")) == []
