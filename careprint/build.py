@@ -17,6 +17,7 @@ import contextlib
 import fcntl
 import functools
 import gc
+import glob
 import hashlib
 import json
 import os
@@ -190,6 +191,7 @@ def build(root: Path, editions: Sequence[str] | None = None,
             path = out_dir / job.relpath
             for tmp, final in res["files"]:
                 _rename(Path(tmp), Path(final))
+            remove_other_kept_html(path, {Path(final) for _, final in res["files"]})
             st = path.stat()
             targets[job.relpath] = {"key": keys[job.relpath], "size": st.st_size,
                                     "mtime_ns": st.st_mtime_ns, "pages": res["pages"],
@@ -547,6 +549,18 @@ def prune(folder: Path, keep: set[str], out_dir: Path) -> list[str]:
                 path.with_suffix(".html").unlink(missing_ok=True)
                 removed.append(rel)
     return removed
+
+
+def remove_other_kept_html(pdf: Path, written: set[Path]) -> None:
+    """A re-rendered PDF keeps no HTML but what this build wrote beside it: kept HTML
+    always matches its PDF. (A guide that is no longer split into parts leaves no
+    .part-NN.html behind, nor a PDF rebuilt without --keep-html its old .html.)"""
+    if pdf.suffix != ".pdf":
+        return
+    parts = pdf.parent.glob(f"{glob.escape(pdf.stem)}.part-*.html")
+    for old in [pdf.with_suffix(".html"), *parts]:
+        if old not in written:
+            old.unlink(missing_ok=True)
 
 
 def write_checksums(edition_dir: Path) -> None:

@@ -194,3 +194,24 @@ def test_jobs_2_reports_each_target_as_it_finishes(tmp_path):
     assert first.startswith("rendered ")
     assert rest.count("rendered ") == 6 and "Built 7 files" in rest
     assert 1 <= len(rendered_so_far) < 7
+
+
+def test_kept_html_always_matches_the_pdf_beside_it(tmp_path):
+    """A PDF rendered again keeps only the HTML this build gave WeasyPrint: no part files of
+    a guide that is no longer split, and no old HTML beside a PDF built without it."""
+    project = copy_fixture("two-editions", tmp_path)
+    toml = project / "careprint.toml"
+    toml.write_text(toml.read_text() + "\n[formats.pdf]\npart_words = 20\n")
+    out = project / "build" / "a"
+    rendered(project, editions=["a"], formats=["pdf"], keep_html=True)
+    assert sorted(p.name for p in out.glob("*.html")) == ["twin-a.part-01.html",
+                                                         "twin-a.part-02.html"]
+
+    toml.write_text(toml.read_text().replace("part_words = 20", "part_words = 0"))
+    rendered(project, editions=["a"], formats=["pdf"], keep_html=True)
+    assert sorted(p.name for p in out.glob("*.html")) == ["twin-a.html"]
+    assert "twin-a.html" in (out / "SHA256SUMS").read_text()
+
+    assert rendered(project, editions=["a"], formats=["pdf"]) == {"a/twin-a.pdf"}
+    assert list(out.glob("*.html")) == []
+    assert "html" not in (out / "SHA256SUMS").read_text()
