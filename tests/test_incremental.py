@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -215,3 +217,33 @@ def test_kept_html_always_matches_the_pdf_beside_it(tmp_path):
     assert rendered(project, editions=["a"], formats=["pdf"]) == {"a/twin-a.pdf"}
     assert list(out.glob("*.html")) == []
     assert "html" not in (out / "SHA256SUMS").read_text()
+
+
+def test_fonts_a_document_brings_do_not_stay_for_the_next_one(tmp_path):
+    """Workers share one font configuration between documents, but not the fonts a
+    document adds with @font-face: the next document would render with them, and a PDF's
+    bytes would depend on what its worker rendered before."""
+    import datetime as dt
+
+    from pypdf import PdfReader
+
+    from careprint.render import BuildContext
+    from careprint.render.weasy import render_pdf
+
+    mono = Path("/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf")
+    assert mono.is_file(), "the image's fonts-liberation package provides this font"
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "own.ttf").write_bytes(mono.read_bytes())
+    ctx = BuildContext(tmp_path, "a4", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    body = '<body><p style="font-family: Own">Some words</p></body></html>'
+
+    def fonts(html):
+        data = render_pdf(html, ctx, "test")[0]
+        page = PdfReader(io.BytesIO(data)).pages[0]
+        return {str(f["/BaseFont"]) for f in page["/Resources"]["/Font"].values()}
+
+    face = (f'<style>@font-face {{ font-family: Own; src: url('
+            f'{(tmp_path / "templates" / "own.ttf").as_uri()}) }}</style>')
+    head = '<html lang="en"><head><title>t</title>'
+    assert any(f.endswith("+Own") for f in fonts(head + face + "</head>" + body))
+    assert not any(f.endswith("+Own") for f in fonts(head + "</head>" + body))

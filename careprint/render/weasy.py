@@ -54,15 +54,22 @@ logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 
 _FONTS: dict = {}
+# what may bring fonts of a document's own: they would stay in a shared configuration
+OWN_FONTS_RE = re.compile(r"@font-face|@import|<link\b[^>]*\bstylesheet", re.I)
 
 
-def font_config():
-    """One FontConfiguration per process, shared by every document it renders.
+def font_config(html: str):
+    """One FontConfiguration per process, shared by the documents it renders that use
+    only the system's fonts; None (a new one, as bare WeasyPrint makes) for a document
+    that may bring its own, since the fonts it adds would stay for the documents after it,
+    and a worker's output would depend on what it rendered before.
 
     Bare WeasyPrint makes a new one per document, and with it a new Pango font map that
     finds, loads and shapes each font again: sharing one made handouts render 6-8% faster,
     to the same bytes. Per process id, so a forked worker never uses its parent's.
     """
+    if OWN_FONTS_RE.search(html):
+        return None
     if _FONTS.get("pid") != os.getpid():
         from weasyprint.text.fonts import FontConfiguration
 
@@ -103,7 +110,7 @@ def render_pdf(html: str, ctx: BuildContext, where: str, *, forms: bool = False,
         base = (Path(ctx.root).resolve() / "content" / "chapters").as_uri() + "/"
         document = weasyprint.HTML(string=html, base_url=base,
                                    url_fetcher=SandboxFetcher(ctx.root)).render(
-            font_config=font_config(), pdf_variant="pdf/ua-1", pdf_forms=forms)
+            font_config=font_config(html), pdf_variant="pdf/ua-1", pdf_forms=forms)
         anchors = {}
         for i, page in enumerate(document.pages):
             for name in page.anchors:
