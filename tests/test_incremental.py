@@ -230,10 +230,10 @@ def test_fonts_a_document_brings_do_not_stay_for_the_next_one(tmp_path):
     from careprint.render import BuildContext
     from careprint.render.weasy import render_pdf
 
-    mono = Path("/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf")
-    assert mono.is_file(), "the image's fonts-liberation package provides this font"
+    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    assert font.is_file(), "fonts-dejavu-core (scripts/install-system-deps.sh) provides it"
     (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "own.ttf").write_bytes(mono.read_bytes())
+    (tmp_path / "templates" / "own.ttf").write_bytes(font.read_bytes())
     ctx = BuildContext(tmp_path, "a4", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     body = '<body><p style="font-family: Own">Some words</p></body></html>'
 
