@@ -111,8 +111,8 @@ def render_in_parts(groups: list[list[str]], make_html: Callable[[Part], str], c
             if part.index in done and done[part.index][0] == used:
                 continue
             html = link_elsewhere(make_html(numbered))
-            data, pages, warnings, anchors = render_pdf(html, ctx, where)
-            done[part.index] = (used, data, pages, warnings, html)
+            data, pages, notes, anchors = render_pdf(html, ctx, where)
+            done[part.index] = (used, data, pages, notes, html)
             layout[part.index] = (pages, _own(anchors))
         _no_repeats(layout, where)
         if numbering(layout) == (firsts, total, numbers):
@@ -121,13 +121,13 @@ def render_in_parts(groups: list[list[str]], make_html: Callable[[Part], str], c
     else:
         settled = False
     results = [done[p.index] for p in parts]
-    warnings = tuple(dict.fromkeys(w for r in results for w in r[3]))
+    notes = tuple(dict.fromkeys(w for r in results for w in r[3]))
     if not settled:
-        warnings += (f"page numbers did not settle after {MAX_ROUNDS} renderings of the "
+        notes += (f"page numbers did not settle after {MAX_ROUNDS} renderings of the "
                      "parts: a number in the contents or after a cross-reference may be one "
                      "page off; a larger [formats.pdf] part_words may help",)
     data = join([r[1] for r in results])
-    return (data, sum(r[2] for r in results), warnings, tuple(r[4] for r in results),
+    return (data, sum(r[2] for r in results), notes, tuple(r[4] for r in results),
             tuple(layout))
 
 
