@@ -39,13 +39,14 @@ def test_a_non_editable_install_builds_a_new_guide_in_any_folder(tmp_path):
     src = tmp_path / "src"
     shutil.copytree(ROOT / "careprint", src / "careprint",
                     ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "setup.cfg", "README.md"):
         shutil.copy(ROOT / name, src / name)
     site = tmp_path / "site"
     proc = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps",
                            "--no-build-isolation", "--no-index", "--target", str(site),
                            str(src)], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert not (src / "build").exists(), "setuptools wrote into build/, careprint's outputs"
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = careprint_env(PYTHONPATH=str(site))
