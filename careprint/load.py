@@ -13,6 +13,7 @@ from .config import NAME_RE, Config, load_config
 from .errors import Collector, Problem, ProjectError, at
 from .markup import Source, check_only_blocks, check_raw_html
 from .model import FIELD_TYPES, Chapter, Field, GlossaryEntry, Guide, Resource, Worksheet
+from .slugs import slugify
 from .yamlload import LineDict, LineList, YamlError, load_yaml
 
 CHAPTER_RE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)\.md$")
@@ -395,7 +396,7 @@ def _field(ftype, label, key, item, i, rel, errs) -> Field | None:
 
 
 def _slugify(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    slug = slugify(text)
     return (slug[:40].rstrip("-") or "field") if slug[:1].isalpha() else f"f-{slug[:38]}"
 
 

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import datetime as _dt
-import re
+import tomllib
 from pathlib import Path
+
+import tomli_w
 
 from .errors import CareprintError
 from .render import PACKAGE_TEMPLATES
+from .slugs import slugify
 
 SCAFFOLD = Path(__file__).resolve().parent / "scaffold"
-FILLED = ("careprint.toml", "content/resources/support.yaml")  # with {title}, {slug}, {date}
+# Files with {title}, {slug} or {date} in them. In careprint.toml each stands quoted
+# ("{title}") and is replaced by the value as TOML writes it, quotes and escapes included.
+FILLED = ("careprint.toml", "content/resources/support.yaml", "README.md")
+# Scaffold files whose name in a new project differs: a dot-file is easily lost in packaging.
+RENAMED = {"gitignore": ".gitignore"}
 
 
 def init_project(dest: Path, title: str | None = None, force: bool = False,
@@ -19,10 +26,7 @@ def init_project(dest: Path, title: str | None = None, force: bool = False,
     unless `force`; then refuses before writing anything."""
     dest = Path(dest)
     title = title or dest.resolve().name.replace("-", " ").replace("_", " ").title() or "My Guide"
-    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "guide"
-    if not slug[0].isalpha():
-        slug = f"guide-{slug}"
-    values = {"title": title.replace('"', "'"), "slug": slug,
+    values = {"title": title, "slug": project_slug(title),
               "date": (today or _dt.date.today()).isoformat()}
     plan = {}
     for src in sorted(p for p in SCAFFOLD.rglob("*") if p.is_file()):
@@ -30,10 +34,12 @@ def init_project(dest: Path, title: str | None = None, force: bool = False,
         if "__pycache__" in rel:
             continue
         text = src.read_text("utf-8")
-        if rel in FILLED:
+        if rel == "careprint.toml":
+            text = _fill_toml(text, values)
+        elif rel in FILLED:
             for key, value in values.items():
                 text = text.replace("{" + key + "}", value)
-        plan[dest / rel] = text
+        plan[dest / RENAMED.get(rel, rel)] = text
     # theme.css is the template editors change first: the project starts with its own copy
     chosen = sorted(PACKAGE_TEMPLATES.iterdir()) if with_templates else \
         [PACKAGE_TEMPLATES / "theme.css"]
@@ -50,3 +56,19 @@ def init_project(dest: Path, title: str | None = None, force: bool = False,
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, "utf-8")
     return list(plan)
+
+
+def project_slug(title: str) -> str:
+    """The guide's slug (output file names): from the title, starting with a letter."""
+    slug = slugify(title) or "guide"
+    return slug if slug[0].isalpha() else f"guide-{slug}"
+
+
+def _fill_toml(text: str, values: dict[str, str]) -> str:
+    """Put each value into the scaffold's careprint.toml as a TOML string, written by a TOML
+    writer, so that any title (quotes, backslashes, new lines) reads back as it was given."""
+    for key, value in values.items():
+        text = text.replace(f'"{{{key}}}"', tomli_w.dumps({"v": value})[4:].rstrip("\n"))
+    text = text.replace("{slug}", values["slug"])  # inside a string: only [a-z0-9-]
+    tomllib.loads(text)  # a scaffold that does not read back is a bug in careprint
+    return text
