@@ -37,15 +37,59 @@ def careprint_env(**extra: str) -> dict[str, str]:
 
 
 def run_careprint(*args, cwd: Path | None = None, check: bool = False,
-                  timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run `python -m careprint ARGS` (the real console path, careprint.cli:run)."""
+                  timeout: float = 300, allow_warnings: bool = False
+                  ) -> subprocess.CompletedProcess:
+    """Run `python -m careprint ARGS` (the real console path, careprint.cli:run).
+
+    A build that prints a warning fails the test, as WeasyPrint's own `assert_no_logs`
+    does, unless the test says it expects one (`allow_warnings=True`).
+    """
     proc = subprocess.run([sys.executable, "-m", "careprint", *map(str, args)],
                           cwd=cwd, env=careprint_env(), capture_output=True, text=True,
                           timeout=timeout)
     if check and proc.returncode != 0:
         raise AssertionError(f"careprint {' '.join(map(str, args))} exited "
                              f"{proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
+    if not allow_warnings:
+        assert_no_build_warnings(args, proc.stderr)
     return proc
+
+
+WARNING_LINE = re.compile(r"^warning: ", re.M)
+
+
+def assert_no_build_warnings(args, stderr: str) -> None:
+    """Fail on a `warning:` line that `careprint build` printed (WeasyPrint, CSS, templates,
+    worksheets running long): a warning nobody expected is a defect shipped silently."""
+    if args and str(args[0]) == "build" and WARNING_LINE.search(stderr):
+        lines = [line for line in stderr.splitlines() if WARNING_LINE.match(line)]
+        raise AssertionError(f"careprint {' '.join(map(str, args))} printed unexpected "
+                             "warnings (pass allow_warnings=True, or mark the test "
+                             "@pytest.mark.allow_warnings, if they are expected):\n"
+                             + "\n".join(lines))
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_build_warnings(request, monkeypatch):
+    """Every in-process build (build(), or the CLI through CliRunner) of a test must end
+    without warnings, unless the test is marked `@pytest.mark.allow_warnings`."""
+    from careprint import build as build_module
+
+    reports = []
+    original = build_module.BuildReport.__init__
+
+    def init(self, *a, **kw):
+        original(self, *a, **kw)
+        reports.append(self)
+
+    monkeypatch.setattr(build_module.BuildReport, "__init__", init)
+    yield
+    if request.node.get_closest_marker("allow_warnings"):
+        return
+    warnings = [w for report in reports for w in report.warnings]
+    assert not warnings, ("a build printed unexpected warnings (mark the test "
+                          "@pytest.mark.allow_warnings if they are expected):\n"
+                          + "\n".join(warnings))
 
 
 def copy_fixture(name: str, dest: Path) -> Path:
