@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import functools
 import gc
 import glob
@@ -29,7 +28,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import __version__
+from . import __version__, buildlock
+from .buildlock import build_lock
 from .config import PAPER_SIZES, Config
 from .editions import EditionGuide, apply_editions
 from .errors import CareprintError, OutputError
@@ -39,8 +39,6 @@ from .render import PACKAGE_TEMPLATES, BuildContext, Job, digest, source_date, t
 FORMATS = ("pdf", "handouts", "epub", "worksheets", "html", "large-print", "booklet")
 PRUNED_FOLDERS = ("handouts", "worksheets", "html")
 STATE_DIR = ".careprint"
-LOCK_NAME = ".careprint.lock"
-TEMP_RE = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
 
 
 def format_module(fmt: str):
@@ -372,7 +370,8 @@ def render_jobs(jobs: list[Job], views: dict[str, EditionGuide], ctx: BuildConte
 
                 executor = ProcessPoolExecutor(workers,
                                                mp_context=multiprocessing.get_context("fork"),
-                                               initializer=_worker_signals)
+                                               initializer=_worker_signals,
+                                               initargs=(os.getpid(),))
                 futures = {executor.submit(_render_job, i): i for i in order}
                 pending = set(futures)
                 while pending:
@@ -421,9 +420,12 @@ def _settle() -> None:
     gc.freeze()
 
 
-def _worker_signals() -> None:
+def _worker_signals(parent: int) -> None:
     """Workers leave Ctrl-C to the parent, which stops them and cleans up; SIGTERM from the
-    parent ends a worker at once, without a traceback."""
+    parent ends a worker at once, without a traceback. A worker dies with the build, and
+    holds no copy of its lock (buildlock.py): a killed build never holds up the next."""
+    buildlock.die_with_parent(parent)
+    buildlock.release_in_worker()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
@@ -505,36 +507,6 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 # ---------------------------------------------------------------- the build folder
-
-
-@contextlib.contextmanager
-def build_lock(out_dir: Path, progress=None):
-    """Hold an exclusive lock on OUT/.careprint.lock; wait while another build holds it."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        fh = open(out_dir / LOCK_NAME, "a+")  # noqa: SIM115 - held for the whole block
-    except OSError as exc:
-        raise OutputError(f"cannot write to {out_dir}: {exc.strerror or exc}") from None
-    with fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if progress:
-                progress(f"another careprint build is writing to {out_dir}; waiting for it",
-                         None, 0, 0)
-            fcntl.flock(fh, fcntl.LOCK_EX)
-        remove_stale_temporaries(out_dir)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def remove_stale_temporaries(out_dir: Path) -> None:
-    """Remove temporary files left by a build that was killed (SIGKILL) while writing."""
-    for path in out_dir.rglob(".*.tmp"):
-        if TEMP_RE.match(path.name):
-            path.unlink(missing_ok=True)
 
 
 def prune(folder: Path, keep: set[str], out_dir: Path) -> list[str]:

@@ -1,0 +1,134 @@
+"""Nothing lost, nothing hung: the build folder's lock, and the manifest as the only list of
+what careprint wrote (pruning, SHA256SUMS, files careprint did not write, --strict)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import careprint_env, copy_fixture, run_careprint
+
+from careprint.build import build
+
+ENV = {"SOURCE_DATE_EPOCH": "1700000000"}
+
+
+def built(project: Path, **kw):
+    kw.setdefault("jobs", 1)
+    return build(project, environ=ENV, **kw)
+
+
+def checksummed(folder: Path) -> set[str]:
+    return {line.split("  ", 1)[1] for line in (folder / "SHA256SUMS").read_text().splitlines()}
+
+
+def files(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")
+            if p.is_file() and p.name != "SHA256SUMS"}
+
+
+# ---------------------------------------------------------------- the lock
+
+
+class Lines:
+    """The lines a process writes to a pipe, read as they come; wait for one with a deadline."""
+
+    def __init__(self, stream):
+        self.seen, self._queue = [], queue.Queue()
+        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
+
+    def _read(self, stream):
+        for line in stream:
+            self._queue.put(line)
+        self._queue.put(None)
+
+    def wait_for(self, text: str, timeout: float = 120) -> str:
+        while True:
+            try:
+                line = self._queue.get(timeout=timeout)
+            except queue.Empty:
+                raise AssertionError(f"no line with {text!r} in {timeout} s: {self.seen}") from None
+            if line is None:
+                raise AssertionError(f"no line with {text!r}: {self.seen}")
+            self.seen.append(line)
+            if text in line:
+                return line
+
+
+HOLD = """
+import sys
+from pathlib import Path
+from careprint.buildlock import build_lock
+with build_lock(Path(sys.argv[1])):
+    print("locked", flush=True)
+    sys.stdin.read()
+"""
+
+
+def python(code: str, *args) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", code, *map(str, args)], text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=careprint_env())
+
+
+def test_a_waiting_build_names_the_process_that_holds_the_lock(tmp_path):
+    project = copy_fixture("minimal", tmp_path)
+    holder = python(HOLD, project / "build")
+    try:
+        assert holder.stdout.readline() == "locked\n"
+        proc = subprocess.Popen([sys.executable, "-m", "careprint", "build", str(project),
+                                 "-f", "epub"], env=careprint_env(), text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        line = Lines(proc.stderr).wait_for("waiting")
+        assert line == (f"another careprint build (PID {holder.pid}) is writing to "
+                        f"{project / 'build'}; waiting for it\n")
+        holder.stdin.close()  # the first build ends; the second goes on
+        assert proc.wait(timeout=120) == 0
+        assert (project / "build/.careprint.lock").read_text() == ""  # names no one at rest
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+# a build, killed, whose lock is still held by a process it started: the worker of an
+# older careprint (whose lock file names no one), or of one that names the build
+ORPHAN = """
+import fcntl, json, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
+fcntl.flock(fd, fcntl.LOCK_EX)
+if sys.argv[2] == "named":
+    start = open("/proc/self/stat").read().rsplit(")", 1)[1].split()[19]
+    os.write(fd, (json.dumps({"pid": os.getpid(), "start": start}) + "\\n").encode())
+if os.fork() == 0:
+    print(os.getpid(), flush=True)
+    sys.stdin.read()
+os._exit(0)
+"""
+
+
+@pytest.mark.parametrize("record", ["named", "older-careprint"])
+def test_a_lock_whose_holder_has_ended_blocks_no_one(tmp_path, record):
+    project = copy_fixture("minimal", tmp_path)
+    (project / "build").mkdir()
+    killed = python(ORPHAN, project / "build/.careprint.lock", record)
+    orphan = int(killed.stdout.readline())
+    try:
+        assert killed.wait(timeout=60) == 0
+        proc = run_careprint("build", project, "-f", "epub", timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        if record == "named":
+            assert (f"the careprint build (PID {killed.pid}) that held "
+                    f"{project / 'build/.careprint.lock'} has ended") in proc.stderr
+        else:
+            assert "is held, but not by a running careprint build" in proc.stderr
+        assert list((project / "build").rglob("*.epub"))
+    finally:
+        killed.stdin.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(orphan, signal.SIGKILL)
