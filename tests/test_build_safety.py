@@ -4,6 +4,7 @@ what careprint wrote (pruning, SHA256SUMS, files careprint did not write, --stri
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import queue
 import signal
@@ -32,6 +33,77 @@ def checksummed(folder: Path) -> set[str]:
 def files(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*")
             if p.is_file() and p.name != "SHA256SUMS"}
+
+
+# ---------------------------------------------------------------- what careprint did not write
+
+
+def test_a_file_careprint_did_not_write_is_kept_unlisted_and_mentioned_once(tmp_path):
+    project = copy_fixture("worksheets", tmp_path)
+    args = ("build", project, "-e", "a", "-f", "worksheets", "--jobs", "1")
+    run_careprint(*args, check=True)
+    client = project / "build/a/worksheets/filled-in-by-client.pdf"
+    client.write_text("x\n")
+    proc = run_careprint(*args, "--force", check=True)
+    assert client.read_text() == "x\n"
+    folder = project / "build/a"
+    assert "worksheets/filled-in-by-client.pdf" not in checksummed(folder)
+    assert checksummed(folder) == files(folder) - {"worksheets/filled-in-by-client.pdf"}
+    assert "filled-in-by-client" not in proc.stdout  # not reported as an output
+    assert proc.stderr.count("filled-in-by-client") == 1, proc.stderr
+    assert (f"note: {client} was not written by careprint; left in place and not listed "
+            "in SHA256SUMS") in proc.stderr
+    # an up-to-date build, which stops early, says so too
+    again = run_careprint(*args, check=True)
+    assert "0 files" in again.stdout and again.stderr.count("filled-in-by-client") == 1
+
+
+def test_removed_chapter_leaves_nothing_behind_in_any_format(tmp_path):
+    """Its handout, the handout's kept HTML and booklet, and its web page all go, and
+    SHA256SUMS no longer lists them."""
+    project = copy_fixture("two-editions", tmp_path)
+    kw = {"editions": ["b"], "formats": ["html", "handouts", "booklet"], "keep_html": True}
+    built(project, **kw)
+    folder = project / "build/b"
+    made = {f for f in files(folder) if "03-b-extra" in f}
+    assert made >= {"html/03-b-extra.html", "handouts/03-b-extra.pdf",
+                    "handouts/03-b-extra.html", "handouts/03-b-extra-booklet.pdf"}
+    (project / "content/chapters/03-b-extra.md").unlink()
+    report = built(project, **kw)
+    assert {f for f in files(folder) if "03-b-extra" in f} == set()
+    assert checksummed(folder) == files(folder)
+    assert report.foreign == []
+    manifest = json.loads((project / "build/.careprint/manifest.json").read_text())
+    assert not [rel for rel in manifest["targets"] if "03-b-extra" in rel]
+
+
+def test_a_removed_output_someone_changed_is_left_in_place(tmp_path):
+    project = copy_fixture("two-editions", tmp_path)
+    built(project, editions=["b"], formats=["html"])
+    page = project / "build/b/html/03-b-extra.html"
+    page.write_text(page.read_text() + "<!-- my notes -->\n")
+    (project / "content/chapters/03-b-extra.md").unlink()
+    report = built(project, editions=["b"], formats=["html"])
+    assert page.read_text().endswith("<!-- my notes -->\n")
+    assert report.foreign == [page]
+    assert "html/03-b-extra.html" not in checksummed(project / "build/b")
+
+
+def test_a_manifest_cannot_point_careprint_at_a_file_outside_the_build_folder(tmp_path):
+    """A downloaded project may come with a build/ folder of its own."""
+    project = copy_fixture("two-editions", tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n")
+    st = victim.stat()
+    built(project, editions=["b"], formats=["epub"])
+    path = project / "build/.careprint/manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["targets"]["b/../../../victim.txt"] = {"size": st.st_size,
+                                                    "mtime_ns": st.st_mtime_ns}
+    path.write_text(json.dumps(manifest))
+    built(project, editions=["b"], formats=["epub"], force=True)
+    assert victim.read_text() == "keep me\n"
+    assert "victim" not in (project / "build/b/SHA256SUMS").read_text()
 
 
 # ---------------------------------------------------------------- the lock
