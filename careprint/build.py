@@ -150,6 +150,8 @@ def build(root: Path, editions: Sequence[str] | None = None,
             if not force and manifest.get("fast", {}).get("inputs") == inputs:
                 report = _up_to_date(out_dir, manifest)
                 if report is not None:
+                    if strict and report.warnings:
+                        raise strict_failure(report.warnings)
                     report.seconds = time.perf_counter() - started
                     return report
 

@@ -17,6 +17,7 @@ import pytest
 from conftest import careprint_env, copy_fixture, run_careprint
 
 from careprint.build import build
+from careprint.errors import CareprintError
 
 ENV = {"SOURCE_DATE_EPOCH": "1700000000"}
 
@@ -104,6 +105,23 @@ def test_a_manifest_cannot_point_careprint_at_a_file_outside_the_build_folder(tm
     built(project, editions=["b"], formats=["epub"], force=True)
     assert victim.read_text() == "keep me\n"
     assert "victim" not in (project / "build/b/SHA256SUMS").read_text()
+
+
+# ---------------------------------------------------------------- --strict
+
+
+@pytest.mark.parametrize("edit", [False, True], ids=["no-op", "other-input-changed"])
+def test_strict_fails_on_the_warnings_of_outputs_it_keeps(tmp_path, edit):
+    """The long worksheet's warning was given when it was rendered; a later --strict build
+    that keeps it, whether it stops early or skips that target, fails on it."""
+    project = copy_fixture("worksheets", tmp_path)
+    kw = {"editions": ["b"], "formats": ["worksheets"]}
+    assert any("long-log.yaml" in w for w in built(project, **kw).warnings)
+    if edit:  # the project changed, but not in anything the worksheets use
+        chapter = project / "content/chapters/01-start.md"
+        chapter.write_text(chapter.read_text() + "\nOne more sentence.\n")
+    with pytest.raises(CareprintError, match=r"(?s)--strict: 1 warnings.*long-log\.yaml"):
+        built(project, strict=True, **kw)
 
 
 # ---------------------------------------------------------------- the lock
