@@ -422,15 +422,8 @@ def _render_job(i: int) -> list[tuple[Job, dict]]:
     started = time.perf_counter()
     art = format_module(job.fmt).render(_WORK["views"][job.edition], _WORK["ctx"], job)
     target = _WORK["out"] / job.relpath
-    files = [(str(_write_temp(target, art.data, _WORK["tag"])), str(target))]
-    if _WORK["keep_html"] and art.html is not None:
-        # a guide laid out in parts (render/parts.py) was handed to WeasyPrint part by part
-        kept = ([(".html", art.html)] if isinstance(art.html, str) else
-                [(f".part-{i:02d}.html", h) for i, h in enumerate(art.html, 1)])
-        for suffix, text in kept:
-            html = target.with_suffix(suffix)
-            files.append((str(_write_temp(html, text.encode("utf-8"), _WORK["tag"])),
-                          str(html)))
+    files = [(str(_write_temp(target, art.data, _WORK["tag"])), str(target)),
+             *_kept_html(target, art.html)]
     made = [(job, {"files": files, "pages": art.pages, "size": len(art.data),
                    "warnings": list(art.warnings), "seconds": time.perf_counter() - started,
                    "layout": [[p, a] for p, a in art.layout] if art.layout else None})]
@@ -441,11 +434,23 @@ def _render_job(i: int) -> list[tuple[Job, dict]]:
         data, sides = impose(art.data)
         path = _WORK["out"] / companion.relpath
         made.append((companion, {"files": [(str(_write_temp(path, data, _WORK["tag"])),
-                                            str(path))],
+                                            str(path)), *_kept_html(path, art.html)],
                                  "pages": sides, "size": len(data), "warnings": [],
                                  "seconds": time.perf_counter() - started}))
     _settle()
     return made
+
+
+def _kept_html(target: Path, html) -> list[tuple[str, str]]:
+    """With --keep-html: the HTML WeasyPrint was given, beside `target`, as (temporary
+    file, final path). A booklet made from its guide's render keeps that same HTML."""
+    if not _WORK["keep_html"] or html is None:
+        return []
+    # a guide laid out in parts (render/parts.py) was handed to WeasyPrint part by part
+    kept = ([(".html", html)] if isinstance(html, str) else
+            [(f".part-{i:02d}.html", h) for i, h in enumerate(html, 1)])
+    return [(str(_write_temp(target.with_suffix(suffix), text.encode("utf-8"), _WORK["tag"])),
+             str(target.with_suffix(suffix))) for suffix, text in kept]
 
 
 def _write_temp(target: Path, data: bytes, tag: str) -> Path:

@@ -107,7 +107,7 @@ def test_a_manifest_cannot_point_careprint_at_a_file_outside_the_build_folder(tm
     assert "victim" not in (project / "build/b/SHA256SUMS").read_text()
 
 
-# ---------------------------------------------------------------- --strict
+# ---------------------------------------------------------------- --strict and --keep-html
 
 
 @pytest.mark.parametrize("edit", [False, True], ids=["no-op", "other-input-changed"])
@@ -122,6 +122,22 @@ def test_strict_fails_on_the_warnings_of_outputs_it_keeps(tmp_path, edit):
         chapter.write_text(chapter.read_text() + "\nOne more sentence.\n")
     with pytest.raises(CareprintError, match=r"(?s)--strict: 1 warnings.*long-log\.yaml"):
         built(project, strict=True, **kw)
+
+
+def test_keep_html_gives_a_booklet_the_same_files_built_alone_or_with_its_pdf(tmp_path):
+    together = copy_fixture("two-editions", tmp_path / "together")
+    alone = copy_fixture("two-editions", tmp_path / "alone")
+    built(together, editions=["a"], formats=["pdf", "booklet"], keep_html=True)
+    built(alone, editions=["a"], formats=["booklet"], keep_html=True)
+
+    def booklets(project):
+        folder = project / "build/a"
+        return {f: (folder / f).read_bytes() for f in files(folder) if "booklet" in f}
+
+    made = booklets(together)
+    assert "twin-a-booklet.html" in made
+    assert made == booklets(alone)
+    assert "twin-a-booklet.html" in checksummed(together / "build/a")
 
 
 # ---------------------------------------------------------------- the lock
