@@ -576,8 +576,7 @@ def test_interrupted_build_leaves_earlier_outputs(slow_built, tmp_path, sig, gro
     terminal does: SIGINT to the whole process group, worker processes included."""
     project, before = edited_copy(slow_built, tmp_path)
     proc = start_build(project, *SLOW_ARGS, group=group)
-    time.sleep(1.5)
-    assert proc.poll() is None, "the build ended before it could be interrupted"
+    wait_until_rendering(proc)
     if group:
         os.killpg(proc.pid, sig)
     else:
@@ -594,8 +593,7 @@ def test_interrupted_build_leaves_earlier_outputs(slow_built, tmp_path, sig, gro
 def test_killed_build_leaves_earlier_outputs_and_next_build_cleans_up(slow_built, tmp_path):
     project, before = edited_copy(slow_built, tmp_path)
     proc = start_build(project, *SLOW_ARGS, group=True)
-    time.sleep(1.5)
-    assert proc.poll() is None, "the build ended before it could be killed"
+    wait_until_rendering(proc)
     os.killpg(proc.pid, signal.SIGKILL)  # careprint and any worker processes
     proc.communicate(timeout=60)
     assert proc.returncode == -signal.SIGKILL
@@ -706,8 +704,14 @@ def _pdf_stream_texts(data: bytes) -> list[bytes]:
 def test_reproducible_bytes(tmp_path):
     one = copy_fixture(BASE, tmp_path / "first-place")
     two = copy_fixture(BASE, tmp_path / "second" / "other-place")
+    # the second copy's files have other times, and each of its outputs is made at least
+    # a second after the first copy's: the first build takes seconds (were it ever
+    # quicker, this says so rather than pass)
+    for path in two.rglob("*"):
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    started = time.monotonic()
     run_careprint("build", one, check=True)
-    time.sleep(1.1)
+    assert time.monotonic() - started >= 1, "the first build took under a second"
     run_careprint("build", two, check=True)
     for edition in ("survivors", "partners"):
         a, b = one / "build" / edition, two / "build" / edition
