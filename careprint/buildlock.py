@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import fcntl
 import json
 import os
@@ -78,6 +79,9 @@ def build_lock(out_dir: Path, progress=None):
         out_dir.mkdir(parents=True, exist_ok=True)
         fd = _acquire(out_dir / LOCK_NAME, progress)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:  # written through, it would overwrite another file
+            raise OutputError(f"{out_dir / LOCK_NAME} is a symbolic link; careprint does "
+                              "not write through one. Remove it.") from None
         raise OutputError(f"cannot write to {out_dir}: {exc.strerror or exc}") from None
     _HELD.add(fd)
     try:
@@ -94,7 +98,7 @@ def build_lock(out_dir: Path, progress=None):
 def _acquire(path: Path, progress) -> int:
     named, ended_at = None, None
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

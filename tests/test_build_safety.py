@@ -238,3 +238,17 @@ def test_a_lock_whose_holder_has_ended_blocks_no_one(tmp_path, record):
         killed.stdin.close()
         with contextlib.suppress(ProcessLookupError):
             os.kill(orphan, signal.SIGKILL)
+
+
+def test_a_lock_file_that_is_a_symlink_is_refused_not_written_through(tmp_path):
+    """A downloaded project may come with a build/ folder of its own."""
+    project = copy_fixture("minimal", tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n")
+    (project / "build").mkdir()
+    (project / "build/.careprint.lock").symlink_to(victim)
+    proc = run_careprint("build", project, "-f", "epub")
+    assert proc.returncode == 1, proc.stderr
+    assert f"{project / 'build/.careprint.lock'} is a symbolic link" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert victim.read_text() == "keep me\n"
