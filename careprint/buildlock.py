@@ -42,15 +42,29 @@ _HELD: set[int] = set()  # descriptors of the locks this process holds
 
 @dataclass(frozen=True)
 class Holder:
-    """The build holding a lock: its PID, and its start time, so that a new process that
-    was given the same PID is not taken for it."""
+    """The build holding a lock: its PID; its start time, so that a new process that was
+    given the same PID is not taken for it; and where its PID means something (the boot
+    and PID namespace: a build in a container, or on another machine sharing the folder,
+    cannot be looked up from here, and counts as running)."""
 
     pid: int
     start: str
+    where: str = ""
 
     def running(self) -> bool:
+        if self.where != process_space():
+            return True
         start = process_start(self.pid)
         return start is not None and (start in ("", self.start) or not self.start)
+
+
+def process_space() -> str:
+    """This boot of this machine, and this PID namespace ("" where there is no /proc)."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+        return f"{boot} {os.readlink('/proc/self/ns/pid')}"
+    except OSError:
+        return ""
 
 
 def process_start(pid: int) -> str | None:
@@ -135,14 +149,15 @@ def _taking_over(path: Path, holder: Holder | None) -> str:
 def _read(fd: int) -> Holder | None:
     try:
         data = json.loads(os.pread(fd, 4096, 0).decode("utf-8").split("\n", 1)[0])
-        return Holder(int(data["pid"]), str(data["start"]))
+        return Holder(int(data["pid"]), str(data["start"]), str(data.get("where", "")))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
 def _record(fd: int) -> None:
     pid = os.getpid()
-    line = json.dumps({"pid": pid, "start": process_start(pid) or ""}) + "\n"
+    line = json.dumps({"pid": pid, "start": process_start(pid) or "",
+                       "where": process_space()}) + "\n"
     os.ftruncate(fd, 0)
     os.pwrite(fd, line.encode("utf-8"), 0)
 
@@ -180,9 +195,11 @@ def release_in_worker() -> None:
 def die_with_parent(parent: int) -> None:
     """In a render worker: end when the build (`parent`) ends, even by SIGKILL.
 
-    On Linux the kernel sends SIGKILL (prctl PR_SET_PDEATHSIG); elsewhere a thread looks
-    for the parent every second. A build that died before either was in place is noticed
-    at once: the worker's parent is no longer `parent`.
+    On Linux the kernel sends SIGKILL (prctl PR_SET_PDEATHSIG) when the thread that forked
+    the worker ends: the pool forks every worker from the build's thread, at its first
+    submit, and fork workers are never replaced. Elsewhere a thread looks for the parent
+    every second. A build that died before either was in place is noticed at once: the
+    worker's parent is no longer `parent`.
     """
     watched = False
     if sys.platform.startswith("linux"):

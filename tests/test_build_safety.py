@@ -167,6 +167,12 @@ class Lines:
             if text in line:
                 return line
 
+    def rest(self, timeout: float = 60) -> list[str]:
+        """Every line to the end of the stream (the process has ended)."""
+        while (line := self._queue.get(timeout=timeout)) is not None:
+            self.seen.append(line)
+        return self.seen
+
 
 HOLD = """
 import sys
@@ -210,7 +216,10 @@ fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
 fcntl.flock(fd, fcntl.LOCK_EX)
 if sys.argv[2] == "named":
     start = open("/proc/self/stat").read().rsplit(")", 1)[1].split()[19]
-    os.write(fd, (json.dumps({"pid": os.getpid(), "start": start}) + "\\n").encode())
+    boot = open("/proc/sys/kernel/random/boot_id").read().strip()
+    where = f"{boot} {os.readlink('/proc/self/ns/pid')}"
+    record = {"pid": os.getpid(), "start": start, "where": where}
+    os.write(fd, (json.dumps(record) + "\\n").encode())
 if os.fork() == 0:
     print(os.getpid(), flush=True)
     sys.stdin.read()
@@ -252,3 +261,37 @@ def test_a_lock_file_that_is_a_symlink_is_refused_not_written_through(tmp_path):
     assert f"{project / 'build/.careprint.lock'} is a symbolic link" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert victim.read_text() == "keep me\n"
+
+
+ELSEWHERE = """
+import fcntl, json, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
+fcntl.flock(fd, fcntl.LOCK_EX)
+record = {"pid": int(sys.argv[2]), "start": "1", "where": "another machine"}
+os.write(fd, (json.dumps(record) + "\\n").encode())
+print("locked", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_build_whose_pid_cannot_be_looked_up_here_is_waited_for(tmp_path):
+    """A build in a container or on another machine sharing the folder: no process here
+    has its PID, yet it is running. The lock is waited for, not taken over."""
+    project = copy_fixture("minimal", tmp_path)
+    (project / "build").mkdir()
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    holder = python(ELSEWHERE, project / "build/.careprint.lock", ended.pid)
+    try:
+        assert holder.stdout.readline() == "locked\n"
+        proc = subprocess.Popen([sys.executable, "-m", "careprint", "build", str(project),
+                                 "-f", "epub"], env=careprint_env(), text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        lines = Lines(proc.stderr)
+        assert f"(PID {ended.pid}) is writing to" in lines.wait_for("waiting")
+        holder.stdin.close()
+        assert proc.wait(timeout=120) == 0
+        assert not [line for line in lines.rest() if "taking it over" in line], lines.seen
+    finally:
+        holder.kill()
+        holder.wait()
