@@ -90,6 +90,18 @@ def test_a_removed_output_someone_changed_is_left_in_place(tmp_path):
     assert "html/03-b-extra.html" not in checksummed(project / "build/b")
 
 
+def test_what_another_careprint_version_wrote_is_still_pruned(tmp_path):
+    """After an upgrade the old keys mean nothing, but the old record of files still does."""
+    project = copy_fixture("two-editions", tmp_path)
+    built(project, editions=["b"], formats=["html"])
+    path = project / "build/.careprint/manifest.json"
+    path.write_text(path.read_text().replace('"careprint": "', '"careprint": "0.0.0-old'))
+    (project / "content/chapters/03-b-extra.md").unlink()
+    report = built(project, editions=["b"], formats=["html"])
+    assert not (project / "build/b/html/03-b-extra.html").exists()
+    assert report.foreign == []
+
+
 def test_a_manifest_cannot_point_careprint_at_a_file_outside_the_build_folder(tmp_path):
     """A downloaded project may come with a build/ folder of its own."""
     project = copy_fixture("two-editions", tmp_path)
