@@ -14,33 +14,37 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import functools
 import gc
-import glob
 import hashlib
 import json
 import os
 import re
 import signal
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import __version__
+from . import __version__, buildlock
+from .buildlock import build_lock
 from .config import PAPER_SIZES, Config
 from .editions import EditionGuide, apply_editions
 from .errors import CareprintError, OutputError
 from .load import load_project
+from .manifest import (
+    drop_old_kept,
+    foreign_files,
+    read_manifest,
+    settle,
+    target_entry,
+    unchanged,
+    write_manifest,
+    written_files,
+)
 from .render import PACKAGE_TEMPLATES, BuildContext, Job, digest, source_date, template_sources
 
 FORMATS = ("pdf", "handouts", "epub", "worksheets", "html", "large-print", "booklet")
-PRUNED_FOLDERS = ("handouts", "worksheets", "html")
-STATE_DIR = ".careprint"
-LOCK_NAME = ".careprint.lock"
-TEMP_RE = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
 
 
 def format_module(fmt: str):
@@ -64,6 +68,7 @@ class Written:
 class BuildReport:
     written: list[Written] = field(default_factory=list)
     seconds: float = 0.0
+    foreign: list[Path] = field(default_factory=list)  # in the output folders, not ours
 
     @property
     def rendered(self) -> list[Written]:
@@ -145,6 +150,8 @@ def build(root: Path, editions: Sequence[str] | None = None,
             if not force and manifest.get("fast", {}).get("inputs") == inputs:
                 report = _up_to_date(out_dir, manifest)
                 if report is not None:
+                    if strict and report.warnings:
+                        raise strict_failure(report.warnings)
                     report.seconds = time.perf_counter() - started
                     return report
 
@@ -166,7 +173,7 @@ def build(root: Path, editions: Sequence[str] | None = None,
         for job in chosen:
             entry = manifest.get("targets", {}).get(job.relpath)
             if not force and entry and entry.get("key") == keys[job.relpath] and \
-                    _unchanged(out_dir / job.relpath, entry):
+                    unchanged(out_dir / job.relpath, entry):
                 report.written.append(Written(out_dir / job.relpath, entry["pages"],
                                               entry["size"], tuple(entry["warnings"]),
                                               skipped=True))
@@ -184,31 +191,21 @@ def build(root: Path, editions: Sequence[str] | None = None,
             for _, res in results:
                 for tmp, _final in res["files"]:
                     Path(tmp).unlink(missing_ok=True)
-            raise CareprintError(f"--strict: {len(warnings)} warnings; nothing was written:\n"
-                                 + "\n".join(f"  {w}" for w in warnings))
+            raise strict_failure(warnings)
         targets = dict(manifest.get("targets", {}))
         for job, res in results:
-            path = out_dir / job.relpath
             for tmp, final in res["files"]:
                 _rename(Path(tmp), Path(final))
-            remove_other_kept_html(path, {Path(final) for _, final in res["files"]})
-            st = path.stat()
-            targets[job.relpath] = {"key": keys[job.relpath], "size": st.st_size,
-                                    "mtime_ns": st.st_mtime_ns, "pages": res["pages"],
-                                    "warnings": list(res["warnings"])}
-            if res.get("layout"):
-                targets[job.relpath]["layout"] = res["layout"]
-            report.written.append(Written(path, res["pages"], st.st_size,
+            entry = target_entry(out_dir, job.relpath, keys[job.relpath], res)
+            drop_old_kept(out_dir, targets.get(job.relpath), entry)
+            targets[job.relpath] = entry
+            report.written.append(Written(out_dir / job.relpath, res["pages"], entry["size"],
                                           tuple(res["warnings"]), False, res["seconds"]))
-        # every output the project makes now, in any format: anything else in a folder of
-        # per-chapter or per-worksheet outputs is left over from an older project
+        # every output the project makes now, in any format: what an earlier build wrote
+        # and the project no longer makes (a deleted chapter's handout and page) goes
         every = {j.relpath for eg in views for fmt in FORMATS
                  for j in format_module(fmt).jobs(eg)}
-        for eg in views:
-            for folder in PRUNED_FOLDERS:
-                for gone in prune(out_dir / eg.edition.id / folder, every, out_dir):
-                    targets.pop(gone, None)
-            write_checksums(out_dir / eg.edition.id)
+        report.foreign = settle(out_dir, targets, every, [eg.edition.id for eg in views])
         write_manifest(out_dir, {
             "careprint": __version__,
             "fast": {"inputs": inputs, "outputs": sorted(j.relpath for j in chosen)},
@@ -273,12 +270,9 @@ def target_keys(config: Config, views: list[EditionGuide], jobs: list[Job],
             for j in jobs}
 
 
-def _unchanged(path: Path, entry: dict) -> bool:
-    try:
-        st = path.stat()
-    except OSError:
-        return False
-    return st.st_size == entry.get("size") and st.st_mtime_ns == entry.get("mtime_ns")
+def strict_failure(warnings: list[str]) -> CareprintError:
+    return CareprintError(f"--strict: {len(warnings)} warnings; nothing was written:\n"
+                          + "\n".join(f"  {w}" for w in warnings))
 
 
 def _up_to_date(out_dir: Path, manifest: dict) -> BuildReport | None:
@@ -286,24 +280,13 @@ def _up_to_date(out_dir: Path, manifest: dict) -> BuildReport | None:
     targets = manifest.get("targets", {})
     for rel in manifest.get("fast", {}).get("outputs", []):
         entry = targets.get(rel)
-        if not entry or not _unchanged(out_dir / rel, entry):
+        if not entry or not unchanged(out_dir / rel, entry):
             return None
         report.written.append(Written(out_dir / rel, entry["pages"], entry["size"],
                                       tuple(entry["warnings"]), skipped=True))
+    editions = sorted({rel.split("/", 1)[0] for rel in manifest["fast"]["outputs"]})
+    report.foreign = foreign_files(out_dir, written_files(targets), editions)
     return report
-
-
-def read_manifest(out_dir: Path) -> dict:
-    try:
-        data = json.loads((out_dir / STATE_DIR / "manifest.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) and data.get("careprint") == __version__ else {}
-
-
-def write_manifest(out_dir: Path, manifest: dict) -> None:
-    write_atomic(out_dir / STATE_DIR / "manifest.json",
-                 json.dumps(manifest, indent=1, sort_keys=True).encode())
 
 
 # ---------------------------------------------------------------- rendering
@@ -372,7 +355,8 @@ def render_jobs(jobs: list[Job], views: dict[str, EditionGuide], ctx: BuildConte
 
                 executor = ProcessPoolExecutor(workers,
                                                mp_context=multiprocessing.get_context("fork"),
-                                               initializer=_worker_signals)
+                                               initializer=_worker_signals,
+                                               initargs=(os.getpid(),))
                 futures = {executor.submit(_render_job, i): i for i in order}
                 pending = set(futures)
                 while pending:
@@ -421,9 +405,12 @@ def _settle() -> None:
     gc.freeze()
 
 
-def _worker_signals() -> None:
+def _worker_signals(parent: int) -> None:
     """Workers leave Ctrl-C to the parent, which stops them and cleans up; SIGTERM from the
-    parent ends a worker at once, without a traceback."""
+    parent ends a worker at once, without a traceback. A worker dies with the build, and
+    holds no copy of its lock (buildlock.py): a killed build never holds up the next."""
+    buildlock.die_with_parent(parent)
+    buildlock.release_in_worker()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
@@ -435,15 +422,8 @@ def _render_job(i: int) -> list[tuple[Job, dict]]:
     started = time.perf_counter()
     art = format_module(job.fmt).render(_WORK["views"][job.edition], _WORK["ctx"], job)
     target = _WORK["out"] / job.relpath
-    files = [(str(_write_temp(target, art.data, _WORK["tag"])), str(target))]
-    if _WORK["keep_html"] and art.html is not None:
-        # a guide laid out in parts (render/parts.py) was handed to WeasyPrint part by part
-        kept = ([(".html", art.html)] if isinstance(art.html, str) else
-                [(f".part-{i:02d}.html", h) for i, h in enumerate(art.html, 1)])
-        for suffix, text in kept:
-            html = target.with_suffix(suffix)
-            files.append((str(_write_temp(html, text.encode("utf-8"), _WORK["tag"])),
-                          str(html)))
+    files = [(str(_write_temp(target, art.data, _WORK["tag"])), str(target)),
+             *_kept_html(target, art.html)]
     made = [(job, {"files": files, "pages": art.pages, "size": len(art.data),
                    "warnings": list(art.warnings), "seconds": time.perf_counter() - started,
                    "layout": [[p, a] for p, a in art.layout] if art.layout else None})]
@@ -454,11 +434,23 @@ def _render_job(i: int) -> list[tuple[Job, dict]]:
         data, sides = impose(art.data)
         path = _WORK["out"] / companion.relpath
         made.append((companion, {"files": [(str(_write_temp(path, data, _WORK["tag"])),
-                                            str(path))],
+                                            str(path)), *_kept_html(path, art.html)],
                                  "pages": sides, "size": len(data), "warnings": [],
                                  "seconds": time.perf_counter() - started}))
     _settle()
     return made
+
+
+def _kept_html(target: Path, html) -> list[tuple[str, str]]:
+    """With --keep-html: the HTML WeasyPrint was given, beside `target`, as (temporary
+    file, final path). A booklet made from its guide's render keeps that same HTML."""
+    if not _WORK["keep_html"] or html is None:
+        return []
+    # a guide laid out in parts (render/parts.py) was handed to WeasyPrint part by part
+    kept = ([(".html", html)] if isinstance(html, str) else
+            [(f".part-{i:02d}.html", h) for i, h in enumerate(html, 1)])
+    return [(str(_write_temp(target.with_suffix(suffix), text.encode("utf-8"), _WORK["tag"])),
+             str(target.with_suffix(suffix))) for suffix, text in kept]
 
 
 def _write_temp(target: Path, data: bytes, tag: str) -> Path:
@@ -482,98 +474,6 @@ def _rename(tmp: Path, final: Path) -> None:
         os.replace(tmp, final)
     except OSError as exc:
         raise OutputError(f"cannot write {final}: {exc.strerror or exc}") from None
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `path`, then rename it into place."""
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        if tmp and os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-# ---------------------------------------------------------------- the build folder
-
-
-@contextlib.contextmanager
-def build_lock(out_dir: Path, progress=None):
-    """Hold an exclusive lock on OUT/.careprint.lock; wait while another build holds it."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        fh = open(out_dir / LOCK_NAME, "a+")  # noqa: SIM115 - held for the whole block
-    except OSError as exc:
-        raise OutputError(f"cannot write to {out_dir}: {exc.strerror or exc}") from None
-    with fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if progress:
-                progress(f"another careprint build is writing to {out_dir}; waiting for it",
-                         None, 0, 0)
-            fcntl.flock(fh, fcntl.LOCK_EX)
-        remove_stale_temporaries(out_dir)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def remove_stale_temporaries(out_dir: Path) -> None:
-    """Remove temporary files left by a build that was killed (SIGKILL) while writing."""
-    for path in out_dir.rglob(".*.tmp"):
-        if TEMP_RE.match(path.name):
-            path.unlink(missing_ok=True)
-
-
-def prune(folder: Path, keep: set[str], out_dir: Path) -> list[str]:
-    """Remove PDFs in a handouts/ or worksheets/ folder that the build no longer makes
-    (a chapter deleted or moved out of the edition), so no stale handout is handed out."""
-    removed = []
-    if folder.is_dir():
-        for path in folder.glob("*.pdf"):
-            rel = path.relative_to(out_dir).as_posix()
-            if rel not in keep:
-                path.unlink()
-                path.with_suffix(".html").unlink(missing_ok=True)
-                removed.append(rel)
-    return removed
-
-
-def remove_other_kept_html(pdf: Path, written: set[Path]) -> None:
-    """A re-rendered PDF keeps no HTML but what this build wrote beside it: kept HTML
-    always matches its PDF. (A guide that is no longer split into parts leaves no
-    .part-NN.html behind, nor a PDF rebuilt without --keep-html its old .html.)"""
-    if pdf.suffix != ".pdf":
-        return
-    parts = pdf.parent.glob(f"{glob.escape(pdf.stem)}.part-*.html")
-    for old in [pdf.with_suffix(".html"), *parts]:
-        if old not in written:
-            old.unlink(missing_ok=True)
-
-
-def write_checksums(edition_dir: Path) -> None:
-    """OUT/<edition>/SHA256SUMS: `sha256sum -c` verifies every output of the edition."""
-    if not edition_dir.is_dir():
-        return
-    lines = []
-    for path in sorted(p for p in edition_dir.rglob("*") if p.is_file()):
-        rel = path.relative_to(edition_dir).as_posix()
-        if rel == "SHA256SUMS" or path.name.startswith("."):
-            continue
-        lines.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {rel}\n")
-    write_atomic(edition_dir / "SHA256SUMS", "".join(lines).encode())
 
 
 def plan(root: Path) -> list[tuple[EditionGuide, dict[str, list[str]]]]:

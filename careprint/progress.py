@@ -78,6 +78,9 @@ class BuildProgress:
             click.echo(line)
         for message in report.warnings:
             click.echo(f"warning: {message}", err=True)
+        for path in report.foreign:
+            click.echo(f"note: {_shown(path)} was not written by careprint; left in place "
+                       "and not listed in SHA256SUMS", err=True)
         total = sum(w.size for w in report.rendered)
         skipped = len(report.skipped)
         tail = f"; {skipped} unchanged outputs skipped" if skipped else ""

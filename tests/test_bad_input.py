@@ -11,10 +11,12 @@ A case that must WORK: the real outputs are read (pypdf text, EPUBCheck on the E
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
 import re
+import select
 import shutil
 import signal
 import socket
@@ -66,11 +68,14 @@ def fresh(tmp_path) -> Path:
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
-    """Every file under `folder` (hidden ones too): relative path -> (bytes, mtime_ns)."""
+    """Every file under `folder` (hidden ones too): relative path -> (bytes, mtime_ns).
+    Not the lock, which names each build that holds it (careprint/buildlock.py)."""
     out = {}
     for dirpath, _dirs, files in os.walk(folder):
         for name in files:
             p = Path(dirpath) / name
+            if p == folder / ".careprint.lock":
+                continue
             out[p.relative_to(folder).as_posix()] = (p.read_bytes(), p.stat().st_mtime_ns)
     return out
 
@@ -545,6 +550,13 @@ def start_build(project: Path, *args, group: bool = False) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True, start_new_session=group)
 
 
+def wait_until_rendering(proc: subprocess.Popen) -> None:
+    """Wait until the build has finished its first target: it is rendering the others."""
+    first = proc.stdout.readline()
+    assert first.startswith("rendered "), f"{first}\n{proc.stderr.read()}"
+    assert proc.poll() is None, "the build ended before it could be interrupted"
+
+
 def edited_copy(slow_built: Path, tmp_path: Path) -> tuple[Path, dict]:
     """A copy of the built slow project whose title changed, so that every output must be
     rendered again (an unchanged project would be an up-to-date no-op); and a snapshot of
@@ -565,8 +577,7 @@ def test_interrupted_build_leaves_earlier_outputs(slow_built, tmp_path, sig, gro
     terminal does: SIGINT to the whole process group, worker processes included."""
     project, before = edited_copy(slow_built, tmp_path)
     proc = start_build(project, *SLOW_ARGS, group=group)
-    time.sleep(1.5)
-    assert proc.poll() is None, "the build ended before it could be interrupted"
+    wait_until_rendering(proc)
     if group:
         os.killpg(proc.pid, sig)
     else:
@@ -583,8 +594,7 @@ def test_interrupted_build_leaves_earlier_outputs(slow_built, tmp_path, sig, gro
 def test_killed_build_leaves_earlier_outputs_and_next_build_cleans_up(slow_built, tmp_path):
     project, before = edited_copy(slow_built, tmp_path)
     proc = start_build(project, *SLOW_ARGS, group=True)
-    time.sleep(1.5)
-    assert proc.poll() is None, "the build ended before it could be killed"
+    wait_until_rendering(proc)
     os.killpg(proc.pid, signal.SIGKILL)  # careprint and any worker processes
     proc.communicate(timeout=60)
     assert proc.returncode == -signal.SIGKILL
@@ -596,6 +606,47 @@ def test_killed_build_leaves_earlier_outputs_and_next_build_cleans_up(slow_built
     proc = run_careprint("build", project, *SLOW_ARGS)
     assert proc.returncode == 0, proc.stderr
     assert not tmp_files(project / "build")
+
+
+def children(pid: int) -> dict[int, int]:
+    """The processes whose parent is `pid`, each with a pidfd to wait for its end on."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found[int(stat.parent.name)] = os.pidfd_open(int(stat.parent.name))
+    return found
+
+
+def test_killed_build_leaves_no_worker_and_does_not_hold_up_the_next(tmp_path):
+    """kill -9 of the build alone (an out-of-memory kill, a CI runner shut down): its
+    workers end with it, and the next build takes the lock and completes."""
+    project = slow_project(tmp_path)
+    proc = start_build(project, *SLOW_ARGS, "--jobs", "2")
+    wait_until_rendering(proc)
+    workers = children(proc.pid)
+    assert len(workers) == 2, workers
+    try:
+        proc.kill()
+        proc.wait(timeout=60)  # not its pipes: a worker left alive would hold them open
+        ended, deadline = set(), time.monotonic() + 5
+        while len(ended) < len(workers) and time.monotonic() < deadline:
+            ready, _, _ = select.select(list(workers.values()), [], [],
+                                        deadline - time.monotonic())
+            ended.update(ready)
+        alive = [pid for pid, fd in workers.items() if fd not in ended]
+        assert not alive, f"workers {alive} outlived the build by 5 s"
+        again = run_careprint("build", project, *SLOW_ARGS, "--jobs", "2", timeout=300)
+        assert again.returncode == 0, again.stderr
+        assert "waiting" not in again.stderr
+    finally:
+        for pid, fd in workers.items():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.close(fd)
+        proc.stdout.close()
+        proc.stderr.close()
 
 
 def test_two_builds_at_once(fresh):
@@ -654,8 +705,14 @@ def _pdf_stream_texts(data: bytes) -> list[bytes]:
 def test_reproducible_bytes(tmp_path):
     one = copy_fixture(BASE, tmp_path / "first-place")
     two = copy_fixture(BASE, tmp_path / "second" / "other-place")
+    # the second copy's files have other times, and each of its outputs is made at least
+    # a second after the first copy's: the first build takes seconds (were it ever
+    # quicker, this says so rather than pass)
+    for path in two.rglob("*"):
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    started = time.monotonic()
     run_careprint("build", one, check=True)
-    time.sleep(1.1)
+    assert time.monotonic() - started >= 1, "the first build took under a second"
     run_careprint("build", two, check=True)
     for edition in ("survivors", "partners"):
         a, b = one / "build" / edition, two / "build" / edition

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import careprint_env, copy_fixture, run_careprint
+from conftest import copy_fixture, run_careprint
 
 from careprint.build import build, in_shard
 from careprint.cli import main
@@ -182,20 +180,40 @@ def test_booklets_made_with_their_pdfs_match_booklets_made_alone(tmp_path):
         assert (together / "build" / rel).read_bytes() == (alone / "build" / rel).read_bytes()
 
 
-def test_jobs_2_reports_each_target_as_it_finishes(tmp_path):
-    """Progress comes while the build works, not all at once at the end: when the first
-    target is reported, the others are not all rendered yet."""
+def test_jobs_2_reports_each_target_as_it_finishes(tmp_path, monkeypatch):
+    """Progress comes while the build works, not all at once at the end: edition A's guide
+    (in its worker) waits to render until another target has been reported."""
+    import multiprocessing
+
+    import careprint.build as build_module
+
+    reported = multiprocessing.get_context("fork").Event()  # workers inherit it (fork)
+    real = build_module.format_module
+
+    class Held:
+        def __init__(self, fmt):
+            self.module = real(fmt)
+
+        def __getattr__(self, name):
+            return getattr(self.module, name)
+
+        def render(self, eg, ctx, job):
+            if job.relpath == "a/twin-a.pdf":
+                assert reported.wait(120), "no target was reported while this one waited"
+            return self.module.render(eg, ctx, job)
+
+    monkeypatch.setattr(build_module, "format_module", Held)
+    order = []
+
+    def progress(message, written, done, total):
+        order.append(message)
+        reported.set()
+
     project = copy_fixture("two-editions", tmp_path)
-    proc = subprocess.Popen([sys.executable, "-m", "careprint", "build", str(project),
-                             "--jobs", "2", "-f", "pdf", "-f", "handouts"],
-                            stdout=subprocess.PIPE, text=True, env=careprint_env())
-    first = proc.stdout.readline()
-    rendered_so_far = list((project / "build").rglob(".*.tmp"))  # renamed only at the end
-    rest = proc.stdout.read()
-    assert proc.wait() == 0
-    assert first.startswith("rendered ")
-    assert rest.count("rendered ") == 6 and "Built 7 files" in rest
-    assert 1 <= len(rendered_so_far) < 7
+    build(project, formats=["pdf", "handouts"], jobs=2, progress=progress,
+          environ={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert len(order) == 7 and order[0] != "rendered a/twin-a.pdf", order
+    assert "rendered a/twin-a.pdf" in order
 
 
 def test_kept_html_always_matches_the_pdf_beside_it(tmp_path):

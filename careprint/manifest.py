@@ -1,0 +1,177 @@
+"""OUT/.careprint/manifest.json: what each output depends on, and every file careprint wrote.
+
+Each target's entry holds its key (build.py: what it depends on), the size and modification
+time the build left it with, its page count, its warnings, and the HTML kept beside it
+(`--keep-html`), with the same stamps. That record is the only list of what careprint
+wrote: a build removes only files it names and finds as careprint left them, and each
+edition's SHA256SUMS lists only those. A file someone else put in an output folder (a
+client's filled-in worksheet) is left in place, and the build says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import tempfile
+from pathlib import Path, PurePosixPath
+
+from . import __version__
+from .errors import OutputError
+
+STATE_DIR = ".careprint"
+CHECKSUMS = "SHA256SUMS"
+
+
+def read_manifest(out_dir: Path) -> dict:
+    """The last build's record; {} if there is none. Another careprint version's keys mean
+    nothing to this one, but the files it wrote are still careprint's to remove."""
+    try:
+        data = json.loads((out_dir / STATE_DIR / "manifest.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or not isinstance(data.get("targets"), dict):
+        return {}
+    if data.get("careprint") == __version__:
+        return data
+    return {"targets": {rel: {k: e[k] for k in ("size", "mtime_ns", "kept") if k in e}
+                        for rel, e in data["targets"].items() if isinstance(e, dict)}}
+
+
+def write_manifest(out_dir: Path, manifest: dict) -> None:
+    write_atomic(out_dir / STATE_DIR / "manifest.json",
+                 json.dumps(manifest, indent=1, sort_keys=True).encode())
+
+
+def stamp(path: Path) -> dict:
+    st = path.stat()
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def unchanged(path: Path, entry: dict) -> bool:
+    """Whether `path` is a regular file with the size and mtime `entry` recorded."""
+    try:
+        st = path.lstat()
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) and st.st_size == entry.get("size") and \
+        st.st_mtime_ns == entry.get("mtime_ns")
+
+
+def target_entry(out_dir: Path, rel: str, key: str, res: dict) -> dict:
+    """The record of a target this build wrote (renamed into place), with its kept HTML."""
+    entry = {"key": key, **stamp(out_dir / rel), "pages": res["pages"],
+             "warnings": list(res["warnings"])}
+    if res.get("layout"):
+        entry["layout"] = res["layout"]
+    kept = {Path(final).relative_to(out_dir).as_posix() for _, final in res["files"]} - {rel}
+    if kept:
+        entry["kept"] = {k: stamp(out_dir / k) for k in sorted(kept)}
+    return entry
+
+
+def written_files(targets: dict) -> dict[str, dict]:
+    """Every file the record says careprint wrote: {relpath: its entry or stamp}."""
+    files = {}
+    for rel, entry in targets.items():
+        files[rel] = entry
+        kept = entry.get("kept")
+        if isinstance(kept, dict):
+            files.update((k, v) for k, v in kept.items() if isinstance(v, dict))
+    return files
+
+
+def _inside(out_dir: Path, rel: str) -> bool:
+    """Whether `rel` names a file in the output folder (a damaged or hand-made manifest
+    cannot point careprint at a file elsewhere)."""
+    parts = PurePosixPath(rel).parts
+    if not parts or PurePosixPath(rel).is_absolute() or ".." in parts:
+        return False
+    return (out_dir / rel).parent.resolve().is_relative_to(out_dir.resolve())
+
+
+def remove_written(out_dir: Path, files: dict[str, dict]) -> None:
+    """Remove each of `files` that is as careprint left it; leave any changed since."""
+    for rel, entry in files.items():
+        path = out_dir / rel
+        if _inside(out_dir, rel) and unchanged(path, entry):
+            path.unlink(missing_ok=True)
+
+
+def drop_old_kept(out_dir: Path, old: dict | None, new: dict) -> None:
+    """A target written again keeps no HTML but what this build wrote beside it: kept HTML
+    always matches its PDF (the parts of a guide no longer split, the HTML of a PDF
+    rebuilt without --keep-html)."""
+    kept = (old or {}).get("kept")
+    if isinstance(kept, dict):
+        remove_written(out_dir, {k: v for k, v in kept.items()
+                                 if k not in new.get("kept", {}) and isinstance(v, dict)})
+
+
+def settle(out_dir: Path, targets: dict, every: set[str], editions: list[str]) -> list[Path]:
+    """After a build of `editions`: remove what an earlier build wrote there that the
+    project no longer makes (`every` is all it makes, in every format), write each
+    edition's SHA256SUMS, and return the files in those folders careprint did not write.
+    `targets` (the manifest's) loses the entries of the removed files."""
+    for rel in [r for r in targets if _edition(r) in editions and r not in every]:
+        entry = targets.pop(rel)
+        remove_written(out_dir, written_files({rel: entry}))
+    ours = written_files(targets)
+    for edition in editions:
+        write_checksums(out_dir, edition, ours)
+    return foreign_files(out_dir, ours, editions)
+
+
+def _edition(rel: str) -> str:
+    return rel.split("/", 1)[0]
+
+
+def write_checksums(out_dir: Path, edition: str, ours: dict) -> None:
+    """OUT/<edition>/SHA256SUMS: `sha256sum -c` verifies every file careprint wrote there."""
+    folder = out_dir / edition
+    if not folder.is_dir():
+        return
+    lines = []
+    for rel in sorted((r for r in ours if _edition(r) == edition), key=lambda r: r.split("/")):
+        path = out_dir / rel
+        if _inside(out_dir, rel) and path.is_file() and not path.is_symlink():
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            lines.append(f"{digest}  {rel.split('/', 1)[1]}\n")
+    write_atomic(folder / CHECKSUMS, "".join(lines).encode())
+
+
+def foreign_files(out_dir: Path, ours: dict, editions) -> list[Path]:
+    """The files in the folders of `editions` that careprint did not write (hidden files,
+    such as temporary ones, aside)."""
+    found = []
+    for edition in editions:
+        folder = out_dir / edition
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            rel = path.relative_to(out_dir)
+            if path.is_dir() and not path.is_symlink() or \
+                    any(p.startswith(".") for p in rel.parts):
+                continue
+            if rel.as_posix() not in ours and rel.as_posix() != f"{edition}/{CHECKSUMS}":
+                found.append(path)
+    return found
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to a temporary file beside `path`, then rename it into place."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)

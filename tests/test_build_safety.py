@@ -1,0 +1,309 @@
+"""Nothing lost, nothing hung: the build folder's lock, and the manifest as the only list of
+what careprint wrote (pruning, SHA256SUMS, files careprint did not write, --strict)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import careprint_env, copy_fixture, run_careprint
+
+from careprint.build import build
+from careprint.errors import CareprintError
+
+ENV = {"SOURCE_DATE_EPOCH": "1700000000"}
+
+
+def built(project: Path, **kw):
+    kw.setdefault("jobs", 1)
+    return build(project, environ=ENV, **kw)
+
+
+def checksummed(folder: Path) -> set[str]:
+    return {line.split("  ", 1)[1] for line in (folder / "SHA256SUMS").read_text().splitlines()}
+
+
+def files(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")
+            if p.is_file() and p.name != "SHA256SUMS"}
+
+
+# ---------------------------------------------------------------- what careprint did not write
+
+
+def test_a_file_careprint_did_not_write_is_kept_unlisted_and_mentioned_once(tmp_path):
+    project = copy_fixture("worksheets", tmp_path)
+    args = ("build", project, "-e", "a", "-f", "worksheets", "--jobs", "1")
+    run_careprint(*args, check=True)
+    client = project / "build/a/worksheets/filled-in-by-client.pdf"
+    client.write_text("x\n")
+    proc = run_careprint(*args, "--force", check=True)
+    assert client.read_text() == "x\n"
+    folder = project / "build/a"
+    assert "worksheets/filled-in-by-client.pdf" not in checksummed(folder)
+    assert checksummed(folder) == files(folder) - {"worksheets/filled-in-by-client.pdf"}
+    assert "filled-in-by-client" not in proc.stdout  # not reported as an output
+    assert proc.stderr.count("filled-in-by-client") == 1, proc.stderr
+    assert (f"note: {client} was not written by careprint; left in place and not listed "
+            "in SHA256SUMS") in proc.stderr
+    # an up-to-date build, which stops early, says so too
+    again = run_careprint(*args, check=True)
+    assert "0 files" in again.stdout and again.stderr.count("filled-in-by-client") == 1
+
+
+def test_removed_chapter_leaves_nothing_behind_in_any_format(tmp_path):
+    """Its handout, the handout's kept HTML and booklet, and its web page all go, and
+    SHA256SUMS no longer lists them."""
+    project = copy_fixture("two-editions", tmp_path)
+    kw = {"editions": ["b"], "formats": ["html", "handouts", "booklet"], "keep_html": True}
+    built(project, **kw)
+    folder = project / "build/b"
+    made = {f for f in files(folder) if "03-b-extra" in f}
+    assert made >= {"html/03-b-extra.html", "handouts/03-b-extra.pdf",
+                    "handouts/03-b-extra.html", "handouts/03-b-extra-booklet.pdf"}
+    (project / "content/chapters/03-b-extra.md").unlink()
+    report = built(project, **kw)
+    assert {f for f in files(folder) if "03-b-extra" in f} == set()
+    assert checksummed(folder) == files(folder)
+    assert report.foreign == []
+    manifest = json.loads((project / "build/.careprint/manifest.json").read_text())
+    assert not [rel for rel in manifest["targets"] if "03-b-extra" in rel]
+
+
+def test_a_removed_output_someone_changed_is_left_in_place(tmp_path):
+    project = copy_fixture("two-editions", tmp_path)
+    built(project, editions=["b"], formats=["html"])
+    page = project / "build/b/html/03-b-extra.html"
+    page.write_text(page.read_text() + "<!-- my notes -->\n")
+    (project / "content/chapters/03-b-extra.md").unlink()
+    report = built(project, editions=["b"], formats=["html"])
+    assert page.read_text().endswith("<!-- my notes -->\n")
+    assert report.foreign == [page]
+    assert "html/03-b-extra.html" not in checksummed(project / "build/b")
+
+
+def test_what_another_careprint_version_wrote_is_still_pruned(tmp_path):
+    """After an upgrade the old keys mean nothing, but the old record of files still does."""
+    project = copy_fixture("two-editions", tmp_path)
+    built(project, editions=["b"], formats=["html"])
+    path = project / "build/.careprint/manifest.json"
+    path.write_text(path.read_text().replace('"careprint": "', '"careprint": "0.0.0-old'))
+    (project / "content/chapters/03-b-extra.md").unlink()
+    report = built(project, editions=["b"], formats=["html"])
+    assert not (project / "build/b/html/03-b-extra.html").exists()
+    assert report.foreign == []
+
+
+def test_a_manifest_cannot_point_careprint_at_a_file_outside_the_build_folder(tmp_path):
+    """A downloaded project may come with a build/ folder of its own."""
+    project = copy_fixture("two-editions", tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n")
+    st = victim.stat()
+    built(project, editions=["b"], formats=["epub"])
+    path = project / "build/.careprint/manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["targets"]["b/../../../victim.txt"] = {"size": st.st_size,
+                                                    "mtime_ns": st.st_mtime_ns}
+    path.write_text(json.dumps(manifest))
+    built(project, editions=["b"], formats=["epub"], force=True)
+    assert victim.read_text() == "keep me\n"
+    assert "victim" not in (project / "build/b/SHA256SUMS").read_text()
+
+
+# ---------------------------------------------------------------- --strict and --keep-html
+
+
+@pytest.mark.parametrize("edit", [False, True], ids=["no-op", "other-input-changed"])
+def test_strict_fails_on_the_warnings_of_outputs_it_keeps(tmp_path, edit):
+    """The long worksheet's warning was given when it was rendered; a later --strict build
+    that keeps it, whether it stops early or skips that target, fails on it."""
+    project = copy_fixture("worksheets", tmp_path)
+    kw = {"editions": ["b"], "formats": ["worksheets"]}
+    assert any("long-log.yaml" in w for w in built(project, **kw).warnings)
+    if edit:  # the project changed, but not in anything the worksheets use
+        chapter = project / "content/chapters/01-start.md"
+        chapter.write_text(chapter.read_text() + "\nOne more sentence.\n")
+    with pytest.raises(CareprintError, match=r"(?s)--strict: 1 warnings.*long-log\.yaml"):
+        built(project, strict=True, **kw)
+
+
+def test_keep_html_gives_a_booklet_the_same_files_built_alone_or_with_its_pdf(tmp_path):
+    together = copy_fixture("two-editions", tmp_path / "together")
+    alone = copy_fixture("two-editions", tmp_path / "alone")
+    built(together, editions=["a"], formats=["pdf", "booklet"], keep_html=True)
+    built(alone, editions=["a"], formats=["booklet"], keep_html=True)
+
+    def booklets(project):
+        folder = project / "build/a"
+        return {f: (folder / f).read_bytes() for f in files(folder) if "booklet" in f}
+
+    made = booklets(together)
+    assert "twin-a-booklet.html" in made
+    assert made == booklets(alone)
+    assert "twin-a-booklet.html" in checksummed(together / "build/a")
+
+
+# ---------------------------------------------------------------- the lock
+
+
+class Lines:
+    """The lines a process writes to a pipe, read as they come; wait for one with a deadline."""
+
+    def __init__(self, stream):
+        self.seen, self._queue = [], queue.Queue()
+        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
+
+    def _read(self, stream):
+        for line in stream:
+            self._queue.put(line)
+        self._queue.put(None)
+
+    def wait_for(self, text: str, timeout: float = 120) -> str:
+        while True:
+            try:
+                line = self._queue.get(timeout=timeout)
+            except queue.Empty:
+                raise AssertionError(f"no line with {text!r} in {timeout} s: {self.seen}") from None
+            if line is None:
+                raise AssertionError(f"no line with {text!r}: {self.seen}")
+            self.seen.append(line)
+            if text in line:
+                return line
+
+    def rest(self, timeout: float = 60) -> list[str]:
+        """Every line to the end of the stream (the process has ended)."""
+        while (line := self._queue.get(timeout=timeout)) is not None:
+            self.seen.append(line)
+        return self.seen
+
+
+HOLD = """
+import sys
+from pathlib import Path
+from careprint.buildlock import build_lock
+with build_lock(Path(sys.argv[1])):
+    print("locked", flush=True)
+    sys.stdin.read()
+"""
+
+
+def python(code: str, *args) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", code, *map(str, args)], text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=careprint_env())
+
+
+def test_a_waiting_build_names_the_process_that_holds_the_lock(tmp_path):
+    project = copy_fixture("minimal", tmp_path)
+    holder = python(HOLD, project / "build")
+    try:
+        assert holder.stdout.readline() == "locked\n"
+        proc = subprocess.Popen([sys.executable, "-m", "careprint", "build", str(project),
+                                 "-f", "epub"], env=careprint_env(), text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        line = Lines(proc.stderr).wait_for("waiting")
+        assert line == (f"another careprint build (PID {holder.pid}) is writing to "
+                        f"{project / 'build'}; waiting for it\n")
+        holder.stdin.close()  # the first build ends; the second goes on
+        assert proc.wait(timeout=120) == 0
+        assert (project / "build/.careprint.lock").read_text() == ""  # names no one at rest
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+# a build, killed, whose lock is still held by a process it started: the worker of an
+# older careprint (whose lock file names no one), or of one that names the build
+ORPHAN = """
+import fcntl, json, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
+fcntl.flock(fd, fcntl.LOCK_EX)
+if sys.argv[2] == "named":
+    start = open("/proc/self/stat").read().rsplit(")", 1)[1].split()[19]
+    boot = open("/proc/sys/kernel/random/boot_id").read().strip()
+    where = f"{boot} {os.readlink('/proc/self/ns/pid')}"
+    record = {"pid": os.getpid(), "start": start, "where": where}
+    os.write(fd, (json.dumps(record) + "\\n").encode())
+if os.fork() == 0:
+    print(os.getpid(), flush=True)
+    sys.stdin.read()
+os._exit(0)
+"""
+
+
+@pytest.mark.parametrize("record", ["named", "older-careprint"])
+def test_a_lock_whose_holder_has_ended_blocks_no_one(tmp_path, record):
+    project = copy_fixture("minimal", tmp_path)
+    (project / "build").mkdir()
+    killed = python(ORPHAN, project / "build/.careprint.lock", record)
+    orphan = int(killed.stdout.readline())
+    try:
+        assert killed.wait(timeout=60) == 0
+        proc = run_careprint("build", project, "-f", "epub", timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        if record == "named":
+            assert (f"the careprint build (PID {killed.pid}) that held "
+                    f"{project / 'build/.careprint.lock'} has ended") in proc.stderr
+        else:
+            assert "is held, but not by a running careprint build" in proc.stderr
+        assert list((project / "build").rglob("*.epub"))
+    finally:
+        killed.stdin.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(orphan, signal.SIGKILL)
+
+
+def test_a_lock_file_that_is_a_symlink_is_refused_not_written_through(tmp_path):
+    """A downloaded project may come with a build/ folder of its own."""
+    project = copy_fixture("minimal", tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n")
+    (project / "build").mkdir()
+    (project / "build/.careprint.lock").symlink_to(victim)
+    proc = run_careprint("build", project, "-f", "epub")
+    assert proc.returncode == 1, proc.stderr
+    assert f"{project / 'build/.careprint.lock'} is a symbolic link" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert victim.read_text() == "keep me\n"
+
+
+ELSEWHERE = """
+import fcntl, json, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
+fcntl.flock(fd, fcntl.LOCK_EX)
+record = {"pid": int(sys.argv[2]), "start": "1", "where": "another machine"}
+os.write(fd, (json.dumps(record) + "\\n").encode())
+print("locked", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_build_whose_pid_cannot_be_looked_up_here_is_waited_for(tmp_path):
+    """A build in a container or on another machine sharing the folder: no process here
+    has its PID, yet it is running. The lock is waited for, not taken over."""
+    project = copy_fixture("minimal", tmp_path)
+    (project / "build").mkdir()
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    holder = python(ELSEWHERE, project / "build/.careprint.lock", ended.pid)
+    try:
+        assert holder.stdout.readline() == "locked\n"
+        proc = subprocess.Popen([sys.executable, "-m", "careprint", "build", str(project),
+                                 "-f", "epub"], env=careprint_env(), text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        lines = Lines(proc.stderr)
+        assert f"(PID {ended.pid}) is writing to" in lines.wait_for("waiting")
+        holder.stdin.close()
+        assert proc.wait(timeout=120) == 0
+        assert not [line for line in lines.rest() if "taking it over" in line], lines.seen
+    finally:
+        holder.kill()
+        holder.wait()
