@@ -39,7 +39,10 @@ def load_project(root: Path) -> Guide:
 
 def read_text(path: Path, rel: str) -> str:
     """Read a UTF-8 file (a BOM and CRLF line endings are fine). Raise ProjectError if not."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ProjectError(Problem(rel, f"cannot be read: {exc.strerror or exc}")) from None
     if len(data) > MAX_SOURCE_BYTES:
         raise ProjectError(Problem(rel, f"file is {len(data) // 1024} KiB; the limit for one "
                                    f"source file is {MAX_SOURCE_BYTES // 1024} KiB: split it"))

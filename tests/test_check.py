@@ -28,6 +28,7 @@ from careprint.config import CHECK_OPTS
 
 TODAY = dt.date.today()
 EXTRA = "content/chapters/02-extra.md"
+CLEAN_CHAPTER = "content/chapters/01-calm-steps.md"
 OUTPUT_FORMATS = ("pdf", "handouts", "epub", "worksheets")
 SOURCE_RULES = [r for r, rule in RULES.items() if not rule.outputs]
 
@@ -390,6 +391,61 @@ def test_unknown_edition_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["check", str(project(tmp_path)), "--edition", "zzz"])
     assert result.exit_code == 1
     assert "valid editions: survivors, groups" in result.output
+
+
+def _break(root: Path, case: str) -> str:
+    """Spoil the project at `root` one way; return the file the `project` finding names."""
+    if case == "cross-reference":
+        chapter = root / CLEAN_CHAPTER
+        chapter.write_text(chapter.read_text() + "\nSee [[chapter:nowhere]] next.\n")
+        return CLEAN_CHAPTER
+    if case == "bad-toml":
+        (root / "careprint.toml").write_text('[guide\ntitle = "x"\n')
+        return "careprint.toml"
+    if case == "no-careprint-toml":
+        (root / "careprint.toml").unlink()
+        return "careprint.toml"
+    if case == "chapter-not-utf8":
+        (root / CLEAN_CHAPTER).write_bytes(b"---\ntitle: \xff\xfe\n---\nBody.\n")
+        return CLEAN_CHAPTER
+    assert case == "unknown-edition"
+    return ""
+
+
+@pytest.mark.parametrize("case", ["cross-reference", "bad-toml", "no-careprint-toml",
+                                  "chapter-not-utf8", "unknown-edition"])
+def test_outputs_check_of_a_broken_project_prints_a_valid_json_report(clean_build, tmp_path,
+                                                                       case):
+    """`check --outputs --format json` reports a project it cannot read as `project`
+    findings, in a report that follows the schema, and exits 1: it never crashes."""
+    import jsonschema
+
+    root = built_copy(clean_build, tmp_path)
+    file = _break(root, case)
+    edition = "zzz" if case == "unknown-edition" else "survivors"
+    proc = run_careprint("check", root, "--outputs", "--edition", edition, "--output-format",
+                         "pdf", "--format", "json")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr and proc.stderr == ""
+    report = json.loads(proc.stdout)
+    jsonschema.validate(report, SCHEMA)
+    assert not report["passed"] and report["exit_status"] == 1
+    project_findings = [f for f in report["findings"] if f["rule"] == "project"]
+    assert project_findings and all(f["severity"] == "error" for f in project_findings)
+    assert {f["file"] for f in project_findings} == {file}
+    if case == "cross-reference":
+        assert "[[chapter:nowhere]]" in project_findings[0]["message"]
+    if case == "unknown-edition":
+        assert "valid editions: survivors, groups" in project_findings[0]["message"]
+
+
+def test_outputs_check_reports_a_cross_reference_error_in_text(clean_build, tmp_path):
+    root = built_copy(clean_build, tmp_path)
+    _break(root, "cross-reference")
+    proc = run_careprint("check", root, *output_args("pdf"))
+    assert proc.returncode == 1 and "Traceback" not in proc.stdout + proc.stderr
+    assert f"{CLEAN_CHAPTER}:" in proc.stdout
+    assert "error: project: [[chapter:nowhere]]" in proc.stdout
 
 
 def test_json_report_follows_its_schema(tmp_path):

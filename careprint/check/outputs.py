@@ -43,7 +43,7 @@ def check_outputs(guide: Guide, views: list[EditionGuide], out_dir: Path, sink,
     """Check the `formats` that `careprint build` wrote to `out_dir` for every view."""
     root = Path(guide.config.root)
     show = _shower(root)
-    planned = expected_outputs(root, [eg.edition.id for eg in views], out_dir, formats)
+    planned = {eg.edition.id: expected_outputs(eg, out_dir, formats) for eg in views}
     epubs = [(eg, p) for eg in views for p in planned[eg.edition.id].get("epub", [])
              if p.is_file()]
     # EPUBCheck and Ace are slow and run in other processes: start them first
@@ -54,17 +54,14 @@ def check_outputs(guide: Guide, views: list[EditionGuide], out_dir: Path, sink,
         collect()
 
 
-def expected_outputs(root: Path, editions, out_dir: Path,
-                     formats) -> dict[str, dict[str, list[Path]]]:
-    """edition -> format -> the files `careprint build` writes (as `careprint list` shows)."""
-    from ..build import plan
+def expected_outputs(eg: EditionGuide, out_dir: Path, formats) -> dict[str, list[Path]]:
+    """format -> the files `careprint build` writes for one edition (as `careprint list`
+    shows). Made from the edition the check already read: an edition that could not be
+    read is a `project` finding, not a crash here."""
+    from ..build import format_module
 
-    out = {}
-    for eg, outputs in plan(root):
-        if eg.edition.id in editions:
-            out[eg.edition.id] = {fmt: [out_dir / rel for rel in rels]
-                                  for fmt, rels in outputs.items() if fmt in formats}
-    return out
+    return {fmt: [out_dir / j.relpath for j in format_module(fmt).jobs(eg)]
+            for fmt in formats}
 
 
 def _check_files(eg: EditionGuide, outs: dict[str, list[Path]], show, sink) -> None:
