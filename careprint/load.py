@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from .config import NAME_RE, Config, load_config
+from .confine import check_inside
 from .errors import Collector, Problem, ProjectError, at
 from .markup import Source, check_only_blocks, check_raw_html
 from .model import FIELD_TYPES, Chapter, Field, GlossaryEntry, Guide, Resource, Worksheet
@@ -25,6 +26,7 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
 def load_project(root: Path) -> Guide:
     """Read careprint.toml and everything under content/, or raise ProjectError."""
     root = Path(root)
+    check_inside(root)  # before reading anything: no file from outside the project
     config = load_config(root)
     errs = Collector()
     chapters = _load_chapters(root, config, errs)
