@@ -220,6 +220,20 @@ def test_jargon_messages(tmp_path):
     assert "before its glossary link on line 12" in by_file["content/chapters/03-more.md"]
 
 
+def test_key_points_messages_count_what_the_chapter_has(tmp_path):
+    root = project(tmp_path, "check-key-points")
+    _, report = check(root)
+    (none,) = [f["message"] for f in report["findings"] if f["rule"] == "key-points"]
+    assert none.startswith("this chapter lists no key points: add `key_points:`")
+    extra = root / EXTRA
+    extra.write_text(extra.read_text().replace("summary:", "key_points: [One point.]\nsummary:",
+                                               1))
+    _, report = check(root)
+    (one,) = [f["message"] for f in report["findings"] if f["rule"] == "key-points"]
+    assert one == ("this chapter lists only 1 key point: give `key_points:` 2 or more short "
+                   "points")
+
+
 def test_a_decorative_image_needs_no_alt_text(tmp_path):
     status, report = check(project(tmp_path, "check-image-decorative"), "--strict")
     assert status == 0 and report["findings"] == []
