@@ -115,7 +115,11 @@ def serve(project_dir, edition, port):
     except KeyboardInterrupt:
         click.echo("Stopped the preview.", err=True)
     except OSError as exc:
-        raise click.ClickException(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}") \
+        import errno
+
+        hint = "; serve on another port with --port N, or on any free one with --port 0" \
+            if exc.errno == errno.EADDRINUSE else ""
+        raise click.ClickException(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}{hint}") \
             from None
 
 
