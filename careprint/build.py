@@ -161,6 +161,7 @@ def build(root: Path, editions: Sequence[str] | None = None,
             inputs = input_digest(root, options)
             manifest = read_manifest(out_dir)
         keys = target_keys(guide.config, views, chosen, ctx, keep_html)
+        sources = source_keys(guide.config, views, chosen, root)  # for check --outputs
         report = BuildReport()
         stale = []
         for job in chosen:
@@ -195,7 +196,8 @@ def build(root: Path, editions: Sequence[str] | None = None,
             st = path.stat()
             targets[job.relpath] = {"key": keys[job.relpath], "size": st.st_size,
                                     "mtime_ns": st.st_mtime_ns, "pages": res["pages"],
-                                    "warnings": list(res["warnings"])}
+                                    "warnings": list(res["warnings"]),
+                                    "sources": sources[job.relpath]}
             if res.get("layout"):
                 targets[job.relpath]["layout"] = res["layout"]
             report.written.append(Written(path, res["pages"], st.st_size,
@@ -270,6 +272,17 @@ def target_keys(config: Config, views: list[EditionGuide], jobs: list[Job],
                               templates[j.fmt], j.content, ctx.paper, ctx.source_date,
                               ctx.bleed, ctx.marks,
                               keep_html and j.fmt != "epub", j.relpath)
+            for j in jobs}
+
+
+def source_keys(config: Config, views: list[EditionGuide], jobs: list[Job],
+                root: Path) -> dict[str, str]:
+    """What each target was made from, without the build's options: `check --outputs`
+    compares it with the project as it is now (check/stale.py)."""
+    templates = {fmt: template_sources(root, format_templates(config, fmt))
+                 for fmt in {j.fmt for j in jobs}}
+    return {j.relpath: digest(careprint_digest(), config_values(config, j.edition, j.fmt),
+                              templates[j.fmt], j.content, j.relpath)
             for j in jobs}
 
 

@@ -160,7 +160,8 @@ def check(project_dir, editions, strict, fmt, outputs, build_dir, output_formats
 
     try:
         report = run_checks(project_dir, editions, outputs=outputs, strict=strict,
-                            build_dir=build_dir, output_formats=output_formats)
+                            build_dir=build_dir, output_formats=output_formats,
+                            progress=lambda line: click.echo(line, err=True))
     except CareprintError as exc:
         if fmt != "json":
             raise

@@ -440,7 +440,7 @@ def test_outputs_check_of_a_broken_project_prints_a_valid_json_report(clean_buil
     proc = run_careprint("check", root, "--outputs", "--edition", edition, "--output-format",
                          "pdf", "--format", "json")
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "Traceback" not in proc.stdout + proc.stderr and proc.stderr == ""
+    assert "Traceback" not in proc.stdout + proc.stderr
     report = json.loads(proc.stdout)
     jsonschema.validate(report, SCHEMA)
     assert not report["passed"] and report["exit_status"] == 1
@@ -581,6 +581,42 @@ def test_outputs_not_built_are_errors(tmp_path):
                                          "build/survivors/handouts", "build/survivors/worksheets"]
     assert all("not found: run `careprint build --edition survivors" in f["message"]
                for f in report["findings"])
+
+
+def test_outputs_check_shows_each_file_it_checks(clean_build):
+    proc = run_careprint("check", clean_build, *output_args("pdf", "handouts", "worksheets"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = proc.stderr.splitlines()
+    assert lines[0] == "Checking the outputs in build/ ..."
+    assert "found 1 of the 1 handouts files of the survivors edition" in lines
+    assert "checked build/survivors/calm-steps-survivors.pdf: PDF tags, title, language and " \
+        "fonts, crisis resources" in lines
+    assert "checked build/survivors/handouts/01-calm-steps.pdf: PDF tags, title, language and " \
+        "fonts, crisis resources" in lines
+    assert any(ln.startswith("checked build/survivors/worksheets/") and
+               ln.endswith("form fields") for ln in lines), lines
+    assert json.loads(run_careprint("check", clean_build, *output_args("pdf"), "--format",
+                                    "json").stdout)["passed"]
+
+
+def test_outputs_built_from_older_sources_are_a_warning(clean_build, tmp_path):
+    root = built_copy(clean_build, tmp_path)
+    status, report = check(root, *output_args("pdf", "handouts"))
+    assert status == 0 and report["findings"] == []
+    chapter = root / CLEAN_CHAPTER
+    chapter.write_text(chapter.read_text() + "\nOne more calm sentence.\n")
+    status, report = check(root, *output_args("pdf", "handouts", "worksheets"))
+    stale = [f for f in report["findings"] if f["rule"] == "outputs"]
+    assert [(f["file"], f["severity"]) for f in stale] == [
+        ("build/survivors", "warning"), ("build/survivors/handouts", "warning")]
+    assert stale[0]["message"] == (
+        "build/survivors/calm-steps-survivors.pdf was built from older sources than the "
+        "project has now: run `careprint build --edition survivors --format pdf`, then check "
+        "again")
+    assert status == 0  # the worksheets do not show the chapter: they are up to date
+    assert check(root, *output_args("pdf", "handouts"), "--strict")[0] == 1
+    run_careprint("build", root, "-e", "survivors", "-f", "pdf", "-f", "handouts", check=True)
+    assert check(root, *output_args("pdf", "handouts"), "--strict")[1]["findings"] == []
 
 
 def test_epubcheck_messages_become_findings(clean_build, tmp_path):

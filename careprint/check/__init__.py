@@ -71,13 +71,14 @@ class Sink:
 def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bool = False,
                strict: bool = False, build_dir: Path | None = None,
                output_formats: Sequence[str] | None = None,
-               today: _dt.date | None = None) -> Report:
+               today: _dt.date | None = None, progress=None) -> Report:
     """Check the project at `root`; see the module docstring.
 
     `build_dir` is where `careprint build` wrote the outputs (default: root/build), and
     `output_formats` the formats to check there (default: all). `today` dates the
-    resource-verified rule. Raises CareprintError only for a bad request (an unknown edition
-    or format); problems in the project are findings.
+    resource-verified rule. `progress(line)`, if given, is told of each output as it is
+    checked. Raises CareprintError only for a bad request (an unknown edition or format);
+    problems in the project are findings.
     """
     from ..build import FORMATS, select
     from ..editions import apply_edition
@@ -113,7 +114,7 @@ def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bo
         from .outputs import check_outputs
 
         out_dir = Path(build_dir).resolve() if build_dir else root / "build"
-        check_outputs(guide, views, out_dir, sink, fmts)
+        check_outputs(guide, views, out_dir, sink, fmts, progress)
     report.findings = sink.findings()
     report.silenced = len(sink.silenced)
     report.rules_run = tuple(r for r, rule in RULES.items()
