@@ -9,8 +9,9 @@ folder. Each is named by its path in the project. Links that stay inside the pro
 fine. load_project() raises them before reading anything, so nothing outside the project
 is read, published or written into the manifest.
 
-Templates are also guarded where they are loaded (render/sandbox.py), and images where a
-chapter names them (careprint.assets).
+Templates are also guarded where they are loaded (render/sandbox.py). Images are checked
+where a chapter shows them (careprint.assets), so that error names the chapter's
+file:line as well as the image.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def check_inside(root: Path) -> None:
 
 
 def outside_links(root: Path) -> list[Problem]:
+    from .load import IMAGE_SUFFIXES
     from .render.sandbox import outside_message
 
     top = Path(os.path.realpath(root))
@@ -44,7 +46,9 @@ def outside_links(root: Path) -> list[Problem]:
             continue
         real = os.path.realpath(path)
         if not Path(real).is_relative_to(top):
-            problems.append(Problem(rel, outside_message(Path(real))))
+            image = rel.startswith("content/") and path.suffix.lower() in IMAGE_SUFFIXES
+            if not (image and os.path.isfile(real)):  # images: where a chapter shows them
+                problems.append(Problem(rel, outside_message(Path(real))))
             continue
         if os.path.isdir(real) and real not in seen and Path(real) != top:
             seen.add(real)

@@ -206,8 +206,10 @@ def test_an_image_linked_out_of_the_project_is_refused(project):
     Image.new("RGB", (4, 3)).save(secret)
     link(project, "content/chapters/images/a.png", secret)
     chapter = project / CHAPTER
-    chapter.write_text(chapter.read_text() + "\n![A calm place](images/a.png)\n")
-    refused(project, "content/chapters/images/a.png")
+    text = chapter.read_text() + "\n![A calm place](images/a.png)\n"
+    chapter.write_text(text)
+    line = refused(project, f"{CHAPTER}:{line_of(text, 'images/a.png')}")
+    assert "image 'images/a.png' leads outside content/" in line
 
 
 @pytest.mark.parametrize("folder", ["content", "templates"])
