@@ -168,6 +168,7 @@ def build(root: Path, editions: Sequence[str] | None = None,
             inputs = input_digest(root, options)
             manifest = read_manifest(out_dir)
         keys = target_keys(guide.config, views, chosen, ctx, keep_html)
+        sources = source_keys(guide.config, views, chosen, root)  # for check --outputs
         report = BuildReport()
         stale = []
         for job in chosen:
@@ -197,6 +198,7 @@ def build(root: Path, editions: Sequence[str] | None = None,
             for tmp, final in res["files"]:
                 _rename(Path(tmp), Path(final))
             entry = target_entry(out_dir, job.relpath, keys[job.relpath], res)
+            entry["sources"] = sources[job.relpath]  # for check --outputs (check/stale.py)
             drop_old_kept(out_dir, targets.get(job.relpath), entry)
             targets[job.relpath] = entry
             report.written.append(Written(out_dir / job.relpath, res["pages"], entry["size"],
@@ -273,6 +275,17 @@ def target_keys(config: Config, views: list[EditionGuide], jobs: list[Job],
 def strict_failure(warnings: list[str]) -> CareprintError:
     return CareprintError(f"--strict: {len(warnings)} warnings; nothing was written:\n"
                           + "\n".join(f"  {w}" for w in warnings))
+
+
+def source_keys(config: Config, views: list[EditionGuide], jobs: list[Job],
+                root: Path) -> dict[str, str]:
+    """What each target was made from, without the build's options: `check --outputs`
+    compares it with the project as it is now (check/stale.py)."""
+    templates = {fmt: template_sources(root, format_templates(config, fmt))
+                 for fmt in {j.fmt for j in jobs}}
+    return {j.relpath: digest(careprint_digest(), config_values(config, j.edition, j.fmt),
+                              templates[j.fmt], j.content, j.relpath)
+            for j in jobs}
 
 
 def _up_to_date(out_dir: Path, manifest: dict) -> BuildReport | None:

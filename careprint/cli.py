@@ -115,7 +115,11 @@ def serve(project_dir, edition, port):
     except KeyboardInterrupt:
         click.echo("Stopped the preview.", err=True)
     except OSError as exc:
-        raise click.ClickException(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}") \
+        import errno
+
+        hint = "; serve on another port with --port N, or on any free one with --port 0" \
+            if exc.errno == errno.EADDRINUSE else ""
+        raise click.ClickException(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}{hint}") \
             from None
 
 
@@ -154,10 +158,18 @@ def doctor(project_dir):
 def check(project_dir, editions, strict, fmt, outputs, build_dir, output_formats, stats):
     """Check that the guide is fit to hand out: plain language, trauma-informed wording and
     accessibility. Exits 1 on errors (and on warnings with --strict)."""
-    from .check import CheckFailed, run_checks
+    from .check import CheckFailed, failed_report, run_checks
+    from .errors import CareprintError
 
-    report = run_checks(project_dir, editions, outputs=outputs, strict=strict,
-                        build_dir=build_dir, output_formats=output_formats)
+    try:
+        report = run_checks(project_dir, editions, outputs=outputs, strict=strict,
+                            build_dir=build_dir, output_formats=output_formats,
+                            progress=lambda line: click.echo(line, err=True))
+    except CareprintError as exc:
+        if fmt != "json":
+            raise
+        # a program reading the JSON gets a report, whatever went wrong
+        report = failed_report(project_dir, editions, exc, strict=strict, outputs=outputs)
     click.echo(report.to_json_text() if fmt == "json" else report.to_text(stats=stats))
     if report.exit_status:
         raise CheckFailed(report.exit_status)

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from .config import NAME_RE, Config, load_config
+from .confine import check_inside
 from .errors import Collector, Problem, ProjectError, at
 from .markup import Source, check_only_blocks, check_raw_html
 from .model import FIELD_TYPES, Chapter, Field, GlossaryEntry, Guide, Resource, Worksheet
@@ -26,6 +27,7 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
 def load_project(root: Path) -> Guide:
     """Read careprint.toml and everything under content/, or raise ProjectError."""
     root = Path(root)
+    check_inside(root)  # before reading anything: no file from outside the project
     config = load_config(root)
     errs = Collector()
     chapters = _load_chapters(root, config, errs)
@@ -40,7 +42,10 @@ def load_project(root: Path) -> Guide:
 
 def read_text(path: Path, rel: str) -> str:
     """Read a UTF-8 file (a BOM and CRLF line endings are fine). Raise ProjectError if not."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ProjectError(Problem(rel, f"cannot be read: {exc.strerror or exc}")) from None
     if len(data) > MAX_SOURCE_BYTES:
         raise ProjectError(Problem(rel, f"file is {len(data) // 1024} KiB; the limit for one "
                                    f"source file is {MAX_SOURCE_BYTES // 1024} KiB: split it"))

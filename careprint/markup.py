@@ -114,7 +114,7 @@ class Resolver:
         if not sep or kind not in XREF_KINDS:
             self.problems.append(Problem(where, f"unknown cross-reference [[{inner}]]; use "
                                          "[[chapter:slug]], [[worksheet:id]] or "
-                                         "[[glossary:id]]", self.edition))
+                                         "[[glossary:id]]"))
             return html.escape(inner)
         table = {"chapter": self.chapters, "worksheet": self.worksheets,
                  "glossary": self.glossary}[kind]
@@ -123,9 +123,10 @@ class Resolver:
             if ident in self.all_ids[kind]:
                 msg = (f"[[{kind}:{ident}]] points to a {kind} that the {self.edition!r} "
                        "edition leaves out")
-            else:
-                msg = f"[[{kind}:{ident}]] points to no {kind}; no {kind} has the id {ident!r}"
-            self.problems.append(Problem(where, msg, self.edition))
+                self.problems.append(Problem(where, msg, self.edition))
+            else:  # the same in every edition: reported once, for none in particular
+                self.problems.append(Problem(where, no_such_target(kind, ident,
+                                                                   self.all_ids[kind])))
             return html.escape(text or ident)
         label = html.escape(text or target.title)
         if kind == "glossary":
@@ -139,6 +140,15 @@ class Resolver:
                     f'<span class="xref-place"> (worksheet {target.number} in the '
                     'worksheet pack)</span>')
         return f'<a class="xref xref-chapter" href="#chapter-{ident}">{label}</a>'
+
+
+def no_such_target(kind: str, ident: str, ids) -> str:
+    """The message for `[[kind:ident]]` when no kind has that id, with the nearest id."""
+    import difflib
+
+    msg = f"[[{kind}:{ident}]] points to no {kind}; no {kind} has the id {ident!r}"
+    near = difflib.get_close_matches(ident, sorted(ids), n=1, cutoff=0.6)
+    return f"{msg}: did you mean {near[0]}?" if near else msg
 
 
 def resolve_xrefs(lines: list[Line], path: str, resolver: Resolver) -> str:

@@ -13,6 +13,7 @@ import json
 import mimetypes
 import tempfile
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -38,9 +39,10 @@ RELOAD_TAG = '<script src="/__careprint/reload.js"></script>'
 class Preview:
     """The state the server shows: the last good build, or the current error."""
 
-    def __init__(self, root: Path, edition: str | None):
+    def __init__(self, root: Path, edition: str | None, announce=None):
         self.root = Path(root).resolve()
         self.edition = edition
+        self.announce = announce or (lambda message: None)  # tells the terminal
         self.tmp = tempfile.TemporaryDirectory(prefix="careprint-serve-")
         self.out = Path(self.tmp.name)
         self.version = 0
@@ -48,13 +50,15 @@ class Preview:
         self.lock = threading.Lock()
 
     def rebuild(self) -> None:
+        started = time.perf_counter()
         try:
             from .load import load_project
 
             editions = [self.edition] if self.edition else None
             if editions is None:
                 editions = [load_project(self.root).config.edition_ids[0]]
-            build(self.root, editions=editions, formats=["html"], out=self.out, jobs=1)
+            report = build(self.root, editions=editions, formats=["html"], out=self.out,
+                           jobs=1)
             self.edition = editions[0]
             error = None
         except CareprintError as exc:
@@ -62,6 +66,13 @@ class Preview:
         with self.lock:
             self.error = error
             self.version += 1
+        if error:
+            self.announce(error)
+        else:
+            n = len(report.rendered)
+            self.announce(f"Rebuilt the {self.edition} edition in "
+                          f"{time.perf_counter() - started:.1f} s ({n} file{'s' * (n != 1)} "
+                          "changed)")
 
     def site(self) -> Path:
         return self.out / (self.edition or "") / "html"
@@ -155,11 +166,20 @@ pre{{white-space:pre-wrap;background:#fff4f4;border:1px solid #c33;padding:1rem}
 
 
 def serve(root: Path, edition: str | None, port: int, announce=print) -> None:
-    """Serve until interrupted (Ctrl-C), then stop the watcher and remove the preview."""
+    """Serve until interrupted (Ctrl-C), then stop the watcher and remove the preview.
+
+    The port is taken first, so a busy one fails at once (OSError), before any build; then
+    every build, and every error, is announced as well as shown in the browser.
+    """
     preview = Preview(root, edition)
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(preview))
+    except OSError:
+        preview.close()
+        raise
     seen = preview.snapshot()
     preview.rebuild()
-    server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(preview))
+    preview.announce = announce
     stop = threading.Event()
     watcher = threading.Thread(target=preview.watch, args=(stop, seen), daemon=True)
     watcher.start()

@@ -28,6 +28,7 @@ from careprint.config import CHECK_OPTS
 
 TODAY = dt.date.today()
 EXTRA = "content/chapters/02-extra.md"
+CLEAN_CHAPTER = "content/chapters/01-calm-steps.md"
 OUTPUT_FORMATS = ("pdf", "handouts", "epub", "worksheets")
 SOURCE_RULES = [r for r, rule in RULES.items() if not rule.outputs]
 
@@ -219,6 +220,20 @@ def test_jargon_messages(tmp_path):
     assert "before its glossary link on line 12" in by_file["content/chapters/03-more.md"]
 
 
+def test_key_points_messages_count_what_the_chapter_has(tmp_path):
+    root = project(tmp_path, "check-key-points")
+    _, report = check(root)
+    (none,) = [f["message"] for f in report["findings"] if f["rule"] == "key-points"]
+    assert none.startswith("this chapter lists no key points: add `key_points:`")
+    extra = root / EXTRA
+    extra.write_text(extra.read_text().replace("summary:", "key_points: [One point.]\nsummary:",
+                                               1))
+    _, report = check(root)
+    (one,) = [f["message"] for f in report["findings"] if f["rule"] == "key-points"]
+    assert one == ("this chapter lists only 1 key point: give `key_points:` 2 or more short "
+                   "points")
+
+
 def test_a_decorative_image_needs_no_alt_text(tmp_path):
     status, report = check(project(tmp_path, "check-image-decorative"), "--strict")
     assert status == 0 and report["findings"] == []
@@ -392,6 +407,61 @@ def test_unknown_edition_is_a_usage_error(tmp_path):
     assert "valid editions: survivors, groups" in result.output
 
 
+def _break(root: Path, case: str) -> str:
+    """Spoil the project at `root` one way; return the file the `project` finding names."""
+    if case == "cross-reference":
+        chapter = root / CLEAN_CHAPTER
+        chapter.write_text(chapter.read_text() + "\nSee [[chapter:nowhere]] next.\n")
+        return CLEAN_CHAPTER
+    if case == "bad-toml":
+        (root / "careprint.toml").write_text('[guide\ntitle = "x"\n')
+        return "careprint.toml"
+    if case == "no-careprint-toml":
+        (root / "careprint.toml").unlink()
+        return "careprint.toml"
+    if case == "chapter-not-utf8":
+        (root / CLEAN_CHAPTER).write_bytes(b"---\ntitle: \xff\xfe\n---\nBody.\n")
+        return CLEAN_CHAPTER
+    assert case == "unknown-edition"
+    return ""
+
+
+@pytest.mark.parametrize("case", ["cross-reference", "bad-toml", "no-careprint-toml",
+                                  "chapter-not-utf8", "unknown-edition"])
+def test_outputs_check_of_a_broken_project_prints_a_valid_json_report(clean_build, tmp_path,
+                                                                       case):
+    """`check --outputs --format json` reports a project it cannot read as `project`
+    findings, in a report that follows the schema, and exits 1: it never crashes."""
+    import jsonschema
+
+    root = built_copy(clean_build, tmp_path)
+    file = _break(root, case)
+    edition = "zzz" if case == "unknown-edition" else "survivors"
+    proc = run_careprint("check", root, "--outputs", "--edition", edition, "--output-format",
+                         "pdf", "--format", "json")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    report = json.loads(proc.stdout)
+    jsonschema.validate(report, SCHEMA)
+    assert not report["passed"] and report["exit_status"] == 1
+    project_findings = [f for f in report["findings"] if f["rule"] == "project"]
+    assert project_findings and all(f["severity"] == "error" for f in project_findings)
+    assert {f["file"] for f in project_findings} == {file}
+    if case == "cross-reference":
+        assert "[[chapter:nowhere]]" in project_findings[0]["message"]
+    if case == "unknown-edition":
+        assert "valid editions: survivors, groups" in project_findings[0]["message"]
+
+
+def test_outputs_check_reports_a_cross_reference_error_in_text(clean_build, tmp_path):
+    root = built_copy(clean_build, tmp_path)
+    _break(root, "cross-reference")
+    proc = run_careprint("check", root, *output_args("pdf"))
+    assert proc.returncode == 1 and "Traceback" not in proc.stdout + proc.stderr
+    assert f"{CLEAN_CHAPTER}:" in proc.stdout
+    assert "error: project: [[chapter:nowhere]]" in proc.stdout
+
+
 def test_json_report_follows_its_schema(tmp_path):
     import jsonschema
 
@@ -511,6 +581,42 @@ def test_outputs_not_built_are_errors(tmp_path):
                                          "build/survivors/handouts", "build/survivors/worksheets"]
     assert all("not found: run `careprint build --edition survivors" in f["message"]
                for f in report["findings"])
+
+
+def test_outputs_check_shows_each_file_it_checks(clean_build):
+    proc = run_careprint("check", clean_build, *output_args("pdf", "handouts", "worksheets"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = proc.stderr.splitlines()
+    assert lines[0] == "Checking the outputs in build/ ..."
+    assert "found 1 of the 1 handouts files of the survivors edition" in lines
+    assert "checked build/survivors/calm-steps-survivors.pdf: PDF tags, title, language and " \
+        "fonts, crisis resources" in lines
+    assert "checked build/survivors/handouts/01-calm-steps.pdf: PDF tags, title, language and " \
+        "fonts, crisis resources" in lines
+    assert any(ln.startswith("checked build/survivors/worksheets/") and
+               ln.endswith("form fields") for ln in lines), lines
+    assert json.loads(run_careprint("check", clean_build, *output_args("pdf"), "--format",
+                                    "json").stdout)["passed"]
+
+
+def test_outputs_built_from_older_sources_are_a_warning(clean_build, tmp_path):
+    root = built_copy(clean_build, tmp_path)
+    status, report = check(root, *output_args("pdf", "handouts"))
+    assert status == 0 and report["findings"] == []
+    chapter = root / CLEAN_CHAPTER
+    chapter.write_text(chapter.read_text() + "\nOne more calm sentence.\n")
+    status, report = check(root, *output_args("pdf", "handouts", "worksheets"))
+    stale = [f for f in report["findings"] if f["rule"] == "outputs"]
+    assert [(f["file"], f["severity"]) for f in stale] == [
+        ("build/survivors", "warning"), ("build/survivors/handouts", "warning")]
+    assert stale[0]["message"] == (
+        "build/survivors/calm-steps-survivors.pdf was built from older sources than the "
+        "project has now: run `careprint build --edition survivors --format pdf`, then check "
+        "again")
+    assert status == 0  # the worksheets do not show the chapter: they are up to date
+    assert check(root, *output_args("pdf", "handouts"), "--strict")[0] == 1
+    run_careprint("build", root, "-e", "survivors", "-f", "pdf", "-f", "handouts", check=True)
+    assert check(root, *output_args("pdf", "handouts"), "--strict")[1]["findings"] == []
 
 
 def test_epubcheck_messages_become_findings(clean_build, tmp_path):

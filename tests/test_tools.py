@@ -127,6 +127,70 @@ def test_serve_previews_rebuilds_shows_errors_and_recovers(tmp_path):
     assert f"127.0.0.1:{port}" in err
 
 
+class Lines:
+    """The lines a process prints on a pipe, read as they come (no sleeps: a test waits
+    for the line it expects, with a timeout)."""
+
+    def __init__(self, pipe):
+        import queue
+        import threading
+
+        self.queue, self.seen = queue.Queue(), []
+        threading.Thread(target=self._read, args=(pipe,), daemon=True).start()
+
+    def _read(self, pipe):
+        for line in pipe:
+            self.queue.put(line.rstrip("\n"))
+        self.queue.put(None)
+
+    def wait_for(self, predicate, timeout: float = 60) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            line = self.queue.get(timeout=max(0.01, deadline - time.monotonic()))
+            assert line is not None, "the process ended:\n" + "\n".join(self.seen)
+            self.seen.append(line)
+            if predicate(line):
+                return line
+
+
+def test_serve_prints_each_rebuild_and_each_error(tmp_path):
+    project = copy_fixture("two-editions", tmp_path)
+    proc = subprocess.Popen([sys.executable, "-m", "careprint", "serve", str(project),
+                             "--edition", "b", "--port", "0"], env=careprint_env(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    err = Lines(proc.stderr)
+    try:
+        err.wait_for(lambda ln: ln.startswith("Serving the b edition at http://127.0.0.1:"))
+        chapter = project / "content/chapters/01-start.md"
+        original = chapter.read_text()
+        chapter.write_text(original.replace("quiet lanterns", "bright lanterns"))
+        line = err.wait_for(lambda ln: ln.startswith("Rebuilt"))
+        assert re.fullmatch(r"Rebuilt the b edition in \d+\.\d s \(\d+ files? changed\)",
+                            line), line
+        chapter.write_text(original.replace("title: Getting started", "titel: Broken"))
+        err.wait_for(lambda ln: ln.startswith("  content/chapters/01-start.md:2: "))
+        chapter.write_text(original)
+        err.wait_for(lambda ln: ln.startswith("Rebuilt the b edition"))
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)
+    assert proc.returncode == 0
+    assert not any("Traceback" in ln for ln in err.seen)
+
+
+def test_serve_on_a_busy_port_suggests_another(tmp_path):
+    project = copy_fixture("two-editions", tmp_path)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = run_careprint("serve", project, "--port", port, timeout=60)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert f"cannot serve on 127.0.0.1:{port}: Address already in use; serve on another " \
+        "port with --port N, or on any free one with --port 0" in proc.stderr
+
+
 # ---------------------------------------------------------------- progress and doctor
 
 

@@ -19,8 +19,8 @@ from .markers import Markers
 from .report import SCHEMA, SCHEMA_ID, Finding, Readability, Report
 from .rules import PROJECT_RULE, RULES, Rule
 
-__all__ = ["run_checks", "CheckFailed", "Report", "Finding", "Readability", "RULES", "Rule",
-           "SCHEMA", "SCHEMA_ID"]
+__all__ = ["run_checks", "failed_report", "CheckFailed", "Report", "Finding", "Readability",
+           "RULES", "Rule", "SCHEMA", "SCHEMA_ID"]
 
 
 class CheckFailed(CareprintError):
@@ -71,13 +71,14 @@ class Sink:
 def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bool = False,
                strict: bool = False, build_dir: Path | None = None,
                output_formats: Sequence[str] | None = None,
-               today: _dt.date | None = None) -> Report:
+               today: _dt.date | None = None, progress=None) -> Report:
     """Check the project at `root`; see the module docstring.
 
     `build_dir` is where `careprint build` wrote the outputs (default: root/build), and
     `output_formats` the formats to check there (default: all). `today` dates the
-    resource-verified rule. Raises CareprintError only for a bad request (an unknown edition
-    or format); problems in the project are findings.
+    resource-verified rule. `progress(line)`, if given, is told of each output as it is
+    checked. Raises CareprintError only for a bad request (an unknown edition or format);
+    problems in the project are findings.
     """
     from ..build import FORMATS, select
     from ..editions import apply_edition
@@ -89,10 +90,7 @@ def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bo
     try:
         guide = load_project(root)
     except ProjectError as exc:
-        report = Report(str(root), tuple(editions or ()), strict=strict, outputs=outputs)
-        report.findings = _project_findings(exc.problems)
-        report.rules_run = (PROJECT_RULE,)
-        return report
+        return failed_report(root, editions, exc, strict=strict, outputs=outputs)
     config = guide.config
     eds = select(editions, config.edition_ids, "edition")
     fmts = select(output_formats, FORMATS, "format")
@@ -116,11 +114,25 @@ def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bo
         from .outputs import check_outputs
 
         out_dir = Path(build_dir).resolve() if build_dir else root / "build"
-        check_outputs(guide, views, out_dir, sink, fmts)
+        check_outputs(guide, views, out_dir, sink, fmts, progress)
     report.findings = sink.findings()
     report.silenced = len(sink.silenced)
     report.rules_run = tuple(r for r, rule in RULES.items()
                              if settings[r]["enabled"] and (outputs or not rule.outputs))
+    return report
+
+
+def failed_report(root: Path, editions: Sequence[str] | None, exc: CareprintError, *,
+                  strict: bool = False, outputs: bool = False) -> Report:
+    """The report of a check that could not run, because the project cannot be read (or
+    the request names an unknown edition or format): one `project` finding per problem.
+    `--format json` prints it, so a reader always gets a report that follows the schema."""
+    problems = exc.problems if isinstance(exc, ProjectError) else \
+        [Problem("", exc.format_message())]
+    report = Report(str(Path(root).resolve()), tuple(editions or ()), strict=strict,
+                    outputs=outputs)
+    report.findings = _project_findings(problems)
+    report.rules_run = (PROJECT_RULE,)
     return report
 
 

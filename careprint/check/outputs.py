@@ -39,37 +39,40 @@ TOOL_TIMEOUT = 900  # seconds, per EPUB
 
 
 def check_outputs(guide: Guide, views: list[EditionGuide], out_dir: Path, sink,
-                  formats: tuple[str, ...]) -> None:
-    """Check the `formats` that `careprint build` wrote to `out_dir` for every view."""
+                  formats: tuple[str, ...], progress=None) -> None:
+    """Check the `formats` that `careprint build` wrote to `out_dir` for every view.
+    `progress(line)` is told of each file as it is checked."""
+    from .stale import stale_outputs
+
     root = Path(guide.config.root)
     show = _shower(root)
-    planned = expected_outputs(root, [eg.edition.id for eg in views], out_dir, formats)
+    progress = progress or (lambda line: None)
+    planned = {eg.edition.id: expected_outputs(eg, out_dir, formats) for eg in views}
     epubs = [(eg, p) for eg in views for p in planned[eg.edition.id].get("epub", [])
              if p.is_file()]
+    progress(f"Checking the outputs in {show(out_dir)}/ ...")
+    stale_outputs(guide, views, out_dir, formats, show, sink)
     # EPUBCheck and Ace are slow and run in other processes: start them first
     with ThreadPoolExecutor(max_workers=max(2, min(4, os.cpu_count() or 1))) as pool:
         collect = start_epub_tools(root, epubs, show, sink, pool)
         for eg in views:
-            _check_files(eg, planned[eg.edition.id], show, sink)
-        collect()
+            _check_files(eg, planned[eg.edition.id], show, sink, progress)
+        collect(progress)
 
 
-def expected_outputs(root: Path, editions, out_dir: Path,
-                     formats) -> dict[str, dict[str, list[Path]]]:
-    """edition -> format -> the files `careprint build` writes (as `careprint list` shows)."""
-    from ..build import plan
+def expected_outputs(eg: EditionGuide, out_dir: Path, formats) -> dict[str, list[Path]]:
+    """format -> the files `careprint build` writes for one edition (as `careprint list`
+    shows). Made from the edition the check already read: an edition that could not be
+    read is a `project` finding, not a crash here."""
+    from ..build import format_module
 
-    out = {}
-    for eg, outputs in plan(root):
-        if eg.edition.id in editions:
-            out[eg.edition.id] = {fmt: [out_dir / rel for rel in rels]
-                                  for fmt, rels in outputs.items() if fmt in formats}
-    return out
+    return {fmt: [out_dir / j.relpath for j in format_module(fmt).jobs(eg)]
+            for fmt in formats}
 
 
-def _check_files(eg: EditionGuide, outs: dict[str, list[Path]], show, sink) -> None:
-    # Whether a file is up to date is the build's business (it rebuilds only what changed,
-    # so file times say nothing): `careprint build` before `careprint check --outputs`.
+def _check_files(eg: EditionGuide, outs: dict[str, list[Path]], show, sink,
+                 progress) -> None:
+    # Whether a file is up to date is checked against the build's manifest (check/stale.py)
     eid = eg.edition.id
     for fmt, paths in outs.items():
         absent = [p for p in paths if not p.is_file()]
@@ -79,14 +82,23 @@ def _check_files(eg: EditionGuide, outs: dict[str, list[Path]], show, sink) -> N
             sink.add("outputs", show(absent[0].parent), None,
                      f"{what} not found: run `careprint build --edition {eid} --format "
                      f"{fmt}` (with --out, and check with --build-dir), then check again", eid)
+        progress(f"found {len(paths) - len(absent)} of the {len(paths)} {fmt} files of the "
+                 f"{eid} edition")
     pdfs = sorted({p for paths in outs.values() for p in paths
                    if p.suffix == ".pdf" and p.is_file()})
+    sheets = set(outs.get("worksheets", []))
     for path in pdfs:
         pdf_accessibility(path, show(path), eid, sink)
-    for path in outs.get("worksheets", []):
-        if path.is_file() and path.suffix == ".pdf":
+        what = ["PDF tags, title, language and fonts"]
+        if path in sheets:
             worksheet_fields(eg, path, show(path), sink)
-    crisis_in_outputs(eg, pdfs + [p for p in outs.get("epub", []) if p.is_file()], show, sink)
+            what.append("form fields")
+        elif crisis_in_outputs(eg, [path], show, sink):
+            what.append("crisis resources")
+        progress(f"checked {show(path)}: {', '.join(what)}")
+    for path in outs.get("epub", []):
+        if path.is_file() and crisis_in_outputs(eg, [path], show, sink):
+            progress(f"checked {show(path)}: crisis resources")
 
 
 def _shower(root: Path):
@@ -237,12 +249,12 @@ def _expected_fields(f) -> int:
     return 1
 
 
-def crisis_in_outputs(eg: EditionGuide, paths: list[Path], show, sink) -> None:
+def crisis_in_outputs(eg: EditionGuide, paths: list[Path], show, sink) -> bool:
     """Every crisis and support resource is in the edition's guide (PDF, EPUB); every crisis
-    line is on every handout. Worksheets carry none."""
+    line is on every handout. Worksheets carry none. Whether there was anything to check."""
     resources = eg.resources
     if not resources:
-        return
+        return False
     crisis = [r for r in resources if r.crisis] or list(resources)
     for path in paths:
         if path.parent.name == "worksheets":
@@ -257,6 +269,7 @@ def crisis_in_outputs(eg: EditionGuide, paths: list[Path], show, sink) -> None:
             sink.add("crisis-resources", show(path), None,
                      f"does not carry {', '.join(absent)}: every edition lists the crisis "
                      "and support resources; check the templates", eg.edition.id)
+    return True
 
 
 def _pdf_text(path: Path) -> str:
@@ -290,7 +303,7 @@ def start_epub_tools(root: Path, epubs: list[tuple[EditionGuide, Path]], show, s
     settings = sink.settings
     jobs = []
     if not epubs:
-        return lambda: None
+        return lambda progress: None
     epubcheck_cmd, why_not_epubcheck = find_epubcheck()
     ace_cmd, ace_env, why_not_ace = find_ace(root)
     for eg, path in epubs:
@@ -310,15 +323,16 @@ def start_epub_tools(root: Path, epubs: list[tuple[EditionGuide, Path]], show, s
                 sink.add("ace", show(path), None, f"Ace by DAISY was not run: {why_not_ace}; "
                          f"install {ACE_INSTALL}", eid, severity="warning")
 
-    def collect() -> None:
+    def collect(progress) -> None:
         for tool, eg, path, future in jobs:
             eid = eg.edition.id
             sources = {f"{v.chapter.name}.xhtml": v.chapter.path for v in eg.chapters}
             sources |= {f"worksheet-{w.worksheet.id}.xhtml": w.worksheet.path
                         for w in eg.worksheets}
             ok, result = future.result()
+            name = "EPUBCheck" if tool == "epubcheck" else "Ace by DAISY"
+            progress(f"{name} {'checked' if ok else 'could not check'} {show(path)}")
             if not ok:
-                name = "EPUBCheck" if tool == "epubcheck" else "Ace by DAISY"
                 sink.add(tool, show(path), None, f"{name} failed to run on this EPUB, so it "
                          f"was not checked: {result}", eid)
             elif tool == "epubcheck":

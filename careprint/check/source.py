@@ -57,6 +57,15 @@ class FrontLines:
     key_points: list[int] = field(default_factory=list)
 
 
+def key_points_message(have: int, want: int) -> str:
+    """What the key-points rule says of a chapter that lists `have` of the `want` points."""
+    if not have:
+        return (f"this chapter lists no key points: add `key_points:` to its front matter, "
+                f"with {want} or more short points")
+    points = "1 key point" if have == 1 else f"{have} key points"
+    return f"this chapter lists only {points}: give `key_points:` {want} or more short points"
+
+
 class SourceChecks:
     """Runs the source rules over every requested edition of a guide."""
 
@@ -312,10 +321,8 @@ class SourceChecks:
                      "two plain sentences on what it offers", eid)
         min_points = self.opt("key-points", "min_points")
         if self.on("key-points") and len(c.key_points) < min_points:
-            have = f"only {len(c.key_points)}" if c.key_points else "no"
-            self.add("key-points", c.path, front.title,
-                     f"this chapter lists {have} key points: add `key_points:` to its front "
-                     f"matter, {min_points} or more short points", eid)
+            self.add("key-points", c.path, front.title, key_points_message(
+                len(c.key_points), min_points), eid)
         if self.on("ends-with-action"):
             self.ends_with_action(c, bl, eid)
         if self.on("informative-headings"):

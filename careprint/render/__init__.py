@@ -115,33 +115,38 @@ def long_date(d) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
-_ENV_CACHE: dict = {}
+_ENV_CACHE: dict = {}  # project folder -> (its templates' stamp, the environment)
 
 
 def environment(root: Path):
-    """The Jinja environment: the project's templates/ first, then careprint's bundled ones."""
-    key = str(root)
-    if key not in _ENV_CACHE:
-        import jinja2
-        from markupsafe import Markup
+    """The Jinja environment: the project's templates/ first, then careprint's bundled ones,
+    in a sandbox (render/sandbox.py).
 
-        loader = jinja2.ChoiceLoader([
-            jinja2.FileSystemLoader(str(Path(root) / "templates")),
-            jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES)),
-        ])
-        env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined,
-                                 autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                                 keep_trailing_newline=True)
-        env.filters["css_string"] = lambda s: Markup(css_string(str(s)))
-        env.filters["long_date"] = long_date
-        env.filters["safe_html"] = Markup  # our own XHTML, made by careprint.markup
-        _ENV_CACHE[key] = env
-    return _ENV_CACHE[key]
+    One environment, and its cache of compiled templates, serves every render while the
+    project's templates/ stays as it is; a template added, removed or replaced there (as
+    under `careprint serve`) gives a new one, so an override is never hidden by a bundled
+    template compiled earlier.
+    """
+    from markupsafe import Markup
+
+    from .sandbox import make_environment, templates_stamp
+
+    key, stamp = str(root), templates_stamp(root)
+    cached = _ENV_CACHE.get(key)
+    if cached is None or cached[0] != stamp:
+        env = make_environment(root, PACKAGE_TEMPLATES, {
+            "css_string": lambda s: Markup(css_string(str(s))),
+            "long_date": long_date,
+            "safe_html": Markup,  # our own XHTML, made by careprint.markup
+        })
+        cached = _ENV_CACHE[key] = (stamp, env)
+    return cached[1]
 
 
 def render_template(root: Path, name: str, config_key: str | None = None, **context) -> str:
     """Render one template; template problems become ProjectErrors naming template:line."""
     import jinja2
+    from jinja2.exceptions import SecurityError
 
     env = environment(root)
     try:
@@ -156,6 +161,13 @@ def render_template(root: Path, name: str, config_key: str | None = None, **cont
     except jinja2.UndefinedError as exc:
         raise ProjectError(Problem(_traceback_where(exc, name),
                                    f"template error: {exc.message}")) from None
+    except SecurityError as exc:
+        raise ProjectError(Problem(_traceback_where(exc, name), f"not allowed in a template: "
+                                   f"{exc} (templates render in a sandbox: see "
+                                   "docs/security.md)")) from None
+    except OverflowError as exc:  # the sandbox's limit on range()
+        raise ProjectError(Problem(_traceback_where(exc, name),
+                                   f"template error: {exc}")) from None
 
 
 def _template_path(filename, name) -> str:
