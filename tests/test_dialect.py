@@ -99,3 +99,20 @@ def test_the_pdf_shows_what_the_author_meant(tmp_path):
     uris = [a.get_object()["/A"].get("/URI") for page in reader.pages
             for a in page.get("/Annots") or [] if "/A" in a.get_object()]
     assert "https://example.org/help" in uris, uris
+
+
+def test_the_docs_name_every_extension_that_is_on():
+    """docs/content-format.md's dialect table names exactly the extensions careprint turns
+    on (docs/security.md once said attribute lists were off while attr_list was on)."""
+    import re
+    from pathlib import Path
+
+    from careprint.markup import _EXTENSIONS
+
+    docs = (Path(__file__).resolve().parents[1] / "docs/content-format.md").read_text()
+    table = docs.split("### The Markdown dialect")[1].split("For example:")[0]
+    named = {m for row in table.splitlines()[4:] if row.startswith("|")
+             for m in re.findall(r"`([a-z_]+)`", row.rsplit("|", 2)[1])}
+    assert named == set(_EXTENSIONS)
+    security = (Path(__file__).resolve().parents[1] / "docs/security.md").read_text()
+    assert "attribute lists are on" in security and "not enabled" not in security
