@@ -9,8 +9,9 @@ careprint.toml) is scanned for:
   U+061C): right-to-left text needs none of them in a guide, since `<bdi>` and
   `dir="rtl"` say the same thing visibly;
 - every other invisible format character (Unicode category Cf: U+200B, U+2060, a U+FEFF
-  inside the text, the tag characters...) and the C1 control characters (U+0080 to
-  U+009F, the trace of text decoded with the wrong encoding).
+  inside the text, the tag characters...), the C1 control characters (U+0080 to
+  U+009F, the trace of text decoded with the wrong encoding) and the noncharacters
+  (U+FFFE, U+FDD0...), which no XHTML may hold.
 
 Three format characters do real work in text and are harmless where they do it, so they
 pass there and nowhere else:
@@ -65,6 +66,9 @@ def _why(ch: str, column: int) -> str | None:
         return (f"invisible text-direction control {what}: it changes the order in which "
                 "the text around it is shown (a phone number can print reversed); delete it "
                 "(for right-to-left text use <bdi> or dir=\"rtl\")")
+    if (code & 0xFFFE) == 0xFFFE or 0xFDD0 <= code <= 0xFDEF:
+        return (f"{what} is not a character (a Unicode noncharacter, which XHTML refuses): "
+                "delete it")
     category = unicodedata.category(ch)
     if category == "Cf":
         return (f"invisible character {what}: readers cannot see it, and it breaks search, "

@@ -10,14 +10,20 @@ tests/fixtures/bad-input/base (see test_bad_input.py).
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
 from conftest import copy_fixture, epubcheck, epubcheck_problems, pdf_text, run_careprint
+from hypothesis import HealthCheck, given, settings
+from test_fuzz import markdown_text
 
 from careprint.cli import main
 from careprint.editions import apply_edition
 from careprint.load import load_project
+from careprint.markup import Source, check_raw_html, markdown_to_xhtml, xhtml_entities
+from careprint.rawhtml import check_source_structure, normalise_xhtml, xhtml_problem
+from careprint.textguard import invisible_characters
 
 BASE = "bad-input/base"
 CHAPTER = "content/chapters/01-start.md"
@@ -105,6 +111,7 @@ INVISIBLE = {
                            "U+E0041"),
     "soft-hyphen-in-a-number": (RESOURCES, "Call 000", "Call 0\u00ad00", "U+00AD"),
     "joiner-in-a-number": (RESOURCES, "Call 000", "Call 0\u200d00", "U+200D"),
+    "noncharacter": (CHAPTER, "welcomes the reader", "welcomes\ufffe the reader", "U+FFFE"),
 }
 
 
@@ -266,6 +273,21 @@ def test_a_raw_html_error_names_its_source_line_once(fresh, html, needle, word):
     write(fresh, CHAPTER, text)
     lines = refused(fresh, f"{CHAPTER}:{line_of(text, needle)}", word)
     assert len(lines) == 1, lines  # once, not once per edition, and no other line
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(text=markdown_text)
+def test_markdown_the_source_checks_accept_becomes_well_formed_xhtml(text):
+    """So that every raw-HTML error is found on the source, at its line and once, rather
+    than after Markdown, once per edition."""
+    if re.search("[\x00-\x08\x0b-\x1f\x7f]", text):
+        return  # read_text drops these before anything else sees the text
+    lines = Source(text, CHAPTER, BODY_LINE).lines()
+    if invisible_characters(text, CHAPTER) or check_raw_html(lines, CHAPTER) \
+            or check_source_structure(lines, CHAPTER):
+        return
+    xhtml = normalise_xhtml(xhtml_entities(markdown_to_xhtml(text)))
+    assert xhtml_problem(xhtml, lines, CHAPTER) is None, xhtml
 
 
 def test_raw_html_in_code_is_text(fresh):
