@@ -53,6 +53,8 @@ def prepare(text: str) -> str:
             continue
         indent = len(expanded) - len(expanded.lstrip())
         item = _ITEM_RE.match(expanded)
+        if item and not items and indent >= 4:
+            item = None  # indented four spaces outside a list: a code block
         if item and not _HR_RE.match(expanded):
             while items and items[-1][0] >= indent:
                 closed = items.pop()

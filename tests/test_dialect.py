@@ -49,9 +49,11 @@ def test_a_numbered_list_after_a_bullet_list_is_its_own_list(gap):
 
 
 def test_lists_written_the_markdown_way_are_unchanged():
-    text = "- a\n\n    more of a\n\n- b\n\nAfter.\n\n    code, not a list\n"
+    text = ("- a\n\n    more of a\n\n- b\n\nAfter.\n\n    code, not a list\n\nText.\n\n"
+            "    - code too\n")
     html = markdown_to_xhtml(text)
     assert "<p>more of a</p>" in html and "<pre><code>code, not a list" in html
+    assert "<pre><code>- code too" in html
 
 
 @pytest.mark.parametrize("fence", ["```", "~~~"])
