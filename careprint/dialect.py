@@ -21,7 +21,8 @@ import xml.etree.ElementTree as ET
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-_FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
+from .nesting import fenced
+
 _ITEM_RE = re.compile(r"^( *)([-*+]|\d{1,9}[.)])( +|$)")
 _HR_RE = re.compile(r"^ {0,3}((\*[ \t]*){3,}|(-[ \t]*){3,}|(_[ \t]*){3,})$")
 
@@ -36,17 +37,13 @@ def prepare(text: str) -> str:
     out: list[str] = []
     # the open list items: (column of the marker as written, column as rewritten, kind)
     items: list[tuple[int, int, str]] = []
-    fence, blank = None, False
-    for line in text.split("\n"):
-        expanded = line.expandtabs(4)
-        m = _FENCE_RE.match(expanded)
-        if fence or m:
-            if fence and m and m.group(1)[0] == fence:
-                fence = None
-            elif not fence:
-                fence = m.group(1)[0]
+    blank = False
+    lines = text.split("\n")
+    for line, in_code in zip(lines, fenced(lines), strict=True):
+        if in_code:
             out.append(line)
             continue
+        expanded = line.expandtabs(4)
         if not expanded.strip():
             blank = True
             out.append(line)

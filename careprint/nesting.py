@@ -10,16 +10,42 @@ These functions never recurse themselves.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from .errors import Problem, at
 
 MAX_DEPTH = 20  # lists and quotes in Markdown, elements of raw HTML, YAML collections
 MAX_TOML_DEPTH = 20
 
-_FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
+# Python-Markdown's fenced_code: an opening fence at the margin, with at most a language
+# or an {attribute list}, and a closing line of the very same fence; without one, no code
+_FENCE_OPEN_RE = re.compile(r"^(`{3,}|~{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*[ ]*)$")
+_FENCE_CLOSE_RE = re.compile(r"^(`{3,}|~{3,})[ ]*$")
 _QUOTE_RE = re.compile(r"[ \t]*>[ \t]?")
 _ITEM_RE = re.compile(r"([ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
 _HR_RE = re.compile(r"^[ \t]*((\*[ \t]*){3,}|(-[ \t]*){3,}|(_[ \t]*){3,})$")
+
+
+def fenced(texts: list[str]) -> list[bool]:
+    """For each line, whether it belongs to a fenced code block (fences included), as
+    Python-Markdown's fenced_code finds them. In one pass, however many fences open."""
+    closers: dict[str, list[int]] = {}
+    for i, text in enumerate(texts):
+        m = _FENCE_CLOSE_RE.match(text)
+        if m:
+            closers.setdefault(m.group(1), []).append(i)
+    out = [False] * len(texts)
+    i = 0
+    while i < len(texts):
+        m = _FENCE_OPEN_RE.match(texts[i])
+        ends = closers.get(m.group(1), []) if m else []
+        j = bisect_right(ends, i)
+        if m and j < len(ends):
+            out[i:ends[j] + 1] = [True] * (ends[j] + 1 - i)
+            i = ends[j] + 1
+        else:
+            i += 1
+    return out
 
 
 def _markers(text: str, pos: int = 0) -> tuple[int, int, int | None]:
@@ -57,16 +83,13 @@ def markdown_nesting(lines, path: str, limit: int = MAX_DEPTH) -> list[Problem]:
     the indentation step), plus the markers that start its own text (`- - x` nests too).
     """
     open_items: dict[int, list[int]] = {}  # quote level -> columns of the open list items
-    fence, blank = None, False
-    for n, text in lines:
+    blank = False
+    lines = list(lines)
+    code = fenced([t for _, t in lines])
+    for (n, text), in_code in zip(lines, code, strict=True):
+        if in_code:
+            continue
         text = text.expandtabs(4)
-        m = _FENCE_RE.match(text)
-        if fence:
-            fence = None if m and m.group(1)[0] == fence else fence
-            continue
-        if m:
-            fence = m.group(1)[0]
-            continue
         if not text.strip():
             blank = True
             continue

@@ -207,8 +207,9 @@ def test_deep_nesting_is_refused_at_the_line_that_goes_too_deep(fresh, kind, lev
     ("Text\n\n" + "".join("  " * i + f"- level {i + 1}\n" for i in range(30)), "level 21"),
     ("> quoted\n>\n" + "".join(">" + "    " * i + f" - level {i + 1}\n" for i in range(30)),
      "level 20"),
+    ("```\n" + "".join("    " * i + f"- level {i + 1}\n" for i in range(30)), "level 21"),
 ], ids=["markers-on-one-line", "quotes-and-lists", "raw-html", "two-space-steps",
-        "list-in-a-quote"])
+        "list-in-a-quote", "after-a-fence-never-closed"])
 def test_other_deep_nesting_is_refused(fresh, body, needle):
     write(fresh, CHAPTER, HEAD + body)
     refused(fresh, f"{CHAPTER}:{line_of(HEAD + body, needle)}", "nested more than 20")
@@ -266,6 +267,7 @@ def test_void_elements_are_accepted_as_authors_write_them(fresh):
     ("<div class=box>\n\nNever closed.", "<div", "never closed"),
     ("A &nosuch; entity.", "&nosuch;", "is not a character"),
     ("<!-- a -- b -->", "<!--", "may not contain"),
+    ("An open comment <!--" * 20000, "<!--", "never closed"),
     ("<p class=a class=b>x</p>", "<p class", "same attribute twice"),
 ])
 def test_a_raw_html_error_names_its_source_line_once(fresh, html, needle, word):
