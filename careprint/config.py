@@ -17,6 +17,8 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import Collector, Problem, ProjectError
+from .nesting import MAX_TOML_DEPTH, toml_nesting_line
+from .textguard import invisible_characters
 
 CONFIG_NAME = "careprint.toml"
 PAPER_SIZES = ("a4", "letter")
@@ -358,13 +360,12 @@ def load_config(root: Path) -> Config:
                                     "project? `careprint init DIR` creates one)"))
     try:
         text = path.read_bytes().decode("utf-8-sig")
-        data = tomllib.loads(text)
     except UnicodeDecodeError as exc:
         raise ProjectError(Problem(CONFIG_NAME, f"not UTF-8 (byte offset {exc.start})")) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ProjectError(Problem(*_toml_where(str(exc)))) from None
+    data = _parse_toml(text)
 
     errs = Collector()
+    errs.extend(invisible_characters(text, CONFIG_NAME))
     top = {"guide": dict, "editions": dict, "paper": dict, "formats": dict, "check": dict}
     for key in data:
         if key not in top:
@@ -426,6 +427,21 @@ def load_config(root: Path) -> Config:
         identifier_base=g["identifier_base"], date=date, version=g["version"])
     return Config(root=root, guide=guide, editions=tuple(editions), paper=paper,
                   formats=MappingProxyType(formats), check=check)
+
+
+def _parse_toml(text: str) -> dict:
+    """tomllib's parse, with its errors (and its recursion on deep nesting) as Problems."""
+    deep = toml_nesting_line(text)
+    if deep:
+        raise ProjectError(Problem(f"{CONFIG_NAME}:{deep}", "arrays or inline tables nested "
+                                   f"more than {MAX_TOML_DEPTH} deep"))
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProjectError(Problem(*_toml_where(str(exc)))) from None
+    except RecursionError:
+        raise ProjectError(Problem(CONFIG_NAME, "arrays or inline tables nested too "
+                                   "deep")) from None
 
 
 def _toml_where(msg: str) -> tuple[str, str]:

@@ -22,10 +22,10 @@ from .markup import (
     footnote_ids,
     markdown_to_xhtml,
     resolve_xrefs,
-    well_formed_problem,
     xhtml_entities,
 )
 from .model import Chapter, GlossaryEntry, Guide, Resource, Worksheet
+from .rawhtml import normalise_xhtml, xhtml_problem
 
 
 @dataclass(frozen=True)
@@ -88,8 +88,15 @@ def apply_edition(guide: Guide, edition_id: str) -> EditionGuide:
     def render(src: Source, name: str) -> tuple[str, str, tuple[Image, ...]]:
         lines = filter_edition(src, edition_id)
         text = resolve_xrefs(lines, src.path, resolver)
-        xhtml = footnote_ids(xhtml_entities(markdown_to_xhtml(text)), name)
-        bad = well_formed_problem(xhtml, at(src.path, src.first_line))
+        try:
+            xhtml = markdown_to_xhtml(text)
+        except RecursionError:  # nesting the checks on the source did not foresee
+            problems.append(Problem(at(src.path, src.first_line), "this text nests too "
+                                    "deep for Markdown: flatten its lists and quotes",
+                                    edition_id))
+            return "", "", ()
+        xhtml = footnote_ids(normalise_xhtml(xhtml_entities(xhtml)), name)
+        bad = xhtml_problem(xhtml, lines, src.path)
         if bad:
             problems.append(Problem(bad.where, bad.message, edition_id))
         problems.extend(check_xhtml(xhtml, lines, src.path))

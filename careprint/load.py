@@ -14,7 +14,9 @@ from .confine import check_inside
 from .errors import Collector, Problem, ProjectError, at
 from .markup import Source, check_only_blocks, check_raw_html
 from .model import FIELD_TYPES, Chapter, Field, GlossaryEntry, Guide, Resource, Worksheet
+from .rawhtml import check_source_structure
 from .slugs import slugify
+from .textguard import invisible_characters, url_problem
 from .yamlload import LineDict, LineList, YamlError, load_yaml
 
 CHAPTER_RE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)\.md$")
@@ -57,7 +59,11 @@ def read_text(path: Path, rel: str) -> str:
         raise ProjectError(Problem(rel, f"not UTF-8: invalid byte at offset {exc.start}; "
                               "save the file as UTF-8")) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return CONTROL_RE.sub("", text)  # stray control characters (a form feed...) are noise
+    text = CONTROL_RE.sub("", text)  # stray control characters (a form feed...) are noise
+    hidden = invisible_characters(text, rel)
+    if hidden:
+        raise ProjectError(hidden)
+    return text
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -139,6 +145,7 @@ def _load_chapter(path, rel, number, slug, config, errs) -> Chapter | None:
     body_src = Source(body, rel, body_line)
     errs.extend(check_only_blocks(body_src, config.edition_ids))
     errs.extend(check_raw_html(body_src.lines(), rel))
+    errs.extend(check_source_structure(body_src.lines(), rel))
     if len(errs.problems) > n_before:
         return None
     return Chapter(path=rel, number=number, slug=slug, title=title, editions=editions,
@@ -263,6 +270,7 @@ def _load_worksheet(text, rel, stem, config, errs) -> Worksheet | None:
             src = Source(data[key], rel, line)
             errs.extend(check_only_blocks(src, config.edition_ids))
             errs.extend(check_raw_html(src.lines(), rel))
+            errs.extend(check_source_structure(src.lines(), rel))
     fields = _fields(data, rel, errs)
     pages = data.get("pages", 1)
     if not isinstance(pages, int) or isinstance(pages, bool) or not 1 <= pages <= 20:
@@ -444,6 +452,10 @@ def _load_resources(root: Path, errs: Collector) -> list[Resource]:
                              f"of: {', '.join(RESOURCE_KEYS)}")
             s = {k: _string(item, k, rel, errs, required=k in ("name", "region", "contact"))
                  for k in ("name", "region", "contact", "hours", "url", "description")}
+            bad_url = s["url"] and url_problem(s["url"])
+            if bad_url:
+                errs.add(at(rel, item.line_of("url")), bad_url)
+                continue
             verified = item.get("verified_on")
             if isinstance(verified, str):
                 try:
@@ -479,6 +491,10 @@ def _load_glossary(root: Path, errs: Collector) -> list[GlossaryEntry]:
                 errs.add(at(rel, item.line_of(key)), f"unknown key {key!r}; expected one of: "
                          "id, term, definition")
         gid = _string(item, "id", rel, errs, required=True)
+        if gid and not NAME_RE.match(gid):
+            errs.add(at(rel, item.line_of("id")), f"id {gid[:40]!r}: use lower-case letters, "
+                     "digits and hyphens, starting with a letter (it becomes a link target)")
+            continue
         term = _string(item, "term", rel, errs, required=True)
         definition = _string(item, "definition", rel, errs, required=True)
         if gid and term and definition:

@@ -18,6 +18,7 @@ from html.entities import name2codepoint
 
 import markdown
 
+from .dialect import BareUrlExtension, prepare
 from .errors import Problem, at
 
 OPEN_RE = re.compile(r"^\s*:::\s*(\S*)\s*(.*?)\s*$")
@@ -160,7 +161,9 @@ def resolve_xrefs(lines: list[Line], path: str, resolver: Resolver) -> str:
 
 # attr_list lets an editor mark an image decorative: `![](x.png){: .decorative}`. Whatever
 # attributes Markdown syntax adds are checked by check_xhtml, like raw HTML.
-_EXTENSIONS = ["tables", "sane_lists", "smarty", "attr_list", "def_list", "footnotes"]
+# The dialect (fenced code, GitHub-style lists, bare URLs) is docs/content-format.md's.
+_EXTENSIONS = ["tables", "sane_lists", "smarty", "attr_list", "def_list", "footnotes",
+               "fenced_code"]
 
 
 _MARKDOWN: list = []  # one converter, reset before each use: setting one up costs more
@@ -170,9 +173,9 @@ def markdown_to_xhtml(text: str) -> str:
     """Markdown -> an XHTML fragment (python-markdown, our fixed set of extensions)."""
     if not _MARKDOWN:
         _MARKDOWN.append(markdown.Markdown(
-            extensions=_EXTENSIONS, output_format="xhtml",
+            extensions=[*_EXTENSIONS, BareUrlExtension()], output_format="xhtml",
             extension_configs={"smarty": {"smart_angled_quotes": False}}))
-    return ALLOW_MARKER_RE.sub("", _MARKDOWN[0].reset().convert(text))
+    return ALLOW_MARKER_RE.sub("", _MARKDOWN[0].reset().convert(prepare(text)))
 
 
 _FOOTNOTE_ID_RE = re.compile(r'\b(id="|href="#)(fn|fnref\d*):')

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import yaml
 
+from .nesting import MAX_DEPTH, yaml_too_deep
+
 
 class LineDict(dict):
     """A dict that knows the 1-based line of itself and of each of its keys."""
@@ -33,7 +35,17 @@ class DuplicateKey(yaml.YAMLError):
 # libyaml's parser where PyYAML was built with it (the wheels are): a project's YAML loads
 # several times faster; the constructors, and so the checks and line numbers, are ours
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    pass
+    def get_single_data(self):
+        """Compose, refuse a document nested deeper than MAX_DEPTH (constructing it would
+        recurse past Python's limit), then construct."""
+        node = self.get_single_node()
+        if node is None:
+            return None
+        deep = yaml_too_deep(node)
+        if deep is not None:
+            raise YamlError(deep.start_mark.line + 1, f"lists and mappings nested more than "
+                            f"{MAX_DEPTH} deep here; flatten them")
+        return self.construct_document(node)
 
 
 def _construct_mapping(loader, node):
@@ -108,6 +120,9 @@ def load_yaml(text: str, first_line: int = 1):
         raise YamlError(line, f"invalid YAML: {what}") from None
     except yaml.YAMLError as exc:
         raise YamlError(first_line, f"invalid YAML: {exc}") from None
+    except RecursionError:  # composing, without libyaml: refused like the check above
+        raise YamlError(first_line, f"lists and mappings nested more than {MAX_DEPTH} "
+                        "deep; flatten them") from None
     except (ValueError, TypeError, IndexError, KeyError, OverflowError) as exc:
         raise YamlError(first_line, f"invalid YAML value: {exc}") from None
 

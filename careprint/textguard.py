@@ -1,0 +1,123 @@
+"""Characters a reader cannot see, and URLs a reader cannot use: refused with file:line.
+
+A U+202E RIGHT-TO-LEFT OVERRIDE inside "Call 116 123" prints the number reversed, and a
+zero-width space inside it breaks dialling from a screen and searching; neither shows in
+an editor. So every source file (chapters, worksheets, resources, the glossary and
+careprint.toml) is scanned for:
+
+- the bidirectional controls (U+202A to U+202E, U+2066 to U+2069, U+200E, U+200F,
+  U+061C): right-to-left text needs none of them in a guide, since `<bdi>` and
+  `dir="rtl"` say the same thing visibly;
+- every other invisible format character (Unicode category Cf: U+200B, U+2060, a U+FEFF
+  inside the text, the tag characters...), the C1 control characters (U+0080 to
+  U+009F, the trace of text decoded with the wrong encoding) and the noncharacters
+  (U+FFFE, U+FDD0...), which no XHTML may hold.
+
+Three format characters do real work in text and are harmless where they do it, so they
+pass there and nowhere else:
+
+- U+00AD SOFT HYPHEN between two letters (a hyphenation hint; it cannot split a number);
+- U+200C ZERO WIDTH NON-JOINER and U+200D ZERO WIDTH JOINER between two letters, marks or
+  symbols that are not ASCII (Persian and Indic words, emoji sequences such as a family
+  or a rainbow flag); never next to a digit or an ASCII character, where they could only
+  hide inside a number, a word or an address;
+- tag characters in a subdivision flag emoji (U+1F3F4 then tags then U+E007F).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from .errors import Problem, at
+
+BIDI_CONTROLS = frozenset([0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
+                           *range(0x2066, 0x206A)])
+SOFT_HYPHEN, ZWNJ, ZWJ = "\u00ad", "\u200c", "\u200d"
+_FLAG_TAGS_RE = re.compile("\U0001F3F4([\U000E0020-\U000E007E]+\U000E007F)")
+_JOINABLE = ("L", "M", "So", "Sk")  # category prefixes a joiner may stand between
+
+
+def _name(ch: str) -> str:
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'CONTROL CHARACTER')}"
+
+
+def _harmless(line: str, i: int, allowed: set[int]) -> bool:
+    """Whether the format character at line[i] does its job where it stands."""
+    if i in allowed:
+        return True
+    ch = line[i]
+    before = line[i - 1] if i > 0 else ""
+    after = line[i + 1] if i + 1 < len(line) else ""
+    if not before or not after:
+        return False
+    if ch == SOFT_HYPHEN:
+        return before.isalpha() and after.isalpha()
+    if ch in (ZWNJ, ZWJ):
+        return all(not c.isascii() and unicodedata.category(c).startswith(_JOINABLE)
+                   for c in (before, after))
+    return False
+
+
+def _why(ch: str, column: int) -> str | None:
+    code, what = ord(ch), f"{_name(ch)} at column {column}"
+    if code in BIDI_CONTROLS:
+        return (f"invisible text-direction control {what}: it changes the order in which "
+                "the text around it is shown (a phone number can print reversed); delete it "
+                "(for right-to-left text use <bdi> or dir=\"rtl\")")
+    if (code & 0xFFFE) == 0xFFFE or 0xFDD0 <= code <= 0xFDEF:
+        return (f"{what} is not a character (a Unicode noncharacter, which XHTML refuses): "
+                "delete it")
+    category = unicodedata.category(ch)
+    if category == "Cf":
+        return (f"invisible character {what}: readers cannot see it, and it breaks search, "
+                "copying and dialling; delete it")
+    if category == "Cc":
+        return (f"control character {what}: is the file saved in another encoding? Save it "
+                "as UTF-8 and delete the character")
+    return None
+
+
+def invisible_characters(text: str, path: str, first_line: int = 1) -> list[Problem]:
+    """One Problem per line and character for each invisible character in `text`."""
+    problems = []
+    for n, line in enumerate(text.split("\n"), first_line):
+        if line.isascii():
+            continue
+        allowed = {i for m in _FLAG_TAGS_RE.finditer(line) for i in range(*m.span(1))}
+        seen = set()
+        for i, ch in enumerate(line):
+            if ch < "\x80" or ch in seen or ch.isprintable():
+                continue
+            why = _why(ch, i + 1)
+            if why is None or _harmless(line, i, allowed):
+                continue
+            seen.add(ch)
+            problems.append(Problem(at(path, n), why))
+    return problems
+
+
+# ---------------------------------------------------------------- resource URLs
+
+URL_SCHEMES = ("https", "http", "tel", "sms", "mailto")
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be a resource's address, or None when it can."""
+    if any(c.isspace() for c in url):
+        return f"url {url[:60]!r}: a URL has no spaces or line breaks"
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        return f"url {url[:60]!r}: not a URL ({exc})"
+    scheme = parts.scheme.lower()
+    if scheme not in URL_SCHEMES:
+        hint = f" (write https://{url})" if not scheme and "." in url else ""
+        return (f"url {url[:60]!r}: a resource's url starts with "
+                f"{', '.join(s + ':' for s in URL_SCHEMES)}{hint}")
+    if scheme in ("http", "https") and not parts.hostname:
+        return f"url {url[:60]!r}: names no website (write {scheme}://host/...)"
+    if scheme not in ("http", "https") and not url.split(":", 1)[1].strip("/"):
+        return f"url {url[:60]!r}: says {scheme}: but nothing after it"
+    return None
