@@ -123,6 +123,7 @@ def test_a_manifest_cannot_point_careprint_at_a_file_outside_the_build_folder(tm
 
 
 @pytest.mark.parametrize("edit", [False, True], ids=["no-op", "other-input-changed"])
+@pytest.mark.allow_warnings  # the strict build fails on them; the first build warns
 def test_strict_fails_on_the_warnings_of_outputs_it_keeps(tmp_path, edit):
     """The long worksheet's warning was given when it was rendered; a later --strict build
     that keeps it, whether it stops early or skips that target, fails on it."""
