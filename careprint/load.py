@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from .config import NAME_RE, Config, load_config
+from .cssguard import template_css_problems
 from .errors import Collector, Problem, ProjectError, at
 from .markup import Source, check_only_blocks, check_raw_html
 from .model import FIELD_TYPES, Chapter, Field, GlossaryEntry, Guide, Resource, Worksheet
@@ -33,6 +34,7 @@ def load_project(root: Path) -> Guide:
     glossary = _load_glossary(root, errs)
     _check_unique(chapters, "slug", "chapter slug", errs)
     _check_unique(worksheets, "id", "worksheet id", errs)
+    errs.extend(template_css_problems(root))  # for every format alike (careprint.cssguard)
     errs.raise_if_any()
     return Guide(config, tuple(chapters), tuple(worksheets), tuple(resources), tuple(glossary))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
+from ..cssguard import checked_stylesheet
 from ..editions import EditionGuide
 from . import (
     Artifact,
@@ -58,7 +59,8 @@ def image_name(image) -> str:
 
 def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
     if job.item == "style.css":
-        css = render_template(ctx.root, "web.css", **base_context(eg, ctx))
+        css = checked_stylesheet(render_template(ctx.root, "web.css", **base_context(eg, ctx)),
+                                 "web.css", ctx.root)
         return Artifact(job.relpath, css.encode("utf-8"), 1)
     if job.item.startswith("image:"):
         src = job.item.removeprefix("image:")
