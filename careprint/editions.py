@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .assets import Image, find_images
 from .config import EditionConfig
 from .errors import Problem, ProjectError, at
+from .links import local_links
 from .markup import (
     Resolver,
     Source,
@@ -89,6 +90,8 @@ def apply_edition(guide: Guide, edition_id: str) -> EditionGuide:
         lines = filter_edition(src, edition_id)
         text = resolve_xrefs(lines, src.path, resolver)
         xhtml = footnote_ids(xhtml_entities(markdown_to_xhtml(text)), name)
+        xhtml, link_problems = local_links(xhtml, lines, src.path, resolver)
+        problems.extend(link_problems)
         bad = well_formed_problem(xhtml, at(src.path, src.first_line))
         if bad:
             problems.append(Problem(bad.where, bad.message, edition_id))

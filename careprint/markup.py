@@ -141,6 +141,13 @@ class Resolver:
                     'worksheet pack)</span>')
         return f'<a class="xref xref-chapter" href="#chapter-{ident}">{label}</a>'
 
+    def chapter_link(self, slug: str, label_html: str, where: str) -> str:
+        """What `[[chapter:slug]]` makes, with `label_html` as its words: for a Markdown
+        link to a chapter's file (careprint.links)."""
+        if not label_html.strip():
+            return self.resolve(f"chapter:{slug}", where)
+        return self.resolve(f"chapter:{slug}|\0", where).replace("\0", label_html)
+
 
 def resolve_xrefs(lines: list[Line], path: str, resolver: Resolver) -> str:
     out = []
