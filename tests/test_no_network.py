@@ -115,6 +115,18 @@ def test_theme_css_with_a_fragment_and_a_local_file_builds(fresh):
 # ---------------------------------------------------------------- the web edition's CSP
 
 
+def test_a_page_template_without_the_policy_gets_it(fresh):
+    page = (ROOT / "careprint/templates/web-page.html").read_text("utf-8")
+    (fresh / "templates").mkdir()
+    (fresh / "templates/web-page.html").write_text(
+        page.replace("Content-Security-Policy", "X-Nothing"), encoding="utf-8")
+    out = build_ok(fresh, "-e", "survivors", "-f", "html") / "html"
+    for file in out.glob("*.html"):
+        head = file.read_text("utf-8").split("<head>", 1)[1].lstrip()
+        assert head.startswith('<meta http-equiv="Content-Security-Policy" content="default-src'
+                               " 'self';"), file.name
+
+
 def test_web_pages_allow_only_their_own_files(fresh, tmp_path):
     """Every page carries the policy; in Chromium a good page breaks none of it, and a page
     that tries to load from elsewhere is stopped before any connection is made."""
