@@ -368,9 +368,6 @@ def _field(ftype, label, key, item, i, rel, errs) -> Field | None:
             errs.add(at(rel, item.line_of("min")), f"fields[{i}]: scale min ({lo}) must be "
                      f"less than max ({hi})")
             return None
-        if hi - lo > 20:
-            errs.add(at(rel, item.line_of("max")), f"fields[{i}]: a scale has at most 21 points")
-            return None
         if len(anchors) != 2:
             errs.add(at(rel, item.line_of("anchors")), f"fields[{i}].anchors: expected two "
                      "words or phrases, for the low and the high end")
