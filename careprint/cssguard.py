@@ -8,7 +8,8 @@ spacing are decoded exactly as a browser decodes them before anything is checked
 
 Every URL the CSS names (url tokens, `url()` and `src()` functions, `@import`,
 `image-set()` and friends) must be a `#fragment`, or, where a base folder is given
-(stylesheets in templates/), a relative path that resolves inside the project. Anything
+(the CSS in templates/), a relative path that resolves inside the project from the
+folder WeasyPrint resolves it from (content/chapters/). Anything
 else (`http:`, `https:`, `ftp:`, `data:`, `file:`, any other scheme, `//host`, an absolute
 path, a path leading out of the project) is a Problem naming `file:line`.
 """
@@ -127,6 +128,9 @@ def style_attribute_problems(value: str, where_path: str, line: int,
 
 # ---------------------------------------------------------------- the project's templates/
 
+# templates' CSS goes inline into the documents WeasyPrint renders, whose base URL is
+# content/chapters/ (careprint/render/weasy.py): a relative URL is resolved from there
+DOCUMENT_BASE = "content/chapters"
 STYLE_ELEMENT_RE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.S | re.I)
 STYLE_ATTR_RE = re.compile(r"\bstyle\s*=\s*(\"[^\"]*\"|'[^']*')", re.I)
 
@@ -139,7 +143,7 @@ def template_css_problems(root: Path) -> list[Problem]:
     folder = root / "templates"
     if not folder.is_dir():
         return []
-    problems = []
+    problems, base = [], root / DOCUMENT_BASE
     for file in sorted(p for p in folder.rglob("*") if p.is_file()):
         rel = file.relative_to(root).as_posix()
         suffix = file.suffix.lower()
@@ -150,24 +154,24 @@ def template_css_problems(root: Path) -> list[Problem]:
         except OSError:
             continue  # reported by whoever reads the template
         if suffix == ".css":
-            problems.extend(css_problems(text, rel, base=file.parent, root=root,
+            problems.extend(css_problems(text, rel, base=base, root=root,
                                          what="stylesheet"))
             continue
         for m in STYLE_ELEMENT_RE.finditer(text):
             line = text.count("\n", 0, m.start(1)) + 1
-            problems.extend(css_problems(m.group(1), rel, line, base=file.parent, root=root,
+            problems.extend(css_problems(m.group(1), rel, line, base=base, root=root,
                                          what="<style>"))
         for m in STYLE_ATTR_RE.finditer(text):
             line = text.count("\n", 0, m.start(1)) + 1
             problems.extend(css_problems(html.unescape(m.group(1)[1:-1]), rel, line,
-                                         base=file.parent, root=root, what="a style attribute"))
+                                         base=base, root=root, what="a style attribute"))
     return problems
 
 
 def rendered_css_problems(css: str, template: str, root: Path) -> list[Problem]:
     """A stylesheet as a template rendered it: catches a URL that Jinja put together.
     Lines are those of the rendered CSS, so the message says so."""
-    base = Path(root) / "templates"
+    base = Path(root) / DOCUMENT_BASE
     return [Problem(f"templates/{template}", f"{p.message} (line {p.where.rpartition(':')[2]}"
                     " of the CSS it renders)")
             for p in css_problems(css, "", 1, base=base, root=root, what="stylesheet")]

@@ -15,7 +15,15 @@ import subprocess
 
 import pytest
 from conftest import ROOT, copy_fixture, run_careprint
-from test_bad_input import BASE, CHAPTER, assert_refused, build_ok, chapter_text, line_of
+from test_bad_input import (
+    BASE,
+    CHAPTER,
+    assert_refused,
+    build_ok,
+    chapter_text,
+    line_of,
+    write_png,
+)
 
 AXE = ROOT / "tests" / "tools" / "axe.js"
 
@@ -66,7 +74,7 @@ THEMES = {
     "image-set": 'body { background: image-set("https://host/x.png" 1x); }',
     "data": 'body { background: url("data:image/png;base64,AAAA"); }',
     "file": "body { background: url(file:///etc/passwd); }",
-    "outside": "body { background: url(../../secret.png); }",
+    "outside": "body { background: url(../../../secret.png); }",
 }
 
 
@@ -102,14 +110,17 @@ def test_style_element_in_an_html_template_is_checked(fresh):
     assert_refused(fresh, (f"templates/guide.html:{line}", "another host"), args=("-f", "pdf"))
 
 
-def test_theme_css_with_a_fragment_and_a_local_file_builds(fresh):
+def test_theme_css_with_a_file_inside_the_project_builds(fresh):
+    """A relative URL is resolved as WeasyPrint resolves it, from content/chapters/."""
     (fresh / "templates").mkdir()
+    write_png(fresh / "templates/dot.png")
+    theme = (ROOT / "careprint/templates/theme.css").read_text("utf-8")
     (fresh / "templates/theme.css").write_text(
-        ":root { --ink: #111; --accent: #225; --accent-soft: #eef; --muted: #444; "
-        "--rule: #999; --body-font: serif; --heading-font: serif; }\n"
-        "svg { clip-path: url(#clip); }\n", encoding="utf-8")
-    out = build_ok(fresh, "-e", "survivors", "-f", "html", "-f", "pdf")
-    assert "url(#clip)" in (out / "html" / "style.css").read_text("utf-8")
+        theme + ".box { background-image: url(../../templates/dot.png); }\n", "utf-8")
+    proc = run_careprint("build", fresh, "-e", "survivors", "-f", "pdf", "-f", "html",
+                         cwd=fresh.parent)
+    assert proc.returncode == 0 and "warning:" not in proc.stderr, proc.stderr
+    assert "dot.png" in (fresh / "build/survivors/html/style.css").read_text("utf-8")
 
 
 # ---------------------------------------------------------------- the web edition's CSP
