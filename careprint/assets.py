@@ -90,8 +90,29 @@ def find_images(html: str, lines, source_path: str, root: Path) -> tuple[list[Im
         if media != "image/svg+xml" and not _decodes(real):
             problems.append(Problem(where, f"image {src!r} is damaged and cannot be read"))
             continue
+        if media == "image/svg+xml":
+            bad = _svg(real, root, src, where)
+            if bad:
+                problems.extend(bad)
+                continue
         images.append(Image(src, real, media))
     return images, problems
+
+
+def _svg(path: Path, root: Path, src: str, where: str) -> list[Problem]:
+    """The SVG's problems (careprint.svgguard), each naming the chapter's line and the
+    line in the SVG file; only a safe SVG is drawn once to see that it can be."""
+    from .svgguard import draw_problem, svg_problems
+
+    try:
+        name = path.relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        name = path.name
+    found = svg_problems(path)
+    if found:
+        return [Problem(where, f"image {src!r}: {name}:{line}: {why}") for line, why in found]
+    why = draw_problem(path, root)
+    return [Problem(where, f"image {src!r}: {name}: {why}")] if why else []
 
 
 def _decodes(path: Path) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .assets import Image, find_images
 from .config import EditionConfig
 from .errors import Problem, ProjectError, at
+from .links import local_links
 from .markup import (
     Resolver,
     Source,
@@ -96,6 +97,8 @@ def apply_edition(guide: Guide, edition_id: str) -> EditionGuide:
                                     edition_id))
             return "", "", ()
         xhtml = footnote_ids(normalise_xhtml(xhtml_entities(xhtml)), name)
+        xhtml, link_problems = local_links(xhtml, lines, src.path, resolver)
+        problems.extend(link_problems)
         bad = xhtml_problem(xhtml, lines, src.path)
         if bad:
             problems.append(Problem(bad.where, bad.message, edition_id))

@@ -11,7 +11,9 @@ from pathlib import Path
 
 from .config import NAME_RE, Config, load_config
 from .confine import check_inside
+from .cssguard import template_css_problems
 from .errors import Collector, Problem, ProjectError, at
+from .glyphs import missing_glyph_problems
 from .markup import Source, check_only_blocks, check_raw_html
 from .model import FIELD_TYPES, Chapter, Field, GlossaryEntry, Guide, Resource, Worksheet
 from .rawhtml import check_source_structure
@@ -38,8 +40,24 @@ def load_project(root: Path) -> Guide:
     glossary = _load_glossary(root, errs)
     _check_unique(chapters, "slug", "chapter slug", errs)
     _check_unique(worksheets, "id", "worksheet id", errs)
+    errs.extend(template_css_problems(root))  # for every format alike (careprint.cssguard)
+    errs.extend(missing_glyph_problems(root, _texts(root)))
     errs.raise_if_any()
     return Guide(config, tuple(chapters), tuple(worksheets), tuple(resources), tuple(glossary))
+
+
+def _texts(root: Path) -> list[tuple[str, str]]:
+    """(path, text) of careprint.toml and every source under content/, for careprint.glyphs."""
+    paths = [root / "careprint.toml"] + sorted(
+        p for p in (root / "content").rglob("*")
+        if p.suffix in (".md", ".yaml", ".yml") and p.is_file())
+    out = []
+    for path in paths:
+        try:
+            out.append((_rel(root, path), path.read_text("utf-8", errors="replace")))
+        except OSError:
+            continue  # reported where the file is loaded
+    return out
 
 
 def read_text(path: Path, rel: str) -> str:
@@ -379,9 +397,6 @@ def _field(ftype, label, key, item, i, rel, errs) -> Field | None:
         if lo >= hi:
             errs.add(at(rel, item.line_of("min")), f"fields[{i}]: scale min ({lo}) must be "
                      f"less than max ({hi})")
-            return None
-        if hi - lo > 20:
-            errs.add(at(rel, item.line_of("max")), f"fields[{i}]: a scale has at most 21 points")
             return None
         if len(anchors) != 2:
             errs.add(at(rel, item.line_of("anchors")), f"fields[{i}].anchors: expected two "

@@ -18,6 +18,7 @@ from html.entities import name2codepoint
 
 import markdown
 
+from .cssguard import style_attribute_problems
 from .dialect import BareUrlExtension, prepare
 from .errors import Problem, at
 
@@ -142,6 +143,13 @@ class Resolver:
                     'worksheet pack)</span>')
         return f'<a class="xref xref-chapter" href="#chapter-{ident}">{label}</a>'
 
+    def chapter_link(self, slug: str, label_html: str, where: str) -> str:
+        """What `[[chapter:slug]]` makes, with `label_html` as its words: for a Markdown
+        link to a chapter's file (careprint.links)."""
+        if not label_html.strip():
+            return self.resolve(f"chapter:{slug}", where)
+        return self.resolve(f"chapter:{slug}|\0", where).replace("\0", label_html)
+
 
 def no_such_target(kind: str, ident: str, ids) -> str:
     """The message for `[[kind:ident]]` when no kind has that id, with the nearest id."""
@@ -228,7 +236,6 @@ ATTR_RE = re.compile(r"([^\s=/]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?")
 CODE_SPAN_RE = re.compile(r"(`+).*?\1")
 FENCE_RE = re.compile(r"^\s*(```|~~~)")
 BAD_URL_RE = re.compile(r"^\s*(javascript|vbscript|data|file):", re.I)
-STYLE_URL_RE = re.compile(r"url\s*\(|@import|expression\s*\(|image-set\s*\(", re.I)
 
 
 def check_raw_html(lines: list[Line], path: str) -> list[Problem]:
@@ -261,9 +268,8 @@ def check_raw_html(lines: list[Line], path: str) -> list[Problem]:
                 elif name in ("href", "src") and BAD_URL_RE.match(value):
                     problems.append(Problem(where, f"{name}={value[:30]!r}: javascript:, data: "
                                             "and file: URLs are not allowed in content"))
-                elif name == "style" and STYLE_URL_RE.search(value):
-                    problems.append(Problem(where, "a style attribute that loads a URL is not "
-                                            "allowed in content"))
+                elif name == "style":
+                    problems.extend(style_problems(value, path, n))
                 elif name == "rel" and "attachment" in value.lower():
                     problems.append(Problem(where, "rel=attachment embeds files in the PDF and "
                                             "is not allowed in content"))
@@ -290,13 +296,24 @@ def check_xhtml(fragment: str, lines: list[Line], path: str) -> list[Problem]:
             elif low in ("href", "src") and BAD_URL_RE.match(value):
                 why = (f"link {value[:40]!r}: javascript:, data: and file: URLs are not "
                        "allowed in content")
-            elif low == "style" and STYLE_URL_RE.search(value):
-                why = "a style attribute that loads a URL is not allowed in content"
+            elif low == "style":
+                problems.extend(style_problems(value, path, _line_of(value, name, lines)))
+                continue
             elif low == "rel" and "attachment" in value.lower():
                 why = "rel=attachment embeds files in the PDF and is not allowed in content"
             else:
                 continue
-            line = next((n for n, t in lines if value and value in t),
-                        next((n for n, t in lines if name in t), lines[0][0] if lines else 0))
-            problems.append(Problem(at(path, line), why))
+            problems.append(Problem(at(path, _line_of(value, name, lines)), why))
     return problems
+
+
+def _line_of(value: str, name: str, lines: list[Line]) -> int:
+    """The source line an attribute of the made XHTML most likely came from."""
+    return next((n for n, t in lines if value and value in t),
+                next((n for n, t in lines if name in t), lines[0][0] if lines else 0))
+
+
+def style_problems(value: str, path: str, line: int) -> list[Problem]:
+    """A style attribute in content may load nothing (careprint.cssguard)."""
+    return [Problem(p.where, f"{p.message} (content may not load files through CSS)")
+            for p in style_attribute_problems(value, path, line)]

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from .config import Config
 
 FIELD_TYPES = ("name", "date", "lines", "text", "checklist", "scale", "table")
+# A scale of up to this many points prints as a row of choices; a longer one (a 0-100
+# rating, as in thought records and SUDS) is a number the reader writes in a box.
+SCALE_CHOICES = 21
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,11 @@ class Field:
     columns: tuple[str, ...] = ()
     rows: int = 0
     row_labels: tuple[str, ...] = ()
+
+    @property
+    def rating(self) -> bool:
+        """A scale too long for a row of choices: a number from min to max, written in."""
+        return self.type == "scale" and self.max - self.min + 1 > SCALE_CHOICES
 
 
 @dataclass(frozen=True)

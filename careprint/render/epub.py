@@ -13,6 +13,7 @@ import re
 import uuid
 import zipfile
 
+from ..cssguard import checked_stylesheet
 from ..editions import EditionGuide
 from . import (
     Artifact,
@@ -122,7 +123,7 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
                       {"property": "schema:accessibilitySummary"})
 
     template = eg.config.fmt("epub", "template")
-    css = render_template(ctx.root, "epub.css")
+    css = checked_stylesheet(render_template(ctx.root, "epub.css"), "epub.css", ctx.root)
     book.add_item(epub.EpubItem(uid="style", file_name="style.css", media_type="text/css",
                                 content=css.encode("utf-8")))
     targets = link_targets(eg)

@@ -7,7 +7,9 @@ a print stylesheet and no external requests. `careprint serve` shows it.
 from __future__ import annotations
 
 import hashlib
+import re
 
+from ..cssguard import checked_stylesheet
 from ..editions import EditionGuide
 from . import (
     Artifact,
@@ -58,7 +60,8 @@ def image_name(image) -> str:
 
 def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
     if job.item == "style.css":
-        css = render_template(ctx.root, "web.css", **base_context(eg, ctx))
+        css = checked_stylesheet(render_template(ctx.root, "web.css", **base_context(eg, ctx)),
+                                 "web.css", ctx.root)
         return Artifact(job.relpath, css.encode("utf-8"), 1)
     if job.item.startswith("image:"):
         src = job.item.removeprefix("image:")
@@ -74,10 +77,34 @@ def page_html(eg: EditionGuide, ctx: BuildContext, file: str, live_reload: str =
     i = next(n for n, p in enumerate(all_pages) if p["file"] == file)
     images = {img.src: image_name(img) for v in eg.chapters for img in v.images}
     body = page_body_html(all_pages[i], link_targets(eg, "html"), images)
-    return render_template(ctx.root, eg.config.fmt("html", "template"), "formats.html.template",
-                           **base_context(eg, ctx), page=all_pages[i],
-                           body=body, pages=all_pages,
-                           previous=all_pages[i - 1] if i > 0 else None,
-                           next=all_pages[i + 1] if i + 1 < len(all_pages) else None,
-                           chapters=eg.chapters, worksheets=eg.worksheets,
-                           live_reload=live_reload)
+    from markupsafe import Markup
+
+    return with_policy(render_template(
+        ctx.root, eg.config.fmt("html", "template"), "formats.html.template",
+        **base_context(eg, ctx), page=all_pages[i], content_security_policy=Markup(POLICY),
+        body=body, pages=all_pages, previous=all_pages[i - 1] if i > 0 else None,
+        next=all_pages[i + 1] if i + 1 < len(all_pages) else None,
+        chapters=eg.chapters, worksheets=eg.worksheets, live_reload=live_reload))
+
+
+# Only the edition's own files: no request leaves the site, whatever a page holds. Style
+# attributes stay (careprint's worksheet fields use them; content's are checked to load
+# nothing, careprint.cssguard); the only script is `careprint serve`'s reload.js.
+POLICY = ("default-src 'self'; img-src 'self'; style-src 'self'; "
+          "style-src-attr 'unsafe-inline'; script-src 'self'; object-src 'none'; "
+          "form-action 'none'; base-uri 'none'")
+_HEAD_RE = re.compile(r"<head\b[^>]*>", re.I)
+_LOADS_RE = re.compile(r"<(?:link|script|style|img|base|meta\s+http-equiv)\b", re.I)
+
+
+def with_policy(page: str) -> str:
+    """`page` with the Content-Security-Policy as the first thing in its head, also when
+    a project's own page template leaves it out (a second policy could only narrow it)."""
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{POLICY}">'
+    at, head_end = page.find(meta), page.lower().find("</head>")
+    if 0 <= at < head_end and not _LOADS_RE.search(page, 0, at):
+        return page
+    m = _HEAD_RE.search(page)
+    if m:
+        return f"{page[:m.end()]}\n{meta}{page[m.end():]}"
+    return f"{meta}\n{page}"

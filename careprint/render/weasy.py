@@ -21,6 +21,9 @@ from . import PACKAGE_TEMPLATES, BuildContext
 ATTACHMENT_RE = re.compile(r"<(?:a|link)\b[^>]*\brel\s*=\s*[\"']?[^\"'>]*\battachment", re.I)
 
 
+IMAGE_FAILURES = ("Failed to load image", "Failed to render SVG image")
+
+
 class SandboxRefusal(FatalURLFetchingError):
     """A document asked for a resource outside the sandbox; the render stops."""
 
@@ -124,4 +127,7 @@ def render_pdf(html: str, ctx: BuildContext, where: str, *, forms: bool = False,
         raise ProjectError(Problem(where, str(exc))) from None
     finally:
         log.removeHandler(collect)
+    missing = [m for m in collect.messages if m.startswith(IMAGE_FAILURES)]
+    if missing:  # WeasyPrint leaves the image out and goes on: the reader would miss it
+        raise ProjectError([Problem(where, f"an image cannot be drawn: {m}") for m in missing])
     return data, len(document.pages), tuple(collect.messages), anchors

@@ -5,6 +5,7 @@ field (WeasyPrint's pdf_forms) whose accessible name is its label."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 from ..editions import EditionGuide
 from . import (
@@ -14,6 +15,7 @@ from . import (
     digest,
     pdf_bytes,
     render_template,
+    retarget_links,
     worksheet_fingerprint,
 )
 from .common import base_context, pack_name
@@ -91,6 +93,11 @@ def fix_radio_groups(data: bytes) -> bytes:
 
 
 def worksheets_html(eg: EditionGuide, ctx: BuildContext, mode: str, worksheets) -> str:
+    # a link leads only to a worksheet in the same PDF; a chapter's title stays as words
+    targets = {f"worksheet-{w.worksheet.id}": f"#worksheet-{w.worksheet.id}" for w in worksheets}
+    worksheets = tuple(replace(w, instructions_html=retarget_links(w.instructions_html, targets),
+                               closing_html=retarget_links(w.closing_html, targets))
+                       for w in worksheets)
     if mode == "pack":
         title = f"{eg.meta.title}: worksheets, {eg.edition.title}"
     else:

@@ -18,6 +18,13 @@ const axeSource = require("fs").readFileSync(require.resolve("axe-core/axe.min.j
     const page = await browser.newPage();
     const requests = [];
     page.on("request", (r) => { if (!r.url().startsWith("file:")) requests.push(r.url()); });
+    // what the page's Content-Security-Policy blocked (each directive and URL)
+    await page.evaluateOnNewDocument(() => {
+      window.__csp = [];
+      document.addEventListener("securitypolicyviolation", (e) => {
+        window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
+      });
+    });
     for (const file of process.argv.slice(2)) {
       requests.length = 0;
       await page.goto("file://" + path.resolve(file), { waitUntil: "load" });
@@ -28,6 +35,7 @@ const axeSource = require("fs").readFileSync(require.resolve("axe-core/axe.min.j
           nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) })),
         passes: r.passes.length,
         external_requests: requests.slice(),
+        csp_violations: await page.evaluate(() => window.__csp),
       };
     }
   } finally {
