@@ -59,7 +59,7 @@ def problems_of(project) -> list[str]:
 
 def test_every_limit_in_the_docs_is_tested_here():
     assert set(documented()) == set(WORKSHEET_CASES) | {
-        "a source file (chapter, worksheet, resources, glossary)", "an image"}
+        "a source file (chapter, worksheet, resources, glossary)", "an image"} | set(NESTING)
 
 
 @pytest.mark.parametrize("what", list(WORKSHEET_CASES))
@@ -78,6 +78,21 @@ def test_source_file_limit_gives_the_documented_message(tmp_path):
     chapter.write_text(chapter.read_text("utf-8") + "Words. " * 330_000, "utf-8")
     found = problems_of(project)
     what = "a source file (chapter, worksheet, resources, glossary)"
+    assert any(re.fullmatch(documented()[what], m) for m in found), found
+
+
+NESTING = {
+    "lists and block quotes in Markdown": "".join(f"{'  ' * i}- level {i}\n" for i in range(25)),
+    "raw HTML elements in Markdown": "<span>" * 25 + "deep" + "</span>" * 25 + "\n",
+}
+
+
+@pytest.mark.parametrize("what", list(NESTING))
+def test_nesting_limit_gives_the_documented_message(tmp_path, what):
+    project = copy_fixture("bad-input/base", tmp_path)
+    chapter = project / "content/chapters/01-start.md"
+    chapter.write_text(chapter.read_text("utf-8") + "\n" + NESTING[what], "utf-8")
+    found = problems_of(project)
     assert any(re.fullmatch(documented()[what], m) for m in found), found
 
 
