@@ -5,7 +5,6 @@ Every problem is collected and reported together, each naming file:line.
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from .model import FIELD_TYPES, Chapter, Field, GlossaryEntry, Guide, Resource, 
 from .rawhtml import check_source_structure
 from .slugs import slugify
 from .textguard import invisible_characters, url_problem
+from .verification import read_verification
 from .yamlload import LineDict, LineList, YamlError, load_yaml
 
 CHAPTER_RE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)\.md$")
@@ -431,7 +431,7 @@ def _slugify(text: str) -> str:
 # ---------------------------------------------------------------- resources and glossary
 
 RESOURCE_KEYS = ("name", "region", "contact", "hours", "url", "description", "crisis",
-                 "verified_on")
+                 "verified_on", "source")
 
 
 def _load_list(root: Path, rel: str, errs: Collector):
@@ -471,21 +471,15 @@ def _load_resources(root: Path, errs: Collector) -> list[Resource]:
             if bad_url:
                 errs.add(at(rel, item.line_of("url")), bad_url)
                 continue
-            verified = item.get("verified_on")
-            if isinstance(verified, str):
-                try:
-                    verified = _dt.date.fromisoformat(verified)
-                except ValueError:
-                    verified = None
-            if not isinstance(verified, _dt.date):
-                errs.add(at(rel, item.line_of("verified_on")),
-                         "verified_on: expected the date the entry was last checked, YYYY-MM-DD")
+            checked = read_verification(item, rel, errs)
+            if checked is None:
                 continue
             crisis = item.get("crisis", False)
             if not isinstance(crisis, bool):
                 errs.add(at(rel, item.line_of("crisis")), "crisis: expected true or false")
                 continue
-            out.append(Resource(path=rel, line=item.line, crisis=crisis, verified_on=verified, **s))
+            out.append(Resource(path=rel, line=item.line, crisis=crisis, verified_on=checked[0],
+                                source=checked[1], **s))
     if not out and not errs.problems:
         errs.add("content/resources", "no crisis or support resources found: every edition "
                  "carries them (add content/resources/<name>.yaml)")

@@ -95,7 +95,8 @@ class Resource:
     url: str
     description: str
     crisis: bool
-    verified_on: _dt.date
+    verified_on: _dt.date | None  # None: not yet checked against the service's own page
+    source: str = ""  # the https:// address of the page it was checked against
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("pressure-words", _TI, "words that pressure the reader, with a choice-giving wording"),
     Rule("content-note", _TI, "content notes are brief (under 30 words)"),
     Rule("crisis-resources", _TI, "every edition carries the crisis and support resources"),
-    Rule("resource-verified", _TI, "resources were verified within the last 12 months"),
+    Rule("resource-verified", _TI, "resources were checked against a named page within the "
+         "last 12 months, or say they were not"),
     Rule("image-alt", _A11Y, "images have alt text, or are marked decorative"),
     Rule("heading-levels", _A11Y, "heading levels never skip (## then ###)"),
     Rule("link-text", _A11Y, "link text is not 'click here' or a bare URL"),

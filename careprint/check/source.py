@@ -29,6 +29,7 @@ from .text import (
     sentences,
     words,
 )
+from .verified import check_verified
 
 PROSE = ("paragraph", "item", "quote")
 LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
@@ -462,22 +463,7 @@ class SourceChecks:
                      "first and prints them on every handout; add at least one")
         if not self.on("resource-verified"):
             return
-        limit = self.opt("resource-verified", "max_age_months")
-        for r in rs:
-            data = self.yaml(r.path)
-            item = next((i for i in data if isinstance(i, LineDict) and i.line == r.line),
-                        None) if isinstance(data, list) else None
-            line = item.line_of("verified_on") if item is not None else r.line
-            months = _months(r.verified_on, self.today)
-            if r.verified_on > self.today:
-                self.add("resource-verified", r.path, line,
-                         f"{r.name}: verified_on {r.verified_on} is in the future: write the "
-                         "date you last checked the entry")
-            elif months > limit:
-                self.add("resource-verified", r.path, line,
-                         f"{r.name} was last verified on {r.verified_on}, {months} months "
-                         f"ago (limit {limit}): check it against the service's own website "
-                         "and update verified_on")
+        check_verified(self, rs)
 
     def language(self) -> None:
         lang = self.guide.config.guide.language
@@ -519,10 +505,6 @@ def _norm(text: str) -> str:
 def _term_re(term: str):
     body = r"[\s-]+".join(re.escape(w) for w in term.lower().split())
     return re.compile(rf"(?<![\w-]){body}(?:s|es)?(?![\w-])", re.I)
-
-
-def _months(then: _dt.date, now: _dt.date) -> int:
-    return (now.year - then.year) * 12 + now.month - then.month - (now.day < then.day)
 
 
 def _toml_line(root: Path, key: str) -> int | None:

@@ -36,6 +36,16 @@ A11Y = {
 }
 
 
+def a11y_metadata(eg: EditionGuide) -> dict:
+    """schema.org accessibility metadata. An edition with pictures (each with alt text, which
+    careprint check requires) is also visual, and offers alternative text."""
+    if not any("<img" in v.html for v in eg.chapters):
+        return A11Y
+    return {**A11Y, "schema:accessMode": ["textual", "visual"],
+            "schema:accessibilityFeature": [*A11Y["schema:accessibilityFeature"],
+                                            "alternativeText"]}
+
+
 def edition_identifier(eg: EditionGuide) -> str:
     base = eg.meta.identifier_base
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{base}#{eg.edition.id}')}"
@@ -116,7 +126,7 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
     book.add_metadata("DC", "date", ctx.source_date.date().isoformat())
     lead = f"{meta.subtitle}. " if meta.subtitle else ""
     book.add_metadata("DC", "description", lead + eg.edition.description)
-    for prop, values in A11Y.items():
+    for prop, values in a11y_metadata(eg).items():
         for value in values:
             book.add_metadata(None, "meta", value, {"property": prop})
     book.add_metadata(None, "meta", eg.config.fmt("epub", "accessibility_summary"),
