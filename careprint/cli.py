@@ -91,7 +91,7 @@ def list_(project_dir, editions, paper):
         for fmt, paths in outputs.items():
             for p in paths:
                 click.echo(f"    [{fmt}] build/{p}")
-    click.echo("every build lists what it made in a page to pick a file from:")
+    click.echo("library page (every build writes it, listing every output):")
     click.echo("    [library] build/index.html")
 
 
