@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import __version__, buildlock
+from . import __version__, buildlock, checknote, library
 from .buildlock import build_lock
 from .config import PAPER_SIZES, Config
 from .editions import EditionGuide, apply_editions
@@ -42,16 +42,10 @@ from .manifest import (
     write_manifest,
     written_files,
 )
+from .outputs import every_output, format_module, plan, plan_jobs, select_only  # noqa: F401
 from .render import PACKAGE_TEMPLATES, BuildContext, Job, digest, source_date, template_sources
 
 FORMATS = ("pdf", "handouts", "epub", "worksheets", "html", "large-print", "booklet")
-
-
-def format_module(fmt: str):
-    """The renderer of one format. Its module imports WeasyPrint/ebooklib only when rendering."""
-    from importlib import import_module
-
-    return import_module(f"careprint.render.{fmt.replace('-', '_')}")
 
 
 @dataclass(frozen=True)
@@ -69,6 +63,10 @@ class BuildReport:
     written: list[Written] = field(default_factory=list)
     seconds: float = 0.0
     foreign: list[Path] = field(default_factory=list)  # in the output folders, not ours
+    out_dir: Path | None = None
+    only: tuple[str, ...] = ()  # --only: the chapters and worksheets asked for
+    notes: list[str] = field(default_factory=list)
+    check_errors: int = 0  # what `careprint check` would call errors (careprint/checknote.py)
 
     @property
     def rendered(self) -> list[Written]:
@@ -119,11 +117,13 @@ def build(root: Path, editions: Sequence[str] | None = None,
           out: Path | None = None, *, force: bool = False, jobs: int | None = None,
           shard: str | None = None, keep_html: bool = False, strict: bool = False,
           bleed: str | None = None, marks: bool = False, environ=None,
+          only: Sequence[str] | None = None, count_check: bool = False,
           progress: Callable[[str, Written | None, int, int], None] | None = None
           ) -> BuildReport:
     """Build the requested editions and formats of the project at `root`.
 
-    `progress(message, written, done, total)` is called as targets finish.
+    `progress(message, written, done, total)` is called as targets finish. `count_check`
+    counts what `careprint check` would call errors (careprint/checknote.py).
     """
     started = time.perf_counter()
     root = Path(root).resolve()
@@ -137,7 +137,8 @@ def build(root: Path, editions: Sequence[str] | None = None,
         raise CareprintError(f"--bleed {bleed!r}: expected a length such as 3mm or 0.125in")
     options = {"editions": sorted(editions or ()), "formats": fmts, "paper": paper,
                "shard": shard_kn, "keep_html": keep_html, "bleed": bleed, "marks": marks,
-               "source_date_epoch": environ.get("SOURCE_DATE_EPOCH", "")}
+               "source_date_epoch": environ.get("SOURCE_DATE_EPOCH", ""),
+               "only": sorted(only or ())}
 
     with contextlib.ExitStack() as stack:
         # The fast no-op: nothing that went into the last build has changed, and its outputs
@@ -150,6 +151,10 @@ def build(root: Path, editions: Sequence[str] | None = None,
             if not force and manifest.get("fast", {}).get("inputs") == inputs:
                 report = _up_to_date(out_dir, manifest)
                 if report is not None:
+                    library.keep(out_dir, root, manifest.get("targets", {}))
+                    report.out_dir, report.only = out_dir, tuple(only or ())
+                    if count_check:
+                        report.check_errors = checknote.cached(out_dir, inputs)
                     if strict and report.warnings:
                         raise strict_failure(report.warnings)
                     report.seconds = time.perf_counter() - started
@@ -161,7 +166,9 @@ def build(root: Path, editions: Sequence[str] | None = None,
         ctx = BuildContext(root=root, paper=paper or guide.config.paper,
                            source_date=source_date(guide.config.guide.date, environ),
                            bleed=bleed or "", marks=marks)
-        all_jobs = [j for eg in views for fmt in fmts for j in format_module(fmt).jobs(eg)]
+        picked = select_only(only or (), guide, views)
+        all_jobs = picked.keep(plan_jobs(views, fmts, (paper,) if paper else
+                                         guide.config.papers), fmts)
         chosen = in_shard(all_jobs, shard_kn)
         if inputs is None:
             stack.enter_context(build_lock(out_dir, progress))
@@ -169,7 +176,7 @@ def build(root: Path, editions: Sequence[str] | None = None,
             manifest = read_manifest(out_dir)
         keys = target_keys(guide.config, views, chosen, ctx, keep_html)
         sources = source_keys(guide.config, views, chosen, root)  # for check --outputs
-        report = BuildReport()
+        report = BuildReport(out_dir=out_dir, only=picked.names, notes=picked.notes)
         stale = []
         for job in chosen:
             entry = manifest.get("targets", {}).get(job.relpath)
@@ -205,14 +212,16 @@ def build(root: Path, editions: Sequence[str] | None = None,
                                           tuple(res["warnings"]), False, res["seconds"]))
         # every output the project makes now, in any format: what an earlier build wrote
         # and the project no longer makes (a deleted chapter's handout and page) goes
-        every = {j.relpath for eg in views for fmt in FORMATS
-                 for j in format_module(fmt).jobs(eg)}
+        every = every_output(views, FORMATS)
         report.foreign = settle(out_dir, targets, every, [eg.edition.id for eg in views])
         write_manifest(out_dir, {
             "careprint": __version__,
             "fast": {"inputs": inputs, "outputs": sorted(j.relpath for j in chosen)},
             "targets": dict(sorted(targets.items())),
         })
+        library.write(out_dir, guide, targets)
+        if count_check:
+            report.check_errors = checknote.count(out_dir, inputs, guide, views)
     order = {j.relpath: i for i, j in enumerate(chosen)}
     report.written.sort(key=lambda w: order.get(w.path.relative_to(out_dir).as_posix(), 0))
     report.seconds = time.perf_counter() - started
@@ -258,7 +267,7 @@ def config_values(config: Config, edition: str, fmt: str) -> tuple:
     """The config values an output of `fmt` in `edition` reads."""
     tables = [dict(config.formats[f]) for f in BASED_ON.get(fmt, (fmt,))]
     return (config.guide, config.edition(edition), tables, config.fmt("pdf", "crisis_line"),
-            config.paper)
+            config.papers)
 
 
 def target_keys(config: Config, views: list[EditionGuide], jobs: list[Job],
@@ -266,7 +275,7 @@ def target_keys(config: Config, views: list[EditionGuide], jobs: list[Job],
     templates = {fmt: template_sources(ctx.root, format_templates(config, fmt))
                  for fmt in {j.fmt for j in jobs}}
     return {j.relpath: digest(careprint_digest(), config_values(config, j.edition, j.fmt),
-                              templates[j.fmt], j.content, ctx.paper, ctx.source_date,
+                              templates[j.fmt], j.content, j.paper, ctx.source_date,
                               ctx.bleed, ctx.marks,
                               keep_html and j.fmt != "epub", j.relpath)
             for j in jobs}
@@ -317,11 +326,11 @@ def _layout_hint(entry: dict) -> tuple | None:
 def pair_booklets(stale: list[Job]) -> tuple[list[Job], dict[str, list[Job]]]:
     """A booklet is its guide or handout, imposed. When both are to be rendered, the
     booklet rides along with its base job (one WeasyPrint render, not two)."""
-    base = {(j.edition, j.item): j for j in stale if j.fmt in ("pdf", "handouts")}
+    base = {(j.edition, j.item, j.paper): j for j in stale if j.fmt in ("pdf", "handouts")}
     companions: dict[str, list[Job]] = {}
     alone = []
     for job in stale:
-        partner = base.get((job.edition, job.item)) if job.fmt == "booklet" else None
+        partner = base.get((job.edition, job.item, job.paper)) if job.fmt == "booklet" else None
         if partner is None:
             alone.append(job)
         else:
@@ -433,7 +442,8 @@ def _render_job(i: int) -> list[tuple[Job, dict]]:
     its companion booklets from the same PDF."""
     job = _WORK["jobs"][i]
     started = time.perf_counter()
-    art = format_module(job.fmt).render(_WORK["views"][job.edition], _WORK["ctx"], job)
+    ctx = replace(_WORK["ctx"], paper=job.paper) if job.paper else _WORK["ctx"]
+    art = format_module(job.fmt).render(_WORK["views"][job.edition], ctx, job)
     target = _WORK["out"] / job.relpath
     files = [(str(_write_temp(target, art.data, _WORK["tag"])), str(target)),
              *_kept_html(target, art.html)]
@@ -489,11 +499,3 @@ def _rename(tmp: Path, final: Path) -> None:
         raise OutputError(f"cannot write {final}: {exc.strerror or exc}") from None
 
 
-def plan(root: Path) -> list[tuple[EditionGuide, dict[str, list[str]]]]:
-    """For `careprint list`: each edition and the outputs it would produce (no rendering)."""
-    guide = load_project(Path(root).resolve())
-    out = []
-    for eg in apply_editions(guide, guide.config.edition_ids):
-        out.append((eg, {fmt: [j.relpath for j in format_module(fmt).jobs(eg)]
-                         for fmt in FORMATS}))
-    return out

@@ -30,8 +30,12 @@ def main() -> None:
               help="Build only this edition (repeatable). Default: every edition.")
 @click.option("--format", "-f", "formats", multiple=True, type=click.Choice(FORMAT_NAMES),
               help="Build only this format (repeatable). Default: every format.")
+@click.option("--only", "only", multiple=True, metavar="NAME",
+              help="Build only the outputs of this chapter (its slug, e.g. safety-first) or "
+              "worksheet (its id) (repeatable): its handouts, or the worksheet alone.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
-              help="Paper size of the PDFs. Default: [paper] size in careprint.toml, or a4.")
+              help="Paper size of the PDFs. Default: each size of [paper] size in "
+              "careprint.toml, or a4.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder to write the outputs to. Default: PROJECT_DIR/build.")
 @click.option("--force", is_flag=True,
@@ -49,39 +53,46 @@ def main() -> None:
 @click.option("--marks", is_flag=True, help="Print-shop crop marks on every PDF page.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the final summary.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print how long each output took.")
-def build(project_dir, editions, formats, paper, out, force, jobs, shard, keep_html, strict,
-          bleed, marks, quiet, verbose):
+def build(project_dir, editions, formats, only, paper, out, force, jobs, shard, keep_html,
+          strict, bleed, marks, quiet, verbose):
     """Render the guide into every edition and format."""
     from .build import build as run
     from .progress import BuildProgress
 
-    with BuildProgress(quiet=quiet, verbose=verbose) as progress:
+    with BuildProgress(quiet=quiet, verbose=verbose, hold=strict) as progress:
         report = run(project_dir, editions=editions, formats=formats, paper=paper, out=out,
                      force=force, jobs=jobs, shard=shard, keep_html=keep_html, strict=strict,
-                     bleed=bleed, marks=marks, progress=progress)
+                     bleed=bleed, marks=marks, progress=progress, only=only,
+                     count_check=True)
     progress.summary(report)
 
 
 @main.command("list")
 @PROJECT
-def list_(project_dir):
+@click.option("--edition", "-e", "editions", multiple=True, metavar="NAME",
+              help="List only this edition (repeatable). Default: every edition.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
+              help="Name the PDFs of this paper size. Default: each size of [paper] size.")
+def list_(project_dir, editions, paper):
     """Show each edition, its chapters and worksheets, and the outputs it would produce."""
-    from .build import plan
+    from .outputs import plan
 
-    for eg, outputs in plan(project_dir):
+    for eg, outputs in plan(project_dir, editions, paper):
         e = eg.edition
         click.echo(f"{e.id}: {e.title} ({e.audience})")
         click.echo("  chapters:")
         for v in eg.chapters:
-            click.echo(f"    {v.chapter.name}  {v.chapter.title}")
+            click.echo(f"    {v.number:2d}  {v.chapter.slug}  {v.chapter.title}")
         if eg.worksheets:
             click.echo("  worksheets:")
             for w in eg.worksheets:
-                click.echo(f"    {w.worksheet.id}  {w.worksheet.title}")
+                click.echo(f"    {w.number:2d}  {w.worksheet.id}  {w.worksheet.title}")
         click.echo("  outputs:")
         for fmt, paths in outputs.items():
             for p in paths:
                 click.echo(f"    [{fmt}] build/{p}")
+    click.echo("library page (every build writes it, listing every output):")
+    click.echo("    [library] build/index.html")
 
 
 @main.command()

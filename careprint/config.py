@@ -58,7 +58,10 @@ EDITION_OPTS = {
                        required=True),
 }
 PAPER_OPTS = {
-    "size": Opt(str, "Default paper size of every PDF.", default="a4", choices=PAPER_SIZES),
+    "size": Opt((str, list), "Paper size of every PDF, or a list of sizes to build each PDF "
+                'on each of them, e.g. `["a4", "letter"]`. The paper is part of every PDF\'s '
+                "file name, so sizes never overwrite each other.", default="a4",
+                choices=PAPER_SIZES),
 }
 FORMAT_OPTS = {
     "pdf": {
@@ -293,9 +296,10 @@ class Config:
     root: Path
     guide: GuideMeta
     editions: tuple[EditionConfig, ...]
-    paper: str
+    paper: str  # the first of `papers`: the paper of a build that names none
     formats: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     check: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    papers: tuple[str, ...] = ()  # [paper] size: every size each PDF is built on
 
     @property
     def edition_ids(self) -> tuple[str, ...]:
@@ -341,8 +345,10 @@ def _table(data: Any, path: str, opts: dict[str, Opt], errs: Collector) -> dict[
             errs.add(kp, f"expected {_kind_name(opt.kind)}")
             out[key] = opt.default
             continue
-        if opt.choices and value not in opt.choices:
-            errs.add(kp, f"{value!r} is not one of: {', '.join(opt.choices)}")
+        values = value if isinstance(value, list) else [value]
+        if opt.choices and not all(isinstance(v, str) and v in opt.choices for v in values):
+            bad = next(v for v in values if not isinstance(v, str) or v not in opt.choices)
+            errs.add(kp, f"{bad!r} is not one of: {', '.join(opt.choices)}")
             value = opt.default
         out[key] = value
     return out
@@ -402,7 +408,11 @@ def load_config(root: Path) -> Config:
             e = _table(raw, f"editions.{eid}", EDITION_OPTS, errs)
             editions.append(EditionConfig(eid, e["title"], e["audience"], e["description"]))
 
-    paper = _table(data.get("paper", {}), "paper", PAPER_OPTS, errs)["size"]
+    size = _table(data.get("paper", {}), "paper", PAPER_OPTS, errs)["size"]
+    papers = tuple(dict.fromkeys(size)) if isinstance(size, list) else (size,)
+    if not papers:
+        errs.add(f"{CONFIG_NAME}: paper.size", "expected at least one paper size")
+        papers = ("a4",)
 
     formats = {}
     raw_formats = data.get("formats", {})
@@ -425,7 +435,8 @@ def load_config(root: Path) -> Config:
         title=g["title"], subtitle=g["subtitle"], slug=g["slug"], authors=tuple(g["authors"]),
         language=g["language"], license=g["license"], publisher=g["publisher"],
         identifier_base=g["identifier_base"], date=date, version=g["version"])
-    return Config(root=root, guide=guide, editions=tuple(editions), paper=paper,
+    return Config(root=root, guide=guide, editions=tuple(editions), paper=papers[0],
+                  papers=papers,
                   formats=MappingProxyType(formats), check=check)
 
 

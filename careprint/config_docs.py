@@ -64,7 +64,8 @@ TABLES = {
                  "named by lower-case letters, digits and hyphens (`[editions.partners]`); "
                  "chapters and worksheets name the editions they belong to "
                  "(docs/content-format.md). The editions are built in this order."),
-    "paper": ("`[paper]`", "Optional. `careprint build --paper` overrides it for one build."),
+    "paper": ("`[paper]`", "Optional. `careprint build --paper` builds one size instead, "
+              "for one build."),
 }
 _TYPES = {str: "string", list: "list of strings", dict: "table of strings", int: "integer",
           bool: "boolean", float: "number"}
@@ -140,6 +141,8 @@ def _type(opt: Opt) -> str:
     kinds = opt.kind if isinstance(opt.kind, tuple) else (opt.kind,)
     if _dt.date in kinds:
         return "date (YYYY-MM-DD)"
+    if kinds == (str, list):
+        return "string or list of strings"
     return _TYPES.get(kinds[0], kinds[0].__name__)
 
 

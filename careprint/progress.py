@@ -2,7 +2,9 @@
 
 On a terminal: a progress bar (rich) naming each target as it finishes, how many remain,
 and the elapsed time. Elsewhere (CI, a pipe): one plain line per finished target.
-`quiet` keeps only the final summary; `verbose` adds each target's render time.
+`quiet` keeps only the final summary; `verbose` adds each target's render time; `hold`
+(--strict) keeps the lines until the build has written its files, since a strict build
+that fails writes nothing. The summary ends with where the outputs are.
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ def describe(w) -> str:
 
 
 class BuildProgress:
-    def __init__(self, quiet: bool = False, verbose: bool = False, stream=None):
-        self.quiet, self.verbose = quiet, verbose
+    def __init__(self, quiet: bool = False, verbose: bool = False, stream=None,
+                 hold: bool = False):
+        self.quiet, self.verbose, self.hold = quiet, verbose, hold
         self.stream = stream or sys.stdout
         self.bar = None
         self.task = None
@@ -70,6 +73,8 @@ class BuildProgress:
             self.bar.update(self.task, completed=done, left=total - done,
                             description=f"{_shown(written.path)}")
             self.lines.append(line)
+        elif self.hold and not self.quiet:
+            self.lines.append(line)
         elif not self.quiet:
             click.echo(line)
 
@@ -85,5 +90,33 @@ class BuildProgress:
         skipped = len(report.skipped)
         tail = f"; {skipped} unchanged outputs skipped" if skipped else ""
         n = len(report.rendered)
+        for note in report.notes:
+            click.echo(note, err=True)
+        if report.check_errors:
+            from .checknote import note
+
+            click.echo(note(report.check_errors), err=True)
         click.echo(f"Built {n} file{'' if n == 1 else 's'} ({size(total)}) in "
                    f"{report.seconds:.1f} s{tail}.")
+        for line in where(report):
+            click.echo(line)
+
+
+def where(report) -> list[str]:
+    """Where the outputs are: with --only, each of them; else their folders; then the
+    library page."""
+    out = report.out_dir
+    if out is None:
+        return []
+    if report.only:
+        lines = [f"The outputs of {', '.join(report.only)}:"]
+        lines += [f"  {_shown(w.path)}" for w in report.written]
+    else:
+        folders = sorted({w.path.relative_to(out).parts[0] for w in report.written
+                          if w.path.is_relative_to(out)})
+        shown = ", ".join(f"{_shown(out / f)}/" for f in folders)
+        lines = [f"The outputs are in {shown}." if shown else f"The outputs are in {_shown(out)}/."]
+    library = out / "index.html"
+    if library.is_file():
+        lines.append(f"To pick a file and print it, open {_shown(library)}.")
+    return lines

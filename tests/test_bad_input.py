@@ -123,6 +123,8 @@ def assert_refused(project: Path, *expected: tuple[str, str], args=()) -> str:
     return proc.stderr
 
 
+GUIDE_PDF = "badin-survivors-a4.pdf"  # in build/survivors/ (render/names.py)
+HANDOUT = "handouts/badin-survivors-ch01-start-a4.pdf"
 # what the cases that must work read: the guide PDF, the handouts and the EPUB
 WORK_ARGS = ("--edition", "survivors", "--format", "pdf", "--format", "handouts",
              "--format", "epub")
@@ -166,7 +168,7 @@ def test_bom_and_crlf_work(fresh):
     (fresh / CHAPTER).write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n")
                                   .replace("\r\r\n", "\r\n").encode("utf-8"))
     out = build_ok(fresh)
-    text = pdf_text(out / "badin-survivors.pdf")
+    text = pdf_text(out / GUIDE_PDF)
     assert "Saved on Windows" in text
     assert "saved by Notepad" in text
     assert "\ufeff" not in text and "---" not in text
@@ -181,8 +183,8 @@ def test_empty_chapter_is_refused_at_line_1(built):
 def test_chapter_with_only_front_matter_works(fresh):
     (fresh / CHAPTER).write_text("---\ntitle: Nothing but a title\n---\n", encoding="utf-8")
     out = build_ok(fresh)
-    assert "Nothing but a title" in pdf_text(out / "badin-survivors.pdf")
-    assert "Nothing but a title" in pdf_text(out / "handouts" / "01-start.pdf")
+    assert "Nothing but a title" in pdf_text(out / GUIDE_PDF)
+    assert "Nothing but a title" in pdf_text(out / HANDOUT)
     assert_epub_valid(out / "badin-survivors.epub")
 
 
@@ -329,7 +331,7 @@ def assert_png_works(project: Path) -> None:
         images = [n for n in z.namelist() if "images/" in n]
     assert images, "the EPUB holds no image"
     assert_epub_valid(epub)
-    assert "A picture of a calm place" in pdf_text(out / "badin-survivors.pdf")
+    assert "A picture of a calm place" in pdf_text(out / GUIDE_PDF)
 
 
 def test_valid_png_works(fresh):
@@ -428,7 +430,7 @@ def test_jinja_in_content_is_text(fresh):
             "And {% if true %}x{% endif %} too.\n")
     (fresh / CHAPTER).write_text(chapter_text(body), encoding="utf-8")
     out = build_ok(fresh)
-    for pdf in (out / "badin-survivors.pdf", out / "handouts" / "01-start.pdf"):
+    for pdf in (out / GUIDE_PDF, out / HANDOUT):
         text = pdf_text(pdf)
         assert "{{ 7 * 7 }}" in text, text
         assert "{% if true %}x{% endif %}" in text, text
@@ -472,7 +474,7 @@ def test_long_word_and_long_url_stay_on_the_page(fresh):
             f"An autolink: <{url}> ends here.\n")
     (fresh / CHAPTER).write_text(chapter_text(body), encoding="utf-8")
     out = build_ok(fresh)
-    for pdf in (out / "badin-survivors.pdf", out / "handouts" / "01-start.pdf"):
+    for pdf in (out / GUIDE_PDF, out / HANDOUT):
         proc = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
                               text=True, check=True)
         pages = re.findall(r'<page width="([\d.]+)" height="[\d.]+">(.*?)</page>',
@@ -501,9 +503,9 @@ def test_rtl_scripts_and_symbols_the_fonts_cover_work(fresh):
     out = build_ok(fresh)
     from pypdf import PdfReader
 
-    for pdf in (out / "badin-survivors.pdf", out / "handouts" / "01-start.pdf"):
+    for pdf in (out / GUIDE_PDF, out / HANDOUT):
         assert len(PdfReader(str(pdf)).pages) >= 1
-    assert "Many scripts" in pdf_text(out / "badin-survivors.pdf")
+    assert "Many scripts" in pdf_text(out / GUIDE_PDF)
     assert_epub_valid(out / "badin-survivors.epub")
 
 
@@ -512,7 +514,7 @@ def test_html_named_entities_work(fresh):
     body = "## Symbols\n\nCopyright &copy; 2025, caf&eacute; and &euro;5.\n"
     (fresh / CHAPTER).write_text(chapter_text(body), encoding="utf-8")
     out = build_ok(fresh)
-    assert "Copyright \u00a9 2025, caf\u00e9 and \u20ac5" in pdf_text(out / "badin-survivors.pdf")
+    assert "Copyright \u00a9 2025, caf\u00e9 and \u20ac5" in pdf_text(out / GUIDE_PDF)
     assert_epub_valid(out / "badin-survivors.epub")
 
 
@@ -657,7 +659,7 @@ def test_two_builds_at_once(fresh):
 
     for edition in ("survivors", "partners"):
         folder = fresh / "build" / edition
-        assert len(PdfReader(str(folder / f"badin-{edition}.pdf")).pages) >= 1
+        assert len(PdfReader(str(folder / f"badin-{edition}-a4.pdf")).pages) >= 1
         sums = (folder / "SHA256SUMS").read_text().splitlines()
         assert sums
         for line in sums:

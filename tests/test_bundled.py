@@ -33,7 +33,7 @@ CONSENT = ROOT / "content" / "chapters" / "03-consent-as-a-living-practice.md"
 
 
 def guide_pdf(out, e):
-    return out / e / f"safe-to-feel-{e}.pdf"
+    return out / e / f"safe-to-feel-{e}-a4.pdf"
 
 
 def guide_epub(out, e):
@@ -110,9 +110,12 @@ def test_handouts(bundled_build, bundled_guide, edition):
     chapters = [c for c in bundled_guide.chapters if c.in_edition(edition)]
     assert chapters
     folder = bundled_build / edition / "handouts"
-    assert sorted(p.name for p in folder.glob("*.pdf")) == sorted(f"{c.name}.pdf" for c in chapters)
-    for c in chapters:
-        text = pdf_text(folder / f"{c.name}.pdf")
+    # each named by guide, edition, the chapter's number in this edition, and paper
+    names = {f"safe-to-feel-{edition}-ch{n:02d}-{c.slug}-a4.pdf": c
+             for n, c in enumerate(chapters, 1)}
+    assert sorted(p.name for p in folder.glob("*.pdf")) == sorted(names)
+    for name, c in names.items():
+        text = pdf_text(folder / name)
         assert contains(text, c.title), f"{c.name}: title missing"
         assert c.summary, f"{c.path} has no summary"
         assert contains(text, c.summary), f"{c.name}: summary missing"
@@ -240,9 +243,10 @@ def test_each_worksheet_prints_alone_on_the_pages_it_is_meant_to(tmp_path, bundl
     run_careprint("build", ROOT, "--out", tmp_path, "-f", "worksheets", "--strict", check=True)
     checked = 0
     for e in BUNDLED_EDITIONS:
-        for ws in bundled_guide.worksheets:
-            if ws.in_edition(e):
-                pdf = tmp_path / e / "worksheets" / f"{ws.id}.pdf"
-                assert len(PdfReader(pdf).pages) == ws.pages == 1, pdf
-                checked += 1
+        sheets = [ws for ws in bundled_guide.worksheets if ws.in_edition(e)]
+        for n, ws in enumerate(sheets, 1):
+            name = f"safe-to-feel-{e}-worksheet{n:02d}-{ws.id}-a4.pdf"
+            pdf = tmp_path / e / "worksheets" / name
+            assert len(PdfReader(pdf).pages) == ws.pages == 1, pdf
+            checked += 1
     assert checked == 20  # and the 3 packs

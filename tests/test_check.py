@@ -640,24 +640,25 @@ def blank_pdf(path: Path) -> None:
 
 def test_pdf_without_title_language_or_tags_is_reported(clean_build, tmp_path):
     root = built_copy(clean_build, tmp_path)
-    blank_pdf(root / "build/survivors/calm-steps-survivors.pdf")
+    blank_pdf(root / "build/survivors/calm-steps-survivors-a4.pdf")
     status, report = check(root, *output_args("pdf"))
     assert status == 1
     pdf = [f for f in report["findings"] if f["rule"] == "pdf-accessibility"]
-    assert [f["file"] for f in pdf] == ["build/survivors/calm-steps-survivors.pdf"]
+    assert [f["file"] for f in pdf] == ["build/survivors/calm-steps-survivors-a4.pdf"]
     assert "no title (/Title), no language (/Lang), no structure tree" in pdf[0]["message"]
     crisis = [f for f in report["findings"] if f["rule"] == "crisis-resources"]
-    assert [f["file"] for f in crisis] == ["build/survivors/calm-steps-survivors.pdf"]
+    assert [f["file"] for f in crisis] == ["build/survivors/calm-steps-survivors-a4.pdf"]
     assert "Test Helpline" in crisis[0]["message"]
 
 
 def test_worksheet_pdf_without_form_fields_is_reported(clean_build, tmp_path):
     root = built_copy(clean_build, tmp_path)
-    blank_pdf(root / "build/survivors/worksheets/calm-notes.pdf")
+    sheet = "build/survivors/worksheets/calm-steps-survivors-worksheet01-calm-notes-a4.pdf"
+    blank_pdf(root / sheet)
     status, report = check(root, *output_args("worksheets"))
     assert status == 1
     fields = [f for f in report["findings"] if f["rule"] == "worksheet-fields"]
-    assert [f["file"] for f in fields] == ["build/survivors/worksheets/calm-notes.pdf"]
+    assert [f["file"] for f in fields] == [sheet]
     assert "has no form fields" in fields[0]["message"]
 
 

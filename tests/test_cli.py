@@ -74,20 +74,21 @@ def test_list_two_editions(fixture_project):
     # both editions, with title and audience, in config order
     assert out.index("a: Edition A (Readers of A)") < out.index("b: Edition B (Readers of B)")
     part_a, part_b = out.split("b: Edition B (Readers of B)")
-    # chapters: a leaves out 03-b-extra, b keeps it
+    # chapters, with their number in the edition and the slug --only takes: a leaves out
+    # 03-b-extra, b keeps it
     for part in (part_a, part_b):
-        assert re.search(r"^\s+01-start\s+Getting started$", part, re.M)
-        assert re.search(r"^\s+02-second-steps\s+Second steps$", part, re.M)
-    assert "03-b-extra" not in part_a
-    assert re.search(r"^\s+03-b-extra\s+Extra for B$", part_b, re.M)
+        assert re.search(r"^\s+1\s+start\s+Getting started$", part, re.M)
+        assert re.search(r"^\s+2\s+second-steps\s+Second steps$", part, re.M)
+    assert "b-extra" not in part_a
+    assert re.search(r"^\s+3\s+b-extra\s+Extra for B$", part_b, re.M)
     # outputs
-    assert "[pdf] build/a/twin-a.pdf" in part_a
+    assert "[pdf] build/a/twin-a-a4.pdf" in part_a
     assert "[epub] build/a/twin-a.epub" in part_a
-    assert "[handouts] build/a/handouts/01-start.pdf" in part_a
-    assert "[handouts] build/a/handouts/02-second-steps.pdf" in part_a
-    assert "[pdf] build/b/twin-b.pdf" in part_b
+    assert "[handouts] build/a/handouts/twin-a-ch01-start-a4.pdf" in part_a
+    assert "[handouts] build/a/handouts/twin-a-ch02-second-steps-a4.pdf" in part_a
+    assert "[pdf] build/b/twin-b-a4.pdf" in part_b
     assert "[epub] build/b/twin-b.epub" in part_b
-    assert "[handouts] build/b/handouts/03-b-extra.pdf" in part_b
+    assert "[handouts] build/b/handouts/twin-b-ch03-b-extra-a4.pdf" in part_b
     # `list` renders nothing
     assert not (project / "build").exists()
 
@@ -135,7 +136,7 @@ def test_unknown_format_through_the_console_path(fixture_project):
         assert name in proc.stderr
 
 
-CORE = {"everyone/tiny-everyone.pdf", "everyone/handouts/01-hello.pdf",
+CORE = {"everyone/tiny-everyone-a4.pdf", "everyone/handouts/tiny-everyone-ch01-hello-a4.pdf",
         "everyone/tiny-everyone.epub"}
 
 
@@ -186,16 +187,15 @@ def test_build_minimal_reports_what_it_wrote(fixture_project, monkeypatch):
     lines = result.stdout.strip().splitlines()
     wrote = [ln for ln in lines if ln.startswith("rendered ")]
     shown = {ln.split()[1] for ln in wrote}
-    assert shown == {"minimal/build/everyone/tiny-everyone.pdf",
-                     "minimal/build/everyone/handouts/01-hello.pdf",
-                     "minimal/build/everyone/tiny-everyone.epub"}
+    assert shown == {f"minimal/build/{rel}" for rel in CORE}
     for ln in wrote:
         assert re.search(r"\(\d+ (pages?|documents?), \d+(\.\d)? (KiB|MiB)\)$", ln), ln
     handout = next(ln for ln in wrote if "handouts" in ln)
     assert "(1 pages," in handout or "(1 page," in handout
+    built = next(ln for ln in lines if ln.startswith("Built "))
     m = re.fullmatch(r"Built (\d+) files? \((\d+(?:\.\d)? (?:KiB|MiB))\) in (\d+\.\d) s\.",
-                     lines[-1])
-    assert m, lines[-1]
+                     built)
+    assert m, built
     assert int(m.group(1)) == 3 == len(wrote)
 
 

@@ -38,7 +38,7 @@ def built(tmp_path_factory):
 
 
 def pdf(built, e):
-    return built / e / f"twin-{e}.pdf"
+    return built / e / f"twin-{e}-a4.pdf"
 
 
 def epub(built, e):
@@ -71,7 +71,7 @@ def test_only_passage_in_epub(built, edition):
 
 @pytest.mark.parametrize("edition", ["a", "b"])
 def test_only_passage_in_handout(built, edition):
-    text = pdf_text(built / edition / "handouts" / "01-start.pdf")
+    text = pdf_text(built / edition / "handouts" / f"twin-{edition}-ch01-start-a4.pdf")
     assert contains(text, "Getting started")
     assert contains(text, OWN[edition])
     assert not contains(text, OTHER[edition])
@@ -92,10 +92,10 @@ def test_chapter_left_out_of_an_edition(built):
     _, opf_b = epub_opf(epub(built, "b"))
     assert "03-b-extra" not in opf_a
     assert 'href="03-b-extra.xhtml"' in opf_b
-    assert not (built / "a" / "handouts" / "03-b-extra.pdf").exists()
-    assert (built / "b" / "handouts" / "03-b-extra.pdf").is_file()
+    assert not list((built / "a" / "handouts").glob("*b-extra*"))
+    assert (built / "b" / "handouts" / "twin-b-ch03-b-extra-a4.pdf").is_file()
     assert sorted(p.name for p in (built / "a" / "handouts").glob("*.pdf")) == [
-        "01-start.pdf", "02-second-steps.pdf"]
+        "twin-a-ch01-start-a4.pdf", "twin-a-ch02-second-steps-a4.pdf"]
 
 
 @pytest.mark.parametrize("edition", ["a", "b"])
@@ -154,10 +154,10 @@ def test_footnotes_of_different_chapters_keep_apart(tmp_path):
     run_careprint("build", project, "--out", out, "-e", "a", "-f", "pdf", "-f", "epub",
                   "--keep-html", check=True)
 
-    html = (out / "a" / "twin-a.html").read_text()
+    html = (out / "a" / "twin-a-a4.html").read_text()
     ids = re.findall(r'\bid="([^"]+)"', html)
     assert len(ids) == len(set(ids))
-    reader = PdfReader(out / "a" / "twin-a.pdf")
+    reader = PdfReader(out / "a" / "twin-a-a4.pdf")
     dests = reader.named_destinations
     for slug, word in notes.items():
         assert f'href="#fn-{slug}-1"' in html and f'href="#fnref-{slug}-1"' in html

@@ -14,9 +14,10 @@ from careprint.build import build, in_shard
 from careprint.cli import main
 
 ALL = {
-    "a/twin-a.pdf", "a/twin-a.epub", "a/handouts/01-start.pdf", "a/handouts/02-second-steps.pdf",
-    "b/twin-b.pdf", "b/twin-b.epub", "b/handouts/01-start.pdf", "b/handouts/02-second-steps.pdf",
-    "b/handouts/03-b-extra.pdf",
+    "a/twin-a-a4.pdf", "a/twin-a.epub", "a/handouts/twin-a-ch01-start-a4.pdf",
+    "a/handouts/twin-a-ch02-second-steps-a4.pdf",
+    "b/twin-b-a4.pdf", "b/twin-b.epub", "b/handouts/twin-b-ch01-start-a4.pdf",
+    "b/handouts/twin-b-ch02-second-steps-a4.pdf", "b/handouts/twin-b-ch03-b-extra-a4.pdf",
 }
 
 
@@ -61,14 +62,17 @@ def test_unchanged_rebuild_does_not_import_weasyprint_or_ebooklib(built):
 def test_editing_one_chapter_rerenders_exactly_the_outputs_that_include_it(built):
     path = built / "content/chapters/02-second-steps.md"
     path.write_text(path.read_text() + "\nA new sentence about harbour lights.\n")
-    assert rendered(built) == {"a/twin-a.pdf", "a/twin-a.epub", "a/handouts/02-second-steps.pdf",
-                               "b/twin-b.pdf", "b/twin-b.epub", "b/handouts/02-second-steps.pdf"}
+    assert rendered(built) == {"a/twin-a-a4.pdf", "a/twin-a.epub",
+                               "a/handouts/twin-a-ch02-second-steps-a4.pdf",
+                               "b/twin-b-a4.pdf", "b/twin-b.epub",
+                               "b/handouts/twin-b-ch02-second-steps-a4.pdf"}
 
 
 def test_editing_a_passage_only_one_edition_keeps_rebuilds_only_that_edition(built):
     path = built / "content/chapters/01-start.md"
     path.write_text(path.read_text().replace("juniper kites", "juniper kites and gulls"))
-    assert rendered(built) == {"b/twin-b.pdf", "b/twin-b.epub", "b/handouts/01-start.pdf"}
+    assert rendered(built) == {"b/twin-b-a4.pdf", "b/twin-b.epub",
+                               "b/handouts/twin-b-ch01-start-a4.pdf"}
 
 
 def test_editing_a_template_rerenders_exactly_the_outputs_that_use_it(built):
@@ -90,8 +94,8 @@ def test_editing_a_shared_stylesheet_rerenders_the_pdfs_not_the_epubs(built):
 
 
 def test_deleting_an_output_rerenders_it(built):
-    (built / "build/a/handouts/01-start.pdf").unlink()
-    assert rendered(built) == {"a/handouts/01-start.pdf"}
+    (built / "build/a/handouts/twin-a-ch01-start-a4.pdf").unlink()
+    assert rendered(built) == {"a/handouts/twin-a-ch01-start-a4.pdf"}
 
 
 def test_changing_a_config_value_rerenders_the_outputs_that_read_it(built):
@@ -140,9 +144,9 @@ def test_keep_html_writes_the_html_behind_each_pdf(tmp_path):
     project = copy_fixture("two-editions", tmp_path)
     run_careprint("build", project, "--keep-html", "-e", "a", "-f", "pdf", "-f", "handouts",
                   check=True)
-    html = project / "build/a/twin-a.html"
+    html = project / "build/a/twin-a-a4.html"
     assert "<title>Twin Guide: Edition A</title>" in html.read_text()
-    assert (project / "build/a/handouts/01-start.html").is_file()
+    assert (project / "build/a/handouts/twin-a-ch01-start-a4.html").is_file()
     # the kept HTML renders with bare WeasyPrint
     import weasyprint
 
@@ -154,7 +158,7 @@ def test_keep_html_writes_the_html_behind_each_pdf(tmp_path):
 def test_removed_chapter_removes_its_stale_handout(built):
     (built / "content/chapters/03-b-extra.md").unlink()
     rendered(built)
-    assert not (built / "build/b/handouts/03-b-extra.pdf").exists()
+    assert not (built / "build/b/handouts/twin-b-ch03-b-extra-a4.pdf").exists()
     assert "03-b-extra" not in (built / "build/b/SHA256SUMS").read_text()
 
 
@@ -174,9 +178,10 @@ def test_booklets_made_with_their_pdfs_match_booklets_made_alone(tmp_path):
     together = copy_fixture("two-editions", tmp_path / "together")
     alone = copy_fixture("two-editions", tmp_path / "alone")
     made = rendered(together, formats=["pdf", "handouts", "booklet"], jobs=2)
-    assert "b/twin-b-booklet.pdf" in made and "b/handouts/03-b-extra-booklet.pdf" in made
+    assert "b/twin-b-booklet-a4.pdf" in made
+    assert "b/handouts/twin-b-ch03-b-extra-booklet-a4.pdf" in made
     rendered(alone, formats=["booklet"])
-    for rel in ("b/twin-b-booklet.pdf", "b/handouts/03-b-extra-booklet.pdf"):
+    for rel in ("b/twin-b-booklet-a4.pdf", "b/handouts/twin-b-ch03-b-extra-booklet-a4.pdf"):
         assert (together / "build" / rel).read_bytes() == (alone / "build" / rel).read_bytes()
 
 
@@ -224,15 +229,15 @@ def test_kept_html_always_matches_the_pdf_beside_it(tmp_path):
     toml.write_text(toml.read_text() + "\n[formats.pdf]\npart_words = 20\n")
     out = project / "build" / "a"
     rendered(project, editions=["a"], formats=["pdf"], keep_html=True)
-    assert sorted(p.name for p in out.glob("*.html")) == ["twin-a.part-01.html",
-                                                         "twin-a.part-02.html"]
+    assert sorted(p.name for p in out.glob("*.html")) == ["twin-a-a4.part-01.html",
+                                                         "twin-a-a4.part-02.html"]
 
     toml.write_text(toml.read_text().replace("part_words = 20", "part_words = 0"))
     rendered(project, editions=["a"], formats=["pdf"], keep_html=True)
-    assert sorted(p.name for p in out.glob("*.html")) == ["twin-a.html"]
-    assert "twin-a.html" in (out / "SHA256SUMS").read_text()
+    assert sorted(p.name for p in out.glob("*.html")) == ["twin-a-a4.html"]
+    assert "twin-a-a4.html" in (out / "SHA256SUMS").read_text()
 
-    assert rendered(project, editions=["a"], formats=["pdf"]) == {"a/twin-a.pdf"}
+    assert rendered(project, editions=["a"], formats=["pdf"]) == {"a/twin-a-a4.pdf"}
     assert list(out.glob("*.html")) == []
     assert "html" not in (out / "SHA256SUMS").read_text()
 

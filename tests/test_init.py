@@ -40,7 +40,7 @@ def test_init_writes_a_title_with_quotes_and_backslashes_as_valid_toml(tmp_path)
     assert config["guide"]["title"] == QUOTED
     assert config["guide"]["slug"] == "say-no-then-rest"
     run_careprint("build", project, "-f", "pdf", "-e", "survivors", "--jobs", 1, check=True)
-    pdf = project / "build/survivors/say-no-then-rest-survivors.pdf"
+    pdf = project / "build/survivors/say-no-then-rest-survivors-a4.pdf"
     assert PdfReader(str(pdf)).metadata.title.startswith(QUOTED)
     assert QUOTED in (project / "README.md").read_text("utf-8")
 
@@ -53,7 +53,7 @@ def test_init_slugs_an_accented_title_without_losing_its_letters(tmp_path):
     assert config["guide"]["identifier_base"] == "urn:careprint:como-dormir-ninos-y-ninas"
     run_careprint("build", project, "-f", "pdf", "--jobs", 1, check=True)
     for edition in ("survivors", "partners"):
-        pdf = project / f"build/{edition}/como-dormir-ninos-y-ninas-{edition}.pdf"
+        pdf = project / f"build/{edition}/como-dormir-ninos-y-ninas-{edition}-a4.pdf"
         assert contains(pdf_text(pdf), "niños y niñas"), edition
 
 
@@ -72,8 +72,8 @@ def test_the_scaffold_shows_each_part_of_the_format_once(tmp_path):
     assert "docs/config.md" in (project / "careprint.toml").read_text("utf-8")
     # the chapter limited to one edition is in that edition only, its reference resolved
     run_careprint("build", project, "-f", "pdf", "--jobs", 1, check=True)
-    partners = pdf_text(project / "build/partners/my-guide-partners.pdf")
-    survivors = pdf_text(project / "build/survivors/my-guide-survivors.pdf")
+    partners = pdf_text(project / "build/partners/my-guide-partners-a4.pdf")
+    survivors = pdf_text(project / "build/survivors/my-guide-survivors-a4.pdf")
     assert contains(partners, "Supporting someone you care about")
     assert not contains(survivors, "Supporting someone you care about")
     assert contains(partners, "The chapter Welcome to this guide")

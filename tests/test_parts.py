@@ -48,8 +48,8 @@ def split(tmp_path_factory):
     return out
 
 
-NAMES = {"pdf": f"safe-to-feel-{EDITION}.pdf",
-         "large-print": f"safe-to-feel-{EDITION}-large-print.pdf"}
+NAMES = {"pdf": f"safe-to-feel-{EDITION}-a4.pdf",
+         "large-print": f"safe-to-feel-{EDITION}-large-print-a4.pdf"}
 
 
 def outline(reader, items, depth=0, out=None):
@@ -86,7 +86,7 @@ def test_the_guide_is_laid_out_in_parts(split):
     kept = sorted(p.name for p in (split / EDITION).glob("*.part-*.html"))
     assert len([k for k in kept if "large-print" not in k]) >= 4, kept
     texts = [p.read_text("utf-8") for p in sorted((split / EDITION).glob(
-        f"safe-to-feel-{EDITION}.part-*.html"))]
+        f"safe-to-feel-{EDITION}-a4.part-*.html"))]
     # the title page and the contents only in the first part, the resources in the last
     assert [('class="cover"' in t) for t in texts] == [True] + [False] * (len(texts) - 1)
     assert [('id="support-and-crisis-resources"' in t) for t in texts] == \
@@ -252,7 +252,7 @@ def test_a_guide_in_parts_makes_a_booklet(split):
     from pypdf import PdfReader
 
     guide = PdfReader(str(split / EDITION / NAMES["pdf"]))
-    booklet = PdfReader(str(split / EDITION / f"safe-to-feel-{EDITION}-booklet.pdf"))
+    booklet = PdfReader(str(split / EDITION / f"safe-to-feel-{EDITION}-booklet-a4.pdf"))
     assert len(booklet.pages) == -(-len(guide.pages) // 4) * 2
     assert booklet.trailer["/Root"]["/Lang"] == guide.trailer["/Root"]["/Lang"]
     assert booklet.metadata.title == guide.metadata.title

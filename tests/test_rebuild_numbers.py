@@ -12,9 +12,9 @@ from conftest import ROOT, run_careprint
 from test_parts import split_copy
 
 EDITION = "survivors"
-GUIDES = [f"{EDITION}/safe-to-feel-{EDITION}.pdf",
-          f"{EDITION}/safe-to-feel-{EDITION}-large-print.pdf"]
-KEPT = f"{EDITION}/safe-to-feel-{EDITION}.html"
+GUIDES = [f"{EDITION}/safe-to-feel-{EDITION}-a4.pdf",
+          f"{EDITION}/safe-to-feel-{EDITION}-large-print-a4.pdf"]
+KEPT = f"{EDITION}/safe-to-feel-{EDITION}-a4.html"
 
 
 def copy(dest):

@@ -63,5 +63,5 @@ def test_a_non_editable_install_builds_a_new_guide_in_any_folder(tmp_path):
     run(careprint, "init", "my-guide", "--title", "Anywhere")
     assert (elsewhere / "my-guide/.gitignore").is_file()
     run(careprint, "build", "my-guide", "-f", "pdf", "-e", "survivors", "--jobs", "1")
-    pdf = elsewhere / "my-guide/build/survivors/anywhere-survivors.pdf"
+    pdf = elsewhere / "my-guide/build/survivors/anywhere-survivors-a4.pdf"
     assert PdfReader(str(pdf)).metadata.title.startswith("Anywhere")

@@ -36,8 +36,9 @@ def test_init_then_build_and_check(tmp_path):
         assert (project / rel).is_file(), rel
     assert "::: only" in (project / "content/chapters/01-welcome.md").read_text()
     run_careprint("build", project, check=True)
-    assert (project / "build/survivors/my-guide-survivors.pdf").is_file()
-    assert (project / "build/partners/worksheets/first-steps.pdf").is_file()
+    assert (project / "build/survivors/my-guide-survivors-a4.pdf").is_file()
+    assert (project / "build/partners/worksheets"
+            / "my-guide-partners-worksheet01-first-steps-a4.pdf").is_file()
     check = run_careprint("check", project, "--strict")
     assert check.returncode == 0, check.stdout + check.stderr
 
@@ -61,7 +62,7 @@ def test_project_templates_override_the_defaults_file_by_file(tmp_path):
     (project / "templates").mkdir()
     (project / "templates/theme.css").write_text(":root { --accent: #123456; }\n")
     run_careprint("build", project, "-f", "pdf", "-e", "a", "--keep-html", check=True)
-    html = (project / "build/a/twin-a.html").read_text()
+    html = (project / "build/a/twin-a-a4.html").read_text()
     assert "--accent: #123456" in html  # the project's theme.css
     assert "Before you begin" in html  # the bundled guide.html
 
@@ -202,7 +203,8 @@ def test_plain_progress_lines_quiet_and_verbose(tmp_path):
     assert re.search(r"^rendered .*\.pdf  \(.*\) in \d+\.\d\d s$", verbose.stdout, re.M)
     quiet = run_careprint("build", project, "-f", "pdf", "--force", "-q", check=True)
     assert "rendered" not in quiet.stdout
-    assert re.fullmatch(r"Built 1 file \(\d+ KiB\) in \d+\.\d s\.\n", quiet.stdout)
+    assert re.match(r"Built 1 file \(\d+ KiB\) in \d+\.\d s\.\nThe outputs are in ",
+                    quiet.stdout)
 
 
 def test_doctor_reports_versions():
@@ -240,18 +242,18 @@ def font_sizes(path: Path) -> list[float]:
 
 
 def test_large_print_body_text_is_at_least_18pt(print_build):
-    guide = print_build / "twin-b-large-print.pdf"
-    handout = print_build / "handouts/01-start-large-print.pdf"
+    guide = print_build / "twin-b-large-print-a4.pdf"
+    handout = print_build / "handouts/twin-b-ch01-start-large-print-a4.pdf"
     for path in (guide, handout):
         sizes = font_sizes(path)
         body = max(set(sizes), key=sizes.count)  # the most common size is the body text
         assert body >= 18, (path, sorted(set(sizes)))
-    normal = font_sizes(print_build / "twin-b.pdf")
+    normal = font_sizes(print_build / "twin-b-a4.pdf")
     assert max(set(normal), key=normal.count) < 13
 
 
 def test_large_print_is_sans_serif_and_not_italic(print_build):
-    reader = PdfReader(print_build / "twin-b-large-print.pdf")
+    reader = PdfReader(print_build / "twin-b-large-print-a4.pdf")
     fonts = set()
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
@@ -270,8 +272,8 @@ def test_booklet_page_order(pages, expected):
 
 
 def test_booklet_pdf_is_imposed_two_up_in_folding_order(print_build):
-    normal = PdfReader(print_build / "twin-b.pdf")
-    booklet = PdfReader(print_build / "twin-b-booklet.pdf")
+    normal = PdfReader(print_build / "twin-b-a4.pdf")
+    booklet = PdfReader(print_build / "twin-b-booklet-a4.pdf")
     n = len(normal.pages)
     padded = -(-n // 4) * 4
     assert len(booklet.pages) == padded // 2
@@ -344,7 +346,7 @@ def test_decorative_image_is_an_artifact_and_a_described_image_a_figure(tmp_path
 def test_handout_names_the_chapters_it_refers_to(tmp_path):
     project = copy_fixture("two-editions", tmp_path)
     run_careprint("build", project, "-e", "a", "-f", "handouts", check=True)
-    reader = PdfReader(project / "build/a/handouts/01-start.pdf")
+    reader = PdfReader(project / "build/a/handouts/twin-a-ch01-start-a4.pdf")
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
     assert "\u201cSecond steps\u201d (chapter 2 of the full guide)" in text
     # printed alone, the handout links only within itself

@@ -22,6 +22,8 @@ def ws_build(tmp_path_factory):
                   check=True)
     return out
 
+# worksheet 1 of edition a, printed alone (render/names.py)
+ALL_FIELDS = "a/worksheets/wsfix-a-worksheet01-all-fields-a4.pdf"
 
 def text_of(pages) -> str:
     return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pages))
@@ -41,7 +43,7 @@ def kind(field) -> str:
 
 
 def test_every_field_type_is_a_real_form_field(ws_build):
-    _, fields = fields_of(ws_build / "a/worksheets/all-fields.pdf")
+    _, fields = fields_of(ws_build / ALL_FIELDS)
     kinds = [kind(f) for f in fields.values()]
     # name, date, lines, text, checklist "other" line, 21 table cells
     assert kinds.count("text") == 1 + 1 + 1 + 1 + 1 + 21
@@ -51,14 +53,14 @@ def test_every_field_type_is_a_real_form_field(ws_build):
 
 
 def test_table_of_three_columns_and_seven_rows_gives_21_fields(ws_build):
-    _, fields = fields_of(ws_build / "a/worksheets/all-fields.pdf")
+    _, fields = fields_of(ws_build / ALL_FIELDS)
     cells = [n for n in fields if n.startswith("all-fields_log-")]
     assert len(cells) == 21
     assert "all-fields_log-r7-c3" in cells
 
 
 def test_fields_have_their_labels_as_accessible_names(ws_build):
-    _, fields = fields_of(ws_build / "a/worksheets/all-fields.pdf")
+    _, fields = fields_of(ws_build / ALL_FIELDS)
     names = {n: str(f.get("/TU")) for n, f in fields.items()}
     assert names["all-fields_your-name"] == "Your name"
     assert names["all-fields_three-lines"] == "Three lines"
@@ -69,7 +71,7 @@ def test_fields_have_their_labels_as_accessible_names(ws_build):
 
 
 def test_radio_group_has_one_button_per_scale_point(ws_build):
-    reader, fields = fields_of(ws_build / "a/worksheets/all-fields.pdf")
+    reader, fields = fields_of(ws_build / ALL_FIELDS)
     group = fields["all-fields_how-calm"]
     kids = group.indirect_reference.get_object()["/Kids"]
     assert len(kids) == 11
@@ -77,7 +79,7 @@ def test_radio_group_has_one_button_per_scale_point(ws_build):
 
 
 def test_field_names_are_unique_in_the_pack(ws_build):
-    reader = PdfReader(ws_build / "b/worksheets/wsfix-worksheets-b.pdf")
+    reader = PdfReader(ws_build / "b/worksheets/wsfix-b-worksheets-a4.pdf")
     names = [str(ref.get_object()["/T"]) for ref in reader.trailer["/Root"]["/AcroForm"]["/Fields"]]
     assert len(names) == len(set(names))
     assert any(n.startswith("b-only_") for n in names)
@@ -85,7 +87,7 @@ def test_field_names_are_unique_in_the_pack(ws_build):
 
 
 def test_fill_save_reopen(ws_build, tmp_path):
-    writer = PdfWriter(clone_from=PdfReader(ws_build / "a/worksheets/all-fields.pdf"))
+    writer = PdfWriter(clone_from=PdfReader(ws_build / ALL_FIELDS))
     writer.update_page_form_field_values(
         None, {"all-fields_your-name": "Sam", "all-fields_log-r1-c1": "slept well"},
         auto_regenerate=False)
@@ -98,7 +100,7 @@ def test_fill_save_reopen(ws_build, tmp_path):
 
 
 def test_pack_has_cover_how_to_index_and_each_worksheet_on_its_own_page(ws_build):
-    reader = PdfReader(ws_build / "b/worksheets/wsfix-worksheets-b.pdf")
+    reader = PdfReader(ws_build / "b/worksheets/wsfix-b-worksheets-a4.pdf")
     pages = [text_of([p]) for p in reader.pages]
     assert "Worksheets" in pages[0] and "Edition B" in pages[0]
     assert "How to use these worksheets" in pages[1]
@@ -112,7 +114,7 @@ def test_pack_has_cover_how_to_index_and_each_worksheet_on_its_own_page(ws_build
 
 
 def test_long_table_repeats_its_header_row(ws_build):
-    reader = PdfReader(ws_build / "b/worksheets/long-log.pdf")
+    reader = PdfReader(ws_build / "b/worksheets/wsfix-b-worksheet03-long-log-a4.pdf")
     assert len(reader.pages) >= 2
     for page in reader.pages:
         text = text_of([page])
@@ -120,29 +122,29 @@ def test_long_table_repeats_its_header_row(ws_build):
 
 
 def test_worksheet_that_fits_stays_on_one_page(ws_build):
-    assert len(PdfReader(ws_build / "b/worksheets/b-only.pdf").pages) == 1
+    assert len(PdfReader(ws_build / "b/worksheets/wsfix-b-worksheet02-b-only-a4.pdf").pages) == 1
 
 
 def test_blank_worksheet_draws_lines_and_boxes_as_page_content(ws_build):
     """Printed blank (form widgets hidden), the page content still has the rules and boxes."""
-    reader = PdfReader(ws_build / "a/worksheets/all-fields.pdf")
+    reader = PdfReader(ws_build / ALL_FIELDS)
     content = reader.pages[0].get_contents().get_data()
     # rectangles ("re") and line segments ("l") drawn for borders and ruled lines
     assert content.count(b" re\n") + content.count(b" l\n") > 30
 
 
 def test_edition_filter_applies_to_worksheets_and_instructions(ws_build):
-    a = PdfReader(ws_build / "a/worksheets/wsfix-worksheets-a.pdf")
+    a = PdfReader(ws_build / "a/worksheets/wsfix-a-worksheets-a4.pdf")
     text_a = text_of(a.pages)
     assert "Instructions only edition A keeps." in text_a
     assert "Instructions only edition B keeps." not in text_a
     assert "Only in B" not in text_a
-    assert not (ws_build / "a/worksheets/b-only.pdf").exists()
-    assert (ws_build / "b/worksheets/b-only.pdf").exists()
+    assert not list((ws_build / "a/worksheets").glob("*b-only*"))
+    assert (ws_build / "b/worksheets/wsfix-b-worksheet02-b-only-a4.pdf").exists()
 
 
 def test_reference_in_pdf_gives_title_and_place_in_pack(ws_build):
-    text = text_of(PdfReader(ws_build / "a/wsfix-a.pdf").pages)
+    text = text_of(PdfReader(ws_build / "a/wsfix-a-a4.pdf").pages)
     assert "Every field type (worksheet 1 in the worksheet pack)" in text
 
 
@@ -156,7 +158,7 @@ def test_epub_has_readable_worksheet_pages_and_working_links(ws_build):
     assert "<li>Walking</li>" in page
     assert "<th scope=\"col\">Afternoon</th>" in page
     assert "from 0 (not at all) to 10 (very)" in page
-    assert "wsfix-worksheets-b.pdf" in page  # where to find the printable version
+    assert "wsfix-b-worksheets-a4.pdf" in page  # where to find the printable version
     assert 'href="worksheet-all-fields.xhtml"' in chapter
 
 
@@ -208,8 +210,8 @@ def test_format_worksheets_builds_only_the_packs(tmp_path):
     run_careprint("build", project, "--format", "worksheets", "--edition", "a", check=True)
     built = sorted(p.relative_to(project / "build").as_posix()
                    for p in (project / "build").rglob("*.pdf"))
-    assert built == ["a/worksheets/all-fields.pdf", "a/worksheets/wsfix-worksheets-a.pdf"]
-    data = io.BytesIO((project / "build/a/worksheets/all-fields.pdf").read_bytes())
+    assert built == [ALL_FIELDS, "a/worksheets/wsfix-a-worksheets-a4.pdf"]
+    data = io.BytesIO((project / "build" / ALL_FIELDS).read_bytes())
     assert PdfReader(data).trailer["/Root"]["/AcroForm"]
 
 

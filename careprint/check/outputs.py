@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ..editions import EditionGuide
 from ..model import Guide
+from ..render.names import is_booklet
 
 ACE_INSTALL = ("sh scripts/install-ace.sh (in a careprint checkout), or in the project: "
                "ELECTRON_SKIP_BINARY_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 npm install "
@@ -130,7 +131,7 @@ def pdf_accessibility(path: Path, shown: str, eid: str, sink) -> None:
     mark = root.get("/MarkInfo")
     # a booklet is a print imposition (two pages on each sheet, in folding order): it has no
     # reading order to tag; readers on screen get the tagged guide and handouts instead
-    print_only = path.name.endswith("-booklet.pdf")
+    print_only = is_booklet(path.name)
     if not print_only and ("/StructTreeRoot" not in root or
                            not (mark and mark.get_object().get("/Marked"))):
         missing.append("structure tree (it is not a tagged PDF)")
@@ -212,7 +213,9 @@ def worksheet_fields(eg: EditionGuide, path: Path, shown: str, sink) -> None:
 
     eid = eg.edition.id
     sheets = [w.worksheet for w in eg.worksheets]
-    single = [w for w in sheets if path.name == f"{w.id}.pdf"]
+    single = [w.worksheet for w in eg.worksheets  # named by render/names.py
+              if path.name.startswith(f"{eg.meta.slug}-{eg.edition.id}-worksheet"
+                                      f"{w.number:02d}-{w.worksheet.id}-")]
     sheets = single or sheets
     try:
         fields = PdfReader(str(path)).get_fields() or {}

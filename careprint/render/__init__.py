@@ -31,6 +31,7 @@ class Job:
     relpath: str  # under the build folder
     weight: int  # rough cost, to start big documents first
     content: str  # digest of the edition-filtered content the output includes
+    paper: str = ""  # the paper of a PDF ("a4", "letter"); "" for the EPUB and the web
     # where the pages fell when this output was last made ((pages, {anchor: page index})
     # per part): a guess that lets a rebuilt guide write its page numbers in (render/pdf.py)
     layout: tuple | None = field(default=None, compare=False)

@@ -2,7 +2,8 @@
 
 Pages are placed two-up on landscape sheets in folding order, padded with blank pages to
 a multiple of four, so that a group can photocopy double-sided, fold and staple.
-build/<edition>/<slug>-<edition>-booklet.pdf and .../handouts/<NN-slug>-booklet.pdf.
+build/<edition>/<slug>-<edition>-booklet-<paper>.pdf and
+.../handouts/<slug>-<edition>-chNN-<chapter>-booklet-<paper>.pdf.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from .large_print import render_variant, variant_jobs
 VARIANT = "booklet"
 
 
-def jobs(eg: EditionGuide) -> list[Job]:
-    return variant_jobs(eg, "booklet", VARIANT)
+def jobs(eg: EditionGuide, paper: str) -> list[Job]:
+    return variant_jobs(eg, "booklet", VARIANT, paper)
 
 
 def booklet_order(pages: int) -> list[tuple[int | None, int | None]]:

@@ -104,7 +104,8 @@ def page_body_html(page: dict, targets: dict[str, str], images: dict[str, str]) 
     return ""
 
 
-def jobs(eg: EditionGuide) -> list[Job]:
+def jobs(eg: EditionGuide, paper: str = "") -> list[Job]:
+    """The EPUB has no paper: one for every paper size."""
     content = digest([chapter_fingerprint(v) for v in eg.chapters],
                      [worksheet_fingerprint(w) for w in eg.worksheets], eg.glossary,
                      eg.resources)

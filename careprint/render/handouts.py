@@ -1,4 +1,5 @@
-"""One handout per chapter and edition: build/<edition>/handouts/<NN-slug>.pdf.
+"""One handout per chapter, edition and paper:
+build/<edition>/handouts/<slug>-<edition>-chNN-<chapter>-<paper>.pdf (render/names.py).
 
 A handout is printed alone: it carries the chapter's summary and key points,
 the words it uses, the crisis lines, and links only to what it contains.
@@ -20,12 +21,12 @@ from . import (
     render_template,
     retarget_links,
 )
-from .common import base_context
+from .common import base_context, chapter_name
 
 
-def jobs(eg: EditionGuide) -> list[Job]:
-    return [Job("handouts", eg.edition.id, v.chapter.name, handout_name(eg, v),
-                5 + len(v.html) // 2000, digest(chapter_fingerprint(v), eg.resources))
+def jobs(eg: EditionGuide, paper: str) -> list[Job]:
+    return [Job("handouts", eg.edition.id, v.chapter.name, chapter_name(eg, v, paper),
+                5 + len(v.html) // 2000, digest(chapter_fingerprint(v), eg.resources), paper)
             for v in eg.chapters]
 
 
@@ -36,10 +37,6 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
     html = handout_html(eg, view, ctx)
     data, pages, warnings = html_to_pdf(html, ctx, view.chapter.path)
     return Artifact(job.relpath, data, pages, warnings, html)
-
-
-def handout_name(eg: EditionGuide, view: ChapterView) -> str:
-    return f"{eg.edition.id}/handouts/{view.chapter.name}.pdf"
 
 
 _CHAPTER_REF_RE = re.compile(r'<a class="xref xref-chapter" href="#chapter-([^"]+)">(.*?)</a>',

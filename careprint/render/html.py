@@ -28,7 +28,8 @@ def folder(eg: EditionGuide) -> str:
     return f"{eg.edition.id}/html"
 
 
-def jobs(eg: EditionGuide) -> list[Job]:
+def jobs(eg: EditionGuide, paper: str = "") -> list[Job]:
+    """The web edition has no paper: one for every paper size."""
     # every page shows the titles of all pages (contents, previous, next) and the crisis
     # line; beyond that, a chapter or worksheet page depends on its own content only
     all_pages = pages(eg, "html")

@@ -1,8 +1,8 @@
 """Large print: the guide and each handout after the APH large-print guidelines.
 
-build/<edition>/<slug>-<edition>-large-print.pdf and
-build/<edition>/handouts/<NN-slug>-large-print.pdf. Same content, same editions; the
-templates add large-print.css.
+build/<edition>/<slug>-<edition>-large-print-<paper>.pdf and
+build/<edition>/handouts/<slug>-<edition>-chNN-<chapter>-large-print-<paper>.pdf.
+Same content, same editions; the templates add large-print.css.
 """
 
 from __future__ import annotations
@@ -11,24 +11,23 @@ from ..editions import EditionGuide
 from . import Artifact, BuildContext, Job
 from . import handouts as _handouts
 from . import pdf as _pdf
-from .common import guide_name
+from .common import chapter_name, guide_name
 
 VARIANT = "large-print"
 
 
-def jobs(eg: EditionGuide) -> list[Job]:
-    return variant_jobs(eg, "large-print", VARIANT)
+def jobs(eg: EditionGuide, paper: str) -> list[Job]:
+    return variant_jobs(eg, "large-print", VARIANT, paper)
 
 
-def variant_jobs(eg: EditionGuide, fmt: str, variant: str) -> list[Job]:
+def variant_jobs(eg: EditionGuide, fmt: str, variant: str, paper: str) -> list[Job]:
     """The guide and the handouts again, as `variant` files, with the same dependencies."""
-    guide = _pdf.jobs(eg)[0]
-    out = [Job(fmt, eg.edition.id, "", guide_name(eg, "pdf", variant), guide.weight * 2,
-               guide.content)]
-    for h in _handouts.jobs(eg):
-        out.append(Job(fmt, eg.edition.id, h.item,
-                       h.relpath.removesuffix(".pdf") + f"-{variant}.pdf", h.weight * 2,
-                       h.content))
+    guide = _pdf.jobs(eg, paper)[0]
+    out = [Job(fmt, eg.edition.id, "", guide_name(eg, "pdf", variant, paper),
+               guide.weight * 2, guide.content, paper)]
+    for view, h in zip(eg.chapters, _handouts.jobs(eg, paper), strict=True):
+        out.append(Job(fmt, eg.edition.id, h.item, chapter_name(eg, view, paper, variant),
+                       h.weight * 2, h.content, paper))
     return out
 
 

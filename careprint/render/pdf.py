@@ -1,4 +1,4 @@
-"""The full-guide PDF of one edition: build/<edition>/<slug>-<edition>.pdf."""
+"""The full-guide PDF of one edition: build/<edition>/<slug>-<edition>-<paper>.pdf."""
 
 from __future__ import annotations
 
@@ -18,14 +18,15 @@ from . import (
 from .common import base_context, guide_name
 
 
-def jobs(eg: EditionGuide) -> list[Job]:
+def jobs(eg: EditionGuide, paper: str) -> list[Job]:
     # the guide lists the worksheets (number, title, purpose); their fields are in the pack
     listed = [(w.number, w.worksheet.id, w.worksheet.title, w.worksheet.purpose)
               for w in eg.worksheets]
     content = digest([chapter_fingerprint(v) for v in eg.chapters], listed, eg.glossary,
                      eg.resources)
     weight = 40 + sum(len(v.html) for v in eg.chapters) // 2000
-    return [Job("pdf", eg.edition.id, "", guide_name(eg, "pdf"), weight, content)]
+    return [Job("pdf", eg.edition.id, "", guide_name(eg, "pdf", paper=paper), weight, content,
+                paper)]
 
 
 def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:

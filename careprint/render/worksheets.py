@@ -1,5 +1,6 @@
-"""Worksheet packs: build/<edition>/worksheets/<slug>-worksheets-<edition>.pdf, and one
-PDF per worksheet, build/<edition>/worksheets/<id>.pdf. Every field is a real PDF form
+"""Worksheet packs: build/<edition>/worksheets/<slug>-<edition>-worksheets-<paper>.pdf,
+and one PDF per worksheet, .../<slug>-<edition>-worksheetNN-<id>-<paper>.pdf
+(render/names.py). Every field is a real PDF form
 field (WeasyPrint's pdf_forms) whose accessible name is its label."""
 
 from __future__ import annotations
@@ -18,19 +19,21 @@ from . import (
     retarget_links,
     worksheet_fingerprint,
 )
-from .common import base_context, pack_name
+from .common import base_context, pack_name, worksheet_name
+from .names import worksheets_folder
 
 
-def jobs(eg: EditionGuide) -> list[Job]:
+def jobs(eg: EditionGuide, paper: str) -> list[Job]:
     if not eg.worksheets:
         return []
-    folder = f"{eg.edition.id}/worksheets"
+    folder = worksheets_folder(eg.edition.id)
     prints = {w.worksheet.id: worksheet_fingerprint(w) for w in eg.worksheets}
-    out = [Job("worksheets", eg.edition.id, "pack", f"{folder}/{pack_name(eg)}",
-               12 + 3 * len(prints), digest(list(prints.values()), eg.resources))]
+    out = [Job("worksheets", eg.edition.id, "pack", f"{folder}/{pack_name(eg, paper)}",
+               12 + 3 * len(prints), digest(list(prints.values()), eg.resources), paper)]
     # a worksheet printed alone also depends on `pages`: it decides the length warning
-    out += [Job("worksheets", eg.edition.id, w.worksheet.id, f"{folder}/{w.worksheet.id}.pdf",
-                6, digest(prints[w.worksheet.id], w.worksheet.pages, eg.resources))
+    out += [Job("worksheets", eg.edition.id, w.worksheet.id,
+                f"{folder}/{worksheet_name(eg, w, paper)}", 6,
+                digest(prints[w.worksheet.id], w.worksheet.pages, eg.resources), paper)
             for w in eg.worksheets]
     return out
 

@@ -1,0 +1,78 @@
+"""`careprint build` says in one line when `careprint check` would report errors.
+
+A build writes a guide that `check` calls wrong (a skipped heading level, say) without a
+word otherwise. After a build that read the project, the source rules whose findings are
+errors run on the editions it already has in memory, and the count is kept in
+build/.careprint/check.json under the build's input digest. A no-op build, which reads
+nothing, reads the count from there.
+
+Left out: the warning rules (they cannot make `check` fail, and the pressure-word and
+link rules are the slow ones), and readability, which grades every chapter with textstat:
+loading its pronouncing dictionary and counting syllables took 2 to 3 s on the bundled
+guide, more than rendering the one handout an edit usually rebuilds. `careprint check`
+grades readability.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from pathlib import Path
+from types import MappingProxyType
+
+STATE = Path(".careprint") / "check.json"
+LEFT_OUT = ("readability",)  # too slow to run after every build (above)
+
+
+def cached(out_dir: Path, inputs: str) -> int:
+    """The count kept for a build of these inputs; 0 when none was kept."""
+    return _kept(out_dir, inputs) or 0
+
+
+def count(out_dir: Path, inputs: str, guide, views) -> int:
+    """How many errors `careprint check` finds in the sources of `views`; kept for the
+    next build of the same inputs."""
+    from .manifest import write_atomic
+
+    errors = _kept(out_dir, inputs)
+    if errors is None:
+        errors = source_errors(guide, views)
+        write_atomic(out_dir / STATE, json.dumps({"inputs": inputs, "errors": errors}).encode())
+    return errors
+
+
+def _kept(out_dir: Path, inputs: str) -> int | None:
+    try:
+        data = json.loads((out_dir / STATE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(data, dict) and data.get("inputs") == inputs and \
+            isinstance(data.get("errors"), int):
+        return data["errors"]
+    return None
+
+
+def source_errors(guide, views) -> int:
+    """The error findings of `careprint check` (without --outputs) in these editions."""
+    from .check import Sink, _scan_markers
+    from .check.source import SourceChecks
+    from .config import default_check_settings
+
+    config = guide.config
+    settings = config.check or default_check_settings(config.edition_ids)
+    errors_only = MappingProxyType({
+        rule: MappingProxyType(dict(s) | {"enabled": s["enabled"] and s["severity"] == "error"
+                                          and rule not in LEFT_OUT})
+        for rule, s in settings.items()})
+    sink = Sink(errors_only, _scan_markers(Path(config.root), guide), config.edition_ids)
+    SourceChecks(guide, sink, _dt.date.today()).run(list(views))
+    return sum(1 for f in sink.findings() if f.severity == "error")
+
+
+def note(errors: int) -> str | None:
+    """The line `careprint build` prints, or None."""
+    if not errors:
+        return None
+    what = "1 error" if errors == 1 else f"{errors} errors"
+    return (f"note: careprint check finds {what} in this guide; run careprint check to "
+            "see them")

@@ -1,0 +1,103 @@
+"""build/index.html: the library page a clinician opens to pick a file and print it.
+
+Every edition's outputs that are in the build folder, grouped (the whole guide, each
+chapter printed alone, the worksheets) and described in words, with relative links,
+page counts and sizes from the build manifest. Outputs of editions and papers that this
+build did not make stay listed while their files are there. The words are all in the
+template (library.html), so that they can be translated; this module only gathers facts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .config import PAPER_SIZES
+from .model import Guide
+from .render import names
+
+PAGE = "index.html"
+TEMPLATE = "library.html"
+VARIANTS = ("", "large-print", "booklet")  # the forms of the guide and of each handout
+
+
+def keep(out_dir: Path, root: Path, targets: dict) -> None:
+    """For a build that changed nothing: write the page only if it is missing."""
+    if not (out_dir / PAGE).is_file():
+        from .load import load_project
+
+        write(out_dir, load_project(root), targets)
+
+
+def write(out_dir: Path, guide: Guide, targets: dict) -> None:
+    """Write OUT/index.html for what is in `out_dir` now (unchanged bytes are not rewritten)."""
+    from .manifest import write_atomic
+    from .render import render_template
+
+    meta = guide.config.guide
+    editions = [e for e in (_edition(out_dir, guide, ed, targets)
+                            for ed in guide.config.editions) if e["groups"]]
+    html = render_template(guide.config.root, TEMPLATE, meta=meta,
+                           editions=editions).encode("utf-8")
+    path = out_dir / PAGE
+    try:
+        if path.read_bytes() == html:
+            return
+    except OSError:
+        pass
+    write_atomic(path, html)
+
+
+def _edition(out_dir: Path, guide: Guide, ed, targets: dict) -> dict:
+    slug, eid = guide.config.guide.slug, ed.id
+    entries = _Entries(out_dir, targets)
+    for paper in PAPER_SIZES:
+        for variant in VARIANTS:
+            entries.add("guide", names.guide_file(slug, eid, "pdf", variant, paper),
+                        variant=variant, paper=paper)
+    entries.add("epub", names.guide_file(slug, eid, "epub"))
+    pages = sum(1 for rel in targets if rel.startswith(f"{eid}/html/") and
+                rel.endswith(".html"))
+    entries.add("web", f"{eid}/html/index.html", pages=pages)
+    whole = entries.take()
+    chapters = [c for c in guide.chapters if c.in_edition(eid)]
+    for number, c in enumerate(chapters, 1):
+        for variant in VARIANTS:
+            for paper in PAPER_SIZES:
+                entries.add("chapter", names.chapter_file(slug, eid, number, c.slug, paper,
+                                                          variant),
+                            variant=variant, paper=paper, title=c.title, number=number)
+    by_chapter = entries.take()
+    folder = names.worksheets_folder(eid)
+    sheets = [w for w in guide.worksheets if w.in_edition(eid)]
+    for paper in PAPER_SIZES:
+        entries.add("pack", f"{folder}/{names.pack_file(slug, eid, paper)}", paper=paper,
+                    number=len(sheets))
+    for number, w in enumerate(sheets, 1):
+        for paper in PAPER_SIZES:
+            name = names.worksheet_file(slug, eid, number, w.id, paper)
+            entries.add("worksheet", f"{folder}/{name}", paper=paper, title=w.title,
+                        number=number)
+    groups = [(g, e) for g, e in (("whole", whole), ("chapters", by_chapter),
+                                  ("worksheets", entries.take())) if e]
+    return {"id": eid, "title": ed.title, "audience": ed.audience,
+            "description": ed.description, "groups": groups}
+
+
+class _Entries:
+    """The outputs that the manifest lists and that are in the build folder."""
+
+    def __init__(self, out_dir: Path, targets: dict):
+        self.out_dir, self.targets, self.items = out_dir, targets, []
+
+    def add(self, kind: str, rel: str, **facts) -> None:
+        entry = self.targets.get(rel)
+        if entry is None or not (self.out_dir / rel).is_file():
+            return
+        facts.setdefault("pages", entry.get("pages", 0))
+        self.items.append({"kind": kind, "href": rel, "size": entry.get("size", 0),
+                           "format": Path(rel).suffix.lstrip(".").upper(), "variant": "",
+                           "paper": "", "title": "", "number": 0, **facts})
+
+    def take(self) -> list[dict]:
+        items, self.items = self.items, []
+        return items
