@@ -4,8 +4,9 @@
 #   libharfbuzz-subset0  WeasyPrint subsets fonts with it (much faster than fontTools)
 #   fonts-lato fonts-dejavu-core  the typefaces of the bundled templates
 #   poppler-utils        pdftoppm and pdftotext, to look at and test the PDFs
+#   fontconfig           fc-list: which characters the installed fonts can draw (careprint/glyphs.py)
 #   a Java runtime       EPUBCheck (the tests run it on every EPUB)
-PACKAGES="libharfbuzz-subset0 fonts-lato fonts-dejavu-core poppler-utils"
+PACKAGES="libharfbuzz-subset0 fonts-lato fonts-dejavu-core poppler-utils fontconfig"
 missing=""
 for p in $PACKAGES; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
