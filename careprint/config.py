@@ -76,6 +76,10 @@ FORMAT_OPTS = {
         "accessibility_summary": Opt(str, "schema:accessibilitySummary of the EPUB.",
                                      default="This publication has a logical reading order, "
                                      "a table of contents and structured headings."),
+        "conforms_to": Opt(str, "dcterms:conformsTo of the EPUB: the accessibility standard it "
+                           "meets, certified by the guide's publisher (a11y:certifiedBy). "
+                           "Empty states no conformance.",
+                           default="EPUB Accessibility 1.1 - WCAG 2.2 Level AA"),
     },
     "worksheets": {
         "template": Opt(str, "Template of a worksheet pack and a single worksheet.",
@@ -83,6 +87,9 @@ FORMAT_OPTS = {
     },
     "html": {
         "template": Opt(str, "Template of a page of the web edition.", default="web-page.html"),
+        "quick_exit_url": Opt(str, "Where the web edition's quick-exit button (and the Escape "
+                              "key) goes: a neutral page that replaces the guide in the "
+                              "browser's history.", default="https://www.bbc.co.uk/weather"),
     },
 }
 

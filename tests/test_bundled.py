@@ -166,7 +166,9 @@ def test_opf_accessibility_and_dates(bundled_build, bundled_guide, edition):
     assert pkg.tag == f"{{{NS['opf']}}}package"
     assert pkg.get(XML_LANG) == bundled_guide.config.guide.language
     assert pkg.get("version") == "3.0"
-    assert meta_values(pkg, "schema:accessMode") == ["textual"]
+    # the text, and the cover image (with a text alternative)
+    assert meta_values(pkg, "schema:accessMode") == ["textual", "visual"]
+    assert "alternativeText" in meta_values(pkg, "schema:accessibilityFeature")
     assert "textual" in meta_values(pkg, "schema:accessModeSufficient")
     features = meta_values(pkg, "schema:accessibilityFeature")
     assert "tableOfContents" in features and "structuralNavigation" in features

@@ -125,6 +125,8 @@ def environment(root: Path):
         import jinja2
         from markupsafe import Markup
 
+        from ..phones import phone_links
+
         loader = jinja2.ChoiceLoader([
             jinja2.FileSystemLoader(str(Path(root) / "templates")),
             jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES)),
@@ -135,6 +137,7 @@ def environment(root: Path):
         env.filters["css_string"] = lambda s: Markup(css_string(str(s)))
         env.filters["long_date"] = long_date
         env.filters["safe_html"] = Markup  # our own XHTML, made by careprint.markup
+        env.filters["phone_links"] = phone_links
         _ENV_CACHE[key] = env
     return _ENV_CACHE[key]
 

@@ -20,6 +20,7 @@ from . import (
 )
 from .common import base_context
 from .epub import link_targets, page_body_html, pages
+from .printables import printables
 
 
 def folder(eg: EditionGuide) -> str:
@@ -30,7 +31,8 @@ def jobs(eg: EditionGuide) -> list[Job]:
     # every page shows the titles of all pages (contents, previous, next) and the crisis
     # line; beyond that, a chapter or worksheet page depends on its own content only
     all_pages = pages(eg, "html")
-    frame = digest([(p["file"], p["title"]) for p in all_pages], eg.resources)
+    frame = digest([(p["file"], p["title"]) for p in all_pages], eg.resources,
+                   printables(eg, folder(eg)), eg.config.fmt("html", "quick_exit_url"))
     own = {"chapter": chapter_fingerprint, "worksheet": worksheet_fingerprint}
     targets = link_targets(eg, "html")
     out = []
@@ -42,6 +44,7 @@ def jobs(eg: EditionGuide) -> list[Job]:
         out.append(Job("html", eg.edition.id, p["file"], f"{folder(eg)}/{p['file']}", 1,
                        content))
     out.append(Job("html", eg.edition.id, "style.css", f"{folder(eg)}/style.css", 1, ""))
+    out.append(Job("html", eg.edition.id, QUICK_EXIT, f"{folder(eg)}/{QUICK_EXIT}", 1, ""))
     for view in eg.chapters:
         for image in view.images:
             name = image_name(image)
@@ -49,6 +52,9 @@ def jobs(eg: EditionGuide) -> list[Job]:
                            f"{folder(eg)}/{name}", 1,
                            hashlib.sha256(image.path.read_bytes()).hexdigest()))
     return list({j.relpath: j for j in out}.values())
+
+
+QUICK_EXIT = "quick-exit.js"  # the quick-exit button's script (web-page.html)
 
 
 def image_name(image) -> str:
@@ -60,6 +66,8 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
     if job.item == "style.css":
         css = render_template(ctx.root, "web.css", **base_context(eg, ctx))
         return Artifact(job.relpath, css.encode("utf-8"), 1)
+    if job.item == QUICK_EXIT:
+        return Artifact(job.relpath, render_template(ctx.root, QUICK_EXIT).encode("utf-8"), 1)
     if job.item.startswith("image:"):
         src = job.item.removeprefix("image:")
         image = next(i for v in eg.chapters for i in v.images if i.src == src)
@@ -80,4 +88,6 @@ def page_html(eg: EditionGuide, ctx: BuildContext, file: str, live_reload: str =
                            previous=all_pages[i - 1] if i > 0 else None,
                            next=all_pages[i + 1] if i + 1 < len(all_pages) else None,
                            chapters=eg.chapters, worksheets=eg.worksheets,
-                           live_reload=live_reload)
+                           printables=printables(eg, folder(eg)),
+                           quick_exit_url=eg.config.fmt("html", "quick_exit_url"),
+                           quick_exit_script=QUICK_EXIT, live_reload=live_reload)
