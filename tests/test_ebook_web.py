@@ -247,3 +247,30 @@ def test_phone_numbers(contact, expected):
     assert phone_numbers(contact) == expected
     linked = str(phone_links(contact))
     assert re.sub(r"<[^>]+>", "", linked) == contact.replace("&", "&amp;")
+
+
+@pytest.mark.parametrize("how", ["escape", "click"])
+def test_quick_exit_leaves_and_back_does_not_return(fixture_project, tmp_path, how):
+    """One press of Escape, or the button, replaces the page: Back skips the guide page."""
+    import json
+    import shutil
+    import subprocess
+
+    neutral = tmp_path / "neutral.html"
+    neutral.write_text("<!DOCTYPE html><title>Weather</title><p>Sunny.", "utf-8")
+    root = fixture_project("minimal")
+    toml = root / "careprint.toml"
+    toml.write_text(toml.read_text("utf-8") + "\n[formats.html]\n"
+                    f'quick_exit_url = "{neutral.as_uri()}"\n', "utf-8")
+    run_careprint("build", root, "--jobs", "1", "-f", "html", check=True)
+    html = root / "build" / "everyone" / "html"
+    node = shutil.which("node")
+    assert node, "Node.js is needed to drive Chromium"
+    proc = subprocess.run([node, str(ROOT / "tests" / "tools" / "quick_exit.js"),
+                           str(html / "index.html"), str(html / "01-hello.html"), how],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["left"] == neutral.as_uri()
+    assert result["back"] == (html / "index.html").as_uri()  # not 01-hello.html
+    assert "press the Escape key" in result["name"]
