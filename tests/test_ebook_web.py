@@ -274,3 +274,21 @@ def test_quick_exit_leaves_and_back_does_not_return(fixture_project, tmp_path, h
     assert result["left"] == neutral.as_uri()
     assert result["back"] == (html / "index.html").as_uri()  # not 01-hello.html
     assert "press the Escape key" in result["name"]
+
+
+def test_ace_finds_no_violation_of_any_impact_and_reads_the_claim(built):
+    """Ace by DAISY on every bundled EPUB: not one violation, minor ones included, and the
+    conformance claim and its certifier among the metadata it reads."""
+    from careprint.check.outputs import _run_ace, find_ace
+
+    cmd, env, why = find_ace(ROOT)
+    assert cmd, why
+    for edition in BUNDLED_EDITIONS:
+        ok, report = _run_ace(cmd, env, built / edition / f"safe-to-feel-{edition}.epub")
+        assert ok, report
+        violations = [(a["earl:testSubject"]["url"], x["earl:test"]["dct:title"])
+                      for a in report["assertions"] for x in a["assertions"]]
+        assert violations == [], edition
+        present = report["a11y-metadata"]["present"]
+        assert {"dcterms:conformsTo", "a11y:certifiedBy", "schema:accessibilitySummary"} \
+            <= set(present), edition
