@@ -259,7 +259,8 @@ BASED_ON = {"large-print": ("pdf", "handouts"), "booklet": ("pdf", "handouts")}
 
 def format_templates(config: Config, fmt: str) -> list[str]:
     names = [config.fmt(f, "template") for f in BASED_ON.get(fmt, (fmt,))]
-    extra = {"epub": ["epub.css"], "html": ["web.css"], "large-print": ["large-print.css"]}
+    extra = {"epub": ["epub.css", "theme.css", "epub-nav.xhtml", "epub-cover.xhtml"],
+             "html": ["web.css", "quick-exit.js"], "large-print": ["large-print.css"]}
     return names + extra.get(fmt, [])
 
 

@@ -81,6 +81,10 @@ FORMAT_OPTS = {
         "accessibility_summary": Opt(str, "schema:accessibilitySummary of the EPUB.",
                                      default="This publication has a logical reading order, "
                                      "a table of contents and structured headings."),
+        "conforms_to": Opt(str, "dcterms:conformsTo of the EPUB: the accessibility standard it "
+                           "meets, certified by the guide's publisher (a11y:certifiedBy). "
+                           "Empty states no conformance.",
+                           default="EPUB Accessibility 1.1 - WCAG 2.2 Level AA"),
     },
     "worksheets": {
         "template": Opt(str, "Template of a worksheet pack and a single worksheet.",
@@ -88,6 +92,9 @@ FORMAT_OPTS = {
     },
     "html": {
         "template": Opt(str, "Template of a page of the web edition.", default="web-page.html"),
+        "quick_exit_url": Opt(str, "Where the web edition's quick-exit button (and the Escape "
+                              "key) goes: a neutral page that replaces the guide in the "
+                              "browser's history.", default="https://www.bbc.co.uk/weather"),
     },
 }
 
@@ -428,6 +435,11 @@ def load_config(root: Path) -> Config:
         formats[name] = MappingProxyType(
             _table(raw_formats.get(name, {}), f"formats.{name}", opts, errs))
 
+    exit_url = formats["html"]["quick_exit_url"]
+    if not (isinstance(exit_url, str) and exit_url.startswith("https://")
+            and " " not in exit_url):
+        errs.add(f"{CONFIG_NAME}: formats.html.quick_exit_url",
+                 "expected an https:// address of a neutral page")
     check = _check_tables(data.get("check", {}), [e.id for e in editions], errs)
 
     errs.raise_if_any()

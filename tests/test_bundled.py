@@ -169,7 +169,8 @@ def test_opf_accessibility_and_dates(bundled_build, bundled_guide, edition):
     assert pkg.tag == f"{{{NS['opf']}}}package"
     assert pkg.get(XML_LANG) == bundled_guide.config.guide.language
     assert pkg.get("version") == "3.0"
-    assert meta_values(pkg, "schema:accessMode") == ["textual", "visual"]  # three pictures
+    # the text, the cover image and three pictures (each with a text alternative)
+    assert meta_values(pkg, "schema:accessMode") == ["textual", "visual"]
     assert "alternativeText" in meta_values(pkg, "schema:accessibilityFeature")
     assert "textual" in meta_values(pkg, "schema:accessModeSufficient")
     features = meta_values(pkg, "schema:accessibilityFeature")

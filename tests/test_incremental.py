@@ -270,3 +270,24 @@ def test_fonts_a_document_brings_do_not_stay_for_the_next_one(tmp_path):
     head = '<html lang="en"><head><title>t</title>'
     assert any(f.endswith("+Own") for f in fonts(head + face + "</head>" + body))
     assert not any(f.endswith("+Own") for f in fonts(head + "</head>" + body))
+
+
+def test_a_new_theme_colour_remakes_the_epub(tmp_path):
+    """epub.css takes the theme's colours as values (render/theme.py), not by including
+    theme.css: the EPUB still depends on theme.css, and on its nav and cover templates."""
+    import zipfile
+
+    from careprint.render import PACKAGE_TEMPLATES
+
+    project = copy_fixture("minimal", tmp_path)
+    assert rendered(project, formats=["epub"]) == {"everyone/tiny-everyone.epub"}
+    templates = project / "templates"
+    templates.mkdir(exist_ok=True)
+    theme = (PACKAGE_TEMPLATES / "theme.css").read_text()
+    (templates / "theme.css").write_text(theme.replace("#1d5c63", "#5a2d6b"))
+    assert rendered(project, formats=["epub"]) == {"everyone/tiny-everyone.epub"}
+    with zipfile.ZipFile(project / "build/everyone/tiny-everyone.epub") as z:
+        assert "#5a2d6b" in z.read("EPUB/style.css").decode()
+    nav = (PACKAGE_TEMPLATES / "epub-nav.xhtml").read_text()
+    (templates / "epub-nav.xhtml").write_text(nav.replace("<h1 id=", "<h1 class='x' id="))
+    assert rendered(project, formats=["epub"]) == {"everyone/tiny-everyone.epub"}

@@ -130,6 +130,7 @@ def environment(root: Path):
     """
     from markupsafe import Markup
 
+    from ..phones import phone_links
     from .sandbox import make_environment, templates_stamp
 
     key, stamp = str(root), templates_stamp(root)
@@ -139,6 +140,7 @@ def environment(root: Path):
             "css_string": lambda s: Markup(css_string(str(s))),
             "long_date": long_date,
             "safe_html": Markup,  # our own XHTML, made by careprint.markup
+            "phone_links": phone_links,
         })
         cached = _ENV_CACHE[key] = (stamp, env)
     return cached[1]

@@ -26,24 +26,27 @@ from . import (
     worksheet_fingerprint,
 )
 from .common import base_context, guide_name
+from .cover import cover_png
+from .printables import printables
+from .sections import with_section_ids
+from .theme import theme_values
 
+# every EPUB has a cover image (with a text alternative) besides its text
 A11Y = {
-    "schema:accessMode": ["textual"],
+    "schema:accessMode": ["textual", "visual"],
     "schema:accessModeSufficient": ["textual"],
     "schema:accessibilityFeature": ["structuralNavigation", "tableOfContents", "readingOrder",
-                                    "displayTransformability"],
+                                    "displayTransformability", "alternativeText"],
     "schema:accessibilityHazard": ["none"],
 }
+COVER_IMAGE = "images/cover.png"
 
 
 def a11y_metadata(eg: EditionGuide) -> dict:
-    """schema.org accessibility metadata. An edition with pictures (each with alt text, which
-    careprint check requires) is also visual, and offers alternative text."""
-    if not any("<img" in v.html for v in eg.chapters):
-        return A11Y
-    return {**A11Y, "schema:accessMode": ["textual", "visual"],
-            "schema:accessibilityFeature": [*A11Y["schema:accessibilityFeature"],
-                                            "alternativeText"]}
+    """schema.org accessibility metadata: every edition has its cover, and the chapters'
+    pictures have alt text too (careprint check requires it), so each is textual and
+    visual, with alternative text."""
+    return A11Y
 
 
 def edition_identifier(eg: EditionGuide) -> str:
@@ -95,13 +98,18 @@ def link_targets(eg: EditionGuide, ext: str = "xhtml") -> dict[str, str]:
 def page_body_html(page: dict, targets: dict[str, str], images: dict[str, str]) -> str:
     """The cross-linked XHTML of a chapter or worksheet page (empty for other pages)."""
     if page["kind"] == "chapter":
-        body = retarget_links(page["view"].html, targets)
+        body = with_section_ids(retarget_links(page["view"].html, targets))[0]
         for src, name in images.items():
             body = body.replace(f'src="{src}"', f'src="{name}"')
         return body
     if page["kind"] == "worksheet":
         return retarget_links(page["view"].instructions_html, targets)
     return ""
+
+
+def chapter_sections(view) -> list[dict]:
+    """The sections (h2) of a chapter page: [{"id", "title"}], as page_body_html marks them."""
+    return with_section_ids(view.html)[1]
 
 
 def jobs(eg: EditionGuide, paper: str = "") -> list[Job]:
@@ -115,8 +123,50 @@ def jobs(eg: EditionGuide, paper: str = "") -> list[Job]:
 def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
     from ebooklib import epub
 
-    meta = eg.meta
     book = epub.EpubBook()
+    _metadata(book, eg, ctx)
+    theme = theme_values(ctx.root)
+    css = checked_stylesheet(render_template(ctx.root, "epub.css", theme=theme), "epub.css",
+                             ctx.root)
+    book.add_item(epub.EpubItem(uid="style", file_name="style.css", media_type="text/css",
+                                content=css.encode("utf-8")))
+    context = base_context(eg, ctx)
+    cover = epub.EpubCover(file_name=COVER_IMAGE)
+    cover.content = cover_png(eg.meta.title, eg.meta.subtitle, eg.edition.title,
+                              eg.meta.publisher, theme)
+    book.add_item(cover)
+    _document(book, "cover", "cover.xhtml",
+              render_template(ctx.root, "epub-cover.xhtml", **context, image=COVER_IMAGE))
+    targets = link_targets(eg)
+    image_files = _add_images(book, eg)
+    template = eg.config.fmt("epub", "template")
+    context["printables"] = printables(eg)
+    spine, toc, entries = ["cover"], [], []
+    for i, page in enumerate(pages(eg)):
+        body = page_body_html(page, targets, image_files)
+        xhtml = render_template(ctx.root, template, "formats.epub.template", **context,
+                                page=page, body=body, chapters=eg.chapters,
+                                worksheets=eg.worksheets)
+        spine.append(_document(book, f"p{i:03d}", page["file"], xhtml))
+        if page["kind"] != "title":
+            sections = chapter_sections(page["view"]) if page["kind"] == "chapter" else []
+            entries.append({**page, "sections": sections})
+            toc.append(_toc_entry(epub, f"toc-{i}", page, sections))
+    nav = render_template(ctx.root, "epub-nav.xhtml", **context, entries=entries,
+                          landmarks=_landmarks(pages(eg)))
+    _document(book, "nav", "nav.xhtml", nav, ["nav"])
+    book.add_item(epub.EpubNcx())  # for EPUB 2 reading systems; the spine's toc points to it
+    book.toc = toc
+    book.spine = [*spine[:2], "nav", *spine[2:]]
+    buf = io.BytesIO()
+    epub.write_epub(buf, book, {"mtime": ctx.source_date, "epub2_guide": False,
+                                "epub3_pages": False, "epub3_landmark": False})
+    data = normalize_zip(buf.getvalue(), eg.meta.language, ctx.source_date)
+    return Artifact(job.relpath, data, len(spine) + 1)
+
+
+def _metadata(book, eg: EditionGuide, ctx: BuildContext) -> None:
+    meta = eg.meta
     book.set_identifier(edition_identifier(eg))
     book.set_title(f"{meta.title}: {eg.edition.title}")
     book.set_language(meta.language)
@@ -132,41 +182,37 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
             book.add_metadata(None, "meta", value, {"property": prop})
     book.add_metadata(None, "meta", eg.config.fmt("epub", "accessibility_summary"),
                       {"property": "schema:accessibilitySummary"})
+    conforms_to = eg.config.fmt("epub", "conforms_to")
+    if conforms_to:
+        book.add_metadata(None, "meta", conforms_to, {"property": "dcterms:conformsTo"})
+        book.add_metadata(None, "meta", meta.publisher, {"property": "a11y:certifiedBy"})
 
-    template = eg.config.fmt("epub", "template")
-    css = checked_stylesheet(render_template(ctx.root, "epub.css"), "epub.css", ctx.root)
-    book.add_item(epub.EpubItem(uid="style", file_name="style.css", media_type="text/css",
-                                content=css.encode("utf-8")))
-    targets = link_targets(eg)
-    context = base_context(eg, ctx)
-    image_files = _add_images(book, eg)
-    spine, toc, landmarks = [], [], []
-    for i, page in enumerate(pages(eg)):
-        body = page_body_html(page, targets, image_files)
-        xhtml = render_template(ctx.root, template, "formats.epub.template", **context,
-                                page=page, body=body, chapters=eg.chapters,
-                                worksheets=eg.worksheets)
-        uid = f"p{i:03d}"
-        item = epub.EpubItem(uid=uid, file_name=page["file"],
-                             media_type="application/xhtml+xml", content=xhtml.encode("utf-8"))
-        book.add_item(item)
-        spine.append(uid)
-        if page["kind"] != "title":
-            toc.append(epub.Link(page["file"], page["title"], uid))
-        if page["landmark"]:
-            landmarks.append({"href": page["file"], "title": page["title"],
-                              "type": page["landmark"]})
-    nav = epub.EpubNav(title="Contents")
-    book.add_item(nav)
-    book.add_item(epub.EpubNcx())  # for EPUB 2 reading systems; the spine's toc points to it
-    book.toc = toc
-    book.guide = [{"href": "nav.xhtml", "title": "Contents", "type": "toc"}] + landmarks
-    book.spine = [spine[0], "nav"] + spine[1:]
-    buf = io.BytesIO()
-    epub.write_epub(buf, book, {"mtime": ctx.source_date, "epub2_guide": False,
-                                "epub3_pages": False, "landmark_title": "Landmarks"})
-    data = normalize_zip(buf.getvalue(), meta.language, ctx.source_date)
-    return Artifact(job.relpath, data, len(spine))
+
+def _document(book, uid: str, file_name: str, xhtml: str, properties=()) -> str:
+    """Add one XHTML document that careprint wrote in full; return its id."""
+    from ebooklib import epub
+
+    item = epub.EpubItem(uid=uid, file_name=file_name, media_type="application/xhtml+xml",
+                         content=xhtml.encode("utf-8"))
+    item.properties = list(properties)
+    book.add_item(item)
+    return uid
+
+
+def _toc_entry(epub, uid: str, page: dict, sections: list[dict]):
+    """A contents entry for the NCX: a chapter's sections nest under it."""
+    link = epub.Link(page["file"], page["title"], uid)
+    if not sections:
+        return link
+    section = epub.Section(page["title"], page["file"])
+    return (section, [epub.Link(f"{page['file']}#{s['id']}", s["title"],
+                                f"{uid}-{n}") for n, s in enumerate(sections)])
+
+
+def _landmarks(all_pages: list[dict]) -> list[dict]:
+    """The pages that are landmarks (epub-nav.xhtml adds the cover and the contents)."""
+    return [{"href": p["file"], "type": p["landmark"], "title": p["title"]}
+            for p in all_pages if p["landmark"]]
 
 
 def _add_images(book, eg: EditionGuide) -> dict[str, str]:

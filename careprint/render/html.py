@@ -22,6 +22,7 @@ from . import (
 )
 from .common import base_context
 from .epub import link_targets, page_body_html, pages
+from .printables import printables
 
 
 def folder(eg: EditionGuide) -> str:
@@ -33,7 +34,8 @@ def jobs(eg: EditionGuide, paper: str = "") -> list[Job]:
     # every page shows the titles of all pages (contents, previous, next) and the crisis
     # line; beyond that, a chapter or worksheet page depends on its own content only
     all_pages = pages(eg, "html")
-    frame = digest([(p["file"], p["title"]) for p in all_pages], eg.resources)
+    frame = digest([(p["file"], p["title"]) for p in all_pages], eg.resources,
+                   printables(eg, folder(eg)), eg.config.fmt("html", "quick_exit_url"))
     own = {"chapter": chapter_fingerprint, "worksheet": worksheet_fingerprint}
     targets = link_targets(eg, "html")
     out = []
@@ -45,6 +47,7 @@ def jobs(eg: EditionGuide, paper: str = "") -> list[Job]:
         out.append(Job("html", eg.edition.id, p["file"], f"{folder(eg)}/{p['file']}", 1,
                        content))
     out.append(Job("html", eg.edition.id, "style.css", f"{folder(eg)}/style.css", 1, ""))
+    out.append(Job("html", eg.edition.id, QUICK_EXIT, f"{folder(eg)}/{QUICK_EXIT}", 1, ""))
     for view in eg.chapters:
         for image in view.images:
             name = image_name(image)
@@ -52,6 +55,9 @@ def jobs(eg: EditionGuide, paper: str = "") -> list[Job]:
                            f"{folder(eg)}/{name}", 1,
                            hashlib.sha256(image.path.read_bytes()).hexdigest()))
     return list({j.relpath: j for j in out}.values())
+
+
+QUICK_EXIT = "quick-exit.js"  # the quick-exit button's script (web-page.html)
 
 
 def image_name(image) -> str:
@@ -64,6 +70,8 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
         css = checked_stylesheet(render_template(ctx.root, "web.css", **base_context(eg, ctx)),
                                  "web.css", ctx.root)
         return Artifact(job.relpath, css.encode("utf-8"), 1)
+    if job.item == QUICK_EXIT:
+        return Artifact(job.relpath, render_template(ctx.root, QUICK_EXIT).encode("utf-8"), 1)
     if job.item.startswith("image:"):
         src = job.item.removeprefix("image:")
         image = next(i for v in eg.chapters for i in v.images if i.src == src)
@@ -85,7 +93,10 @@ def page_html(eg: EditionGuide, ctx: BuildContext, file: str, live_reload: str =
         **base_context(eg, ctx), page=all_pages[i], content_security_policy=Markup(POLICY),
         body=body, pages=all_pages, previous=all_pages[i - 1] if i > 0 else None,
         next=all_pages[i + 1] if i + 1 < len(all_pages) else None,
-        chapters=eg.chapters, worksheets=eg.worksheets, live_reload=live_reload))
+        chapters=eg.chapters, worksheets=eg.worksheets,
+        printables=printables(eg, folder(eg)),
+        quick_exit_url=eg.config.fmt("html", "quick_exit_url"),
+        quick_exit_script=QUICK_EXIT, live_reload=live_reload))
 
 
 # Only the edition's own files: no request leaves the site, whatever a page holds. Style

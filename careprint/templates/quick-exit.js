@@ -1,0 +1,24 @@
+/* quick-exit.js: the web edition's quick-exit button (#quick-exit, in web-page.html).
+   Pressing Escape once, or the button, replaces this page with the button's neutral page
+   (location.replace: the guide is not left in the Back history of this tab). Without
+   JavaScript the button is an ordinary link to the same page. */
+(function () {
+  "use strict";
+  var link = document.getElementById("quick-exit");
+  if (!link) {
+    return;
+  }
+  function leave(event) {
+    if (event) {
+      event.preventDefault();
+    }
+    document.documentElement.style.visibility = "hidden";
+    window.location.replace(link.href);
+  }
+  link.addEventListener("click", leave);
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" || event.key === "Esc") {
+      leave(event);
+    }
+  });
+})();
