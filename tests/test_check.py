@@ -568,7 +568,7 @@ def test_outputs_check_shows_each_file_it_checks(clean_build):
     lines = proc.stderr.splitlines()
     assert lines[0] == "Checking the outputs in build/ ..."
     assert "found 1 of the 1 handouts files of the survivors edition" in lines
-    assert "checked build/survivors/calm-steps-survivors.pdf: PDF tags, title, language and " \
+    assert "checked build/survivors/calm-steps-survivors-a4.pdf: PDF tags, title, language and " \
         "fonts, crisis resources" in lines
     assert "checked build/survivors/handouts/01-calm-steps.pdf: PDF tags, title, language and " \
         "fonts, crisis resources" in lines
@@ -589,7 +589,7 @@ def test_outputs_built_from_older_sources_are_a_warning(clean_build, tmp_path):
     assert [(f["file"], f["severity"]) for f in stale] == [
         ("build/survivors", "warning"), ("build/survivors/handouts", "warning")]
     assert stale[0]["message"] == (
-        "build/survivors/calm-steps-survivors.pdf was built from older sources than the "
+        "build/survivors/calm-steps-survivors-a4.pdf was built from older sources than the "
         "project has now: run `careprint build --edition survivors --format pdf`, then check "
         "again")
     assert status == 0  # the worksheets do not show the chapter: they are up to date

@@ -64,10 +64,10 @@ def check_outputs(guide: Guide, views: list[EditionGuide], out_dir: Path, sink,
 def expected_outputs(eg: EditionGuide, out_dir: Path, formats) -> dict[str, list[Path]]:
     """format -> the files `careprint build` writes for one edition (as `careprint list`
     shows). Made from the edition the check already read: an edition that could not be
-    read is a `project` finding, not a crash here."""
-    from ..build import format_module
+    read is a `project` finding, not a crash here. PDFs on every paper the project asks for."""
+    from ..outputs import format_jobs
 
-    return {fmt: [out_dir / j.relpath for j in format_module(fmt).jobs(eg)]
+    return {fmt: [out_dir / j.relpath for j in format_jobs(eg, fmt, eg.config.papers)]
             for fmt in formats}
 
 

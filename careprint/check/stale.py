@@ -18,10 +18,13 @@ def stale_outputs(guide, views, out_dir: Path, formats, show, sink) -> None:
     """Warn of every edition's format with outputs built from older sources. Without a
     manifest (files copied from elsewhere, another careprint version) there is nothing to
     compare, and nothing is said."""
-    from ..build import format_module, read_manifest, source_keys
+    from ..build import read_manifest, source_keys
+    from ..config import PAPER_SIZES
+    from ..outputs import format_jobs
 
     recorded = read_manifest(out_dir).get("targets", {})
-    jobs = [j for eg in views for fmt in formats for j in format_module(fmt).jobs(eg)]
+    jobs = [j for eg in views for fmt in formats
+            for j in format_jobs(eg, fmt, PAPER_SIZES)]
     jobs = [j for j in jobs if isinstance(recorded.get(j.relpath), dict)
             and recorded[j.relpath].get("sources") and (out_dir / j.relpath).is_file()]
     if not jobs:
