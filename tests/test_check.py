@@ -570,8 +570,8 @@ def test_outputs_check_shows_each_file_it_checks(clean_build):
     assert "found 1 of the 1 handouts files of the survivors edition" in lines
     assert "checked build/survivors/calm-steps-survivors-a4.pdf: PDF tags, title, language and " \
         "fonts, crisis resources" in lines
-    assert "checked build/survivors/handouts/01-calm-steps.pdf: PDF tags, title, language and " \
-        "fonts, crisis resources" in lines
+    assert ("checked build/survivors/handouts/calm-steps-survivors-ch01-calm-steps-a4.pdf: "
+            "PDF tags, title, language and fonts, crisis resources") in lines
     assert any(ln.startswith("checked build/survivors/worksheets/") and
                ln.endswith("form fields") for ln in lines), lines
     assert json.loads(run_careprint("check", clean_build, *output_args("pdf"), "--format",
