@@ -188,7 +188,7 @@ def test_worksheet_pages_link_their_printable_pdf(built, edition):
     from careprint.render import worksheets
 
     eg = apply_edition(load_project(ROOT), edition)
-    pdfs = {j.item: j.relpath for j in worksheets.jobs(eg)}
+    pdfs = {j.item: j.relpath for j in worksheets.jobs(eg, eg.config.paper)}
     for w in eg.worksheets:
         page = (built / edition / "html" / f"worksheet-{w.worksheet.id}.html").read_text("utf-8")
         assert "Ask whoever gave you" not in page

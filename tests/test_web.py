@@ -70,7 +70,7 @@ def test_links_resolve_and_nothing_is_fetched_from_outside(site):
     eg = apply_edition(load_project(ROOT), "survivors")
     quick_exit = eg.config.fmt("html", "quick_exit_url")
     # the printable worksheets are another format (-f worksheets), not built here
-    printables = {j.relpath for j in worksheets.jobs(eg)}
+    printables = {j.relpath for j in worksheets.jobs(eg, eg.config.paper)}
     for page in (site / "survivors" / "html").glob("*.html"):
         parsed = parse(page)
         for tag, ref in parsed.refs:
