@@ -436,10 +436,10 @@ def load_config(root: Path) -> Config:
             _table(raw_formats.get(name, {}), f"formats.{name}", opts, errs))
 
     exit_url = formats["html"]["quick_exit_url"]
-    if not (isinstance(exit_url, str) and exit_url.startswith("https://")
+    if not (isinstance(exit_url, str) and exit_url.startswith(("https://", "http://"))
             and " " not in exit_url):
         errs.add(f"{CONFIG_NAME}: formats.html.quick_exit_url",
-                 "expected an https:// address of a neutral page")
+                 "expected an https:// (or http://) address of a neutral page")
     check = _check_tables(data.get("check", {}), [e.id for e in editions], errs)
 
     errs.raise_if_any()
