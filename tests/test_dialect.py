@@ -87,7 +87,7 @@ def test_the_pdf_shows_what_the_author_meant(tmp_path):
     (project / CHAPTER).write_text(HEAD + body, encoding="utf-8")
     run_careprint("build", project, "--jobs", "1", "-e", "survivors", "-f", "handouts",
                   check=True)
-    pdf = project / "build/survivors/handouts/01-start.pdf"
+    pdf = project / "build/survivors/handouts/badin-survivors-ch01-start-a4.pdf"
     text = pdf_text(pdf)
     assert "```" not in text and "python\nprint" not in text and "print('fenced code')" in text
     assert "Outer item\n" in text and "Inner item" in text

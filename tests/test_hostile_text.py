@@ -135,9 +135,13 @@ def test_invisible_character_in_careprint_toml_is_refused(fresh):
     refused(fresh, f"careprint.toml:{line_of(text, 'Partners')}", "U+2066")
 
 
-def test_harmless_format_characters_are_kept(fresh):
+def test_harmless_format_characters_are_kept(fresh, monkeypatch):
     """A soft hyphen inside a word, a joiner inside an emoji sequence, a Persian or Hindi
-    word, and a subdivision flag are text, not tricks."""
+    word, and a subdivision flag are text, not tricks. (Whether the installed fonts can draw
+    the emoji and Devanagari is another check, tests/test_glyphs.py: left out here.)"""
+    import careprint.load
+
+    monkeypatch.setattr(careprint.load, "missing_glyph_problems", lambda *a, **kw: [])
     body = ("## Words and emoji\n\nA care\u00adful, gen\u00adtle start.\n\n"
             "A family \U0001F469\u200d\U0001F467 and a rainbow \U0001F3F3\ufe0f\u200d"
             "\U0001F308.\n\nPersian \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 and Hindi "
@@ -252,7 +256,7 @@ def test_void_elements_are_accepted_as_authors_write_them(fresh):
                          "-f", "epub", check=True)
     assert "Traceback" not in proc.stderr
     out = fresh / "build" / "survivors"
-    text = pdf_text(out / "badin-survivors.pdf")
+    text = pdf_text(out / "badin-survivors-a4.pdf")
     for words in ("First line", "second line", "third line", "Tom & Jerry wait here"):
         assert words in text, text
     problems = epubcheck_problems(epubcheck(out / "badin-survivors.epub"))

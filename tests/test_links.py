@@ -73,9 +73,9 @@ def test_no_output_of_any_format_holds_a_file_uri(linked, tmp_path):
     web = (out / "html" / "02-safety-first.html").read_text("utf-8")
     assert web.count('<a class="xref xref-chapter" href="01-start.html">') == 5
     assert ">its <em>middle</em></a>" in web and ">Start here</a> with no words" in web
-    guide = _pdf_bytes(out / "badin-survivors.pdf")
+    guide = _pdf_bytes(out / "badin-survivors-a4.pdf")
     assert b"/Dest" in guide or b"/D " in guide
-    assert "the first chapter" in pdf_text(out / "badin-survivors.pdf")
+    assert "the first chapter" in pdf_text(out / "badin-survivors-a4.pdf")
     # the same project in another folder gives the same bytes
     other = tmp_path / "elsewhere" / "deeper"
     other.mkdir(parents=True)
@@ -85,8 +85,8 @@ def test_no_output_of_any_format_holds_a_file_uri(linked, tmp_path):
         (linked / "content/worksheets/check-in.yaml").read_bytes())
     run_careprint("build", moved, "-e", "survivors", "-f", "pdf", cwd=moved.parent,
                   check=True)
-    assert (moved / "build/survivors/badin-survivors.pdf").read_bytes() == \
-        (out / "badin-survivors.pdf").read_bytes()
+    assert (moved / "build/survivors/badin-survivors-a4.pdf").read_bytes() == \
+        (out / "badin-survivors-a4.pdf").read_bytes()
 
 
 BAD_LINKS = {

@@ -103,7 +103,7 @@ def test_a_sandboxed_template_still_does_what_templates_do(project):
     override(project, "handout.html", handout.replace("</body>", extra + "</body>", 1))
     proc = run_careprint("build", project, "--jobs", "1", "-f", "handouts", "-e", "survivors")
     assert proc.returncode == 0, proc.stderr
-    text = pdf_text(project / "build/survivors/handouts/01-start.pdf")
+    text = pdf_text(project / "build/survivors/handouts/badin-survivors-ch01-start-a4.pdf")
     assert "Counted 1 resources in FOR SURVIVORS on 14 November 2023." in \
         " ".join(text.split())
 
@@ -130,7 +130,7 @@ def test_a_template_added_while_serving_is_used(project):
 
 def test_a_template_added_between_two_builds_is_used(project):
     build(project, formats=["handouts"], editions=["survivors"], jobs=1, keep_html=True)
-    html = project / "build/survivors/handouts/01-start.html"
+    html = project / "build/survivors/handouts/badin-survivors-ch01-start-a4.html"
     assert "Bundled-or-not" not in html.read_text()
     handout = (BUNDLED / "handout.html").read_text(encoding="utf-8")
     override(project, "handout.html", handout.replace("</body>", "<p>Bundled-or-not</p></body>"))

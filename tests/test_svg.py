@@ -94,7 +94,7 @@ def test_good_svg_builds_into_pdf_epub_and_web(fresh):
     out = build_ok(fresh, "-e", "survivors", "-f", "pdf", "-f", "epub", "-f", "html")
     import pikepdf
 
-    with pikepdf.open(out / "badin-survivors.pdf") as pdf:
+    with pikepdf.open(out / "badin-survivors-a4.pdf") as pdf:
         # the SVG's gradient, reached through its <style> and url(#g), is a pattern fill
         fills = [page.Contents.read_bytes().count(b" scn") for page in pdf.pages]
     assert any(fills), "the SVG is not drawn in the guide PDF"
