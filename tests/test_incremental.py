@@ -87,9 +87,14 @@ def test_editing_a_template_rerenders_exactly_the_outputs_that_use_it(built):
 
 
 def test_editing_a_shared_stylesheet_rerenders_the_pdfs_not_the_epubs(built):
+    """print.css is shared by the guide and the handouts, not by the EPUB. (theme.css now
+    reaches the EPUB too: test_a_new_theme_colour_remakes_the_epub.)"""
+    from careprint.render import PACKAGE_TEMPLATES
+
     templates = built / "templates"
     templates.mkdir()
-    (templates / "theme.css").write_text(":root { --accent: #333; }\n")
+    css = (PACKAGE_TEMPLATES / "print.css").read_text()
+    (templates / "print.css").write_text(css + "\nblockquote { margin-left: 1.5em; }\n")
     assert rendered(built) == {p for p in ALL if p.endswith(".pdf")}
 
 
