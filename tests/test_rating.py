@@ -32,12 +32,12 @@ def test_a_0_to_100_rating_works_in_every_format(tmp_path):
     run_careprint("build", project, "-e", "a", "-f", "worksheets", "-f", "epub", "-f", "html",
                   cwd=tmp_path, check=True)
     out = project / "build" / "a"
-    reader = PdfReader(out / "worksheets" / "thought-record.pdf")
+    reader = PdfReader(single(out))
     field = reader.get_fields()["thought-record_belief"]
     assert field.get("/FT") == "/Tx"
     import pikepdf
 
-    with pikepdf.open(out / "worksheets" / "thought-record.pdf") as pdf:
+    with pikepdf.open(single(out)) as pdf:
         raw = next(f for f in pdf.Root.AcroForm.Fields
                    if str(f.get("/T")) == "thought-record_belief")
         assert int(raw.MaxLen) == 3
@@ -61,6 +61,13 @@ def test_a_short_scale_is_still_a_row_of_choices(tmp_path):
     (project / "content/worksheets/thought-record.yaml").write_text(
         RATING.replace("max: 100", "max: 20"), "utf-8")
     run_careprint("build", project, "-e", "a", "-f", "worksheets", cwd=tmp_path, check=True)
-    reader = PdfReader(project / "build/a/worksheets/thought-record.pdf")
+    reader = PdfReader(single(project / "build/a"))
     field = reader.get_fields()["thought-record_belief"]
     assert field.get("/FT") == "/Btn" and len(field.get("/_States_", [])) >= 21
+
+
+def single(edition_dir):
+    """The thought record printed alone, named as builds name it (render/names.py)."""
+    found = sorted((edition_dir / "worksheets").glob("wsfix-a-worksheet*-thought-record-a4.pdf"))
+    assert len(found) == 1, sorted(p.name for p in (edition_dir / "worksheets").iterdir())
+    return found[0]
