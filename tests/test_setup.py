@@ -30,7 +30,7 @@ def test_the_readme_says_how_to_run_careprint_and_how_long_set_up_takes():
     readme = (ROOT / "README.md").read_text("utf-8")
     assert ". .venv/bin/activate" in readme and ".venv/bin/careprint" in readme
     assert "pipx install ." in readme
-    assert "about 6 minutes" in readme and "about a minute" in readme
+    assert "about 20 minutes" in readme and "about a minute" in readme
 
 
 def test_a_non_editable_install_builds_a_new_guide_in_any_folder(tmp_path):

@@ -60,7 +60,10 @@ def test_init_refuses_to_overwrite_without_force(tmp_path):
 def test_project_templates_override_the_defaults_file_by_file(tmp_path):
     project = copy_fixture("two-editions", tmp_path)
     (project / "templates").mkdir()
-    (project / "templates/theme.css").write_text(":root { --accent: #123456; }\n")
+    from careprint.render import PACKAGE_TEMPLATES
+
+    theme = (PACKAGE_TEMPLATES / "theme.css").read_text()  # a whole theme: no warnings
+    (project / "templates/theme.css").write_text(theme + ":root { --accent: #123456; }\n")
     run_careprint("build", project, "-f", "pdf", "-e", "a", "--keep-html", check=True)
     html = (project / "build/a/twin-a-a4.html").read_text()
     assert "--accent: #123456" in html  # the project's theme.css
