@@ -1,0 +1,65 @@
+"""What the build hands a renderer, and what a renderer hands back.
+
+A Job is one output file to make (a target of the build plan); a BuildContext is what
+every renderer needs besides the edition itself; an Artifact is one finished output.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Problem, ProjectError
+
+
+@dataclass(frozen=True)
+class Job:
+    """One output file to make: a target of the build plan."""
+
+    fmt: str
+    edition: str
+    item: str  # chapter name, worksheet id, "pack" or "" (the whole guide)
+    relpath: str  # under the build folder
+    weight: int  # rough cost, to start big documents first
+    content: str  # digest of the edition-filtered content the output includes
+    paper: str = ""  # the paper of a PDF ("a4", "letter"); "" for the EPUB and the web
+    # where the pages fell when this output was last made ((pages, {anchor: page index})
+    # per part): a guess that lets a rebuilt guide write its page numbers in (render/pdf.py)
+    layout: tuple | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One finished output: its bytes, its page count, and the HTML it was made from."""
+
+    relpath: str
+    data: bytes
+    pages: int = 0
+    warnings: tuple[str, ...] = ()
+    html: str | tuple[str, ...] | None = None  # what WeasyPrint was given (--keep-html);
+    # a tuple for a guide laid out in parts
+    layout: tuple | None = None  # of a whole guide: see Job.layout
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """What every renderer needs besides the edition itself."""
+
+    root: Path  # the project folder
+    paper: str  # "a4" or "letter"
+    source_date: _dt.datetime  # fixed: SOURCE_DATE_EPOCH or the configured date, UTC
+    bleed: str = ""  # print-shop bleed, e.g. "3mm"
+    marks: bool = False  # print-shop crop marks
+
+
+def source_date(config_date: _dt.date, environ) -> _dt.datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible-builds.org), else the configured date."""
+    value = environ.get("SOURCE_DATE_EPOCH")
+    if value:
+        try:
+            return _dt.datetime.fromtimestamp(int(value), _dt.UTC).replace(tzinfo=None)
+        except (ValueError, OverflowError, OSError):
+            raise ProjectError(Problem("SOURCE_DATE_EPOCH", f"{value!r} is not a Unix "
+                                       "timestamp (seconds since 1970)")) from None
+    return _dt.datetime(config_date.year, config_date.month, config_date.day)

@@ -1,0 +1,131 @@
+"""Templates: the sandboxed Jinja environment (render/sandbox.py), rendering a template
+with errors that name template:line, and finding every template a format uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import Problem, ProjectError
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def css_string(value: str) -> str:
+    """Quote a Python string as a CSS string literal."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
+    return f'"{escaped}"'
+
+
+def long_date(d) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+_ENV_CACHE: dict = {}  # project folder -> (its templates' stamp, the environment)
+
+
+def environment(root: Path):
+    """The Jinja environment: the project's templates/ first, then careprint's bundled ones,
+    in a sandbox (render/sandbox.py).
+
+    One environment, and its cache of compiled templates, serves every render while the
+    project's templates/ stays as it is; a template added, removed or replaced there (as
+    under `careprint serve`) gives a new one, so an override is never hidden by a bundled
+    template compiled earlier.
+    """
+    from markupsafe import Markup
+
+    from ..phones import phone_links
+    from .sandbox import make_environment, templates_stamp
+
+    key, stamp = str(root), templates_stamp(root)
+    cached = _ENV_CACHE.get(key)
+    if cached is None or cached[0] != stamp:
+        env = make_environment(root, PACKAGE_TEMPLATES, {
+            "css_string": lambda s: Markup(css_string(str(s))),
+            "long_date": long_date,
+            "safe_html": Markup,  # our own XHTML, made by careprint.markup
+            "phone_links": phone_links,
+        })
+        cached = _ENV_CACHE[key] = (stamp, env)
+    return cached[1]
+
+
+def render_template(root: Path, name: str, config_key: str | None = None, **context) -> str:
+    """Render one template; template problems become ProjectErrors naming template:line."""
+    import jinja2
+    from jinja2.exceptions import SecurityError
+
+    env = environment(root)
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateNotFound as exc:
+        where = f"careprint.toml: {config_key}" if config_key else f"templates/{name}"
+        raise ProjectError(Problem(where, f"template {exc.name!r} not found in templates/ "
+                                   "or careprint's bundled templates")) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise ProjectError(Problem(f"{_template_path(exc.filename, exc.name)}:{exc.lineno}",
+                                   f"template syntax error: {exc.message}")) from None
+    except jinja2.UndefinedError as exc:
+        raise ProjectError(Problem(_traceback_where(exc, name),
+                                   f"template error: {exc.message}")) from None
+    except SecurityError as exc:
+        raise ProjectError(Problem(_traceback_where(exc, name), f"not allowed in a template: "
+                                   f"{exc} (templates render in a sandbox: see "
+                                   "docs/security.md)")) from None
+    except OverflowError as exc:  # the sandbox's limit on range()
+        raise ProjectError(Problem(_traceback_where(exc, name),
+                                   f"template error: {exc}")) from None
+
+
+def _template_path(filename, name) -> str:
+    if filename:
+        path = Path(filename)
+        if path.is_relative_to(PACKAGE_TEMPLATES):
+            return f"careprint/templates/{path.relative_to(PACKAGE_TEMPLATES).as_posix()}"
+        return f"templates/{path.name}"
+    return f"templates/{name}"
+
+
+def _traceback_where(exc: BaseException, name: str) -> str:
+    """template:line of the innermost template frame of a Jinja runtime error."""
+    tb, where = exc.__traceback__, f"templates/{name}"
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.endswith((".html", ".xhtml", ".css")) or \
+                "<template>" in code.co_filename:
+            where = f"{_template_path(code.co_filename, name)}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
+
+
+def template_sources(root: Path, names) -> dict[str, str]:
+    """Every template `names` use, followed through include/import/extends: {name: source}.
+
+    A project's own templates/ file wins over careprint's bundled one of the same name.
+    """
+    import jinja2
+    from jinja2 import meta
+
+    env = environment(root)
+    todo, seen = list(names), {}
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        try:
+            source, _, _ = env.loader.get_source(env, name)
+        except jinja2.TemplateNotFound:
+            seen[name] = ""  # render_template reports it, naming the config key
+            continue
+        seen[name] = source
+        if source not in _REFERENCED:
+            try:
+                _REFERENCED[source] = tuple(
+                    n for n in meta.find_referenced_templates(env.parse(source)) if n)
+            except jinja2.TemplateSyntaxError:
+                _REFERENCED[source] = ()  # reported by render_template, with template:line
+        todo.extend(_REFERENCED[source])
+    return dict(sorted(seen.items()))
+
+
+_REFERENCED: dict[str, tuple[str, ...]] = {}  # template source -> the templates it names
