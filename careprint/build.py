@@ -1,115 +1,67 @@
-"""The build plan: targets, what each depends on, rendering them, writing atomically.
+"""`careprint build`: the guide's outputs, made in four stages.
 
-1. Read and validate everything (config, content, cross-references, in every requested
-   edition) before anything is written.
-2. Each output file is a target whose key hashes everything it depends on: careprint's
-   version, the config values it reads, the templates it uses, the edition-filtered content
-   it includes and the build options. A target whose key and file are unchanged since the
-   last build is skipped (build/.careprint/manifest.json records them).
-3. The other targets render in worker processes, biggest first, each into a temporary file
-   beside its target. Only when every one has succeeded are they renamed into place, so a
-   failed or interrupted build leaves the previous outputs as they were.
+build() reads as its stages, each its own unit:
+
+1. plan (outputs.py, plan_build): read and validate everything (config, content,
+   cross-references, in every requested edition) before anything is written, then list
+   the targets: each registered format's jobs (render/registry.py), narrowed by --only and
+   --shard.
+2. decide (decide.py): each target's key hashes everything it depends on (keys.py); a
+   target whose key and file are unchanged since the last build is skipped (the Manifest,
+   build/.careprint/manifest.json, records them). The others are stale.
+3. render (workers.py): the stale targets render in worker processes, biggest first, each
+   into a temporary file beside its target; results are typed (results.Rendered).
+4. commit (commit.py): only when every one has succeeded are they renamed into place, so a
+   failed or interrupted build leaves the previous outputs as they were; then what the
+   project no longer makes is pruned and each edition's SHA256SUMS written.
+
+Before all that, the fast no-op: when nothing that went into the last build has changed
+(keys.py, input_digest), the build ends having read file bytes only.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
-import gc
-import hashlib
-import json
 import os
 import re
-import signal
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__, buildlock, checknote, library
+from . import checknote, library
 from .buildlock import build_lock
-from .config import PAPER_SIZES, Config
-from .editions import EditionGuide, apply_editions
-from .errors import CareprintError, OutputError
-from .load import load_project
-from .manifest import (
-    drop_old_kept,
-    foreign_files,
-    read_manifest,
-    settle,
-    target_entry,
-    unchanged,
-    write_manifest,
-    written_files,
-)
-from .outputs import every_output, format_module, plan, plan_jobs, select_only  # noqa: F401
-from .render import PACKAGE_TEMPLATES, BuildContext, Job, digest, source_date, template_sources
+from .commit import commit, strict_failure
+from .config import PAPER_SIZES
+from .decide import decide
+from .errors import CareprintError
+from .keys import input_digest
+from .manifest import Manifest, foreign_files, unchanged, written_files
+from .outputs import in_shard, parse_shard, plan_build, select
+from .render import registry
+from .results import BuildReport, Written
+from .workers import render_jobs
 
-FORMATS = ("pdf", "handouts", "epub", "worksheets", "html", "large-print", "booklet")
+__all__ = ["build", "BuildReport", "Written", "in_shard", "parse_shard", "select"]
 
 
 @dataclass(frozen=True)
-class Written:
-    path: Path
-    pages: int
-    size: int
-    warnings: tuple[str, ...] = ()
-    skipped: bool = False  # unchanged since the last build
-    seconds: float = 0.0
+class Request:
+    """What was asked for, checked; `options` are what the fast no-op's key hashes."""
+
+    root: Path
+    out_dir: Path
+    formats: tuple[str, ...]
+    shard: tuple[int, int] | None
+    options: dict
 
 
-@dataclass
-class BuildReport:
-    written: list[Written] = field(default_factory=list)
-    seconds: float = 0.0
-    foreign: list[Path] = field(default_factory=list)  # in the output folders, not ours
-    out_dir: Path | None = None
-    only: tuple[str, ...] = ()  # --only: the chapters and worksheets asked for
-    notes: list[str] = field(default_factory=list)
-    check_errors: int = 0  # what `careprint check` would call errors (careprint/checknote.py)
+@dataclass(frozen=True)
+class LastBuild:
+    """The output folder, locked: the last build's record and this build's input digest."""
 
-    @property
-    def rendered(self) -> list[Written]:
-        return [w for w in self.written if not w.skipped]
-
-    @property
-    def skipped(self) -> list[Written]:
-        return [w for w in self.written if w.skipped]
-
-    @property
-    def warnings(self) -> list[str]:
-        return [f"{w.path}: {m}" for w in self.written for m in w.warnings]
-
-
-def select(names: Sequence[str] | None, valid: Sequence[str], what: str) -> tuple[str, ...]:
-    """The requested names in `valid`'s order; all of them when none is requested."""
-    if not names:
-        return tuple(valid)
-    unknown = [n for n in names if n not in valid]
-    if unknown:
-        raise CareprintError(f"unknown {what} {', '.join(map(repr, unknown))}; "
-                             f"valid {what}s: {', '.join(valid)}")
-    return tuple(v for v in valid if v in names)
-
-
-def parse_shard(text: str | None) -> tuple[int, int] | None:
-    """'K/N' -> (K, N), with 1 <= K <= N."""
-    if not text:
-        return None
-    m = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
-    if not m or not 1 <= int(m.group(1)) <= int(m.group(2)):
-        raise CareprintError(f"--shard {text!r}: expected K/N with 1 <= K <= N, e.g. 2/4")
-    return int(m.group(1)), int(m.group(2))
-
-
-def in_shard(jobs: list[Job], shard: tuple[int, int] | None) -> list[Job]:
-    """A deterministic 1/N of the targets: dealt round-robin, biggest first, so shards of
-    one build are disjoint, cover every target, and carry similar work."""
-    if not shard:
-        return jobs
-    k, n = shard
-    ordered = sorted(jobs, key=lambda j: (-j.weight, j.relpath))
-    return [j for i, j in enumerate(ordered) if i % n == k - 1]
+    manifest: Manifest
+    inputs: str
 
 
 def build(root: Path, editions: Sequence[str] | None = None,
@@ -126,377 +78,87 @@ def build(root: Path, editions: Sequence[str] | None = None,
     counts what `careprint check` would call errors (careprint/checknote.py).
     """
     started = time.perf_counter()
-    root = Path(root).resolve()
     environ = os.environ if environ is None else environ
+    req = request(root, out, editions, formats, paper, shard, keep_html, bleed, marks,
+                  environ, only)
+    with contextlib.ExitStack() as stack:
+        last = _open(stack, req, progress) if req.out_dir.is_dir() else None
+        report = None if force or last is None else \
+            fast_noop(req, last, tuple(only or ()), strict, count_check)
+        if report is not None:
+            report.seconds = time.perf_counter() - started
+            return report
+        plan = plan_build(req.root, editions, req.formats, paper, only or (), req.shard,
+                          bleed=bleed or "", marks=marks, environ=environ)
+        last = last or _open(stack, req, progress)
+        decision = decide(plan, last.manifest, req.out_dir, keep_html=keep_html, force=force)
+        results = render_jobs(list(decision.stale), {eg.edition.id: eg for eg in plan.views},
+                              plan.ctx, req.out_dir, keep_html, jobs, progress,
+                              decision.companions)
+        report = commit(plan, decision, results, last.manifest, req.out_dir, last.inputs,
+                        strict)
+        if count_check:
+            report.check_errors = checknote.count(req.out_dir, last.inputs, plan.guide,
+                                                  plan.views)
+    order = {j.relpath: i for i, j in enumerate(plan.chosen)}
+    report.written.sort(key=lambda w: order.get(w.path.relative_to(req.out_dir).as_posix(), 0))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def request(root, out, editions, formats, paper, shard, keep_html, bleed, marks, environ,
+            only) -> Request:
+    """Check the options that need no project, and gather them."""
+    root = Path(root).resolve()
     out_dir = Path(out).resolve() if out else root / "build"
     if paper is not None and paper not in PAPER_SIZES:
         raise CareprintError(f"unknown paper size {paper!r}; valid: {', '.join(PAPER_SIZES)}")
-    fmts = select(formats, FORMATS, "format")
+    fmts = select(formats, registry.names(), "format")
     shard_kn = parse_shard(shard)
     if bleed and not re.fullmatch(r"\d+(\.\d+)?(mm|cm|in|pt|px)", bleed):
         raise CareprintError(f"--bleed {bleed!r}: expected a length such as 3mm or 0.125in")
     options = {"editions": sorted(editions or ()), "formats": fmts, "paper": paper,
                "shard": shard_kn, "keep_html": keep_html, "bleed": bleed, "marks": marks,
                "source_date_epoch": environ.get("SOURCE_DATE_EPOCH", ""),
-               "only": sorted(only or ())}
+               "only": sorted(only or ()),
+               # a format registered or gone (render/registry.py) changes what is pruned
+               "registered": registry.names()}
+    return Request(root, out_dir, fmts, shard_kn, options)
 
-    with contextlib.ExitStack() as stack:
-        # The fast no-op: nothing that went into the last build has changed, and its outputs
-        # are as it left them. Decided from file bytes alone, without parsing anything.
-        inputs = None
-        if out_dir.is_dir():
-            stack.enter_context(build_lock(out_dir, progress))
-            inputs = input_digest(root, options)
-            manifest = read_manifest(out_dir)
-            if not force and manifest.get("fast", {}).get("inputs") == inputs:
-                report = _up_to_date(out_dir, manifest)
-                if report is not None:
-                    library.keep(out_dir, root, manifest.get("targets", {}))
-                    report.out_dir, report.only = out_dir, tuple(only or ())
-                    if count_check:
-                        report.check_errors = checknote.cached(out_dir, inputs)
-                    if strict and report.warnings:
-                        raise strict_failure(report.warnings)
-                    report.seconds = time.perf_counter() - started
-                    return report
 
-        guide = load_project(root)
-        eds = select(editions, guide.config.edition_ids, "edition")
-        views = apply_editions(guide, eds)
-        ctx = BuildContext(root=root, paper=paper or guide.config.paper,
-                           source_date=source_date(guide.config.guide.date, environ),
-                           bleed=bleed or "", marks=marks)
-        picked = select_only(only or (), guide, views)
-        all_jobs = picked.keep(plan_jobs(views, fmts, (paper,) if paper else
-                                         guide.config.papers), fmts)
-        chosen = in_shard(all_jobs, shard_kn)
-        if inputs is None:
-            stack.enter_context(build_lock(out_dir, progress))
-            inputs = input_digest(root, options)
-            manifest = read_manifest(out_dir)
-        keys = target_keys(guide.config, views, chosen, ctx, keep_html)
-        sources = source_keys(guide.config, views, chosen, root)  # for check --outputs
-        report = BuildReport(out_dir=out_dir, only=picked.names, notes=picked.notes)
-        stale = []
-        for job in chosen:
-            entry = manifest.get("targets", {}).get(job.relpath)
-            if not force and entry and entry.get("key") == keys[job.relpath] and \
-                    unchanged(out_dir / job.relpath, entry):
-                report.written.append(Written(out_dir / job.relpath, entry["pages"],
-                                              entry["size"], tuple(entry["warnings"]),
-                                              skipped=True))
-            elif force or not entry:
-                stale.append(job)
-            else:  # where its pages fell last time: a guide may reuse it (render/pdf.py)
-                stale.append(replace(job, layout=_layout_hint(entry)))
+def _open(stack: contextlib.ExitStack, req: Request, progress) -> LastBuild:
+    """Lock the output folder (for the rest of the build), then read what is there."""
+    stack.enter_context(build_lock(req.out_dir, progress))
+    return LastBuild(Manifest.read(req.out_dir), input_digest(req.root, req.options))
 
-        stale, companions = pair_booklets(stale)
-        results = render_jobs(stale, {eg.edition.id: eg for eg in views}, ctx, out_dir,
-                              keep_html, jobs, progress, companions)
-        warnings = [f"{j.relpath}: {m}" for j, res in results for m in res["warnings"]]
-        warnings += report.warnings
-        if strict and warnings:
-            for _, res in results:
-                for tmp, _final in res["files"]:
-                    Path(tmp).unlink(missing_ok=True)
-            raise strict_failure(warnings)
-        targets = dict(manifest.get("targets", {}))
-        for job, res in results:
-            for tmp, final in res["files"]:
-                _rename(Path(tmp), Path(final))
-            entry = target_entry(out_dir, job.relpath, keys[job.relpath], res)
-            entry["sources"] = sources[job.relpath]  # for check --outputs (check/stale.py)
-            drop_old_kept(out_dir, targets.get(job.relpath), entry)
-            targets[job.relpath] = entry
-            report.written.append(Written(out_dir / job.relpath, res["pages"], entry["size"],
-                                          tuple(res["warnings"]), False, res["seconds"]))
-        # every output the project makes now, in any format: what an earlier build wrote
-        # and the project no longer makes (a deleted chapter's handout and page) goes
-        every = every_output(views, FORMATS)
-        report.foreign = settle(out_dir, targets, every, [eg.edition.id for eg in views])
-        write_manifest(out_dir, {
-            "careprint": __version__,
-            "fast": {"inputs": inputs, "outputs": sorted(j.relpath for j in chosen)},
-            "targets": dict(sorted(targets.items())),
-        })
-        library.write(out_dir, guide, targets)
-        if count_check:
-            report.check_errors = checknote.count(out_dir, inputs, guide, views)
-    order = {j.relpath: i for i, j in enumerate(chosen)}
-    report.written.sort(key=lambda w: order.get(w.path.relative_to(out_dir).as_posix(), 0))
-    report.seconds = time.perf_counter() - started
+
+def fast_noop(req: Request, last: LastBuild, only: tuple[str, ...], strict: bool,
+              count_check: bool) -> BuildReport | None:
+    """The fast no-op: nothing that went into the last build has changed, and its outputs
+    are as it left them. Decided from file bytes alone, without parsing anything."""
+    if last.manifest.inputs != last.inputs:
+        return None
+    report = _up_to_date(req.out_dir, last.manifest)
+    if report is None:
+        return None
+    library.keep(req.out_dir, req.root, last.manifest.targets)
+    report.out_dir, report.only = req.out_dir, only
+    if count_check:
+        report.check_errors = checknote.cached(req.out_dir, last.inputs)
+    if strict and report.warnings:
+        raise strict_failure(report.warnings)
     return report
 
 
-# ---------------------------------------------------------------- what a target depends on
-
-
-@functools.cache
-def careprint_digest() -> str:
-    """careprint's version and its own code: an edited renderer invalidates what it made."""
-    h = hashlib.sha256(__version__.encode())
-    for path in sorted(Path(__file__).resolve().parent.rglob("*.py")):
-        h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-def input_digest(root: Path, options: dict) -> str:
-    """Hash of every file a build could read, and of the options: the fast no-op's key."""
-    h = hashlib.sha256(f"{careprint_digest()}\0{json.dumps(options, sort_keys=True)}".encode())
-    files = [root / "careprint.toml"]
-    for folder in (root / "content", root / "templates", PACKAGE_TEMPLATES):
-        if folder.is_dir():
-            files.extend(sorted(p for p in folder.rglob("*") if p.is_file()))
-    for path in files:
-        with contextlib.suppress(OSError):
-            h.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
-
-
-# large print and booklets are the guide and the handouts again, in other clothes
-BASED_ON = {"large-print": ("pdf", "handouts"), "booklet": ("pdf", "handouts")}
-
-
-def format_templates(config: Config, fmt: str) -> list[str]:
-    names = [config.fmt(f, "template") for f in BASED_ON.get(fmt, (fmt,))]
-    extra = {"epub": ["epub.css", "theme.css", "epub-nav.xhtml", "epub-cover.xhtml"],
-             "html": ["web.css", "quick-exit.js"], "large-print": ["large-print.css"]}
-    return names + extra.get(fmt, [])
-
-
-def config_values(config: Config, edition: str, fmt: str) -> tuple:
-    """The config values an output of `fmt` in `edition` reads."""
-    tables = [dict(config.formats[f]) for f in BASED_ON.get(fmt, (fmt,))]
-    return (config.guide, config.edition(edition), tables, config.fmt("pdf", "crisis_line"),
-            config.papers)
-
-
-def target_keys(config: Config, views: list[EditionGuide], jobs: list[Job],
-                ctx: BuildContext, keep_html: bool) -> dict[str, str]:
-    templates = {fmt: template_sources(ctx.root, format_templates(config, fmt))
-                 for fmt in {j.fmt for j in jobs}}
-    return {j.relpath: digest(careprint_digest(), config_values(config, j.edition, j.fmt),
-                              templates[j.fmt], j.content, j.paper, ctx.source_date,
-                              ctx.bleed, ctx.marks,
-                              keep_html and j.fmt != "epub", j.relpath)
-            for j in jobs}
-
-
-def strict_failure(warnings: list[str]) -> CareprintError:
-    return CareprintError(f"--strict: {len(warnings)} warnings; nothing was written:\n"
-                          + "\n".join(f"  {w}" for w in warnings))
-
-
-def source_keys(config: Config, views: list[EditionGuide], jobs: list[Job],
-                root: Path) -> dict[str, str]:
-    """What each target was made from, without the build's options: `check --outputs`
-    compares it with the project as it is now (check/stale.py)."""
-    templates = {fmt: template_sources(root, format_templates(config, fmt))
-                 for fmt in {j.fmt for j in jobs}}
-    return {j.relpath: digest(careprint_digest(), config_values(config, j.edition, j.fmt),
-                              templates[j.fmt], j.content, j.relpath)
-            for j in jobs}
-
-
-def _up_to_date(out_dir: Path, manifest: dict) -> BuildReport | None:
+def _up_to_date(out_dir: Path, manifest: Manifest) -> BuildReport | None:
     report = BuildReport()
-    targets = manifest.get("targets", {})
-    for rel in manifest.get("fast", {}).get("outputs", []):
+    targets = manifest.targets
+    for rel in manifest.outputs:
         entry = targets.get(rel)
         if not entry or not unchanged(out_dir / rel, entry):
             return None
         report.written.append(Written(out_dir / rel, entry["pages"], entry["size"],
                                       tuple(entry["warnings"]), skipped=True))
-    editions = sorted({rel.split("/", 1)[0] for rel in manifest["fast"]["outputs"]})
+    editions = sorted({rel.split("/", 1)[0] for rel in manifest.outputs})
     report.foreign = foreign_files(out_dir, written_files(targets), editions)
     return report
-
-
-# ---------------------------------------------------------------- rendering
-
-
-def _layout_hint(entry: dict) -> tuple | None:
-    """The layout a manifest entry recorded, or None if there is none (or it is damaged)."""
-    try:
-        return tuple((int(pages), {str(k): int(v) for k, v in anchors.items()})
-                     for pages, anchors in entry["layout"])
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return None
-
-
-def pair_booklets(stale: list[Job]) -> tuple[list[Job], dict[str, list[Job]]]:
-    """A booklet is its guide or handout, imposed. When both are to be rendered, the
-    booklet rides along with its base job (one WeasyPrint render, not two)."""
-    base = {(j.edition, j.item, j.paper): j for j in stale if j.fmt in ("pdf", "handouts")}
-    companions: dict[str, list[Job]] = {}
-    alone = []
-    for job in stale:
-        partner = base.get((job.edition, job.item, job.paper)) if job.fmt == "booklet" else None
-        if partner is None:
-            alone.append(job)
-        else:
-            companions.setdefault(partner.relpath, []).append(job)
-    return alone, companions
-
-_WORK: dict = {}  # what worker processes inherit (fork): set just before the pool starts
-
-
-def render_jobs(jobs: list[Job], views: dict[str, EditionGuide], ctx: BuildContext,
-                out_dir: Path, keep_html: bool, workers: int | None, progress,
-                companions: dict[str, list[Job]] | None = None) -> list:
-    """Render `jobs` into temporary files; return [(job, result)] once every one succeeded.
-
-    On any failure or interruption, every temporary file is removed and the error raised.
-    """
-    if not jobs:
-        return []
-    tag = os.urandom(4).hex()
-    _WORK.update(jobs=jobs, views=views, ctx=ctx, out=out_dir, keep_html=keep_html, tag=tag,
-                 companions=companions or {})
-    total = len(jobs) + sum(len(c) for c in (companions or {}).values())
-    order = sorted(range(len(jobs)), key=lambda i: (-jobs[i].weight, jobs[i].relpath))
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
-    results = []
-
-    def done(i, made):
-        for job, res in made:
-            results.append((job, res))
-            if progress:
-                w = Written(out_dir / job.relpath, res["pages"], res["size"],
-                            tuple(res["warnings"]), False, res["seconds"])
-                progress(f"rendered {job.relpath}", w, len(results), total)
-
-    with collector_for_rendering():
-        executor = None
-        try:
-            if workers == 1:
-                for i in order:
-                    done(i, _render_job(i))
-            else:
-                import multiprocessing
-                from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-
-                executor = ProcessPoolExecutor(workers,
-                                               mp_context=multiprocessing.get_context("fork"),
-                                               initializer=_worker_signals,
-                                               initargs=(os.getpid(),))
-                futures = {executor.submit(_render_job, i): i for i in order}
-                pending = set(futures)
-                while pending:
-                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for f in finished:
-                        done(futures[f], f.result())
-            return results
-        except BaseException:
-            if executor is not None:
-                for proc in list(getattr(executor, "_processes", {}).values()):
-                    proc.terminate()
-                executor.shutdown(wait=True, cancel_futures=True)
-                executor = None
-            for path in out_dir.rglob(f".*.{tag}.tmp"):
-                path.unlink(missing_ok=True)
-            raise
-        finally:
-            if executor is not None:
-                executor.shutdown(wait=True)
-            _WORK.clear()
-
-
-@contextlib.contextmanager
-def collector_for_rendering():
-    """Python's cycle collector, kept off what outlives a render.
-
-    WeasyPrint makes millions of short-lived objects, so the collector runs often, and each
-    full collection scanned everything alive: the project, the templates, WeasyPrint's own
-    modules and caches. That was 6% of a render. What is alive when rendering starts is now
-    frozen (not scanned again, and forked workers inherit it without touching it), and after
-    each job `_settle` collects that job's garbage and freezes what outlives it.
-
-    The collection thresholds stay Python's: collecting the young generation less often
-    saved another 1.5%, but let a 1,000-page guide's layout garbage pile up (400 MB at the
-    peak instead of 300 MB).
-    """
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
-def _settle() -> None:
-    gc.collect()
-    gc.freeze()
-
-
-def _worker_signals(parent: int) -> None:
-    """Workers leave Ctrl-C to the parent, which stops them and cleans up; SIGTERM from the
-    parent ends a worker at once, without a traceback. A worker dies with the build, and
-    holds no copy of its lock (buildlock.py): a killed build never holds up the next."""
-    buildlock.die_with_parent(parent)
-    buildlock.release_in_worker()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def _render_job(i: int) -> list[tuple[Job, dict]]:
-    """Render one job (in a worker process, or inline) into temporary files beside it, and
-    its companion booklets from the same PDF."""
-    job = _WORK["jobs"][i]
-    started = time.perf_counter()
-    ctx = replace(_WORK["ctx"], paper=job.paper) if job.paper else _WORK["ctx"]
-    art = format_module(job.fmt).render(_WORK["views"][job.edition], ctx, job)
-    target = _WORK["out"] / job.relpath
-    files = [(str(_write_temp(target, art.data, _WORK["tag"])), str(target)),
-             *_kept_html(target, art.html)]
-    made = [(job, {"files": files, "pages": art.pages, "size": len(art.data),
-                   "warnings": list(art.warnings), "seconds": time.perf_counter() - started,
-                   "layout": [[p, a] for p, a in art.layout] if art.layout else None})]
-    for companion in _WORK["companions"].get(job.relpath, ()):
-        from .render.booklet import impose
-
-        started = time.perf_counter()
-        data, sides = impose(art.data)
-        path = _WORK["out"] / companion.relpath
-        made.append((companion, {"files": [(str(_write_temp(path, data, _WORK["tag"])),
-                                            str(path)), *_kept_html(path, art.html)],
-                                 "pages": sides, "size": len(data), "warnings": [],
-                                 "seconds": time.perf_counter() - started}))
-    _settle()
-    return made
-
-
-def _kept_html(target: Path, html) -> list[tuple[str, str]]:
-    """With --keep-html: the HTML WeasyPrint was given, beside `target`, as (temporary
-    file, final path). A booklet made from its guide's render keeps that same HTML."""
-    if not _WORK["keep_html"] or html is None:
-        return []
-    # a guide laid out in parts (render/parts.py) was handed to WeasyPrint part by part
-    kept = ([(".html", html)] if isinstance(html, str) else
-            [(f".part-{i:02d}.html", h) for i, h in enumerate(html, 1)])
-    return [(str(_write_temp(target.with_suffix(suffix), text.encode("utf-8"), _WORK["tag"])),
-             str(target.with_suffix(suffix))) for suffix, text in kept]
-
-
-def _write_temp(target: Path, data: bytes, tag: str) -> Path:
-    tmp = target.parent / f".{target.name}.{tag}.tmp"
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
-    return tmp
-
-
-def _rename(tmp: Path, final: Path) -> None:
-    try:
-        os.replace(tmp, final)
-    except OSError as exc:
-        raise OutputError(f"cannot write {final}: {exc.strerror or exc}") from None
-
-

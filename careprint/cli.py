@@ -11,8 +11,25 @@ import click
 
 from . import __version__
 
-FORMAT_NAMES = ("pdf", "handouts", "epub", "worksheets", "html", "large-print",
-                "booklet")  # = build.FORMATS
+
+class FormatChoice(click.Choice):
+    """The registered formats (careprint/render/registry.py), read when they are needed:
+    a format registered after this module was imported is a choice too."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from .render import registry
+
+        return registry.names()
+
+    @choices.setter
+    def choices(self, value) -> None:  # click.Choice.__init__ sets it
+        pass
+
+
 PROJECT = click.argument("project_dir", required=False, default=".",
                          type=click.Path(file_okay=False, path_type=Path))
 
@@ -28,7 +45,7 @@ def main() -> None:
 @PROJECT
 @click.option("--edition", "-e", "editions", multiple=True, metavar="NAME",
               help="Build only this edition (repeatable). Default: every edition.")
-@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(FORMAT_NAMES),
+@click.option("--format", "-f", "formats", multiple=True, type=FormatChoice(),
               help="Build only this format (repeatable). Default: every format.")
 @click.option("--only", "only", multiple=True, metavar="NAME",
               help="Build only the outputs of this chapter (its slug, e.g. safety-first) or "
@@ -161,7 +178,7 @@ def doctor(project_dir):
 @click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the outputs were built, for --outputs. Default: PROJECT_DIR/build.")
 @click.option("--output-format", "output_formats", multiple=True,
-              type=click.Choice(FORMAT_NAMES),
+              type=FormatChoice(),
               help="With --outputs, check only this built format (repeatable). Default: "
               "every format.")
 @click.option("--stats", is_flag=True,

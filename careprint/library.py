@@ -13,11 +13,16 @@ from pathlib import Path
 
 from .config import PAPER_SIZES
 from .model import Guide
-from .render import names
+from .render import names, registry
 
 PAGE = "index.html"
 TEMPLATE = "library.html"
-VARIANTS = ("", "large-print", "booklet")  # the forms of the guide and of each handout
+
+
+def variants() -> tuple[str, ...]:
+    """The forms of the guide and of each handout: itself, and each registered variant
+    format's (large print, booklet)."""
+    return ("", *(f.variant for f in registry.formats() if f.variant))
 
 
 def keep(out_dir: Path, root: Path, targets: dict) -> None:
@@ -49,9 +54,9 @@ def write(out_dir: Path, guide: Guide, targets: dict) -> None:
 
 def _edition(out_dir: Path, guide: Guide, ed, targets: dict) -> dict:
     slug, eid = guide.config.guide.slug, ed.id
-    entries = _Entries(out_dir, targets)
+    entries, variant_names = _Entries(out_dir, targets), variants()
     for paper in PAPER_SIZES:
-        for variant in VARIANTS:
+        for variant in variant_names:
             entries.add("guide", names.guide_file(slug, eid, "pdf", variant, paper),
                         variant=variant, paper=paper)
     entries.add("epub", names.guide_file(slug, eid, "epub"))
@@ -61,7 +66,7 @@ def _edition(out_dir: Path, guide: Guide, ed, targets: dict) -> dict:
     whole = entries.take()
     chapters = [c for c in guide.chapters if c.in_edition(eid)]
     for number, c in enumerate(chapters, 1):
-        for variant in VARIANTS:
+        for variant in variant_names:
             for paper in PAPER_SIZES:
                 entries.add("chapter", names.chapter_file(slug, eid, number, c.slug, paper,
                                                           variant),

@@ -15,6 +15,7 @@ import json
 import os
 import stat
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from . import __version__
@@ -39,6 +40,42 @@ def read_manifest(out_dir: Path) -> dict:
                         for rel, e in data["targets"].items() if isinstance(e, dict)}}
 
 
+@dataclass(frozen=True)
+class Manifest:
+    """The last build's record (read_manifest's dict), and what a build asks of it."""
+
+    data: dict = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, out_dir: Path) -> Manifest:
+        return cls(read_manifest(out_dir))
+
+    @property
+    def targets(self) -> dict:
+        return self.data.get("targets", {})
+
+    @property
+    def inputs(self) -> str | None:
+        """The input digest of the last build (build.py: the fast no-op)."""
+        return self.data.get("fast", {}).get("inputs")
+
+    @property
+    def outputs(self) -> list[str]:
+        """What the last build was asked to make."""
+        return self.data.get("fast", {}).get("outputs", [])
+
+    def fresh(self, out_dir: Path, rel: str, key: str) -> bool:
+        """Whether the output `rel` was made with `key` and is as the build left it."""
+        entry = self.targets.get(rel)
+        return bool(entry) and entry.get("key") == key and unchanged(out_dir / rel, entry)
+
+    @staticmethod
+    def write(out_dir: Path, inputs: str, outputs: list[str], targets: dict) -> None:
+        write_manifest(out_dir, {"careprint": __version__,
+                                 "fast": {"inputs": inputs, "outputs": sorted(outputs)},
+                                 "targets": dict(sorted(targets.items()))})
+
+
 def write_manifest(out_dir: Path, manifest: dict) -> None:
     write_atomic(out_dir / STATE_DIR / "manifest.json",
                  json.dumps(manifest, indent=1, sort_keys=True).encode())
@@ -59,13 +96,14 @@ def unchanged(path: Path, entry: dict) -> bool:
         st.st_mtime_ns == entry.get("mtime_ns")
 
 
-def target_entry(out_dir: Path, rel: str, key: str, res: dict) -> dict:
-    """The record of a target this build wrote (renamed into place), with its kept HTML."""
-    entry = {"key": key, **stamp(out_dir / rel), "pages": res["pages"],
-             "warnings": list(res["warnings"])}
-    if res.get("layout"):
-        entry["layout"] = res["layout"]
-    kept = {Path(final).relative_to(out_dir).as_posix() for _, final in res["files"]} - {rel}
+def target_entry(out_dir: Path, rel: str, key: str, res) -> dict:
+    """The record of a target this build wrote (renamed into place), with its kept HTML;
+    `res` is its results.Rendered."""
+    entry = {"key": key, **stamp(out_dir / rel), "pages": res.pages,
+             "warnings": list(res.warnings)}
+    if res.layout:
+        entry["layout"] = res.layout
+    kept = {Path(final).relative_to(out_dir).as_posix() for _, final in res.files} - {rel}
     if kept:
         entry["kept"] = {k: stamp(out_dir / k) for k in sorted(kept)}
     return entry

@@ -9,29 +9,31 @@ worksheet printed alone.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib import import_module
+from pathlib import Path
 
-from .config import PAPER_SIZES
 from .editions import EditionGuide
 from .errors import CareprintError
 from .model import Guide
-from .render import Job
-
-PAPERLESS = ("epub", "html")  # formats that are the same on every paper
+from .render import BuildContext, Job, registry, source_date
 
 
-def format_module(fmt: str):
-    """The renderer of one format. Its module imports WeasyPrint/ebooklib only when rendering."""
-    return import_module(f"careprint.render.{fmt.replace('-', '_')}")
+def select(names: Sequence[str] | None, valid: Sequence[str], what: str) -> tuple[str, ...]:
+    """The requested names in `valid`'s order; all of them when none is requested."""
+    if not names:
+        return tuple(valid)
+    unknown = [n for n in names if n not in valid]
+    if unknown:
+        raise CareprintError(f"unknown {what} {', '.join(map(repr, unknown))}; "
+                             f"valid {what}s: {', '.join(valid)}")
+    return tuple(v for v in valid if v in names)
 
 
 def format_jobs(eg: EditionGuide, fmt: str, papers: Sequence[str]) -> list[Job]:
     """The targets of one format of one edition, on each of `papers`."""
-    if fmt in PAPERLESS:
-        return format_module(fmt).jobs(eg)
-    return [j for paper in papers for j in format_module(fmt).jobs(eg, paper)]
+    return registry.get(fmt).targets(eg, papers)
 
 
 def plan_jobs(views: Sequence[EditionGuide], fmts: Sequence[str],
@@ -39,10 +41,11 @@ def plan_jobs(views: Sequence[EditionGuide], fmts: Sequence[str],
     return [j for eg in views for fmt in fmts for j in format_jobs(eg, fmt, papers)]
 
 
-def every_output(views: Sequence[EditionGuide], fmts: Sequence[str]) -> set[str]:
-    """Every file the project makes now, in any of `fmts`, on any paper: what a build of
-    one paper, or of --only one chapter, must leave alone."""
-    return {j.relpath for j in plan_jobs(views, fmts, PAPER_SIZES)}
+def every_output(views: Sequence[EditionGuide]) -> set[str]:
+    """Every file the project makes now, in any registered format, on any paper: what a
+    build of one format or paper, or of --only one chapter, must leave alone (each format
+    names the outputs it owns)."""
+    return {rel for eg in views for fmt in registry.formats() for rel in fmt.outputs(eg)}
 
 
 @dataclass
@@ -110,18 +113,66 @@ def _unknown(name: str, valid: Sequence[str]) -> str:
             f"(chapter slugs and worksheet ids): {', '.join(valid)}")
 
 
+@dataclass(frozen=True)
+class Plan:
+    """The first stage of a build: the project read, and the targets to make."""
+
+    guide: Guide
+    views: list[EditionGuide]  # the editions asked for
+    ctx: BuildContext
+    only: Only
+    chosen: list[Job]  # in the formats, papers, --only and --shard asked for
+
+
+def plan_build(root: Path, editions: Sequence[str] | None, fmts: Sequence[str],
+               paper: str | None, only: Sequence[str], shard: tuple[int, int] | None, *,
+               bleed: str, marks: bool, environ) -> Plan:
+    """Read and validate the whole project, then list the targets: nothing is written."""
+    from .editions import apply_editions
+    from .load import load_project
+
+    guide = load_project(root)
+    eds = select(editions, guide.config.edition_ids, "edition")
+    views = apply_editions(guide, eds)
+    ctx = BuildContext(root=root, paper=paper or guide.config.paper,
+                       source_date=source_date(guide.config.guide.date, environ),
+                       bleed=bleed, marks=marks)
+    picked = select_only(only, guide, views)
+    all_jobs = picked.keep(plan_jobs(views, fmts, (paper,) if paper else guide.config.papers),
+                           fmts)
+    return Plan(guide, views, ctx, picked, in_shard(all_jobs, shard))
+
+
+def parse_shard(text: str | None) -> tuple[int, int] | None:
+    """'K/N' -> (K, N), with 1 <= K <= N."""
+    if not text:
+        return None
+    m = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
+    if not m or not 1 <= int(m.group(1)) <= int(m.group(2)):
+        raise CareprintError(f"--shard {text!r}: expected K/N with 1 <= K <= N, e.g. 2/4")
+    return int(m.group(1)), int(m.group(2))
+
+
+def in_shard(jobs: list[Job], shard: tuple[int, int] | None) -> list[Job]:
+    """A deterministic 1/N of the targets: dealt round-robin, biggest first, so shards of
+    one build are disjoint, cover every target, and carry similar work."""
+    if not shard:
+        return jobs
+    k, n = shard
+    ordered = sorted(jobs, key=lambda j: (-j.weight, j.relpath))
+    return [j for i, j in enumerate(ordered) if i % n == k - 1]
+
+
 def plan(root, editions: Sequence[str] | None = None, paper: str | None = None
          ) -> list[tuple[EditionGuide, dict[str, list[str]]]]:
-    """For `careprint list` and `check --outputs`: each edition and the outputs a build
-    would produce, by format (nothing is rendered)."""
-    from pathlib import Path
-
-    from .build import FORMATS, select
+    """For `careprint list`: each edition and the outputs a build would produce, by format
+    (nothing is rendered)."""
     from .editions import apply_editions
     from .load import load_project
 
     guide = load_project(Path(root).resolve())
     eds = select(editions, guide.config.edition_ids, "edition")
     papers = (paper,) if paper else guide.config.papers
-    return [(eg, {fmt: [j.relpath for j in format_jobs(eg, fmt, papers)] for fmt in FORMATS})
+    return [(eg, {fmt.name: [j.relpath for j in fmt.targets(eg, papers)]
+                  for fmt in registry.formats()})
             for eg in apply_editions(guide, eds)]

@@ -195,7 +195,7 @@ def test_jobs_2_reports_each_target_as_it_finishes(tmp_path, monkeypatch):
     (in its worker) waits to render until another target has been reported."""
     import multiprocessing
 
-    import careprint.build as build_module
+    import careprint.workers as build_module
 
     reported = multiprocessing.get_context("fork").Event()  # workers inherit it (fork)
     real = build_module.format_module

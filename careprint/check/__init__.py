@@ -80,9 +80,10 @@ def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bo
     checked. Raises CareprintError only for a bad request (an unknown edition or format);
     problems in the project are findings.
     """
-    from ..build import FORMATS, select
     from ..editions import apply_edition
     from ..load import load_project
+    from ..outputs import select
+    from ..render import registry
     from .source import SourceChecks
 
     root = Path(root).resolve()
@@ -93,7 +94,7 @@ def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bo
         return failed_report(root, editions, exc, strict=strict, outputs=outputs)
     config = guide.config
     eds = select(editions, config.edition_ids, "edition")
-    fmts = select(output_formats, FORMATS, "format")
+    fmts = select(output_formats, registry.names(), "format")
     settings = config.check or default_check_settings(config.edition_ids)
     markers = _scan_markers(root, guide)
     sink = Sink(settings, markers, config.edition_ids)

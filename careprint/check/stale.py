@@ -3,7 +3,7 @@
 File times say little: a build rewrites only the outputs whose inputs changed, so an
 untouched handout is older than a chapter edited since, yet up to date. The build's
 manifest (OUT/.careprint/manifest.json) knows better: it records, for each output, a
-digest of what it was made from (build.source_keys: careprint itself, the config values
+digest of what it was made from (keys.source_keys: careprint itself, the config values
 and templates it uses, the edition's content it includes). An output whose recorded
 digest is not the one the project gives it now was built from older sources: a warning
 of the `outputs` rule, naming the build command that brings it up to date.
@@ -18,8 +18,9 @@ def stale_outputs(guide, views, out_dir: Path, formats, show, sink) -> None:
     """Warn of every edition's format with outputs built from older sources. Without a
     manifest (files copied from elsewhere, another careprint version) there is nothing to
     compare, and nothing is said."""
-    from ..build import read_manifest, source_keys
     from ..config import PAPER_SIZES
+    from ..keys import source_keys
+    from ..manifest import read_manifest
     from ..outputs import format_jobs
 
     recorded = read_manifest(out_dir).get("targets", {})

@@ -13,6 +13,7 @@ import io
 from ..editions import EditionGuide
 from . import Artifact, BuildContext, Job, pdf_bytes
 from .large_print import render_variant, variant_jobs
+from .registry import Format
 
 VARIANT = "booklet"
 
@@ -74,3 +75,7 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
     data, _, warnings, html, layout = render_variant(eg, ctx, job)
     imposed, sides = impose(data)
     return Artifact(job.relpath, imposed, sides, warnings, html, layout)
+
+
+FORMAT = Format("booklet", jobs, render, order=70, based_on=("pdf", "handouts"),
+                variant=VARIANT, from_base=impose)

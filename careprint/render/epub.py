@@ -28,6 +28,7 @@ from . import (
 from .common import base_context, guide_name
 from .cover import cover_png
 from .printables import printables
+from .registry import Format
 from .sections import with_section_ids
 from .theme import theme_values
 
@@ -261,3 +262,6 @@ def _package_lang(opf: bytes, language: str) -> bytes:
         text = re.sub(r"<package ", f'<package xml:lang="{language}" ', text, count=1)
     return text.encode("utf-8")
 
+
+FORMAT = Format("epub", jobs, render, order=30, paperless=True, keeps_html=False,
+                templates_extra=("epub.css", "theme.css", "epub-nav.xhtml", "epub-cover.xhtml"))

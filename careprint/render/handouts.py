@@ -22,6 +22,7 @@ from . import (
     retarget_links,
 )
 from .common import base_context, chapter_name
+from .registry import Format
 
 
 def jobs(eg: EditionGuide, paper: str) -> list[Job]:
@@ -66,3 +67,6 @@ def handout_html(eg: EditionGuide, view: ChapterView, ctx: BuildContext, **extra
     return render_template(ctx.root, eg.config.fmt("handouts", "template"),
                            "formats.handouts.template", **(base_context(eg, ctx) | extra),
                            view=view, body=body)
+
+
+FORMAT = Format("handouts", jobs, render, order=20)

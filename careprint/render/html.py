@@ -23,6 +23,7 @@ from . import (
 from .common import base_context
 from .epub import link_targets, page_body_html, pages
 from .printables import printables
+from .registry import Format
 
 
 def folder(eg: EditionGuide) -> str:
@@ -120,3 +121,7 @@ def with_policy(page: str) -> str:
     if m:
         return f"{page[:m.end()]}\n{meta}{page[m.end():]}"
     return f"{meta}\n{page}"
+
+
+FORMAT = Format("html", jobs, render, order=50, paperless=True,
+                templates_extra=("web.css", QUICK_EXIT))

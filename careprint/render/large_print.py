@@ -12,6 +12,7 @@ from . import Artifact, BuildContext, Job
 from . import handouts as _handouts
 from . import pdf as _pdf
 from .common import chapter_name, guide_name
+from .registry import Format
 
 VARIANT = "large-print"
 
@@ -47,3 +48,7 @@ def render_variant(eg: EditionGuide, ctx: BuildContext, job: Job, **extra):
 def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
     data, pages, warnings, html, layout = render_variant(eg, ctx, job, large_print=True)
     return Artifact(job.relpath, data, pages, warnings, html, layout)
+
+
+FORMAT = Format("large-print", jobs, render, order=60, based_on=("pdf", "handouts"),
+                variant=VARIANT, templates_extra=("large-print.css",))

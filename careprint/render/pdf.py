@@ -16,6 +16,7 @@ from . import (
     retarget_links,
 )
 from .common import base_context, guide_name
+from .registry import Format
 
 
 def jobs(eg: EditionGuide, paper: str) -> list[Job]:
@@ -91,3 +92,6 @@ def guide_html(eg: EditionGuide, ctx: BuildContext, part=None, **extra) -> str:
     return render_template(ctx.root, _template(eg), "formats.pdf.template",
                            **(base_context(eg, ctx) | extra), chapters=eg.chapters,
                            worksheets=eg.worksheets, bodies=bodies, part=part)
+
+
+FORMAT = Format("pdf", jobs, render, order=10)

@@ -21,6 +21,7 @@ from . import (
 )
 from .common import base_context, pack_name, worksheet_name
 from .names import worksheets_folder
+from .registry import Format
 
 
 def jobs(eg: EditionGuide, paper: str) -> list[Job]:
@@ -108,3 +109,6 @@ def worksheets_html(eg: EditionGuide, ctx: BuildContext, mode: str, worksheets) 
     return render_template(ctx.root, eg.config.fmt("worksheets", "template"),
                            "formats.worksheets.template", **base_context(eg, ctx),
                            mode=mode, worksheets=worksheets, title=title)
+
+
+FORMAT = Format("worksheets", jobs, render, order=40)

@@ -1,0 +1,64 @@
+"""The last stage of a build: the rendered files renamed into place, and the record kept.
+
+Under --strict a warning stops the build here and the temporary files go: nothing was
+written. Otherwise each rendered file replaces its target, the manifest gains its entry,
+what the project no longer makes is pruned (what no registered format owns: outputs.py,
+every_output), each edition's SHA256SUMS is written, then the manifest and the library
+page (careprint/library.py).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from . import library
+from .decide import Decision
+from .errors import CareprintError, OutputError
+from .manifest import Manifest, drop_old_kept, settle, target_entry
+from .outputs import Plan, every_output
+from .render import Job
+from .results import BuildReport, Rendered, Written
+
+
+def commit(plan: Plan, decision: Decision, results: list[tuple[Job, Rendered]],
+           manifest: Manifest, out_dir: Path, inputs: str, strict: bool) -> BuildReport:
+    """Put `results` in place and record them; see the module docstring."""
+    report = BuildReport(out_dir=out_dir, only=plan.only.names, notes=plan.only.notes,
+                         written=list(decision.skipped))
+    warnings = [f"{j.relpath}: {m}" for j, res in results for m in res.warnings]
+    warnings += report.warnings
+    if strict and warnings:
+        for _, res in results:
+            for tmp, _final in res.files:
+                Path(tmp).unlink(missing_ok=True)
+        raise strict_failure(warnings)
+    targets = dict(manifest.targets)
+    for job, res in results:
+        for tmp, final in res.files:
+            _rename(Path(tmp), Path(final))
+        entry = target_entry(out_dir, job.relpath, decision.keys[job.relpath], res)
+        entry["sources"] = decision.sources[job.relpath]  # for check --outputs (check/stale.py)
+        drop_old_kept(out_dir, targets.get(job.relpath), entry)
+        targets[job.relpath] = entry
+        report.written.append(Written(out_dir / job.relpath, res.pages, entry["size"],
+                                      res.warnings, False, res.seconds))
+    # every output the project makes now, in any format: what an earlier build wrote
+    # and the project no longer makes (a deleted chapter's handout and page) goes
+    report.foreign = settle(out_dir, targets, every_output(plan.views),
+                            [eg.edition.id for eg in plan.views])
+    Manifest.write(out_dir, inputs, [j.relpath for j in plan.chosen], targets)
+    library.write(out_dir, plan.guide, targets)
+    return report
+
+
+def strict_failure(warnings: list[str]) -> CareprintError:
+    return CareprintError(f"--strict: {len(warnings)} warnings; nothing was written:\n"
+                          + "\n".join(f"  {w}" for w in warnings))
+
+
+def _rename(tmp: Path, final: Path) -> None:
+    try:
+        os.replace(tmp, final)
+    except OSError as exc:
+        raise OutputError(f"cannot write {final}: {exc.strerror or exc}") from None

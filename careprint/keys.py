@@ -1,0 +1,76 @@
+"""What a target depends on: the keys that decide whether an output is made again.
+
+A target's key hashes careprint's version and code, the config values its format reads
+(its [formats.X] tables: render/registry.py), the templates it uses, the edition-filtered
+content it includes (Job.content) and the build options. The input digest hashes every
+file a build could read: the fast no-op's key. `check --outputs` compares a target's
+source key (the key without the build's options) with the project as it is now
+(check/stale.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+from pathlib import Path
+
+from . import __version__
+from .config import Config
+from .editions import EditionGuide
+from .render import PACKAGE_TEMPLATES, BuildContext, Job, digest, registry, template_sources
+
+
+@functools.cache
+def careprint_digest() -> str:
+    """careprint's version and its own code: an edited renderer invalidates what it made."""
+    h = hashlib.sha256(__version__.encode())
+    for path in sorted(Path(__file__).resolve().parent.rglob("*.py")):
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def input_digest(root: Path, options: dict) -> str:
+    """Hash of every file a build could read, and of the options: the fast no-op's key."""
+    h = hashlib.sha256(f"{careprint_digest()}\0{json.dumps(options, sort_keys=True)}".encode())
+    files = [root / "careprint.toml"]
+    for folder in (root / "content", root / "templates", PACKAGE_TEMPLATES):
+        if folder.is_dir():
+            files.extend(sorted(p for p in folder.rglob("*") if p.is_file()))
+    for path in files:
+        with contextlib.suppress(OSError):
+            h.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def format_templates(config: Config, fmt: str) -> list[str]:
+    return registry.get(fmt).templates(config)
+
+
+def config_values(config: Config, edition: str, fmt: str) -> tuple:
+    """The config values an output of `fmt` in `edition` reads."""
+    return (config.guide, config.edition(edition), registry.get(fmt).tables(config),
+            config.fmt("pdf", "crisis_line"), config.papers)
+
+
+def target_keys(config: Config, views: list[EditionGuide], jobs: list[Job],
+                ctx: BuildContext, keep_html: bool) -> dict[str, str]:
+    templates = {fmt: template_sources(ctx.root, format_templates(config, fmt))
+                 for fmt in {j.fmt for j in jobs}}
+    return {j.relpath: digest(careprint_digest(), config_values(config, j.edition, j.fmt),
+                              templates[j.fmt], j.content, j.paper, ctx.source_date,
+                              ctx.bleed, ctx.marks,
+                              keep_html and registry.get(j.fmt).keeps_html, j.relpath)
+            for j in jobs}
+
+
+def source_keys(config: Config, views: list[EditionGuide], jobs: list[Job],
+                root: Path) -> dict[str, str]:
+    """What each target was made from, without the build's options: `check --outputs`
+    compares it with the project as it is now (check/stale.py)."""
+    templates = {fmt: template_sources(root, format_templates(config, fmt))
+                 for fmt in {j.fmt for j in jobs}}
+    return {j.relpath: digest(careprint_digest(), config_values(config, j.edition, j.fmt),
+                              templates[j.fmt], j.content, j.relpath)
+            for j in jobs}
