@@ -1,12 +1,14 @@
 """YAML with line numbers: every mapping remembers the line of each key.
 
-Duplicate keys are errors (PyYAML silently keeps the last one).
+Duplicate keys are errors (PyYAML silently keeps the last one). Every failure is a
+careprint.errors.YamlError that names its line.
 """
 
 from __future__ import annotations
 
 import yaml
 
+from .errors import YamlError
 from .nesting import MAX_DEPTH, yaml_too_deep
 
 
@@ -126,9 +128,3 @@ def load_yaml(text: str, first_line: int = 1):
     except (ValueError, TypeError, IndexError, KeyError, OverflowError) as exc:
         raise YamlError(first_line, f"invalid YAML value: {exc}") from None
 
-
-class YamlError(Exception):
-    def __init__(self, line: int, message: str):
-        super().__init__(message)
-        self.line = line
-        self.message = message
