@@ -27,6 +27,7 @@ from pathlib import Path
 from ..editions import EditionGuide
 from ..model import Guide
 from ..render.names import is_booklet
+from .text import clip
 
 ACE_INSTALL = ("sh scripts/install-ace.sh (in a careprint checkout), or in the project: "
                "ELECTRON_SKIP_BINARY_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 npm install "
@@ -452,7 +453,7 @@ def _ace_findings(report: dict, shown, eid, sources, impacts, sink, root: Path) 
             rule = test.get("dct:title", "?")
             what = " ".join(str(result.get("dct:description", "")).split())
             markup = " ".join(str(result.get("html", "")).split())
-            snippet = f" at {_clip(markup, 80)}" if markup else ""
+            snippet = f" at {clip(markup, 80)}" if markup else ""
             help_url = (test.get("help") or {}).get("url", "")
             more = f"; see {help_url}" if help_url else ""
             line = _source_line(root, src, markup) if src else None
@@ -477,7 +478,3 @@ def _source_line(root: Path, rel: str, markup: str) -> int | None:
         return None
     hits = [i for i, t in enumerate(lines, 1) if needle in " ".join(t.split())]
     return hits[0] if len(hits) == 1 else None
-
-
-def _clip(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1].rstrip() + "\u2026"

@@ -15,7 +15,8 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..markup import XREF_RE, Line
+from ..markup import Line
+from ..xref import XREF_RE, parse
 
 ATX_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
@@ -175,9 +176,8 @@ def plain(text: str, xref: Callable[[str], str] | None = None) -> str:
 
 
 def _xref_text(inner: str) -> str:
-    kind, _, rest = inner.partition(":")
-    ident, _, text = rest.partition("|")
-    return text.strip() or ident.strip().replace("-", " ")
+    ref = parse(inner)
+    return ref.text or ref.ident.replace("-", " ")
 
 
 @dataclass
@@ -211,6 +211,12 @@ class Sentence:
     text: str
     line: int
     words: int
+
+
+def clip(text: str, n: int = 60) -> str:
+    """`text` on one line, cut to `n` characters with an ellipsis: a quote in a finding."""
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "\u2026"
 
 
 def words(text: str) -> list[str]:
