@@ -74,7 +74,7 @@ def _construct_mapping(loader, node):
     return out
 
 
-class ValueError_(yaml.YAMLError):  # noqa: N801 - a YAML value that cannot be built
+class ValueError_(yaml.YAMLError):  # a YAML value that cannot be built
     def __init__(self, node, message):
         super().__init__(message)
         self.line = node.start_mark.line + 1
@@ -110,7 +110,7 @@ def load_yaml(text: str, first_line: int = 1):
     """
     padded = "\n" * (first_line - 1) + text
     try:
-        return yaml.load(padded, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(padded, Loader=_Loader)  # a SafeLoader subclass: safe
     except DuplicateKey as exc:
         raise YamlError(exc.line, str(exc)) from None
     except ValueError_ as exc:

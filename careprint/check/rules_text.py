@@ -16,7 +16,7 @@ NEGATION_RE = re.compile(r"(\bnot|n't|\bnever|\bno one|\bnobody|\bno need)\s+$",
 
 @rule("readability", "chapter")
 def readability(ctx: Context, c: Chapter, bl: list[Block], eid, xref) -> None:
-    import textstat  # noqa: PLC0415 - heavy, and only `careprint check` needs it
+    import textstat  # heavy, and only `careprint check` needs it
 
     parts = [c.summary, *c.key_points]
     for b in bl:
