@@ -91,3 +91,14 @@ def test_check_parses_no_source_after_loading(tmp_path, monkeypatch):
     with pytest.raises(AssertionError, match="a second time"):
         yaml.load("a: 1", Loader=yaml.SafeLoader)  # the guard was in place
     assert findings(report) == sorted(EXPECTED), report.findings
+
+
+def test_every_source_rule_is_a_registered_unit():
+    """Each source rule is found by its id; allow-marker is the check of the markers."""
+    from careprint.check.registry import units
+    from careprint.check.rules import RULES
+
+    for rule_id, rule in RULES.items():
+        found = units(rule_id)
+        assert bool(found) == (not rule.outputs and rule_id != "allow-marker"), rule_id
+        assert all(u.rule == rule_id for u in found)

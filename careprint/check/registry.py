@@ -14,7 +14,8 @@ enabled rules that look at it:
     "guide"     unit(ctx)                                  once
 
 Adding a rule: give it an id, options and a line in careprint.check.rules (RULES) and
-careprint.config (CHECK_OPTS), then write its unit in the rules_*.py module of its subject:
+careprint.config (CHECK_OPTS), then write its unit in the rules_*.py module of its subject
+(a new module goes into RULE_MODULES):
 
     @rule("no-shouting", "line")
     def no_shouting(ctx, path, n, text, eid): ...
@@ -23,6 +24,7 @@ careprint.config (CHECK_OPTS), then write its unit in the rules_*.py module of i
 from __future__ import annotations
 
 import datetime as _dt
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -31,6 +33,8 @@ from .report import Readability
 from .rules import RULES
 
 SUBJECTS = ("chapter", "text", "sentence", "paragraph", "block", "line", "guide")
+# the modules that hold the units, imported (so registered) before any is looked up
+RULE_MODULES = ("rules_text", "rules_structure", "rules_access", "rules_resources")
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,13 @@ def rule(rule_id: str, subject: str):
 
 def units(rule_id: str) -> list[Unit]:
     """The units of rule `rule_id` (found by its name)."""
+    _register_all()
     return UNITS.get(rule_id, [])
+
+
+def _register_all() -> None:
+    for name in RULE_MODULES:
+        importlib.import_module(f"{__package__}.{name}")
 
 
 @dataclass

@@ -18,7 +18,6 @@ from ..editions import ChapterView, EditionGuide
 from ..markup import Source, filter_edition
 from ..model import Chapter, Guide
 from ..xref import parse
-from . import rules_access, rules_resources, rules_structure, rules_text  # noqa: F401 - register
 from .registry import Context
 from .report import Readability
 from .rules_text import PROSE
