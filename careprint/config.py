@@ -16,7 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .errors import Collector, Problem, ProjectError
+from .errors import Collector, Location, Problem, ProjectError, at, at_key
 from .nesting import MAX_TOML_DEPTH, toml_nesting_line
 from .textguard import invisible_characters
 
@@ -229,11 +229,11 @@ CHECK_OPTS: dict[str, dict[str, Opt]] = {
 def _check_tables(raw: Any, edition_ids: list[str], errs: Collector) -> MappingProxyType:
     """Validate [check] and its [check.<rule-id>] tables; every rule gets every option."""
     if not isinstance(raw, dict):
-        errs.add(f"{CONFIG_NAME}: check", "expected a table of [check.<rule-id>] tables")
+        errs.add(at_key(CONFIG_NAME, "check"), "expected a table of [check.<rule-id>] tables")
         raw = {}
     for rule in raw:
         if rule not in CHECK_OPTS:
-            errs.add(f"{CONFIG_NAME}: check.{rule}",
+            errs.add(at_key(CONFIG_NAME, f"check.{rule}"),
                      f"unknown rule; expected one of: {', '.join(CHECK_OPTS)}")
     out = {}
     for rule, opts in CHECK_OPTS.items():
@@ -246,7 +246,7 @@ def _check_tables(raw: Any, edition_ids: list[str], errs: Collector) -> MappingP
                                 default=READABILITY_EDITION_GRADES.get(eid))
         values = _table(data, path, opts, errs)
         for key, value in values.items():
-            kp = f"{CONFIG_NAME}: {path}.{key}"
+            kp = at_key(CONFIG_NAME, f"{path}.{key}")
             if isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0:
                 errs.add(kp, "expected a number greater than 0")
             elif isinstance(value, list):
@@ -331,17 +331,17 @@ def _kind_name(kind) -> str:
 
 def _table(data: Any, path: str, opts: dict[str, Opt], errs: Collector) -> dict[str, Any]:
     """Validate one table against its options; return the values with defaults filled in."""
-    where = f"{CONFIG_NAME}: {path}" if path else CONFIG_NAME
+    where = at_key(CONFIG_NAME, path) if path else CONFIG_NAME
     if not isinstance(data, dict):
         errs.add(where, "expected a table")
         return {k: o.default for k, o in opts.items()}
     out = {}
     for key in data:
         if key not in opts:
-            errs.add(f"{CONFIG_NAME}: {_join(path, key)}",
+            errs.add(at_key(CONFIG_NAME, _join(path, key)),
                      f"unknown key; expected one of: {', '.join(opts)}")
     for key, opt in opts.items():
-        kp = f"{CONFIG_NAME}: {_join(path, key)}"
+        kp = at_key(CONFIG_NAME, _join(path, key))
         if key not in data:
             if opt.required:
                 errs.add(kp, f"missing required key ({opt.doc})")
@@ -382,35 +382,35 @@ def load_config(root: Path) -> Config:
     top = {"guide": dict, "editions": dict, "paper": dict, "formats": dict, "check": dict}
     for key in data:
         if key not in top:
-            errs.add(f"{CONFIG_NAME}: {key}", f"unknown key; expected one of: {', '.join(top)}")
+            errs.add(at_key(CONFIG_NAME, key), f"unknown key; expected one of: {', '.join(top)}")
     if "guide" not in data:
-        errs.add(f"{CONFIG_NAME}: guide", "missing required table [guide]")
+        errs.add(at_key(CONFIG_NAME, "guide"), "missing required table [guide]")
     g = _table(data.get("guide", {}), "guide", GUIDE_OPTS, errs)
 
     if g["slug"] is not None and not NAME_RE.match(g["slug"]):
-        errs.add(f"{CONFIG_NAME}: guide.slug", "use lower-case letters, digits and hyphens")
+        errs.add(at_key(CONFIG_NAME, "guide.slug"), "use lower-case letters, digits and hyphens")
     if isinstance(g["authors"], list) and not all(isinstance(a, str) for a in g["authors"]):
-        errs.add(f"{CONFIG_NAME}: guide.authors", "expected a list of strings")
+        errs.add(at_key(CONFIG_NAME, "guide.authors"), "expected a list of strings")
     date = g["date"]
     if isinstance(date, str):
         try:
             date = _dt.date.fromisoformat(date)
         except ValueError:
-            errs.add(f"{CONFIG_NAME}: guide.date", f"{date!r} is not a date (YYYY-MM-DD)")
+            errs.add(at_key(CONFIG_NAME, "guide.date"), f"{date!r} is not a date (YYYY-MM-DD)")
     elif isinstance(date, _dt.datetime):
         date = date.date()
 
     editions = []
     raw_eds = data.get("editions")
     if raw_eds is None:
-        errs.add(f"{CONFIG_NAME}: editions", "missing required table [editions.<name>]: "
+        errs.add(at_key(CONFIG_NAME, "editions"), "missing required table [editions.<name>]: "
                  "define at least one edition")
     elif not isinstance(raw_eds, dict) or not raw_eds:
-        errs.add(f"{CONFIG_NAME}: editions", "expected at least one [editions.<name>] table")
+        errs.add(at_key(CONFIG_NAME, "editions"), "expected at least one [editions.<name>] table")
     else:
         for eid, raw in raw_eds.items():
             if not NAME_RE.match(eid):
-                errs.add(f"{CONFIG_NAME}: editions.{eid}",
+                errs.add(at_key(CONFIG_NAME, f"editions.{eid}"),
                          "edition names use lower-case letters, digits and hyphens")
             e = _table(raw, f"editions.{eid}", EDITION_OPTS, errs)
             editions.append(EditionConfig(eid, e["title"], e["audience"], e["description"]))
@@ -418,7 +418,7 @@ def load_config(root: Path) -> Config:
     size = _table(data.get("paper", {}), "paper", PAPER_OPTS, errs)["size"]
     papers = tuple(dict.fromkeys(size)) if isinstance(size, list) else (size,)
     if not papers:
-        errs.add(f"{CONFIG_NAME}: paper.size", "expected at least one paper size")
+        errs.add(at_key(CONFIG_NAME, "paper.size"), "expected at least one paper size")
         papers = ("a4",)
 
     formats = {}
@@ -426,10 +426,10 @@ def load_config(root: Path) -> Config:
     if isinstance(raw_formats, dict):
         for key in raw_formats:
             if key not in FORMAT_OPTS:
-                errs.add(f"{CONFIG_NAME}: formats.{key}",
+                errs.add(at_key(CONFIG_NAME, f"formats.{key}"),
                          f"unknown format; expected one of: {', '.join(FORMAT_OPTS)}")
     else:
-        errs.add(f"{CONFIG_NAME}: formats", "expected a table")
+        errs.add(at_key(CONFIG_NAME, "formats"), "expected a table")
         raw_formats = {}
     for name, opts in FORMAT_OPTS.items():
         formats[name] = MappingProxyType(
@@ -438,7 +438,7 @@ def load_config(root: Path) -> Config:
     exit_url = formats["html"]["quick_exit_url"]
     if not (isinstance(exit_url, str) and exit_url.startswith(("https://", "http://"))
             and " " not in exit_url):
-        errs.add(f"{CONFIG_NAME}: formats.html.quick_exit_url",
+        errs.add(at_key(CONFIG_NAME, "formats.html.quick_exit_url"),
                  "expected an https:// (or http://) address of a neutral page")
     check = _check_tables(data.get("check", {}), [e.id for e in editions], errs)
 
@@ -456,7 +456,7 @@ def _parse_toml(text: str) -> dict:
     """tomllib's parse, with its errors (and its recursion on deep nesting) as Problems."""
     deep = toml_nesting_line(text)
     if deep:
-        raise ProjectError(Problem(f"{CONFIG_NAME}:{deep}", "arrays or inline tables nested "
+        raise ProjectError(Problem(at(CONFIG_NAME, deep), "arrays or inline tables nested "
                                    f"more than {MAX_TOML_DEPTH} deep"))
     try:
         return tomllib.loads(text)
@@ -467,10 +467,10 @@ def _parse_toml(text: str) -> dict:
                                    "deep")) from None
 
 
-def _toml_where(msg: str) -> tuple[str, str]:
+def _toml_where(msg: str) -> tuple[Location | str, str]:
     """Turn tomllib's '... (at line 3, column 7)' into ('careprint.toml:3', '...')."""
     m = re.search(r"\s*\(at line (\d+), column (\d+)\)$", msg)
     if m:
-        return f"{CONFIG_NAME}:{m.group(1)}", f"invalid TOML: {msg[:m.start()]} " \
+        return at(CONFIG_NAME, int(m.group(1))), f"invalid TOML: {msg[:m.start()]} " \
                f"(column {m.group(2)})"
     return CONFIG_NAME, f"invalid TOML: {msg}"

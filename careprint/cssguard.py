@@ -172,7 +172,7 @@ def rendered_css_problems(css: str, template: str, root: Path) -> list[Problem]:
     """A stylesheet as a template rendered it: catches a URL that Jinja put together.
     Lines are those of the rendered CSS, so the message says so."""
     base = Path(root) / DOCUMENT_BASE
-    return [Problem(f"templates/{template}", f"{p.message} (line {p.where.rpartition(':')[2]}"
+    return [Problem(f"templates/{template}", f"{p.message} (line {p.where.line}"
                     " of the CSS it renders)")
             for p in css_problems(css, "", 1, base=base, root=root, what="stylesheet")]
 

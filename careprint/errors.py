@@ -11,13 +11,48 @@ from dataclasses import dataclass
 import click
 
 
+class Location(str):
+    """Where a problem is: a path, with a line or a careprint.toml key path.
+
+    Its text is what every message prints: `content/chapters/01-x.md:12`,
+    `careprint.toml: editions.partners.title`, or the path alone. The parts are kept as data
+    (`path`, `line`, `key`), so nothing ever parses that text back.
+    """
+
+    __slots__ = ("path", "line", "key")
+    path: str
+    line: int | None
+    key: str
+
+    def __new__(cls, path: str = "", line: int | None = None, key: str = "") -> Location:
+        line = line or None
+        text = f"{path}: {key}" if key else f"{path}:{line}" if line else path
+        self = super().__new__(cls, text)
+        for name, value in (("path", path), ("line", line), ("key", key)):
+            object.__setattr__(self, name, value)
+        return self
+
+    def __setattr__(self, name, value):
+        raise AttributeError("a Location cannot be changed")
+
+    def __reduce__(self):  # survives the trip back from a worker process
+        return (Location, (self.path, self.line, self.key))
+
+    def __repr__(self) -> str:
+        return f"Location({self.path!r}, {self.line!r}, {self.key!r})"
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with the user's input, and where it is."""
 
-    where: str  # "content/chapters/01-x.md:12" or "careprint.toml: editions.partners.title"
+    where: Location  # a plain string is taken as a path with no line
     message: str
     edition: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.where, Location):
+            object.__setattr__(self, "where", Location(self.where))
 
     def __str__(self) -> str:
         sep = ": " if self.where else ""
@@ -25,9 +60,14 @@ class Problem:
         return f"{self.where}{sep}{self.message}{tag}"
 
 
-def at(path: str, line: int | None = None) -> str:
-    """Format a source location as `path:line`."""
-    return f"{path}:{line}" if line else path
+def at(path: str, line: int | None = None) -> Location:
+    """A source location: `path:line` (or the path alone, without a line)."""
+    return Location(path, line)
+
+
+def at_key(path: str, key: str) -> Location:
+    """A location in a TOML file named by its key path: `careprint.toml: guide.slug`."""
+    return Location(path, key=key)
 
 
 class CareprintError(click.ClickException):
@@ -53,8 +93,20 @@ class ProjectError(CareprintError):
 
 
 def _order(p: Problem):
-    path, _, line = p.where.partition(":")
-    return (path, int(line) if line.isdigit() else 0, p.edition or "", p.message)
+    return (p.where.path, p.where.line or 0, p.edition or "", p.message, p.where.key)
+
+
+class YamlError(CareprintError):
+    """YAML that cannot be read (careprint.yamlload), at `line` of its file. The loader turns
+    it into a Problem that names the file."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+    def __reduce__(self):
+        return (YamlError, (self.line, self.message))
 
 
 class OutputError(CareprintError):
@@ -67,7 +119,7 @@ class Collector:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def add(self, where: str, message: str, edition: str | None = None) -> None:
+    def add(self, where: Location | str, message: str, edition: str | None = None) -> None:
         self.problems.append(Problem(where, message, edition))
 
     def extend(self, problems) -> None:

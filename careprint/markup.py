@@ -21,10 +21,9 @@ import markdown
 from .cssguard import style_attribute_problems
 from .dialect import BareUrlExtension, prepare
 from .errors import Problem, at
+from .xref import XREF_KINDS, XREF_RE, parse
 
 OPEN_RE = re.compile(r"^\s*:::\s*(\S*)\s*(.*?)\s*$")
-XREF_RE = re.compile(r"\[\[([^\[\]\n]*)\]\]")
-XREF_KINDS = ("chapter", "worksheet", "glossary")
 
 Line = tuple[int, str]  # (line number in the file, text)
 
@@ -110,10 +109,9 @@ class Resolver:
     used_glossary: list[str] = field(default_factory=list)
 
     def resolve(self, inner: str, where: str) -> str:
-        kind, sep, rest = inner.partition(":")
-        ident, _, text = rest.partition("|")
-        kind, ident, text = kind.strip(), ident.strip(), text.strip()
-        if not sep or kind not in XREF_KINDS:
+        ref = parse(inner)
+        kind, ident, text = ref.kind, ref.ident, ref.text
+        if not ref.has_kind or kind not in XREF_KINDS:
             self.problems.append(Problem(where, f"unknown cross-reference [[{inner}]]; use "
                                          "[[chapter:slug]], [[worksheet:id]] or "
                                          "[[glossary:id]]"))

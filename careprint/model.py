@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .config import Config
 
@@ -11,6 +11,31 @@ FIELD_TYPES = ("name", "date", "lines", "text", "checklist", "scale", "table")
 # A scale of up to this many points prints as a row of choices; a longer one (a 0-100
 # rating, as in thought records and SUDS) is a number the reader writes in a box.
 SCALE_CHOICES = 21
+
+
+@dataclass(frozen=True)
+class KeyLines:
+    """Where the keys of one YAML mapping (front matter, a worksheet, a field, a resource, a
+    glossary entry) are in its file, so that `careprint check` never reads the file again."""
+
+    line: int = 1  # the mapping's first line: where a key it lacks is reported
+    keys: tuple[tuple[str, int], ...] = ()  # (key, the line it is on)
+    items: tuple[tuple[str, tuple[int, ...]], ...] = ()  # (key, the line of each list item)
+
+    def of(self, key: str) -> int:
+        """The line of `key`, or the mapping's first line if it has no such key."""
+        return dict(self.keys).get(key, self.line)
+
+    def items_of(self, key: str) -> tuple[int, ...]:
+        """The line of each item of the list under `key`; () if it is not a list."""
+        return dict(self.items).get(key, ())
+
+
+NO_LINES = KeyLines()
+
+
+def _key_lines():
+    return field(default=NO_LINES, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -27,6 +52,7 @@ class Chapter:
     content_note: str
     body: str
     body_line: int  # line number of the body's first line in the file
+    key_lines: KeyLines = _key_lines()  # of its front-matter keys
 
     @property
     def name(self) -> str:
@@ -55,6 +81,7 @@ class Field:
     columns: tuple[str, ...] = ()
     rows: int = 0
     row_labels: tuple[str, ...] = ()
+    key_lines: KeyLines = _key_lines()  # of its keys (label, options...)
 
     @property
     def rating(self) -> bool:
@@ -77,6 +104,7 @@ class Worksheet:
     closing_line: int
     fields: tuple[Field, ...]
     pages: int = 1  # the printed pages it is meant to take alone; the build warns beyond
+    key_lines: KeyLines = _key_lines()  # of its top-level keys
 
     def in_edition(self, edition: str) -> bool:
         return self.editions is None or edition in self.editions
@@ -97,6 +125,7 @@ class Resource:
     crisis: bool
     verified_on: _dt.date | None  # None: not yet checked against the service's own page
     source: str = ""  # the https:// address of the page it was checked against
+    key_lines: KeyLines = _key_lines()  # of its keys (verified_on, source...)
 
 
 @dataclass(frozen=True)
@@ -106,6 +135,7 @@ class GlossaryEntry:
     definition: str
     path: str
     line: int
+    key_lines: KeyLines = _key_lines()  # of its keys (definition...)
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,7 @@ class _Reader:
 
     def css(self, text: str, line: int, what: str) -> None:
         for p in css_problems(text, "", line, what=what):
-            self.problems.append((int(p.where.rpartition(":")[2]), p.message))
+            self.problems.append((p.where.line, p.message))
 
     def end(self, name) -> None:
         self.depth -= 1

@@ -1,12 +1,14 @@
 """YAML with line numbers: every mapping remembers the line of each key.
 
-Duplicate keys are errors (PyYAML silently keeps the last one).
+Duplicate keys are errors (PyYAML silently keeps the last one). Every failure is a
+careprint.errors.YamlError that names its line.
 """
 
 from __future__ import annotations
 
 import yaml
 
+from .errors import YamlError
 from .nesting import MAX_DEPTH, yaml_too_deep
 
 
@@ -72,7 +74,7 @@ def _construct_mapping(loader, node):
     return out
 
 
-class ValueError_(yaml.YAMLError):  # noqa: N801 - a YAML value that cannot be built
+class ValueError_(yaml.YAMLError):  # a YAML value that cannot be built
     def __init__(self, node, message):
         super().__init__(message)
         self.line = node.start_mark.line + 1
@@ -108,7 +110,7 @@ def load_yaml(text: str, first_line: int = 1):
     """
     padded = "\n" * (first_line - 1) + text
     try:
-        return yaml.load(padded, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(padded, Loader=_Loader)  # a SafeLoader subclass: safe
     except DuplicateKey as exc:
         raise YamlError(exc.line, str(exc)) from None
     except ValueError_ as exc:
@@ -126,9 +128,3 @@ def load_yaml(text: str, first_line: int = 1):
     except (ValueError, TypeError, IndexError, KeyError, OverflowError) as exc:
         raise YamlError(first_line, f"invalid YAML value: {exc}") from None
 
-
-class YamlError(Exception):
-    def __init__(self, line: int, message: str):
-        super().__init__(message)
-        self.line = line
-        self.message = message

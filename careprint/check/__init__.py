@@ -171,13 +171,9 @@ def _marker_findings(sink: Sink, markers: Markers, settings, all_editions: bool)
 def _project_findings(problems: list[Problem]) -> list[Finding]:
     out = []
     for p in problems:
-        file, line, message = p.where, None, p.message
-        head, sep, tail = p.where.rpartition(":")
-        if sep and tail.isdigit():
-            file, line = head, int(tail)
-        elif ": " in p.where:  # "careprint.toml: check.readabilty"
-            file, _, key = p.where.partition(": ")
-            message = f"{key}: {p.message}"
+        where = p.where
+        message = f"{where.key}: {p.message}" if where.key else p.message
+        file, line = where.path, where.line
         eds = (p.edition,) if p.edition else ()
         out.append(Finding(PROJECT_RULE, "error", file, line, message, eds))
     return sorted(set(out), key=Finding.sort_key)

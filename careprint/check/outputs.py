@@ -3,8 +3,7 @@
 - outputs: every output of every checked edition exists;
 - epubcheck: EPUBCheck's errors and warnings on every EPUB;
 - ace: Ace by DAISY's serious and critical violations on every EPUB;
-- pdf-accessibility: every PDF has a title, a language, a structure tree, embedded fonts;
-- worksheet-fields: every worksheet PDF has the form fields of its worksheets;
+- pdf-accessibility and worksheet-fields: see careprint.check.pdfs;
 - crisis-resources: every edition's guide, EPUB and handouts carry the crisis resources.
 
 A checker that cannot run (no Java, Node or Chromium) is reported as a warning naming
@@ -26,7 +25,8 @@ from pathlib import Path
 
 from ..editions import EditionGuide
 from ..model import Guide
-from ..render.names import is_booklet
+from .pdfs import pdf_accessibility, worksheet_fields
+from .text import clip
 
 ACE_INSTALL = ("sh scripts/install-ace.sh (in a careprint checkout), or in the project: "
                "ELECTRON_SKIP_BINARY_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 npm install "
@@ -109,149 +109,6 @@ def _shower(root: Path):
     return show
 
 
-# ---------------------------------------------------------------- PDFs
-
-
-def pdf_accessibility(path: Path, shown: str, eid: str, sink) -> None:
-    from pypdf import PdfReader
-
-    try:
-        reader = PdfReader(str(path))
-        root = reader.trailer["/Root"]
-    except Exception as exc:  # noqa: BLE001 - any parse failure means a broken PDF
-        sink.add("pdf-accessibility", shown, None, f"cannot be read as a PDF ({exc}): build "
-                 "it again", eid)
-        return
-    missing = []
-    meta = reader.metadata or {}
-    if not str(meta.get("/Title") or "").strip():
-        missing.append("title (/Title)")
-    if not str(root.get("/Lang") or "").strip():
-        missing.append("language (/Lang)")
-    mark = root.get("/MarkInfo")
-    # a booklet is a print imposition (two pages on each sheet, in folding order): it has no
-    # reading order to tag; readers on screen get the tagged guide and handouts instead
-    print_only = is_booklet(path.name)
-    if not print_only and ("/StructTreeRoot" not in root or
-                           not (mark and mark.get_object().get("/Marked"))):
-        missing.append("structure tree (it is not a tagged PDF)")
-    if missing:
-        sink.add("pdf-accessibility", shown, None, f"has no {', no '.join(missing)}: screen "
-                 "readers need them; check the template and the PDF renderer", eid)
-    figures, no_alt = _figures(root)
-    if no_alt:
-        sink.add("pdf-accessibility", shown, None, f"{no_alt} of its {figures} images "
-                 "(Figure tags) have no alternate text: give each image alt text, and make "
-                 "decorative images artifacts in the PDF renderer", eid)
-    loose = sorted(_unembedded_fonts(reader))
-    if loose:
-        sink.add("pdf-accessibility", shown, None, f"fonts not embedded: {', '.join(loose)}: "
-                 "install them (scripts/install-system-deps.sh) and build again", eid)
-
-
-def _figures(root) -> tuple[int, int]:
-    """(Figure elements in the structure tree, how many have no /Alt or /ActualText)."""
-    tree = root.get("/StructTreeRoot")
-    figures = no_alt = 0
-    stack, seen = [tree], set()
-    while stack:
-        node = stack.pop()
-        node = node.get_object() if hasattr(node, "get_object") else node
-        if isinstance(node, list):
-            stack.extend(node)
-            continue
-        if not isinstance(node, dict) or id(node) in seen:
-            continue
-        seen.add(id(node))
-        if node.get("/S") == "/Figure":
-            figures += 1
-            no_alt += "/Alt" not in node and "/ActualText" not in node
-        if "/K" in node:
-            stack.append(node["/K"])
-    return figures, no_alt
-
-
-def _unembedded_fonts(reader) -> set[str]:
-    out: set[str] = set()
-    seen: set[int] = set()
-
-    def walk(resources):
-        if resources is None:
-            return
-        resources = resources.get_object()
-        fonts = resources.get("/Font")
-        for ref in (fonts.get_object().values() if fonts else ()):
-            font = ref.get_object()
-            if id(font) in seen:
-                continue
-            seen.add(id(font))
-            if font.get("/Subtype") == "/Type3":
-                walk(font.get("/Resources"))
-                continue
-            desc_font = font
-            if font.get("/Subtype") == "/Type0":
-                desc_font = font["/DescendantFonts"][0].get_object()
-            descriptor = desc_font.get("/FontDescriptor")
-            descriptor = descriptor.get_object() if descriptor else {}
-            if not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
-                out.add(str(font.get("/BaseFont", "?")).lstrip("/"))
-        xobjects = resources.get("/XObject")
-        for ref in (xobjects.get_object().values() if xobjects else ()):
-            x = ref.get_object()
-            if x.get("/Subtype") == "/Form" and id(x) not in seen:
-                seen.add(id(x))
-                walk(x.get("/Resources"))
-
-    for page in reader.pages:
-        walk(page.get("/Resources"))
-    return out
-
-
-def worksheet_fields(eg: EditionGuide, path: Path, shown: str, sink) -> None:
-    """The worksheet pack has every field of every worksheet; a single sheet, its own."""
-    from pypdf import PdfReader
-
-    eid = eg.edition.id
-    sheets = [w.worksheet for w in eg.worksheets]
-    single = [w.worksheet for w in eg.worksheets  # named by render/names.py
-              if path.name.startswith(f"{eg.meta.slug}-{eg.edition.id}-worksheet"
-                                      f"{w.number:02d}-{w.worksheet.id}-")]
-    sheets = single or sheets
-    try:
-        fields = PdfReader(str(path)).get_fields() or {}
-    except Exception as exc:  # noqa: BLE001
-        sink.add("worksheet-fields", shown, None, f"cannot be read as a PDF ({exc})", eid)
-        return
-    if not fields:
-        sink.add("worksheet-fields", shown, None, "has no form fields: a worksheet pack must "
-                 "be fillable on screen; check the worksheet renderer (pdf_forms)", eid)
-        return
-    names = list(fields)
-    for ws in sheets:
-        for f in ws.fields:
-            rx = re.compile(rf"(^|[_.]){re.escape(f.key)}($|-)")
-            have = [n for n in names if rx.search(n) and (single or ws.id in n)]
-            want = _expected_fields(f)
-            if len(have) < want:
-                sink.add("worksheet-fields", shown, None,
-                         f"worksheet {ws.id!r}, field {f.label!r} ({f.type}, "
-                         f"{ws.path}:{f.line}): {len(have)} of {want} form fields; build "
-                         "again, or check the worksheet template", eid)
-    unnamed = [n for n, fl in fields.items() if not str(fl.get("/TU") or "").strip()]
-    if unnamed:
-        sink.add("worksheet-fields", shown, None,
-                 f"{len(unnamed)} form fields have no accessible name (/TU), e.g. "
-                 f"{unnamed[0]!r}: screen readers cannot announce them", eid)
-
-
-def _expected_fields(f) -> int:
-    if f.type == "checklist":
-        return len(f.options) + (2 if f.other else 0)
-    if f.type == "table":
-        return f.rows * (len(f.columns) - (1 if f.row_labels else 0))
-    return 1
-
-
 def crisis_in_outputs(eg: EditionGuide, paths: list[Path], show, sink) -> bool:
     """Every crisis and support resource is in the edition's guide (PDF, EPUB); every crisis
     line is on every handout. Worksheets carry none. Whether there was anything to check."""
@@ -265,7 +122,7 @@ def crisis_in_outputs(eg: EditionGuide, paths: list[Path], show, sink) -> bool:
         wanted = crisis if path.parent.name == "handouts" else resources
         try:
             text = _squash(_epub_text(path) if path.suffix == ".epub" else _pdf_text(path))
-        except Exception:  # noqa: BLE001 - unreadable outputs are reported by other rules
+        except Exception:  # unreadable outputs are reported by other rules
             continue
         absent = [r.name for r in wanted if _squash(r.name) not in text]
         if absent:
@@ -452,7 +309,7 @@ def _ace_findings(report: dict, shown, eid, sources, impacts, sink, root: Path) 
             rule = test.get("dct:title", "?")
             what = " ".join(str(result.get("dct:description", "")).split())
             markup = " ".join(str(result.get("html", "")).split())
-            snippet = f" at {_clip(markup, 80)}" if markup else ""
+            snippet = f" at {clip(markup, 80)}" if markup else ""
             help_url = (test.get("help") or {}).get("url", "")
             more = f"; see {help_url}" if help_url else ""
             line = _source_line(root, src, markup) if src else None
@@ -477,7 +334,3 @@ def _source_line(root: Path, rel: str, markup: str) -> int | None:
         return None
     hits = [i for i, t in enumerate(lines, 1) if needle in " ".join(t.split())]
     return hits[0] if len(hits) == 1 else None
-
-
-def _clip(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1].rstrip() + "\u2026"

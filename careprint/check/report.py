@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from ..errors import Location
+
 SCHEMA_ID = "careprint-check/1"
 SEVERITY_ORDER = {"error": 0, "warning": 1}
 
@@ -26,8 +28,9 @@ class Finding:
     editions: tuple[str, ...] = ()  # the editions it applies to; () when edition-independent
 
     @property
-    def where(self) -> str:
-        return f"{self.file}:{self.line}" if self.line else self.file
+    def where(self) -> Location:
+        """`file:line`, or the file alone: the Location a Problem holds."""
+        return Location(self.file, self.line)
 
     def sort_key(self):
         return (self.file, self.line or 0, SEVERITY_ORDER[self.severity], self.rule,

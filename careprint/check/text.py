@@ -15,7 +15,8 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..markup import XREF_RE, Line
+from ..markup import Line
+from ..xref import XREF_RE, parse
 
 ATX_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
@@ -76,83 +77,130 @@ class Block:
 
 def blocks(lines: list[Line]) -> list[Block]:
     """Split Markdown lines into blocks. `::: only` lines must already be filtered out."""
-    out: list[Block] = []
-    cur: Block | None = None
-    fence = None
+    splitter = _Splitter()
     for n, text in lines:
-        if fence is not None:
-            cur.lines.append((n, text))
-            if FENCE_RE.match(text) and text.strip().startswith(fence):
-                fence, cur = None, None
-            continue
+        splitter.feed(n, text)
+    for b in splitter.out:
+        if b.kind == "item-ended":
+            b.kind = "item"
+    return splitter.out
+
+
+class _Splitter:
+    """blocks(), one line at a time: `cur` is the open block that a line may continue."""
+
+    def __init__(self) -> None:
+        self.out: list[Block] = []
+        self.cur: Block | None = None
+        self.fence: str | None = None
+
+    def open(self, kind: str, line: Line | None, level: int = 0, keep: bool = True) -> None:
+        block = Block(kind, [line] if line else [], level=level)
+        self.out.append(block)
+        self.cur = block if keep else None
+
+    def feed(self, n: int, text: str) -> None:
+        if self.fence is not None:
+            self._fenced(n, text)
+            return
         m = FENCE_RE.match(text)
         if m:
-            fence = m.group(1)
-            cur = Block("code", [(n, text)])
-            out.append(cur)
-            continue
+            self.fence = m.group(1)
+            self.open("code", (n, text))
+            return
         if not text.strip() or ONLY_RE.match(text):
-            if cur is not None and cur.kind == "item":
-                cur.kind = "item-ended"  # a blank line: what follows may still belong to it
-            elif cur is not None:
-                cur = None
-            continue
-        stripped = COMMENT_RE.sub("", text).strip()
-        if not stripped:  # a line holding only a comment (e.g. a careprint: allow marker)
-            continue
-        if cur is not None and cur.kind == "item-ended":
-            if text.startswith(("  ", "\t")) and not LIST_RE.match(text):
-                cur.kind = "item"
-                cur.lines.append((n, text))
-                continue
-            cur.kind = "item"
-            cur = None
+            self._blank()
+            return
+        if not COMMENT_RE.sub("", text).strip():
+            return  # a line holding only a comment (e.g. a careprint: allow marker)
+        if self._item_continued(n, text):
+            return
+        for step in (self._heading, self._setext, self._rule, self._indented_code,
+                     self._item, self._quote, self._html, self._table):
+            if step(n, text):
+                return
+        if self.cur is None:
+            self.open("paragraph", None)
+        self.cur.lines.append((n, text))
+
+    def _fenced(self, n: int, text: str) -> None:
+        self.cur.lines.append((n, text))
+        if FENCE_RE.match(text) and text.strip().startswith(self.fence):
+            self.fence, self.cur = None, None
+
+    def _blank(self) -> None:
+        if self.cur is not None and self.cur.kind == "item":
+            self.cur.kind = "item-ended"  # a blank line: what follows may still belong to it
+        elif self.cur is not None:
+            self.cur = None
+
+    def _item_continued(self, n: int, text: str) -> bool:
+        cur = self.cur
+        if cur is None or cur.kind != "item-ended":
+            return False
+        cur.kind = "item"
+        if text.startswith(("  ", "\t")) and not LIST_RE.match(text):
+            cur.lines.append((n, text))
+            return True
+        self.cur = None
+        return False
+
+    def _heading(self, n: int, text: str) -> bool:
         h = ATX_RE.match(text)
         if h:
-            out.append(Block("heading", [(n, text)], level=len(h.group(1))))
-            cur = None
-            continue
-        if cur is not None and cur.kind == "paragraph" and SETEXT_RE.match(text) \
-                and len(cur.lines) == 1:
-            cur.kind, cur.level = "heading", 1 if text.strip()[0] == "=" else 2
-            cur.lines.append((n, text))
-            cur = None
-            continue
+            self.open("heading", (n, text), level=len(h.group(1)), keep=False)
+        return bool(h)
+
+    def _setext(self, n: int, text: str) -> bool:
+        cur = self.cur
+        if cur is None or cur.kind != "paragraph" or not SETEXT_RE.match(text) \
+                or len(cur.lines) != 1:
+            return False
+        cur.kind, cur.level = "heading", 1 if text.strip()[0] == "=" else 2
+        cur.lines.append((n, text))
+        self.cur = None
+        return True
+
+    def _rule(self, n: int, text: str) -> bool:
         if HR_RE.match(text):
-            out.append(Block("hr", [(n, text)]))
-            cur = None
-            continue
-        if cur is None and text.startswith(("    ", "\t")):
-            cur = Block("code", [(n, text)])
-            out.append(cur)
-            continue
+            self.open("hr", (n, text), keep=False)
+            return True
+        return False
+
+    def _indented_code(self, n: int, text: str) -> bool:
+        if self.cur is None and text.startswith(("    ", "\t")):
+            self.open("code", (n, text))
+            return True
+        return False
+
+    def _item(self, n: int, text: str) -> bool:
         if LIST_RE.match(text):
-            cur = Block("item", [(n, text)])
-            out.append(cur)
-            continue
-        if QUOTE_RE.match(text):
-            if cur is None or cur.kind != "quote":
-                cur = Block("quote", [])
-                out.append(cur)
-            cur.lines.append((n, text))
-            continue
-        if cur is None and HTML_BLOCK_RE.match(text):
-            cur = Block("html", [(n, text)])
-            out.append(cur)
-            continue
+            self.open("item", (n, text))
+            return True
+        return False
+
+    def _quote(self, n: int, text: str) -> bool:
+        if not QUOTE_RE.match(text):
+            return False
+        if self.cur is None or self.cur.kind != "quote":
+            self.open("quote", None)
+        self.cur.lines.append((n, text))
+        return True
+
+    def _html(self, n: int, text: str) -> bool:
+        if self.cur is None and HTML_BLOCK_RE.match(text):
+            self.open("html", (n, text))
+            return True
+        return False
+
+    def _table(self, n: int, text: str) -> bool:
+        cur = self.cur
         if cur is not None and cur.kind == "paragraph" and TABLE_DELIM_RE.match(text) \
                 and "|" in cur.lines[-1][1] and len(cur.lines) == 1:
             cur.kind = "table"
             cur.lines.append((n, text))
-            continue
-        if cur is None:
-            cur = Block("paragraph", [])
-            out.append(cur)
-        cur.lines.append((n, text))
-    for b in out:
-        if b.kind == "item-ended":
-            b.kind = "item"
-    return out
+            return True
+        return False
 
 
 # ---------------------------------------------------------------- inline Markdown -> text
@@ -175,9 +223,8 @@ def plain(text: str, xref: Callable[[str], str] | None = None) -> str:
 
 
 def _xref_text(inner: str) -> str:
-    kind, _, rest = inner.partition(":")
-    ident, _, text = rest.partition("|")
-    return text.strip() or ident.strip().replace("-", " ")
+    ref = parse(inner)
+    return ref.text or ref.ident.replace("-", " ")
 
 
 @dataclass
@@ -211,6 +258,12 @@ class Sentence:
     text: str
     line: int
     words: int
+
+
+def clip(text: str, n: int = 60) -> str:
+    """`text` on one line, cut to `n` characters with an ellipsis: a quote in a finding."""
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "\u2026"
 
 
 def words(text: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import Problem, ProjectError
+from ..errors import Location, Problem, ProjectError, at, at_key
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -59,11 +59,11 @@ def render_template(root: Path, name: str, config_key: str | None = None, **cont
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateNotFound as exc:
-        where = f"careprint.toml: {config_key}" if config_key else f"templates/{name}"
+        where = at_key("careprint.toml", config_key) if config_key else f"templates/{name}"
         raise ProjectError(Problem(where, f"template {exc.name!r} not found in templates/ "
                                    "or careprint's bundled templates")) from None
     except jinja2.TemplateSyntaxError as exc:
-        raise ProjectError(Problem(f"{_template_path(exc.filename, exc.name)}:{exc.lineno}",
+        raise ProjectError(Problem(at(_template_path(exc.filename, exc.name), exc.lineno),
                                    f"template syntax error: {exc.message}")) from None
     except jinja2.UndefinedError as exc:
         raise ProjectError(Problem(_traceback_where(exc, name),
@@ -86,14 +86,14 @@ def _template_path(filename, name) -> str:
     return f"templates/{name}"
 
 
-def _traceback_where(exc: BaseException, name: str) -> str:
+def _traceback_where(exc: BaseException, name: str) -> Location | str:
     """template:line of the innermost template frame of a Jinja runtime error."""
     tb, where = exc.__traceback__, f"templates/{name}"
     while tb is not None:
         code = tb.tb_frame.f_code
         if code.co_filename.endswith((".html", ".xhtml", ".css")) or \
                 "<template>" in code.co_filename:
-            where = f"{_template_path(code.co_filename, name)}:{tb.tb_lineno}"
+            where = at(_template_path(code.co_filename, name), tb.tb_lineno)
         tb = tb.tb_next
     return where
 

@@ -1,5 +1,9 @@
-"""The rule resource-verified: each resource says honestly whether, when and where its
-details were checked.
+"""Rules on the crisis and support resources.
+
+crisis-resources: at least one resource is a crisis line.
+
+resource-verified: each resource says honestly whether, when and where its details were
+checked.
 
 - `verified_on` with a `source` (the page checked): reported when older than
   `max_age_months`, or in the future (the rule's severity, a warning by default).
@@ -13,30 +17,38 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from ..yamlload import LineDict
+from .registry import Context, rule
 
 RULE = "resource-verified"
 
 
-def check_verified(checks, resources) -> None:
-    """Run resource-verified over `resources` for a SourceChecks `checks`."""
+@rule("crisis-resources", "guide")
+def crisis_resources(ctx: Context) -> None:
+    rs = ctx.guide.resources
+    if not any(r.crisis for r in rs):
+        where, line = (rs[0].path, rs[0].line) if rs else ("content/resources", None)
+        ctx.add("crisis-resources", where, line,
+                "no resource is marked `crisis: true`: every edition lists crisis lines "
+                "first and prints them on every handout; add at least one")
+
+
+@rule(RULE, "guide")
+def resource_verified(checks: Context) -> None:
+    """Run resource-verified over the guide's resources."""
     limit = checks.opt(RULE, "max_age_months")
-    for r in resources:
-        data = checks.yaml(r.path)
-        item = next((i for i in data if isinstance(i, LineDict) and i.line == r.line),
-                    None) if isinstance(data, list) else None
+    for r in checks.guide.resources:
         if r.verified_on is None:
-            line = item.line_of("source") if item is not None and r.source else r.line
+            line = r.key_lines.of("source") if r.source else r.line
             checks.add(RULE, r.path, line,
                        f"{r.name} is unverified and is printed without a \"checked on\" date: "
                        "check it against the service's own web page, then add verified_on "
                        "and source")
             continue
-        line = item.line_of("verified_on") if item is not None else r.line
+        line = r.key_lines.of("verified_on")
         if not r.source:
-            checks.sink.add(RULE, r.path, line,
-                            f"{r.name}: verified_on needs a source: the address of the page "
-                            "you checked", severity="error")
+            checks.add(RULE, r.path, line,
+                       f"{r.name}: verified_on needs a source: the address of the page "
+                       "you checked", severity="error")
         months = _months(r.verified_on, checks.today)
         if r.verified_on > checks.today:
             checks.add(RULE, r.path, line,
@@ -53,4 +65,4 @@ def _months(then: _dt.date, now: _dt.date) -> int:
     return (now.year - then.year) * 12 + now.month - then.month - (now.day < then.day)
 
 
-__all__ = ["check_verified"]
+__all__ = ["crisis_resources", "resource_verified"]

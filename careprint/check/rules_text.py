@@ -1,0 +1,106 @@
+"""Rules on the words themselves: readability, sentence and paragraph length, pressure
+words and content notes (health literacy and trauma-informed language)."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Chapter
+from .registry import Context, rule
+from .report import Readability
+from .text import Block, Text, clip, words
+
+PROSE = ("paragraph", "item", "quote")
+NEGATION_RE = re.compile(r"(\bnot|n't|\bnever|\bno one|\bnobody|\bno need)\s+$", re.I)
+
+
+@rule("readability", "chapter")
+def readability(ctx: Context, c: Chapter, bl: list[Block], eid, xref) -> None:
+    import textstat  # heavy, and only `careprint check` needs it
+
+    parts = [c.summary, *c.key_points]
+    for b in bl:
+        if b.kind in PROSE:
+            parts.append(Text.of(b.content_lines(), xref).text)
+    text = " ".join(_terminated(p) for p in parts if p.strip())
+    n_words = len(words(text))
+    fk = float(textstat.flesch_kincaid_grade(text)) if text else 0.0
+    smog = float(textstat.smog_index(text)) if text else 0.0
+    grade = ctx.opt("readability", "grades")[eid]
+    graded = n_words >= ctx.opt("readability", "min_words")
+    n_sentences = int(textstat.sentence_count(text)) if text else 0
+    title_line = c.key_lines.of("title")
+    ctx.readability.append(Readability(c.path, title_line, c.name, eid, n_words,
+                                       n_sentences, round(fk, 1), round(smog, 1), grade,
+                                       graded))
+    if graded and round(fk, 1) > grade:
+        ctx.add("readability", c.path, title_line,
+                f"Flesch-Kincaid grade {fk:.1f} is above {grade:g}, the limit for this "
+                f"edition (SMOG {smog:.1f}): use shorter sentences and everyday words",
+                eid)
+
+
+@rule("content-note", "chapter")
+def content_note(ctx: Context, c: Chapter, bl, eid, xref) -> None:
+    if not c.content_note:
+        return
+    n = len(words(c.content_note))
+    limit = ctx.opt("content-note", "max_words")
+    if n > limit:
+        ctx.add("content-note", c.path, c.key_lines.of("content_note"),
+                f"the content note has {n} words; keep it under {limit + 1}: say "
+                "calmly what the chapter mentions, and no more", eid)
+
+
+@rule("long-sentence", "sentence")
+def long_sentence(ctx: Context, path, s, eid) -> None:
+    limit = ctx.opt("long-sentence", "max_words")
+    if s.words > limit:
+        ctx.add("long-sentence", path, s.line,
+                f"a sentence of {s.words} words (limit {limit}): split it in two "
+                f"(\"{clip(s.text)}\")", eid)
+
+
+@rule("long-paragraph", "paragraph")
+def long_paragraph(ctx: Context, path, b: Block, ss, eid) -> None:
+    n_words = sum(s.words for s in ss)
+    max_s = ctx.opt("long-paragraph", "max_sentences")
+    max_w = ctx.opt("long-paragraph", "max_words")
+    if len(ss) > max_s or n_words > max_w:
+        ctx.add("long-paragraph", path, b.line,
+                f"a paragraph of {len(ss)} sentences and {n_words} words (limits "
+                f"{max_s} and {max_w}): break it into shorter paragraphs or a list", eid)
+
+
+@rule("pressure-words", "text")
+def pressure(ctx: Context, path: str, line: int, text: str, eid) -> None:
+    if not text:
+        return
+    norm = text.replace("\u2019", "'").replace("\u2018", "'")
+    for phrase, suggestion, rx in _pressure_patterns(ctx):
+        # "you do not have to", "nobody needs to": a negation gives permission
+        if any(not NEGATION_RE.search(norm[:m.start()]) for m in rx.finditer(norm)):
+            ctx.add("pressure-words", path, line,
+                    f"\"{phrase}\" can read as pressure; offer a choice instead, "
+                    f"e.g. {suggestion}", eid)
+
+
+def _pressure_patterns(ctx: Context):
+    if "pressure" not in ctx.cache:
+        opts = ctx.settings["pressure-words"]
+        table = dict(opts["words"]) | dict(opts["add"])
+        ignore = {p.lower() for p in opts["ignore"]}
+        patterns = []
+        for phrase, suggestion in table.items():
+            if phrase.lower() in ignore:
+                continue
+            body = r"\s+".join(re.escape(w) for w in phrase.replace("\u2019", "'").split())
+            rx = re.compile(rf"(?<![\w']){body}(?![\w'])", re.I)
+            patterns.append((phrase, suggestion, rx))
+        ctx.cache["pressure"] = patterns
+    return ctx.cache["pressure"]
+
+
+def _terminated(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text.rstrip(":;,") + "."

@@ -1,0 +1,63 @@
+"""Reading one source file: text checked for size, encoding and hidden characters, and a
+chapter's front matter split from its body."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .errors import Problem, ProjectError, at
+from .textguard import invisible_characters
+
+MAX_SOURCE_BYTES = 2 * 1024 * 1024
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def read_text(path: Path, rel: str) -> str:
+    """Read a UTF-8 file (a BOM and CRLF line endings are fine). Raise ProjectError if not."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ProjectError(Problem(rel, f"cannot be read: {exc.strerror or exc}")) from None
+    if len(data) > MAX_SOURCE_BYTES:
+        raise ProjectError(Problem(rel, f"file is {len(data) // 1024} KiB; the limit for one "
+                                   f"source file is {MAX_SOURCE_BYTES // 1024} KiB: split it"))
+    if b"\0" in data[:8192]:
+        raise ProjectError(Problem(rel, "this is a binary file, not text; remove it from content/"))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ProjectError(Problem(rel, f"not UTF-8: invalid byte at offset {exc.start}; "
+                              "save the file as UTF-8")) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = CONTROL_RE.sub("", text)  # stray control characters (a form feed...) are noise
+    hidden = invisible_characters(text, rel)
+    if hidden:
+        raise ProjectError(hidden)
+    return text
+
+
+
+
+def split_front_matter(text: str, rel: str) -> tuple[str, int, str, int]:
+    """Return (front matter, its first line, body, the body's first line)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise ProjectError(Problem(at(rel, 1), "no front matter: a chapter starts with a line "
+                                   "`---`, then `title: ...`, then a closing `---`"))
+    for i in range(1, len(lines)):
+        if lines[i].strip() == "---":
+            return "\n".join(lines[1:i]), 2, "\n".join(lines[i + 1:]), i + 2
+    raise ProjectError(Problem(at(rel, 1), "front matter opened here is never closed with `---`"))
+
+
+
+def rel_path(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def files_in(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
