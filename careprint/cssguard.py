@@ -74,21 +74,7 @@ def _urls(nodes):
         if kind == "url":
             yield node.value, node.source_line, "url()"
         elif kind == "function":
-            name = node.lower_name
-            args = _string_args(node)
-            if name in URL_FUNCTIONS:
-                if len(args) >= 1 and args[0].type == "string":
-                    yield args[0].value, node.source_line, f"{name}()"
-                else:
-                    yield None, node.source_line, f"{name}() without a plain quoted URL"
-            elif name in IMAGE_FUNCTIONS:
-                for arg in args:
-                    if arg.type == "string":
-                        yield arg.value, arg.source_line, f"{name}()"
-            elif name == "expression":
-                yield None, node.source_line, "expression()"
-            elif name == "attr" and any(getattr(a, "lower_value", "") == "url" for a in args):
-                yield None, node.source_line, "attr(... url)"
+            yield from _function_urls(node)
             yield from _urls(node.arguments)
         elif kind == "at-keyword" and node.lower_value == "import":
             following = [t for t in nodes[i + 1:i + 4] if t.type not in ("whitespace", "comment")]
@@ -98,6 +84,25 @@ def _urls(nodes):
             yield None, node.source_line, "a malformed url()"
         elif kind in ("() block", "[] block", "{} block"):
             yield from _urls(node.content)
+
+
+def _function_urls(node):
+    """What a function itself loads (not its arguments), as _urls says it."""
+    name = node.lower_name
+    args = _string_args(node)
+    if name in URL_FUNCTIONS:
+        if len(args) >= 1 and args[0].type == "string":
+            yield args[0].value, node.source_line, f"{name}()"
+        else:
+            yield None, node.source_line, f"{name}() without a plain quoted URL"
+    elif name in IMAGE_FUNCTIONS:
+        for arg in args:
+            if arg.type == "string":
+                yield arg.value, arg.source_line, f"{name}()"
+    elif name == "expression":
+        yield None, node.source_line, "expression()"
+    elif name == "attr" and any(getattr(a, "lower_value", "") == "url" for a in args):
+        yield None, node.source_line, "attr(... url)"
 
 
 def css_problems(css: str, path: str, first_line: int = 1, *, base: Path | None = None,

@@ -4,7 +4,6 @@ what is missing (Debian package names)."""
 from __future__ import annotations
 
 import importlib.metadata
-import os
 import platform
 import re
 import shutil
@@ -12,15 +11,9 @@ import subprocess
 from pathlib import Path
 
 from . import __version__
-from .check.outputs import (
-    ACE_INSTALL,
-    CHROMIUM_PATHS,
-    EPUBCHECK_INSTALL,
-    find_ace,
-    find_epubcheck,
-)
 from .config import CONFIG_NAME, load_config
 from .errors import CareprintError
+from .tools import ACE_INSTALL, EPUBCHECK_INSTALL, find_ace, find_chromium, find_epubcheck
 
 Row = tuple[str, str, bool]  # (what, finding, ok)
 TIMEOUT = 60  # seconds for a tool to tell its version
@@ -79,7 +72,7 @@ def _weasyprint() -> list[Row]:
                      "present: fonts are subset fast" if fast else
                      "missing: fonts are subset with fontTools, much slower "
                      "(Debian: apt-get install libharfbuzz-subset0)", fast))
-    except Exception as exc:  # noqa: BLE001 - report whatever stops WeasyPrint loading
+    except Exception as exc:  # report whatever stops WeasyPrint loading
         rows.append(("WeasyPrint", f"cannot load: {exc} (Debian: apt-get install "
                      "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)", False))
     return rows
@@ -125,10 +118,7 @@ def _node() -> Row:
 
 def _chromium() -> Row:
     what = "Chromium (Ace by DAISY drives it)"
-    chromium = os.environ.get("PUPPETEER_EXECUTABLE_PATH")
-    if not (chromium and Path(chromium).is_file()):
-        chromium = next((c for c in CHROMIUM_PATHS if Path(c).is_file()), None) or \
-            shutil.which("chromium")
+    chromium = find_chromium()
     if not chromium:
         return what, "missing (Debian: apt-get install chromium)", False
     return what, chromium, True

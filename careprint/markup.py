@@ -18,9 +18,16 @@ from html.entities import name2codepoint
 
 import markdown
 
-from .cssguard import style_attribute_problems
 from .dialect import BareUrlExtension, prepare
 from .errors import Problem, at
+from .htmlpolicy import (
+    ALLOWED_TAGS,
+    MADE_XHTML,
+    RAW_HTML,
+    TAG_NOT_ALLOWED,
+    attribute_problems,
+    attribute_rule,
+)
 from .xref import XREF_KINDS, XREF_RE, parse
 
 OPEN_RE = re.compile(r"^\s*:::\s*(\S*)\s*(.*?)\s*$")
@@ -220,24 +227,15 @@ def xhtml_entities(fragment: str) -> str:
 
 # ---------------------------------------------------------------- raw HTML allow-list
 
-ALLOWED_TAGS = frozenset("""
-a abbr b bdi bdo blockquote br caption cite code dd del details dfn div dl dt em figcaption
-figure h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp small span strong sub summary
-sup table tbody td tfoot th thead tr u ul var aside section
-""".split())
-ALLOWED_ATTRS = frozenset("""
-class id title lang dir alt src href colspan rowspan scope role width height start reversed
-open cite datetime style rel
-""".split())
 TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s[^<>]*?)?)\s*(/?)>")
 ATTR_RE = re.compile(r"([^\s=/]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?")
 CODE_SPAN_RE = re.compile(r"(`+).*?\1")
 FENCE_RE = re.compile(r"^\s*(```|~~~)")
-BAD_URL_RE = re.compile(r"^\s*(javascript|vbscript|data|file):", re.I)
 
 
 def check_raw_html(lines: list[Line], path: str) -> list[Problem]:
-    """Raw HTML in Markdown is limited to harmless tags and attributes (docs/security.md)."""
+    """Raw HTML in Markdown is limited to harmless tags and attributes (docs/security.md,
+    careprint.htmlpolicy)."""
     problems, fenced = [], False
     for n, text in lines:
         if FENCE_RE.match(text):
@@ -245,32 +243,23 @@ def check_raw_html(lines: list[Line], path: str) -> list[Problem]:
             continue
         if fenced or text.startswith(("    ", "\t")) and not text.strip().startswith("<"):
             continue
-        where = at(path, n)
         for m in TAG_RE.finditer(CODE_SPAN_RE.sub("", text)):
-            tag = m.group(2).lower()
-            if tag not in ALLOWED_TAGS:
-                problems.append(Problem(where, f"raw HTML <{tag}> is not allowed in content "
-                                        "(see docs/security.md for the allowed tags)"))
-                continue
-            for am in ATTR_RE.finditer(m.group(3) or ""):
-                name = am.group(1).lower()
-                value = (am.group(2) or "").strip("\"'")
-                if name.startswith(("aria-", "data-")):
-                    continue
-                if name.startswith("on"):
-                    problems.append(Problem(where, f"event-handler attribute {name}= is not "
-                                            "allowed in content"))
-                elif name not in ALLOWED_ATTRS:
-                    problems.append(Problem(where, f"attribute {name}= on <{tag}> is not "
-                                            "allowed in content"))
-                elif name in ("href", "src") and BAD_URL_RE.match(value):
-                    problems.append(Problem(where, f"{name}={value[:30]!r}: javascript:, data: "
-                                            "and file: URLs are not allowed in content"))
-                elif name == "style":
-                    problems.extend(style_problems(value, path, n))
-                elif name == "rel" and "attachment" in value.lower():
-                    problems.append(Problem(where, "rel=attachment embeds files in the PDF and "
-                                            "is not allowed in content"))
+            problems.extend(_tag_problems(m, path, n))
+    return problems
+
+
+def _tag_problems(m: re.Match, path: str, n: int) -> list[Problem]:
+    """The problems of one tag of raw HTML (a match of TAG_RE) on line `n`."""
+    tag = m.group(2).lower()
+    if tag not in ALLOWED_TAGS:
+        return [Problem(at(path, n), TAG_NOT_ALLOWED.format(tag=tag))]
+    problems = []
+    for am in ATTR_RE.finditer(m.group(3) or ""):
+        name = am.group(1).lower()
+        value = (am.group(2) or "").strip("\"'")
+        rule = attribute_rule(name, value)
+        if rule:
+            problems.extend(attribute_problems(rule, RAW_HTML, name, value, tag, path, n))
     return problems
 
 
@@ -284,24 +273,10 @@ def check_xhtml(fragment: str, lines: list[Line], path: str) -> list[Problem]:
     problems = []
     for el in root.iter():
         for name, value in el.attrib.items():
-            low = name.lower()
-            if low.startswith(("aria-", "data-")):
-                continue
-            if low.startswith("on"):
-                why = f"event-handler attribute {name}= is not allowed in content"
-            elif low not in ALLOWED_ATTRS:
-                why = f"attribute {name}= is not allowed in content"
-            elif low in ("href", "src") and BAD_URL_RE.match(value):
-                why = (f"link {value[:40]!r}: javascript:, data: and file: URLs are not "
-                       "allowed in content")
-            elif low == "style":
-                problems.extend(style_problems(value, path, _line_of(value, name, lines)))
-                continue
-            elif low == "rel" and "attachment" in value.lower():
-                why = "rel=attachment embeds files in the PDF and is not allowed in content"
-            else:
-                continue
-            problems.append(Problem(at(path, _line_of(value, name, lines)), why))
+            rule = attribute_rule(name, value)
+            if rule:
+                problems.extend(attribute_problems(rule, MADE_XHTML, name, value, el.tag, path,
+                                                   _line_of(value, name, lines)))
     return problems
 
 
@@ -309,9 +284,3 @@ def _line_of(value: str, name: str, lines: list[Line]) -> int:
     """The source line an attribute of the made XHTML most likely came from."""
     return next((n for n, t in lines if value and value in t),
                 next((n for n, t in lines if name in t), lines[0][0] if lines else 0))
-
-
-def style_problems(value: str, path: str, line: int) -> list[Problem]:
-    """A style attribute in content may load nothing (careprint.cssguard)."""
-    return [Problem(p.where, f"{p.message} (content may not load files through CSS)")
-            for p in style_attribute_problems(value, path, line)]

@@ -108,7 +108,7 @@ class _Scan:
 
 def check_source_structure(lines, path: str) -> list[Problem]:
     """Markdown source that would crash a parser (nesting) or cannot become XHTML."""
-    from .nesting import markdown_nesting  # noqa: PLC0415
+    from .nesting import markdown_nesting
 
     return markdown_nesting(lines, path) + check_html(lines, path)
 
@@ -191,12 +191,7 @@ def _check_elements(scan: _Scan, text: str) -> None:
     tags += [(m.start(), "para", m) for m in re.finditer(r"\n[ \t]*\n", text)]
     for offset, kind, m in sorted(tags, key=lambda t: t[0]):
         if kind == "para":
-            if stack and stack[0][0] not in BLOCK_ELEMENTS:
-                for name, start in stack:
-                    scan.add(start, f"<{name}> is not closed before the blank line that ends "
-                             f"its paragraph: close it in the same paragraph")
-                    cut_off.append(name)  # its closing tag, later on, is the same mistake
-                stack = []
+            stack = _paragraph_end(scan, stack, cut_off)
             continue
         name = m.group(1).lower()
         attrs = [a.group(1).lower() for a in ATTR_RE.finditer(m.group(2))] \
@@ -212,21 +207,39 @@ def _check_elements(scan: _Scan, text: str) -> None:
                 scan.add(offset, f"HTML elements nested more than {MAX_DEPTH} deep here: "
                          "flatten them")
             continue
-        if name in VOID_ELEMENTS:
-            scan.add(offset, f"</{name}> closes nothing: <{name}> needs no closing tag")
-        elif not any(n == name for n, _ in stack):
-            if name in cut_off:
-                cut_off.remove(name)
-            else:
-                scan.add(offset, f"</{name}> closes no open <{name}>")
-        else:
-            while stack[-1][0] != name:
-                inner, start = stack.pop()
-                scan.add(start, f"<{inner}> is not closed before </{name}> on line "
-                         f"{scan.line(offset)}")
-            stack.pop()
+        _close(scan, stack, cut_off, name, offset)
     for name, start in stack:
         scan.add(start, f"<{name}> opened here is never closed (add </{name}>)")
+
+
+def _paragraph_end(scan: _Scan, stack: list[tuple[str, int]],
+                   cut_off: list[str]) -> list[tuple[str, int]]:
+    """The open elements after a blank line: none, if it ended the paragraph they are in."""
+    if stack and stack[0][0] not in BLOCK_ELEMENTS:
+        for name, start in stack:
+            scan.add(start, f"<{name}> is not closed before the blank line that ends "
+                     f"its paragraph: close it in the same paragraph")
+            cut_off.append(name)  # its closing tag, later on, is the same mistake
+        return []
+    return stack
+
+
+def _close(scan: _Scan, stack: list[tuple[str, int]], cut_off: list[str], name: str,
+           offset: int) -> None:
+    """An end tag `</name>` at `offset`: close its element, and those left open inside."""
+    if name in VOID_ELEMENTS:
+        scan.add(offset, f"</{name}> closes nothing: <{name}> needs no closing tag")
+    elif not any(n == name for n, _ in stack):
+        if name in cut_off:
+            cut_off.remove(name)
+        else:
+            scan.add(offset, f"</{name}> closes no open <{name}>")
+    else:
+        while stack[-1][0] != name:
+            inner, start = stack.pop()
+            scan.add(start, f"<{inner}> is not closed before </{name}> on line "
+                     f"{scan.line(offset)}")
+        stack.pop()
 
 
 # ---------------------------------------------------------------- after Markdown
@@ -238,7 +251,7 @@ def xhtml_problem(fragment: str, lines, path: str) -> Problem | None:
     """What the checks on the source could not foresee: XHTML that is not well-formed, or
     nests deeper than MAX_ELEMENT_DEPTH (which WeasyPrint cannot lay out). At the source
     line of the markup it stumbles on, or the text's first line."""
-    import xml.etree.ElementTree as ET  # noqa: PLC0415, N817
+    import xml.etree.ElementTree as ET
 
     first = lines[0][0] if lines else 0
     try:

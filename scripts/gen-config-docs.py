@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write docs/config.md from the schema of careprint.toml in careprint/config.py.
+"""Write docs/config.md from the schema of careprint.toml in careprint/config_schema.py.
 
     python scripts/gen-config-docs.py           # rewrite docs/config.md
     python scripts/gen-config-docs.py --check   # exit 1 if docs/config.md is out of date

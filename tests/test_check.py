@@ -682,7 +682,7 @@ def test_missing_node_is_reported_and_fails_strict(clean_build, monkeypatch, tmp
 
 
 def test_missing_chromium_is_reported(clean_build, monkeypatch, tmp_path):
-    from careprint.check import outputs
+    from careprint import tools
 
     node = shutil.which("node")
     assert node, "Node.js is needed for Ace by DAISY (sh scripts/install-ace.sh)"
@@ -691,7 +691,7 @@ def test_missing_chromium_is_reported(clean_build, monkeypatch, tmp_path):
     (bin_dir / "node").symlink_to(node)
     monkeypatch.setenv("PATH", str(bin_dir))
     monkeypatch.delenv("PUPPETEER_EXECUTABLE_PATH", raising=False)
-    monkeypatch.setattr(outputs, "CHROMIUM_PATHS", ())
+    monkeypatch.setattr(tools, "CHROMIUM_PATHS", ())
     _, report = check(clean_build, *output_args("epub"))
     ace = next(f for f in report["findings"] if f["rule"] == "ace")
     assert "Chromium was not found" in ace["message"] and ace["severity"] == "warning"
@@ -699,7 +699,7 @@ def test_missing_chromium_is_reported(clean_build, monkeypatch, tmp_path):
 
 def test_ace_is_installed_for_the_bundled_guide():
     """CI installs Ace (scripts/install-ace.sh); finding it must not depend on the PATH."""
-    from careprint.check.outputs import find_ace
+    from careprint.tools import find_ace
 
     command, env, why = find_ace(ROOT)
     assert command, f"Ace by DAISY is not installed ({why}): run sh scripts/install-ace.sh"

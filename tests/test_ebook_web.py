@@ -290,7 +290,8 @@ def test_quick_exit_leaves_and_back_does_not_return(fixture_project, tmp_path, h
 def test_ace_finds_no_violation_of_any_impact_and_reads_the_claim(built):
     """Ace by DAISY on every bundled EPUB: not one violation, minor ones included, and the
     conformance claim and its certifier among the metadata it reads."""
-    from careprint.check.outputs import _run_ace, find_ace
+    from careprint.check.outputs import _run_ace
+    from careprint.tools import find_ace
 
     cmd, env, why = find_ace(ROOT)
     assert cmd, why

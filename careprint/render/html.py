@@ -21,7 +21,7 @@ from . import (
     worksheet_fingerprint,
 )
 from .common import base_context
-from .epub import link_targets, page_body_html, pages
+from .pages import link_targets, page_body_html, pages
 from .printables import printables
 from .registry import Format
 

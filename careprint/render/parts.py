@@ -191,78 +191,113 @@ def join(datas: list[bytes]) -> bytes:
     copying: pypdf needed as much memory to join the parts as WeasyPrint to lay them out.
     """
     import pikepdf
-    from pikepdf import Array, Dictionary, Name, OutlineItem
+    from pikepdf import Array, Dictionary, Name
 
     out = pikepdf.Pdf.new()
     document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document))
     tree = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-    kids, nums, dests, bookmarks = Array(), [], [], []
-    next_key = 0
+    joined = _Joined(Array())
     sources = [pikepdf.Pdf.open(io.BytesIO(d)) for d in datas]
     for src in sources:
-        start = len(out.pages)
-        with warnings.catch_warnings():  # the names and links are carried over below
-            warnings.filterwarnings("ignore", "Copying pages from another Pdf")
-            out.pages.extend(src.pages)
-        for page in out.pages[start:]:
-            if Name.StructParents in page.obj:
-                page.obj.StructParents = int(page.obj.StructParents) + next_key
-            for annot in page.obj.get(Name.Annots, Array()):
-                for key in (Name.Dest, Name.Contents):  # a link to another part: the real one
-                    value = annot.get(key)
-                    if isinstance(value, pikepdf.String) and str(value).startswith(ELSEWHERE):
-                        annot[key] = pikepdf.String(str(value)[len(ELSEWHERE):])
-                if Name.StructParent in annot:
-                    annot.StructParent = int(annot.StructParent) + next_key
-        struct = src.Root.StructTreeRoot
-        top = struct.K[0] if isinstance(struct.K, Array) else struct.K
-        for kid in _as_list(top.get(Name.K)):
-            if _has_content(kid):  # not the empty elements of the stand-in anchors
-                del kid.P  # set again below; not copying it keeps the part's own tree out
-                kids.append(out.copy_foreign(kid))
-        pairs = struct.ParentTree.get(Name.Nums, Array())
-        last = -1
-        for i in range(0, len(pairs), 2):
-            key = int(pairs[i])
-            value = pairs[i + 1]
-            nums.append((key + next_key, out.copy_foreign(
-                value if value.is_indirect else src.make_indirect(value))))
-            last = max(last, key)
-        next_key += last + 1
-        flat = src.Root.get(Name.Names, Dictionary()).get(Name.Dests, Dictionary()).get(
-            Name.Names, Array())
-        for i in range(0, len(flat), 2):
-            name = str(flat[i])
-            if not name.startswith(ELSEWHERE):
-                dest = flat[i + 1]
-                dests.append((name, out.copy_foreign(
-                    dest if dest.is_indirect else src.make_indirect(dest))))
-        with src.open_outline() as outline:
-            pages = {page.objgen: i for i, page in enumerate(src.pages)}
-            bookmarks.extend(_outline_items(outline.root, pages, start, OutlineItem))
+        _add_part(out, src, joined)
 
-    document.K = kids
+    document.K = joined.kids
     document.P = tree
-    for kid in kids:
+    for kid in joined.kids:
         _set_parents(kid, document)
     tree.K = Array([document])
     tree.ParentTree = out.make_indirect(Dictionary(Nums=Array(
-        [x for key, value in sorted(nums, key=lambda n: n[0]) for x in (key, value)])))
-    tree.ParentTreeNextKey = next_key
+        [x for key, value in sorted(joined.nums, key=lambda n: n[0]) for x in (key, value)])))
+    tree.ParentTreeNextKey = joined.next_key
     first = sources[0].Root
     for key in (Name.Lang, Name.MarkInfo, Name.ViewerPreferences, Name.Metadata, Name.PageMode):
         if key in first:
             value = first[key]
             out.Root[key] = out.copy_foreign(value) if key == Name.Metadata else _direct(value)
     out.Root.StructTreeRoot = tree
-    if dests:
+    if joined.dests:
         out.Root.Names = Dictionary(Dests=Dictionary(Names=Array(
-            [x for name, dest in sorted(dests, key=lambda d: d[0])
+            [x for name, dest in sorted(joined.dests, key=lambda d: d[0])
              for x in (pikepdf.String(name), dest)])))
     with out.open_outline() as outline:
-        outline.root.extend(bookmarks)
+        outline.root.extend(joined.bookmarks)
     out.docinfo = out.copy_foreign(sources[0].docinfo)
     return pdf_bytes(out)
+
+
+@dataclass
+class _Joined:
+    """What join() gathers from the parts, in order, for the joined PDF."""
+
+    kids: object  # a pikepdf Array: the structure elements under the Document element
+    nums: list = field(default_factory=list)  # (key, value) of the parent tree
+    dests: list = field(default_factory=list)  # (name, destination)
+    bookmarks: list = field(default_factory=list)
+    next_key: int = 0  # the first parent-tree key of the next part
+
+
+def _add_part(out, src, joined: _Joined) -> None:
+    """Copy the pages of one part, and gather its structure, names and bookmarks."""
+    from pikepdf import Array, Name, OutlineItem
+
+    start = len(out.pages)
+    with warnings.catch_warnings():  # the names and links are carried over below
+        warnings.filterwarnings("ignore", "Copying pages from another Pdf")
+        out.pages.extend(src.pages)
+    for page in out.pages[start:]:
+        _renumber_page(page, joined.next_key)
+    struct = src.Root.StructTreeRoot
+    top = struct.K[0] if isinstance(struct.K, Array) else struct.K
+    for kid in _as_list(top.get(Name.K)):
+        if _has_content(kid):  # not the empty elements of the stand-in anchors
+            del kid.P  # set again below; not copying it keeps the part's own tree out
+            joined.kids.append(out.copy_foreign(kid))
+    pairs = struct.ParentTree.get(Name.Nums, Array())
+    last = -1
+    for i in range(0, len(pairs), 2):
+        key = int(pairs[i])
+        value = pairs[i + 1]
+        joined.nums.append((key + joined.next_key, out.copy_foreign(
+            value if value.is_indirect else src.make_indirect(value))))
+        last = max(last, key)
+    joined.next_key += last + 1
+    joined.dests.extend(_named_dests(out, src))
+    with src.open_outline() as outline:
+        pages = {page.objgen: i for i, page in enumerate(src.pages)}
+        joined.bookmarks.extend(_outline_items(outline.root, pages, start, OutlineItem))
+
+
+def _renumber_page(page, offset: int) -> None:
+    """A page copied from a part: its keys into the parent tree move by `offset`, and a
+    link to another part goes to the real anchor instead of its stand-in."""
+    import pikepdf
+    from pikepdf import Array, Name
+
+    if Name.StructParents in page.obj:
+        page.obj.StructParents = int(page.obj.StructParents) + offset
+    for annot in page.obj.get(Name.Annots, Array()):
+        for key in (Name.Dest, Name.Contents):  # a link to another part: the real one
+            value = annot.get(key)
+            if isinstance(value, pikepdf.String) and str(value).startswith(ELSEWHERE):
+                annot[key] = pikepdf.String(str(value)[len(ELSEWHERE):])
+        if Name.StructParent in annot:
+            annot.StructParent = int(annot.StructParent) + offset
+
+
+def _named_dests(out, src) -> list:
+    """The named destinations of a part, but the stand-in anchors, copied into `out`."""
+    from pikepdf import Array, Dictionary, Name
+
+    flat = src.Root.get(Name.Names, Dictionary()).get(Name.Dests, Dictionary()).get(
+        Name.Names, Array())
+    dests = []
+    for i in range(0, len(flat), 2):
+        name = str(flat[i])
+        if not name.startswith(ELSEWHERE):
+            dest = flat[i + 1]
+            dests.append((name, out.copy_foreign(
+                dest if dest.is_indirect else src.make_indirect(dest))))
+    return dests
 
 
 def _direct(value):

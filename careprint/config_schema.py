@@ -1,0 +1,215 @@
+"""The schema of careprint.toml: every option, declared once.
+
+Each `Opt` says its type, whether it is required, its default and what it means (`doc`).
+careprint/config.py validates a careprint.toml against these tables, and
+careprint/config_docs.py writes docs/config.md from them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from typing import Any
+
+PAPER_SIZES = ("a4", "letter")
+
+
+@dataclass(frozen=True)
+class Opt:
+    """One config option: its type, whether it is required, its default and what it means."""
+
+    kind: type | tuple
+    doc: str
+    required: bool = False
+    default: Any = None
+    choices: tuple = ()
+
+
+GUIDE_OPTS = {
+    "title": Opt(str, "The guide's title, on every cover and running header.", required=True),
+    "subtitle": Opt(str, "A line under the title.", default=""),
+    "slug": Opt(str, "Short name used in output file names (lower case, digits, hyphens).",
+                required=True),
+    "authors": Opt(list, "List of author names.", required=True),
+    "language": Opt(str, "BCP 47 language tag of the text, e.g. 'en' or 'en-GB'.", required=True),
+    "license": Opt(str, "The licence the guide is published under.", required=True),
+    "publisher": Opt(str, "Who publishes the guide.", required=True),
+    "identifier_base": Opt(str, "Stable base for the EPUB identifier (a URN or URL); "
+                           "each edition gets a UUIDv5 from it.", required=True),
+    "date": Opt((str, _dt.date), "Publication date, YYYY-MM-DD. Used in the colophon and as the "
+                "EPUB's modified date unless SOURCE_DATE_EPOCH is set.", required=True),
+    "version": Opt(str, "The guide's own version, printed in the colophon.", default="1.0"),
+}
+EDITION_OPTS = {
+    "title": Opt(str, "The edition's title, e.g. 'For partners'.", required=True),
+    "audience": Opt(str, "Who the edition is for, printed on the title page.", required=True),
+    "description": Opt(str, "A short description for the title page and `careprint list`.",
+                       required=True),
+}
+PAPER_OPTS = {
+    "size": Opt((str, list), "Paper size of every PDF, or a list of sizes to build each PDF "
+                'on each of them, e.g. `["a4", "letter"]`. The paper is part of every PDF\'s '
+                "file name, so sizes never overwrite each other.", default="a4",
+                choices=PAPER_SIZES),
+}
+FORMAT_OPTS = {
+    "pdf": {
+        "template": Opt(str, "Template of the full-guide PDF.", default="guide.html"),
+        "crisis_line": Opt(str, "One line with crisis numbers, printed in every handout footer.",
+                           default=""),
+        "part_words": Opt(int, "A guide with more words than this is laid out in parts of "
+                          "about this many words, joined into one PDF, so that memory stays "
+                          "flat however long the guide grows (docs/building.md). 0 never "
+                          "splits.", default=25000),
+    },
+    "handouts": {
+        "template": Opt(str, "Template of a chapter handout.", default="handout.html"),
+    },
+    "epub": {
+        "template": Opt(str, "Template of an EPUB content document.", default="epub-page.xhtml"),
+        "accessibility_summary": Opt(str, "schema:accessibilitySummary of the EPUB.",
+                                     default="This publication has a logical reading order, "
+                                     "a table of contents and structured headings."),
+        "conforms_to": Opt(str, "dcterms:conformsTo of the EPUB: the accessibility standard it "
+                           "meets, certified by the guide's publisher (a11y:certifiedBy). "
+                           "Empty states no conformance.",
+                           default="EPUB Accessibility 1.1 - WCAG 2.2 Level AA"),
+    },
+    "worksheets": {
+        "template": Opt(str, "Template of a worksheet pack and a single worksheet.",
+                        default="worksheets.html"),
+    },
+    "html": {
+        "template": Opt(str, "Template of a page of the web edition.", default="web-page.html"),
+        "quick_exit_url": Opt(str, "Where the web edition's quick-exit button (and the Escape "
+                              "key) goes: a neutral page that replaces the guide in the "
+                              "browser's history.", default="https://www.bbc.co.uk/weather"),
+    },
+}
+
+
+# ---------------------------------------------------------------- [check]: `careprint check`
+#
+# Each rule of `careprint check` has a table [check.<rule-id>] (docs/checks.md). Every rule
+# takes `enabled` and `severity`; the keys after those are the rule's own thresholds.
+
+SEVERITIES = ("error", "warning")
+ACE_IMPACTS = ("minor", "moderate", "serious", "critical")
+
+# Pressure words: what each phrase is, and a choice-giving wording to use instead.
+DEFAULT_PRESSURE_WORDS = {
+    "must": '"you can", "you might" or "if you like"',
+    "should": '"you could", "it may help to" or "some people find"',
+    "have to": '"you can choose to" or "when you are ready"',
+    "has to": '"can" or "may"',
+    "need to": '"it may help to" or "you might"',
+    "needs to": '"it may help to" or "can"',
+    "ought to": '"you could" or "you might like to"',
+    "supposed to": '"many people" or "you might"',
+    "failure": '"a hard day" or "it did not go as hoped"',
+    "fail": '"find it hard" or "it did not go as hoped"',
+    "fails": '"finds it hard" or "it does not go as hoped"',
+    "failed": '"found it hard" or "it did not go as hoped"',
+    "failing": '"finding it hard"',
+    "normal sexual function": '"what feels right for you"',
+    "just relax": '"take your time; there is no goal"',
+    "try harder": '"go at your own pace"',
+    "don't worry": '"it is okay to feel unsure"',
+    "calm down": '"take a pause if you like"',
+    "get over it": '"in your own time"',
+    "you will feel": '"you might notice"',
+}
+# Headings that say nothing about what follows.
+DEFAULT_GENERIC_HEADINGS = [
+    "introduction", "intro", "overview", "background", "summary", "conclusion",
+    "conclusions", "information", "more information", "further information", "other",
+    "others", "miscellaneous", "misc", "notes", "details", "general", "about", "content",
+    "text", "untitled", "heading", "section", "chapter", "part",
+]
+# Link texts that make no sense on their own (a screen reader lists links out of context).
+DEFAULT_GENERIC_LINK_TEXT = [
+    "click here", "click", "here", "tap here", "press here", "this link", "link",
+    "this", "this page", "read more", "more", "learn more", "more info", "go", "website",
+]
+# How a chapter's last section can offer the reader something to do.
+DEFAULT_ACTION_HEADINGS = ["Try this", "Practice", "Something to try", "Your next step",
+                           "Next step"]
+# Flesch-Kincaid grade per edition, when careprint.toml names none (the issue's thresholds:
+# 8 for survivors and partners, 10 for group facilitators); every other edition: max_grade.
+READABILITY_EDITION_GRADES = {"survivors": 8, "partners": 8, "groups": 10}
+
+
+def _rule(severity: str, **opts: Opt) -> dict[str, Opt]:
+    return {
+        "enabled": Opt(bool, "Run this rule; `false` switches it off for the project.",
+                       default=True),
+        "severity": Opt(str, "How a finding of this rule counts: `error` fails the check, "
+                        "`warning` fails it only under --strict.", default=severity,
+                        choices=SEVERITIES),
+        **opts,
+    }
+
+
+NUM = (float, int)
+CHECK_OPTS: dict[str, dict[str, Opt]] = {
+    # health literacy
+    "readability": _rule(
+        "error",
+        max_grade=Opt(NUM, "Highest Flesch-Kincaid grade of a chapter, for an edition not "
+                      "named in this table. Add `<edition> = N` to set one edition's grade "
+                      "(built in: survivors 8, partners 8, groups 10).", default=8),
+        min_words=Opt(int, "Chapters with fewer words than this are not graded (the formulas "
+                      "need a sample of about 100 words).", default=100)),
+    "long-sentence": _rule(
+        "warning", max_words=Opt(int, "Most words in one sentence.", default=25)),
+    "long-paragraph": _rule(
+        "warning",
+        max_sentences=Opt(int, "Most sentences in one paragraph.", default=5),
+        max_words=Opt(int, "Most words in one paragraph.", default=100)),
+    "chapter-summary": _rule("error"),
+    "key-points": _rule(
+        "error", min_points=Opt(int, "Fewest key points a chapter lists.", default=2)),
+    "ends-with-action": _rule(
+        "error",
+        headings=Opt(list, "Headings that start a section offering the reader something to "
+                     "do (compared at the start of the heading, ignoring case).",
+                     default=DEFAULT_ACTION_HEADINGS)),
+    "informative-headings": _rule(
+        "warning",
+        generic=Opt(list, "Headings that say nothing about what follows (ignoring case).",
+                    default=DEFAULT_GENERIC_HEADINGS)),
+    "jargon": _rule("warning"),
+    # trauma-informed language
+    "pressure-words": _rule(
+        "warning",
+        words=Opt(dict, "Phrase = choice-giving wording to suggest; replaces the built-in "
+                  "list.", default=DEFAULT_PRESSURE_WORDS),
+        add=Opt(dict, "Phrase = suggestion, added to `words`.", default={}),
+        ignore=Opt(list, "Phrases of `words` not to look for.", default=[])),
+    "content-note": _rule(
+        "warning", max_words=Opt(int, "Most words in a content note (29: under 30).",
+                                 default=29)),
+    "crisis-resources": _rule("error"),
+    "resource-verified": _rule(
+        "warning", max_age_months=Opt(int, "A resource verified longer ago than this many "
+                                      "months is reported.", default=12)),
+    # accessibility
+    "image-alt": _rule("error"),
+    "heading-levels": _rule("error"),
+    "link-text": _rule(
+        "warning",
+        generic=Opt(list, "Link texts that make no sense out of context (ignoring case).",
+                    default=DEFAULT_GENERIC_LINK_TEXT)),
+    "table-headers": _rule("error"),
+    "language": _rule("error"),
+    "allow-marker": _rule("warning"),
+    # outputs (careprint check --outputs)
+    "outputs": _rule("error"),
+    "epubcheck": _rule("error"),
+    "ace": _rule(
+        "error",
+        impacts=Opt(list, "Ace impact levels that become findings.",
+                    default=["serious", "critical"])),
+    "pdf-accessibility": _rule("error"),
+    "worksheet-fields": _rule("error"),
+}

@@ -1,0 +1,94 @@
+"""The one policy for the HTML of content: which tags and attributes it may have
+(docs/security.md).
+
+Two checks apply it. markup.check_raw_html reads the raw HTML that authors write in
+Markdown, on the source; markup.check_xhtml reads the XHTML that Markdown made, so that
+Markdown syntax (`[x](javascript:...)`, `{: onclick=...}`) cannot add what raw HTML may
+not. The rules are the same; only the words of a finding differ, since the source has the
+tag at hand and the made XHTML has a link where the author wrote one: each check has its
+`Wording`, and every message is here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .cssguard import style_attribute_problems
+from .errors import Problem, at
+
+ALLOWED_TAGS = frozenset("""
+a abbr b bdi bdo blockquote br caption cite code dd del details dfn div dl dt em figcaption
+figure h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp small span strong sub summary
+sup table tbody td tfoot th thead tr u ul var aside section
+""".split())
+ALLOWED_ATTRS = frozenset("""
+class id title lang dir alt src href colspan rowspan scope role width height start reversed
+open cite datetime style rel
+""".split())
+BAD_URL_RE = re.compile(r"^\s*(javascript|vbscript|data|file):", re.I)
+
+# the rules an attribute can break (attribute_rule); STYLE: its CSS is checked (cssguard)
+HANDLER, NOT_ALLOWED, BAD_URL, STYLE, ATTACHMENT = (
+    "handler", "not-allowed", "bad-url", "style", "attachment")
+
+
+def attribute_rule(name: str, value: str) -> str:
+    """The rule that the attribute `name="value"` of content breaks, STYLE for a style
+    attribute (allowed if its CSS loads nothing), or "" when it is allowed."""
+    low = name.lower()
+    if low.startswith(("aria-", "data-")):
+        return ""
+    if low.startswith("on"):
+        return HANDLER
+    if low not in ALLOWED_ATTRS:
+        return NOT_ALLOWED
+    if low in ("href", "src") and BAD_URL_RE.match(value):
+        return BAD_URL
+    if low == "style":
+        return STYLE
+    if low == "rel" and "attachment" in value.lower():
+        return ATTACHMENT
+    return ""
+
+
+@dataclass(frozen=True)
+class Wording:
+    """What a check says of each broken rule: str.format templates of `name`, `tag` and
+    `value` (the value cut to `clip` characters)."""
+
+    clip: int
+    messages: dict[str, str]
+
+
+TAG_NOT_ALLOWED = ("raw HTML <{tag}> is not allowed in content (see docs/security.md for the "
+                   "allowed tags)")
+_HANDLER = "event-handler attribute {name}= is not allowed in content"
+_ATTACHMENT = "rel=attachment embeds files in the PDF and is not allowed in content"
+RAW_HTML = Wording(30, {
+    HANDLER: _HANDLER,
+    NOT_ALLOWED: "attribute {name}= on <{tag}> is not allowed in content",
+    BAD_URL: "{name}={value!r}: javascript:, data: and file: URLs are not allowed in content",
+    ATTACHMENT: _ATTACHMENT,
+})
+MADE_XHTML = Wording(40, {
+    HANDLER: _HANDLER,
+    NOT_ALLOWED: "attribute {name}= is not allowed in content",
+    BAD_URL: "link {value!r}: javascript:, data: and file: URLs are not allowed in content",
+    ATTACHMENT: _ATTACHMENT,
+})
+
+
+def attribute_problems(rule: str, wording: Wording, name: str, value: str, tag: str,
+                       path: str, line: int) -> list[Problem]:
+    """The problems of an attribute that breaks `rule` (attribute_rule), at `path:line`."""
+    if rule == STYLE:
+        return style_problems(value, path, line)
+    message = wording.messages[rule].format(name=name, tag=tag, value=value[:wording.clip])
+    return [Problem(at(path, line), message)]
+
+
+def style_problems(value: str, path: str, line: int) -> list[Problem]:
+    """A style attribute in content may load nothing (careprint.cssguard)."""
+    return [Problem(p.where, f"{p.message} (content may not load files through CSS)")
+            for p in style_attribute_problems(value, path, line)]
