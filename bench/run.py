@@ -158,7 +158,7 @@ def main() -> None:
                 import pypandoc
 
                 pandoc = pypandoc.get_pandoc_path()
-            except Exception:  # noqa: BLE001 - pandoc is optional here
+            except Exception:  # pandoc is optional here
                 pandoc = None
         if pandoc:
             md = sorted((project / "content" / "chapters").glob("*.md"))

@@ -123,6 +123,6 @@ def _decodes(path: Path) -> bool:
             im.verify()
         with PILImage.open(path) as im:
             im.load()
-    except Exception:  # noqa: BLE001 - any decoding failure means a damaged file
+    except Exception:  # any decoding failure means a damaged file
         return False
     return True

@@ -110,5 +110,5 @@ def _split(text: str | None) -> tuple[str | None, list]:
 
 
 class BareUrlExtension(Extension):
-    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's name
+    def extendMarkdown(self, md):  # Python-Markdown's name
         md.treeprocessors.register(_BareUrls(md), "bare_urls", 5)

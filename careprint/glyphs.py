@@ -98,7 +98,7 @@ def project_ranges(root: Path) -> list[tuple[int, int]]:
                      else [TTFont(path, lazy=True)])
             for font in fonts:
                 ranges.extend((c, c) for c in font.getBestCmap() or {})
-        except Exception:  # noqa: BLE001 - a font fontTools cannot read covers nothing
+        except Exception:  # a font fontTools cannot read covers nothing
             continue
     return ranges
 

@@ -120,7 +120,7 @@ def markdown_nesting(lines, path: str, limit: int = MAX_DEPTH) -> list[Problem]:
 
 def yaml_too_deep(node, limit: int = MAX_DEPTH):
     """The first YAML node (of a composed document) nested deeper than `limit`, or None."""
-    import yaml  # noqa: PLC0415 - yamlload imports this module
+    import yaml  # yamlload imports this module
 
     stack, seen = [(node, 1)], set()
     while stack:

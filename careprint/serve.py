@@ -127,7 +127,7 @@ def make_handler(preview: Preview):
             self.end_headers()
             self.wfile.write(body)
 
-        def do_GET(self):  # noqa: N802 - the http.server API
+        def do_GET(self):  # the http.server API
             path = unquote(urlsplit(self.path).path)
             if path == "/__careprint/reload.js":
                 return self.send(200, RELOAD_JS.encode(), "text/javascript")

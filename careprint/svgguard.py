@@ -158,7 +158,7 @@ def _draw(path: Path, root: Path) -> str | None:
     try:
         weasyprint.HTML(string=f'<img src="{path.resolve().as_uri()}" alt="">',
                         url_fetcher=SandboxFetcher(root)).write_pdf()
-    except Exception as exc:  # noqa: BLE001 - whatever stops WeasyPrint stops the build
+    except Exception as exc:  # whatever stops WeasyPrint stops the build
         return f"cannot be drawn: {exc}"
     finally:
         log.removeHandler(errors)

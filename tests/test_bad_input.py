@@ -693,7 +693,7 @@ def _pdf_stream_texts(data: bytes) -> list[bytes]:
     for num in range(1, int(reader.trailer["/Size"])):
         try:
             obj = reader.get_object(num)
-        except Exception:  # noqa: BLE001 - free or missing object numbers
+        except Exception:  # free or missing object numbers
             continue
         if isinstance(obj, StreamObject):
             out.append(obj.get_data())

@@ -25,10 +25,9 @@ from pathlib import Path
 
 from ..editions import EditionGuide
 from ..model import Guide
+from ..tools import ACE_INSTALL, EPUBCHECK_INSTALL, find_ace, find_epubcheck
 from .pdfs import pdf_accessibility, worksheet_fields
 from .text import clip
-from ..render.names import is_booklet
-from ..tools import ACE_INSTALL, EPUBCHECK_INSTALL, find_ace, find_epubcheck
 
 TOOL_TIMEOUT = 900  # seconds, per EPUB
 

@@ -12,8 +12,8 @@ import io
 
 from ..editions import EditionGuide
 from . import Artifact, BuildContext, Job, pdf_bytes
-from .variants import render_variant, variant_jobs
 from .registry import Format
+from .variants import render_variant, variant_jobs
 
 VARIANT = "booklet"
 

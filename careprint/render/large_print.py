@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from ..editions import EditionGuide
 from . import Artifact, BuildContext, Job
-from .variants import render_variant, variant_jobs
 from .registry import Format
+from .variants import render_variant, variant_jobs
 
 VARIANT = "large-print"
 
