@@ -45,7 +45,7 @@ from .manifest import (
 from .outputs import every_output, format_module, plan, plan_jobs, select_only  # noqa: F401
 from .render import PACKAGE_TEMPLATES, BuildContext, Job, digest, source_date, template_sources
 
-FORMATS = ("pdf", "handouts", "epub", "worksheets", "html", "large-print", "booklet")
+FORMATS = ("pdf", "handouts", "chapters", "epub", "worksheets", "html", "large-print", "booklet")
 
 
 @dataclass(frozen=True)
@@ -254,7 +254,8 @@ def input_digest(root: Path, options: dict) -> str:
 
 
 # large print and booklets are the guide and the handouts again, in other clothes
-BASED_ON = {"large-print": ("pdf", "handouts"), "booklet": ("pdf", "handouts")}
+BASED_ON = {"large-print": ("pdf", "handouts"), "booklet": ("pdf", "handouts"),
+            "chapters": ("chapters", "handouts")}  # chapter.html extends the handout's
 
 
 def format_templates(config: Config, fmt: str) -> list[str]:

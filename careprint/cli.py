@@ -11,7 +11,7 @@ import click
 
 from . import __version__
 
-FORMAT_NAMES = ("pdf", "handouts", "epub", "worksheets", "html", "large-print",
+FORMAT_NAMES = ("pdf", "handouts", "chapters", "epub", "worksheets", "html", "large-print",
                 "booklet")  # = build.FORMATS
 PROJECT = click.argument("project_dir", required=False, default=".",
                          type=click.Path(file_okay=False, path_type=Path))

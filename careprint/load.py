@@ -13,6 +13,7 @@ from .confine import check_inside
 from .cssguard import template_css_problems
 from .errors import Collector, Problem, ProjectError, at
 from .glyphs import missing_glyph_problems
+from .handout_choice import read_handout_choice
 from .markup import Source, check_only_blocks, check_raw_html
 from .model import FIELD_TYPES, Chapter, Field, GlossaryEntry, Guide, Resource, Worksheet
 from .rawhtml import check_source_structure
@@ -22,7 +23,7 @@ from .verification import read_verification
 from .yamlload import LineDict, LineList, YamlError, load_yaml
 
 CHAPTER_RE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)\.md$")
-CHAPTER_KEYS = ("title", "editions", "summary", "key_points", "content_note")
+CHAPTER_KEYS = ("title", "editions", "summary", "key_points", "content_note", "handout")
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
@@ -160,6 +161,7 @@ def _load_chapter(path, rel, number, slug, config, errs) -> Chapter | None:
     note = _string(meta, "content_note", rel, errs)
     key_points = _string_list(meta, "key_points", rel, errs)
     editions = _editions(meta, rel, config, errs)
+    handout = read_handout_choice(meta, rel, body, errs)  # careprint/handout_choice.py
     body_src = Source(body, rel, body_line)
     errs.extend(check_only_blocks(body_src, config.edition_ids))
     errs.extend(check_raw_html(body_src.lines(), rel))
@@ -168,7 +170,7 @@ def _load_chapter(path, rel, number, slug, config, errs) -> Chapter | None:
         return None
     return Chapter(path=rel, number=number, slug=slug, title=title, editions=editions,
                    summary=summary, key_points=key_points, content_note=note, body=body,
-                   body_line=body_line)
+                   body_line=body_line, handout=handout)
 
 
 def _string(meta: LineDict, key, rel, errs, required=False, default="") -> str:

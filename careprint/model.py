@@ -14,6 +14,17 @@ SCALE_CHOICES = 21
 
 
 @dataclass(frozen=True)
+class HandoutChoice:
+    """What a chapter's one-sheet handout holds besides its summary and key points: the
+    `handout:` front matter (careprint/handout_choice.py). Each is a tuple of section
+    headings (## ...), matched in each edition against the sections that edition keeps;
+    None is the default: the edition's first section whose heading starts "Try this"."""
+
+    practice: tuple[str, ...] | None = None
+    sections: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
 class Chapter:
     """One chapter file, `content/chapters/NN-slug.md`."""
 
@@ -27,6 +38,7 @@ class Chapter:
     content_note: str
     body: str
     body_line: int  # line number of the body's first line in the file
+    handout: HandoutChoice = HandoutChoice()  # which sections its handout holds
 
     @property
     def name(self) -> str:
