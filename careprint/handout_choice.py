@@ -78,10 +78,13 @@ def read_handout_choice(meta: LineDict, rel: str, body: str, errs: Collector) ->
 
 def _headings(table, key, rel, line, known, headings, errs) -> tuple[str, ...]:
     value, key_line = table[key], _line_of(table, key, line)
-    items = [value] if isinstance(value, str) else value
+    items = [value] if isinstance(value, (str, dict)) else value
     if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+        unquoted = isinstance(items, list) and any(isinstance(v, dict) for v in items)
+        hint = (' (a heading with a colon goes in quotes: "Try this: one slow breath")'
+                if unquoted else "")
         errs.add(at(rel, key_line), f"handout.{key}: expected a section heading or a list "
-                 "of section headings")
+                 f"of section headings{hint}")
         return ()
     item_lines = getattr(items, "item_lines", None) or [key_line] * len(items)
     for text, item_line in zip(items, item_lines, strict=False):

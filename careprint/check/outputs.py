@@ -5,7 +5,8 @@
 - ace: Ace by DAISY's serious and critical violations on every EPUB;
 - pdf-accessibility: every PDF has a title, a language, a structure tree, embedded fonts;
 - worksheet-fields: every worksheet PDF has the form fields of its worksheets;
-- crisis-resources: every edition's guide, EPUB and handouts carry the crisis resources.
+- crisis-resources: every edition's guide, EPUB, handouts and chapters carry the crisis
+  resources.
 
 A checker that cannot run (no Java, Node or Chromium) is reported as a warning naming
 what to install, never as a pass; under --strict it fails the check.
@@ -254,7 +255,8 @@ def _expected_fields(f) -> int:
 
 def crisis_in_outputs(eg: EditionGuide, paths: list[Path], show, sink) -> bool:
     """Every crisis and support resource is in the edition's guide (PDF, EPUB); every crisis
-    line is on every handout. Worksheets carry none. Whether there was anything to check."""
+    line is on every handout and chapter printed alone. Worksheets carry none. Whether
+    there was anything to check."""
     resources = eg.resources
     if not resources:
         return False
@@ -262,7 +264,7 @@ def crisis_in_outputs(eg: EditionGuide, paths: list[Path], show, sink) -> bool:
     for path in paths:
         if path.parent.name == "worksheets":
             continue
-        wanted = crisis if path.parent.name == "handouts" else resources
+        wanted = crisis if path.parent.name in ("handouts", "chapters") else resources
         try:
             text = _squash(_epub_text(path) if path.suffix == ".epub" else _pdf_text(path))
         except Exception:  # noqa: BLE001 - unreadable outputs are reported by other rules
