@@ -49,7 +49,8 @@ def main() -> None:
               help="Build only this format (repeatable). Default: every format.")
 @click.option("--only", "only", multiple=True, metavar="NAME",
               help="Build only the outputs of this chapter (its slug, e.g. safety-first) or "
-              "worksheet (its id) (repeatable): its handouts, or the worksheet alone.")
+              "worksheet (its id) (repeatable): its handouts and the whole chapter, or the "
+              "worksheet alone.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
               help="Paper size of the PDFs. Default: each size of [paper] size in "
               "careprint.toml, or a4.")

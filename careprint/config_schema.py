@@ -65,6 +65,11 @@ FORMAT_OPTS = {
     "handouts": {
         "template": Opt(str, "Template of a chapter handout.", default="handout.html"),
     },
+    "chapters": {  # the whole chapter printed alone (render/chapters.py)
+        "template": Opt(str, "Template of a whole chapter printed alone. The bundled one "
+                        "extends the handout's template (`handout_template`).",
+                        default="chapter.html"),
+    },
     "epub": {
         "template": Opt(str, "Template of an EPUB content document.", default="epub-page.xhtml"),
         "accessibility_summary": Opt(str, "schema:accessibilitySummary of the EPUB.",

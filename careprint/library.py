@@ -71,6 +71,9 @@ def _edition(out_dir: Path, guide: Guide, ed, targets: dict) -> dict:
                 entries.add("chapter", names.chapter_file(slug, eid, number, c.slug, paper,
                                                           variant),
                             variant=variant, paper=paper, title=c.title, number=number)
+        for paper in PAPER_SIZES:  # the whole chapter printed alone (render/chapters.py)
+            entries.add("full", names.full_chapter_file(slug, eid, number, c.slug, paper),
+                        paper=paper, title=c.title, number=number)
     by_chapter = entries.take()
     folder = names.worksheets_folder(eid)
     sheets = [w for w in guide.worksheets if w.in_edition(eid)]

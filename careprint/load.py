@@ -13,6 +13,7 @@ from .confine import check_inside
 from .cssguard import template_css_problems
 from .errors import Collector, ProjectError, at
 from .glyphs import missing_glyph_problems
+from .handout_choice import read_handout_choice
 from .markup import Source, check_only_blocks, check_raw_html
 from .model import Chapter, GlossaryEntry, Guide, Resource
 from .rawhtml import check_source_structure
@@ -26,7 +27,7 @@ from .yamlvalues import key_lines, read_editions, read_string, read_string_list,
 __all__ = ["load_project", "read_text", "split_front_matter", "_load_worksheet"]
 
 CHAPTER_RE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)\.md$")
-CHAPTER_KEYS = ("title", "editions", "summary", "key_points", "content_note")
+CHAPTER_KEYS = ("title", "editions", "summary", "key_points", "content_note", "handout")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
 
 
@@ -115,6 +116,7 @@ def _load_chapter(path, rel, number, slug, config, errs) -> Chapter | None:
     note = read_string(meta, "content_note", rel, errs)
     key_points = read_string_list(meta, "key_points", rel, errs)
     editions = read_editions(meta, rel, config, errs)
+    handout = read_handout_choice(meta, rel, body, errs)  # careprint/handout_choice.py
     body_src = Source(body, rel, body_line)
     errs.extend(check_only_blocks(body_src, config.edition_ids))
     errs.extend(check_raw_html(body_src.lines(), rel))
@@ -123,7 +125,7 @@ def _load_chapter(path, rel, number, slug, config, errs) -> Chapter | None:
         return None
     return Chapter(path=rel, number=number, slug=slug, title=title, editions=editions,
                    summary=summary, key_points=key_points, content_note=note, body=body,
-                   body_line=body_line, key_lines=key_lines(meta))
+                   body_line=body_line, key_lines=key_lines(meta), handout=handout)
 
 
 def _check_unique(items, attr, what, errs):

@@ -39,6 +39,17 @@ def _key_lines():
 
 
 @dataclass(frozen=True)
+class HandoutChoice:
+    """What a chapter's one-sheet handout holds besides its summary and key points: the
+    `handout:` front matter (careprint/handout_choice.py). Each is a tuple of section
+    headings (## ...), matched in each edition against the sections that edition keeps;
+    None is the default: the edition's first section whose heading starts "Try this"."""
+
+    practice: tuple[str, ...] | None = None
+    sections: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
 class Chapter:
     """One chapter file, `content/chapters/NN-slug.md`."""
 
@@ -53,6 +64,7 @@ class Chapter:
     body: str
     body_line: int  # line number of the body's first line in the file
     key_lines: KeyLines = _key_lines()  # of its front-matter keys
+    handout: HandoutChoice = HandoutChoice()  # which sections its handout holds
 
     @property
     def name(self) -> str:

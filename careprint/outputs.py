@@ -2,8 +2,8 @@
 
 A PDF is made once per paper size (its name says which: render/names.py); the EPUB and
 the web edition have no paper and are made once. `--only NAME` keeps the outputs of one
-chapter or worksheet: its handout, its large-print and booklet handouts, and the
-worksheet printed alone.
+chapter or worksheet: its handout, its large-print and booklet handouts, the whole chapter
+printed alone (chapters), and the worksheet printed alone.
 """
 
 from __future__ import annotations
@@ -64,8 +64,8 @@ class Only:
             raise CareprintError(
                 f"--only {' '.join(self.names)}: nothing to build in the format"
                 f"{'s' if len(fmts) > 1 else ''} {', '.join(fmts)}. --only builds the "
-                "outputs of single chapters (handouts, large print, booklet) and single "
-                "worksheets (worksheets)")
+                "outputs of single chapters (handouts, chapters, large print, booklet) and "
+                "single worksheets (worksheets)")
         return kept
 
 

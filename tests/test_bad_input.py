@@ -125,9 +125,11 @@ def assert_refused(project: Path, *expected: tuple[str, str], args=()) -> str:
 
 GUIDE_PDF = "badin-survivors-a4.pdf"  # in build/survivors/ (render/names.py)
 HANDOUT = "handouts/badin-survivors-ch01-start-a4.pdf"
-# what the cases that must work read: the guide PDF, the handouts and the EPUB
+# the whole chapter printed alone: a handout holds only its practice (issue 16)
+CHAPTER_ALONE = "chapters/badin-survivors-ch01-start-full-a4.pdf"
+# what the cases that must work read: the guide PDF, the handouts, the chapters and the EPUB
 WORK_ARGS = ("--edition", "survivors", "--format", "pdf", "--format", "handouts",
-             "--format", "epub")
+             "--format", "chapters", "--format", "epub")
 
 
 def build_ok(project: Path, *args) -> Path:
@@ -185,6 +187,7 @@ def test_chapter_with_only_front_matter_works(fresh):
     out = build_ok(fresh)
     assert "Nothing but a title" in pdf_text(out / GUIDE_PDF)
     assert "Nothing but a title" in pdf_text(out / HANDOUT)
+    assert "Nothing but a title" in pdf_text(out / CHAPTER_ALONE)
     assert_epub_valid(out / "badin-survivors.epub")
 
 
@@ -430,7 +433,7 @@ def test_jinja_in_content_is_text(fresh):
             "And {% if true %}x{% endif %} too.\n")
     (fresh / CHAPTER).write_text(chapter_text(body), encoding="utf-8")
     out = build_ok(fresh)
-    for pdf in (out / GUIDE_PDF, out / HANDOUT):
+    for pdf in (out / GUIDE_PDF, out / CHAPTER_ALONE):
         text = pdf_text(pdf)
         assert "{{ 7 * 7 }}" in text, text
         assert "{% if true %}x{% endif %}" in text, text
@@ -474,7 +477,7 @@ def test_long_word_and_long_url_stay_on_the_page(fresh):
             f"An autolink: <{url}> ends here.\n")
     (fresh / CHAPTER).write_text(chapter_text(body), encoding="utf-8")
     out = build_ok(fresh)
-    for pdf in (out / GUIDE_PDF, out / HANDOUT):
+    for pdf in (out / GUIDE_PDF, out / CHAPTER_ALONE):
         proc = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
                               text=True, check=True)
         pages = re.findall(r'<page width="([\d.]+)" height="[\d.]+">(.*?)</page>',
@@ -503,7 +506,7 @@ def test_rtl_scripts_and_symbols_the_fonts_cover_work(fresh):
     out = build_ok(fresh)
     from pypdf import PdfReader
 
-    for pdf in (out / GUIDE_PDF, out / HANDOUT):
+    for pdf in (out / GUIDE_PDF, out / CHAPTER_ALONE):
         assert len(PdfReader(str(pdf)).pages) >= 1
     assert "Many scripts" in pdf_text(out / GUIDE_PDF)
     assert_epub_valid(out / "badin-survivors.epub")

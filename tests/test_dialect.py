@@ -85,9 +85,9 @@ def test_the_pdf_shows_what_the_author_meant(tmp_path):
             "- Outer item\n  - Inner item\n\n```python\nprint('fenced code')\n```\n\n"
             "Visit https://example.org/help today.\n")
     (project / CHAPTER).write_text(HEAD + body, encoding="utf-8")
-    run_careprint("build", project, "--jobs", "1", "-e", "survivors", "-f", "handouts",
+    run_careprint("build", project, "--jobs", "1", "-e", "survivors", "-f", "chapters",
                   check=True)
-    pdf = project / "build/survivors/handouts/badin-survivors-ch01-start-a4.pdf"
+    pdf = project / "build/survivors/chapters/badin-survivors-ch01-start-full-a4.pdf"
     text = pdf_text(pdf)
     assert "```" not in text and "python\nprint" not in text and "print('fenced code')" in text
     assert "Outer item\n" in text and "Inner item" in text

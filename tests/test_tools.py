@@ -329,8 +329,8 @@ def test_decorative_image_is_an_artifact_and_a_described_image_a_figure(tmp_path
     chapter = next(chapters.glob("*.md"))
     chapter.write_text(chapter.read_text() + "\n![](ornament.png){: .decorative}\n\n"
                        "![A green square](square.png)\n")
-    run_careprint("build", project, "-f", "pdf", "-f", "handouts", "--strict", check=True)
-    pdf = next((project / "build").rglob("handouts/*.pdf"))
+    run_careprint("build", project, "-f", "pdf", "-f", "chapters", "--strict", check=True)
+    pdf = next((project / "build").rglob("chapters/*.pdf"))
     root = PdfReader(pdf).trailer["/Root"]
     figures, stack = [], [root["/StructTreeRoot"]]
     while stack:
@@ -346,13 +346,15 @@ def test_decorative_image_is_an_artifact_and_a_described_image_a_figure(tmp_path
     assert figures == ["A green square"]
 
 
-def test_handout_names_the_chapters_it_refers_to(tmp_path):
+def test_chapter_printed_alone_names_the_chapters_it_refers_to(tmp_path):
+    """(A handout now holds the chapter's practice only: the whole chapter, printed alone,
+    is in chapters/. test_handout_sheet.py tests a handout's practice that refers to one.)"""
     project = copy_fixture("two-editions", tmp_path)
-    run_careprint("build", project, "-e", "a", "-f", "handouts", check=True)
-    reader = PdfReader(project / "build/a/handouts/twin-a-ch01-start-a4.pdf")
+    run_careprint("build", project, "-e", "a", "-f", "chapters", check=True)
+    reader = PdfReader(project / "build/a/chapters/twin-a-ch01-start-full-a4.pdf")
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
     assert "\u201cSecond steps\u201d (chapter 2 of the full guide)" in text
-    # printed alone, the handout links only within itself
+    # printed alone, the chapter links only within itself
     for page in reader.pages:
         for annot in page.get("/Annots") or []:
             assert "/URI" not in annot.get_object().get("/A", {})

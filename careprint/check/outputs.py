@@ -4,7 +4,8 @@
 - epubcheck: EPUBCheck's errors and warnings on every EPUB;
 - ace: Ace by DAISY's serious and critical violations on every EPUB;
 - pdf-accessibility and worksheet-fields: see careprint.check.pdfs;
-- crisis-resources: every edition's guide, EPUB and handouts carry the crisis resources.
+- crisis-resources: every edition's guide, EPUB, handouts and chapters carry the crisis
+  resources.
 
 A checker that cannot run (no Java, Node or Chromium) is reported as a warning naming
 what to install, never as a pass; under --strict it fails the check.
@@ -104,7 +105,8 @@ def _shower(root: Path):
 
 def crisis_in_outputs(eg: EditionGuide, paths: list[Path], show, sink) -> bool:
     """Every crisis and support resource is in the edition's guide (PDF, EPUB); every crisis
-    line is on every handout. Worksheets carry none. Whether there was anything to check."""
+    line is on every handout and chapter printed alone. Worksheets carry none. Whether
+    there was anything to check."""
     resources = eg.resources
     if not resources:
         return False
@@ -112,7 +114,7 @@ def crisis_in_outputs(eg: EditionGuide, paths: list[Path], show, sink) -> bool:
     for path in paths:
         if path.parent.name == "worksheets":
             continue
-        wanted = crisis if path.parent.name == "handouts" else resources
+        wanted = crisis if path.parent.name in ("handouts", "chapters") else resources
         try:
             text = _squash(_epub_text(path) if path.suffix == ".epub" else _pdf_text(path))
         except Exception:  # unreadable outputs are reported by other rules

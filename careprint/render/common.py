@@ -52,3 +52,8 @@ def worksheet_name(eg: EditionGuide, view, paper: str) -> str:
 def chapter_name(eg: EditionGuide, view, paper: str, variant: str = "") -> str:
     return names.chapter_file(eg.meta.slug, eg.edition.id, view.number, view.chapter.slug,
                               paper, variant)
+
+
+def full_chapter_name(eg: EditionGuide, view, paper: str) -> str:
+    return names.full_chapter_file(eg.meta.slug, eg.edition.id, view.number, view.chapter.slug,
+                                   paper)

@@ -1,8 +1,10 @@
 """One handout per chapter, edition and paper:
 build/<edition>/handouts/<slug>-<edition>-chNN-<chapter>-<paper>.pdf (render/names.py).
 
-A handout is printed alone: it carries the chapter's summary and key points,
-the words it uses, the crisis lines, and links only to what it contains.
+A handout is one sheet, both sides: the chapter's title, summary and key points, one
+practice (render/handout_sections.py), the words it uses, the crisis lines and where the
+whole chapter is (render/chapters.py prints that). Printed alone, it links only to what
+it contains. A handout longer than two pages is a build warning that names the chapter.
 """
 
 from __future__ import annotations
@@ -21,13 +23,17 @@ from . import (
     render_template,
     retarget_links,
 )
-from .common import base_context, chapter_name
+from .common import base_context, chapter_name, full_chapter_name
+from .handout_sections import handout_body
 from .registry import Format
+
+SHEET_PAGES = 2  # one sheet, both sides
 
 
 def jobs(eg: EditionGuide, paper: str) -> list[Job]:
     return [Job("handouts", eg.edition.id, v.chapter.name, chapter_name(eg, v, paper),
-                5 + len(v.html) // 2000, digest(chapter_fingerprint(v), eg.resources), paper)
+                5 + len(v.html) // 6000,
+                digest(chapter_fingerprint(v), v.chapter.handout, eg.resources), paper)
             for v in eg.chapters]
 
 
@@ -37,7 +43,16 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
     view = eg.chapter(job.item)
     html = handout_html(eg, view, ctx)
     data, pages, warnings = html_to_pdf(html, ctx, view.chapter.path)
+    if pages > SHEET_PAGES:
+        warnings = (*warnings, too_long(view, pages))
     return Artifact(job.relpath, data, pages, warnings, html)
+
+
+def too_long(view: ChapterView, pages: int) -> str:
+    return (f"{view.chapter.path}: the handout takes {pages} pages, more than one sheet "
+            f"({SHEET_PAGES} pages): shorten the chapter's summary, key points or practice, "
+            "or choose a shorter practice with `handout:` in its front matter "
+            "(docs/content-format.md)")
 
 
 _CHAPTER_REF_RE = re.compile(r'<a class="xref xref-chapter" href="#chapter-([^"]+)">(.*?)</a>',
@@ -61,12 +76,25 @@ def name_chapters(fragment: str, eg: EditionGuide) -> str:
 
 
 def handout_html(eg: EditionGuide, view: ChapterView, ctx: BuildContext, **extra) -> str:
-    targets = {f"glossary-{g.id}": f"#glossary-{g.id}" for g in view.glossary}
-    body = retarget_links(name_chapters(view.html, eg), targets)
+    """The handout: the sections handout_body() chooses, and where the whole chapter is."""
+    chosen = handout_body(view)
+    return printed_alone_html(eg, view, ctx, chosen.html, chosen.glossary, "handouts",
+                              practice=chosen.practice,
+                              full_chapter=full_chapter_name(eg, view, ctx.paper).split("/", 1)[1],
+                              **extra)
+
+
+def printed_alone_html(eg: EditionGuide, view: ChapterView, ctx: BuildContext, fragment: str,
+                       glossary, fmt: str, **extra) -> str:
+    """A chapter's `fragment` in the template of `fmt` (handouts or chapters), printed
+    alone: its links lead only to the words it defines."""
+    targets = {f"glossary-{g.id}": f"#glossary-{g.id}" for g in glossary}
+    body = retarget_links(name_chapters(fragment, eg), targets)
     body = decorative_as_background(body, view.images)
-    return render_template(ctx.root, eg.config.fmt("handouts", "template"),
-                           "formats.handouts.template", **(base_context(eg, ctx) | extra),
-                           view=view, body=body)
+    return render_template(ctx.root, eg.config.fmt(fmt, "template"), f"formats.{fmt}.template",
+                           **(base_context(eg, ctx) | extra), view=view, body=body,
+                           words=glossary,
+                           handout_template=eg.config.fmt("handouts", "template"))
 
 
 FORMAT = Format("handouts", jobs, render, order=20)

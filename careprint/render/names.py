@@ -9,6 +9,7 @@ its paper size, so that A4 and Letter never share a name:
     survivors/safe-to-feel-survivors.epub                       (no paper)
     survivors/handouts/safe-to-feel-survivors-ch01-why-numbness-happens-a4.pdf
     survivors/handouts/safe-to-feel-survivors-ch01-why-numbness-happens-booklet-a4.pdf
+    survivors/chapters/safe-to-feel-survivors-ch01-why-numbness-happens-full-a4.pdf
     survivors/worksheets/safe-to-feel-survivors-worksheets-a4.pdf        the pack
     survivors/worksheets/safe-to-feel-survivors-worksheet03-sensation-log-a4.pdf
 
@@ -37,6 +38,18 @@ def chapter_file(slug: str, edition: str, number: int, chapter_slug: str, paper:
     """`<edition>/handouts/<slug>-<edition>-chNN-<chapter>[-variant]-<paper>.pdf`."""
     return (f"{edition}/handouts/{stem(slug, edition)}-ch{number:02d}-{chapter_slug}"
             f"{_tail(variant, paper, 'pdf')}")
+
+
+CHAPTERS_FOLDER = "chapters"
+
+
+def full_chapter_file(slug: str, edition: str, number: int, chapter_slug: str,
+                      paper: str) -> str:
+    """`<edition>/chapters/<slug>-<edition>-chNN-<chapter>-full-<paper>.pdf`: the whole
+    chapter printed alone. `-full` tells it from the chapter's one-sheet handout once the
+    file has left its folder."""
+    return (f"{edition}/{CHAPTERS_FOLDER}/{stem(slug, edition)}-ch{number:02d}-{chapter_slug}"
+            f"{_tail('full', paper, 'pdf')}")
 
 
 def pack_file(slug: str, edition: str, paper: str) -> str:

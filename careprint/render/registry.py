@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ..editions import EditionGuide
 
 # the built-in format modules, in careprint/render/
-BUILTIN = ("pdf", "handouts", "epub", "worksheets", "html", "large_print", "booklet")
+BUILTIN = ("pdf", "handouts", "chapters", "epub", "worksheets", "html", "large_print", "booklet")
 
 
 @runtime_checkable

@@ -1,0 +1,96 @@
+"""The sections of a chapter that its one-sheet handout holds (careprint/handout_choice.py).
+
+A chapter's XHTML is cut at its top-level section headings (h2); the handout keeps the
+practice, set apart in a box, and any sections the front matter names, in the chapter's
+order. What comes before the first heading stays in the whole chapter (render/chapters.py).
+"""
+
+from __future__ import annotations
+
+import html as _html
+import re
+from dataclasses import dataclass
+
+from ..editions import ChapterView
+from ..handout_choice import heading_key
+
+_TAG_RE = re.compile(r"<(/?)([A-Za-z][\w:-]*)\b[^>]*?(/?)>")
+_FOOTNOTES_RE = re.compile(r'<div class="footnote">')
+PRACTICE_KEY = "try-this"  # the default practice: a heading that starts "Try this"
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str  # the heading's text, as printed
+    html: str  # from its <h2> to the next top-level <h2>
+
+
+@dataclass(frozen=True)
+class HandoutBody:
+    html: str  # the chosen sections, the practice in a box
+    practice: str  # the practice's heading, or "" when there is none
+    glossary: tuple  # the glossary entries those sections link to
+
+
+def split_sections(fragment: str) -> tuple[str, list[Section], str]:
+    """(what comes before the first top-level h2, the sections, the footnotes block)."""
+    footnotes = ""
+    starts, depth = [], 0
+    for m in _TAG_RE.finditer(fragment):
+        closing, name, empty = m.group(1), m.group(2).lower(), m.group(3)
+        if not closing and depth == 0:
+            if name == "h2":
+                starts.append(m.start())
+            elif name == "div" and _FOOTNOTES_RE.match(fragment, m.start()):
+                footnotes = fragment[m.start():]
+                fragment = fragment[:m.start()]
+                break
+        if closing:
+            depth -= 1
+        elif not empty:
+            depth += 1
+    bounds = [*starts, len(fragment)]
+    sections = [Section(_plain(fragment[a:b]), fragment[a:b])
+                for a, b in zip(bounds, bounds[1:], strict=False)]
+    return fragment[:bounds[0]], sections, footnotes
+
+
+def _plain(section_html: str) -> str:
+    heading = section_html[:section_html.find("</h2>")]
+    return " ".join(_html.unescape(re.sub(r"<[^>]+>", "", heading)).split())
+
+
+def handout_body(view: ChapterView) -> HandoutBody:
+    """What of `view` (one chapter in one edition) goes on its handout."""
+    _, sections, footnotes = split_sections(view.html)
+    choice = view.chapter.handout
+    practice = _practice(sections, choice.practice)
+    wanted = {heading_key(h) for h in choice.sections or ()}
+    parts = []
+    for section in sections:
+        if section is practice:
+            parts.append(f'<section class="box practice">\n{section.html}</section>\n')
+        elif heading_key(section.title) in wanted:
+            parts.append(section.html)
+    body = "".join(parts)
+    if 'class="footnote-ref"' in body:
+        body += footnotes
+    glossary = tuple(g for g in view.glossary if f'href="#glossary-{g.id}"' in body)
+    return HandoutBody(body, practice.title if practice else "", glossary)
+
+
+def _practice(sections: list[Section], named: tuple[str, ...] | None) -> Section | None:
+    """The first section named (in the order named) that this edition keeps; by default,
+    or when the edition keeps none of those named, its first "Try this" section."""
+    by_key = {}
+    for section in sections:
+        by_key.setdefault(heading_key(section.title), section)
+    if named is not None:
+        found = [by_key[heading_key(h)] for h in named if heading_key(h) in by_key]
+        if found or not named:
+            return found[0] if found else None
+    return next((s for s in sections if _is_practice(heading_key(s.title))), None)
+
+
+def _is_practice(key: str) -> bool:
+    return key == PRACTICE_KEY or key.startswith(PRACTICE_KEY + "-")
