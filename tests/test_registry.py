@@ -14,7 +14,8 @@ from conftest import copy_fixture
 from careprint.cli import main
 from careprint.render import Artifact, Job, digest, registry
 
-BUILT_IN = ("pdf", "handouts", "epub", "worksheets", "html", "large-print", "booklet")
+BUILT_IN = ("pdf", "handouts", "chapters", "epub", "worksheets", "html", "large-print",
+            "booklet")
 
 
 def invoke(*args):
