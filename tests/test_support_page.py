@@ -222,3 +222,22 @@ def test_the_footer_crisis_line_is_readable_and_on_one_line(built, bundled_guide
         assert all(size >= 9.5 for _, size in footer), (which, i, footer)
     if which == "guide":
         assert not [t for t, _, _ in runs(reader.pages[0]) if t == line]
+
+
+@pytest.mark.parametrize("contact, expected", [
+    # "phone" in an earlier clause does not make a text number a call
+    ("If you cannot speak on the phone, text 999", [("999", "sms:999")]),
+    ('Register first by texting "register" to 999', [("999", "sms:999")]),
+    ("Call 1-866-488-7386, or text START to 678-678",
+     [("1-866-488-7386", "tel:18664887386"), ("678-678", "sms:678678")]),
+    ("Call or text 988", [("988", "tel:988")]),
+])
+def test_a_number_is_called_or_texted_as_its_own_clause_says(contact, expected):
+    assert phone_numbers(contact) == expected
+
+
+def test_an_unlinked_number_is_still_bold():
+    from careprint.phones import phone_links
+
+    assert str(phone_links("Text SHOUT to 85258", ("tel",))) == \
+        'Text SHOUT to <strong class="phone">85258</strong>'
