@@ -241,3 +241,19 @@ def test_an_unlinked_number_is_still_bold():
 
     assert str(phone_links("Text SHOUT to 85258", ("tel",))) == \
         'Text SHOUT to <strong class="phone">85258</strong>'
+
+
+def test_large_print_sets_the_support_list_at_18pt_or_more(fixture_project, tmp_path):
+    """Large print (APH): the list's labels too, though the normal print sets them small."""
+    root = fixture_project("minimal")
+    path = root / "content" / "resources" / "lines.yaml"
+    path.write_text(path.read_text() + "\n- name: Other Line\n  region: Testland\n"
+                    "  contact: Text HELLO to 85258\n  crisis: false\n")
+    run_careprint("build", root, "--out", tmp_path / "out", "--jobs", "1", "-f", "large-print",
+                  check=True)
+    reader = PdfReader(next((tmp_path / "out").glob("*/*-large-print-a4.pdf")))
+    support = support_pages(reader)
+    found = [(t, size) for page in support for t, _, size in runs(page)]
+    labels = [size for t, size in found if t.lower() in ("crisis lines", "more support")]
+    assert len(labels) == 2 and min(labels) >= 18, found
+    assert_bold_and_at_least([r for page in support for r in runs(page)], {"000", "85258"}, 18)
