@@ -257,3 +257,39 @@ def test_large_print_sets_the_support_list_at_18pt_or_more(fixture_project, tmp_
     labels = [size for t, size in found if t.lower() in ("crisis lines", "more support")]
     assert len(labels) == 2 and min(labels) >= 18, found
     assert_bold_and_at_least([r for page in support for r in runs(page)], {"000", "85258"}, 18)
+
+
+LINES = """\
+- name: Other Line
+  region: Testland
+  contact: Visit the website.
+  url: https://www.example.org/help/
+  crisis: false
+  verified_on: 2026-03-04
+- name: Far Line
+  region: Elsewhere
+  contact: Call 123 456
+  crisis: true
+- name: Test Helpline
+  region: Testland
+  contact: Call 000
+  hours: 24 hours a day
+  crisis: true
+  verified_on: 2026-01-02
+"""
+
+
+def test_crisis_lines_lead_their_region_and_the_dates_span_the_list(fixture_project, tmp_path):
+    root = fixture_project("minimal")
+    (root / "content" / "resources" / "lines.yaml").write_text(LINES)
+    run_careprint("build", root, "--out", tmp_path / "out", "--jobs", "1", "-f", "pdf",
+                  check=True)
+    reader = PdfReader(next((tmp_path / "out").glob("*/*-a4.pdf")))
+    marks = {title: children for title, _, children in outline(reader)}
+    assert [t for t, _ in marks["Support and crisis resources"]] == ["Testland", "Elsewhere"]
+    text = " ".join(" ".join(p.extract_text().split()) for p in support_pages(reader))
+    assert "Details checked between 2 January 2026 and 4 March 2026" in text
+    assert text.index("Test Helpline") < text.index("Other Line") < text.index("Far Line")
+    assert "example.org/help" in text and "https://" not in text and ".." not in text
+    assert "https://www.example.org/help/" in uris(support_pages(reader))  # ...goes whole
+    assert text.count("Not yet checked.") == 1
