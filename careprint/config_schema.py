@@ -55,7 +55,9 @@ PAPER_OPTS = {
 FORMAT_OPTS = {
     "pdf": {
         "template": Opt(str, "Template of the full-guide PDF.", default="guide.html"),
-        "crisis_line": Opt(str, "One line with crisis numbers, printed in every handout footer.",
+        "crisis_line": Opt(str, "One line with crisis numbers, printed in the footer of every "
+                           "page of the guide and the handouts and on the page after the title "
+                           "page. Keep it short enough for one line (about 80 characters).",
                            default=""),
         "part_words": Opt(int, "A guide with more words than this is laid out in parts of "
                           "about this many words, joined into one PDF, so that memory stays "

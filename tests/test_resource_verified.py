@@ -1,6 +1,7 @@
 """A resource says honestly whether, when and where it was checked: `verified_on` with a
 `source` (the page checked) is verified; `verified_on` alone is an error; neither is a
-warning, and the outputs print such an entry without a "checked on" date.
+warning, and the outputs mark such an entry "not yet checked". The list says once when
+it was checked (issue 16), not once per entry.
 
 The fixture tests/fixtures/check-resource-source (laid over check-clean) holds one entry of
 each kind.
@@ -56,7 +57,7 @@ def test_source_is_kept_and_must_be_an_https_address(tmp_path):
     assert "https://" in report["findings"][0]["message"]
 
 
-def test_only_a_checked_entry_prints_a_checked_on_date(tmp_path):
+def test_the_list_is_dated_once_and_only_an_unchecked_entry_is_marked(tmp_path):
     root = source_project(tmp_path)
     out = tmp_path / "out"
     run_careprint("build", root, "--out", out, "-e", "survivors", "-f", "pdf", "--jobs", "1",
@@ -64,12 +65,15 @@ def test_only_a_checked_entry_prints_a_checked_on_date(tmp_path):
     from conftest import pdf_text
 
     text = squash(pdf_text(next(out.rglob("*.pdf"))))
-    checked = text.index(squash("Checked Helpline"))
-    unchecked = text.index(squash("Unchecked Support Line"))
-    dated = text.index(squash("Dated Support Line"))
+    # the support page, near the end (the crisis line is also on the before-you-begin page)
+    checked = text.rindex(squash("Checked Helpline"))
+    unchecked = text.rindex(squash("Unchecked Support Line"))
+    dated = text.rindex(squash("Dated Support Line"))
     entries = sorted([(checked, "checked"), (unchecked, "unchecked"), (dated, "dated")])
     blocks = {name: text[start:(entries[i + 1][0] if i + 1 < len(entries) else None)]
               for i, (start, name) in enumerate(entries)}
-    assert squash("Details checked on") in blocks["checked"]
-    assert squash("Details checked on") not in blocks["unchecked"]
-    assert squash("We have not yet checked these details") in blocks["unchecked"]
+    dated_once = squash(f"Details checked on {TODAY.day} {TODAY:%B %Y}")
+    assert text.count(dated_once) == 1 and text.index(dated_once) < entries[0][0]
+    assert squash("Not yet checked") in blocks["unchecked"]
+    assert squash("Not yet checked") not in blocks["checked"] + blocks["dated"]
+    assert squash("Details checked") not in "".join(blocks.values())

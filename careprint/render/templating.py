@@ -35,6 +35,7 @@ def environment(root: Path):
     from markupsafe import Markup
 
     from ..phones import phone_links
+    from ..support import by_region, checked, web_label
     from .sandbox import make_environment, templates_stamp
 
     key, stamp = str(root), templates_stamp(root)
@@ -45,6 +46,9 @@ def environment(root: Path):
             "long_date": long_date,
             "safe_html": Markup,  # our own XHTML, made by careprint.markup
             "phone_links": phone_links,
+            "web_label": web_label,  # the support list: careprint/support.py
+            "by_region": by_region,
+            "checked_dates": checked,
         })
         cached = _ENV_CACHE[key] = (stamp, env)
     return cached[1]

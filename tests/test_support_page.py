@@ -1,0 +1,295 @@
+"""The support and crisis page, everywhere it appears (issue 16), on the bundled guide.
+
+Each number bold and at least body size; one heading per country or region, in the order
+the regions first appear in content/resources/; one "checked on" line for the list; every
+phone number, text number and website a link (tel:, sms:, https:) in the PDF, the EPUB and
+the web edition; a crisis line on the page after the title page and in the footer of every
+page of the guide and the handouts, at a readable size and on one line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from html import unescape
+
+import pytest
+from conftest import ROOT, epub_documents, run_careprint, squash
+from pypdf import PdfReader
+
+from careprint.phones import phone_numbers
+
+EDITION = "survivors"
+CHAPTER = "why-numbness-happens"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The survivors' guide PDF, EPUB and web edition (A4), and one handout on A4 and on
+    Letter."""
+    out = tmp_path_factory.mktemp("support-page")
+    run_careprint("build", ROOT, "--out", out / "guide", "--jobs", "1", "-e", EDITION,
+                  "-f", "pdf", "-f", "epub", "-f", "html", "--paper", "a4", check=True)
+    for paper in ("a4", "letter"):
+        run_careprint("build", ROOT, "--out", out / paper, "--jobs", "1", "-e", EDITION,
+                      "-f", "handouts", "--only", CHAPTER, "--paper", paper, check=True)
+    return out
+
+
+def guide_pdf(built):
+    return PdfReader(built / "guide" / EDITION / f"safe-to-feel-{EDITION}-a4.pdf")
+
+
+def handout_pdf(built, paper):
+    return PdfReader(next((built / paper).rglob(f"*-{CHAPTER}-{paper}.pdf")))
+
+
+def epub_page(built, name):
+    return epub_documents(built / "guide" / EDITION / f"safe-to-feel-{EDITION}.epub")[
+        f"EPUB/{name}.xhtml"]
+
+
+def web_page(built, name):
+    return (built / "guide" / EDITION / "html" / f"{name}.html").read_text("utf-8")
+
+
+def runs(page) -> list[tuple[str, str, float]]:
+    """(text, font name, size in pt) of every run of text WeasyPrint drew on `page`."""
+    out = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
+            out.append((text.strip(), str(font.get("/BaseFont")), round(size * scale, 2)))
+
+    page.extract_text(visitor_text=visit)
+    return out
+
+
+def outline(reader) -> list[tuple[str, int, list]]:
+    """[(title, page index, [(child title, page index)])] of the PDF's bookmarks."""
+    out = []
+    for item in reader.outline:
+        if isinstance(item, list):
+            out[-1][2].extend((c.title, reader.get_destination_page_number(c))
+                              for c in item if not isinstance(c, list))
+        else:
+            out.append((item.title, reader.get_destination_page_number(item), []))
+    return out
+
+
+def support_pages(reader) -> list:
+    marks = {title: (page, children) for title, page, children in outline(reader)}
+    first, last = marks["Support and crisis resources"][0], marks["About this guide"][0]
+    return reader.pages[first:last + 1]
+
+
+def uris(pages) -> set[str]:
+    out = set()
+    for page in pages:
+        for annot in page.get("/Annots", []):
+            action = annot.get_object().get("/A")
+            if action is not None and action.get("/S") == "/URI":
+                out.add(str(action["/URI"]))
+    return out
+
+
+def hrefs(markup: str) -> set[str]:
+    return {unescape(h) for h in re.findall(r'href="([^"]+)"', markup)}
+
+
+def yaml_regions() -> list[str]:
+    """The regions in the order they first appear in the bundled resources file, read
+    from the file's text."""
+    text = (ROOT / "content" / "resources" / "crisis-lines.yaml").read_text("utf-8")
+    return list(dict.fromkeys(re.findall(r"^\s+region: (.+?)\s*$", text, re.M)))
+
+
+def numbers(resources) -> list[tuple[str, str]]:
+    """(number as written, URI) of every phone and text number the resources give."""
+    return [n for r in resources for n in phone_numbers(r.contact)]
+
+
+def body_size(reader) -> float:
+    sizes = Counter(size for page in reader.pages[4:12] for _, _, size in runs(page))
+    return sizes.most_common(1)[0][0]
+
+
+# ---------------------------------------------------------------- bold numbers
+
+
+def assert_bold_and_at_least(found, wanted, size):
+    """Every number of `wanted` is a run of its own among `found`, bold, >= size pt."""
+    for number in wanted:
+        mine = [(font, pt) for text, font, pt in found if text == number]
+        assert mine, f"{number} is not set apart from the words around it"
+        assert all("Bold" in font and pt >= size for font, pt in mine), (number, mine)
+
+
+def test_every_number_is_bold_and_at_least_body_size(built, bundled_guide):
+    guide = guide_pdf(built)
+    body = body_size(guide)
+    assert body >= 11
+    found = [run for page in support_pages(guide) for run in runs(page)]
+    assert_bold_and_at_least(found, {n for n, _ in numbers(bundled_guide.resources)}, body)
+    assert not [t for t, _, _ in found if "(crisis line)" in t]
+    handout = handout_pdf(built, "a4")
+    found = [run for page in handout.pages for run in runs(page)]
+    crisis = [r for r in bundled_guide.resources if r.crisis]
+    assert_bold_and_at_least(found, {n for n, _ in numbers(crisis)}, body)
+
+
+# ---------------------------------------------------------------- grouped by region
+
+
+def test_one_heading_per_region_in_the_order_of_the_yaml(built):
+    regions = yaml_regions()
+    assert regions[:2] == ["United States", "United Kingdom"] and len(regions) == 5
+    marks = {title: children for title, _, children in outline(guide_pdf(built))}
+    assert [title for title, _ in marks["Support and crisis resources"]] == regions
+    for markup in (web_page(built, "resources"), epub_page(built, "resources")):
+        headings = [unescape(h) for h in re.findall(r'<h2 class="region">(.*?)</h2>', markup)]
+        assert headings == regions
+
+
+def test_the_list_is_checked_once(built, bundled_guide):
+    unchecked = sum(1 for r in bundled_guide.resources if r.verified_on is None)
+    assert unchecked
+    text = squash(" ".join(p.extract_text() for p in support_pages(guide_pdf(built))))
+    assert text.count(squash("Details checked on 30 November 2026")) == 1
+    assert text.count(squash("checked on")) == 1
+    # each unchecked entry says so, and the checked-on line says what that means, once
+    assert text.count(squash("Not yet checked.")) == unchecked + 1
+    for markup in (web_page(built, "resources"), epub_page(built, "resources")):
+        assert markup.count("Details checked") == 1
+        assert markup.count("Not yet checked.") == unchecked
+    handout = squash(" ".join(p.extract_text() for p in handout_pdf(built, "a4").pages))
+    assert handout.count(squash("Details checked on")) == 1
+
+
+# ---------------------------------------------------------------- links
+
+
+def test_pdf_links_every_number_and_website(built, bundled_guide):
+    guide = guide_pdf(built)
+    found = uris(guide.pages)
+    assert {"tel:116123", "tel:988", "tel:8006564673", "sms:85258", "sms:741741",
+            "https://rainn.org"} <= found
+    assert {uri for _, uri in numbers(bundled_guide.resources)} <= found
+    assert {r.url for r in bundled_guide.resources} <= found
+    assert {u.split(":")[0] for u in found if not u.startswith("#")} >= {"tel", "sms", "https"}
+    handout = uris(handout_pdf(built, "a4").pages)
+    crisis = [r for r in bundled_guide.resources if r.crisis]
+    assert {uri for _, uri in numbers(crisis)} <= handout
+
+
+def test_epub_and_web_link_every_number_and_website(built, bundled_guide):
+    websites = {r.url for r in bundled_guide.resources}
+    phones = {uri for _, uri in numbers(bundled_guide.resources)}
+    web = hrefs(web_page(built, "resources"))
+    assert websites | phones <= web
+    epub = hrefs(epub_page(built, "resources"))
+    assert websites | {u for u in phones if u.startswith("tel:")} <= epub
+    assert not [h for h in epub if h.startswith("sms:")]  # EPUBCheck: HTM-025
+
+
+# ---------------------------------------------------------------- where a reader looks
+
+
+def test_a_crisis_line_on_the_page_after_the_title_page(built, bundled_guide):
+    line = bundled_guide.config.fmt("pdf", "crisis_line")
+    guide = guide_pdf(built)
+    assert outline(guide)[1][:2] == ("Before you begin", 1)
+    page = guide.pages[1]
+    text = squash(page.extract_text())
+    assert squash("If you need help now") in text
+    assert text.count(squash(line)) == 2  # in the box, and in the footer
+    assert {"tel:988", "tel:116123"} <= uris([page])
+    for markup in (web_page(built, "before"), epub_page(built, "before")):
+        assert 'href="tel:116123">116 123</a>' in markup
+        assert "If you need help now" in markup
+
+
+@pytest.mark.parametrize("which", ["guide", "a4", "letter"])
+def test_the_footer_crisis_line_is_readable_and_on_one_line(built, bundled_guide, which):
+    line = bundled_guide.config.fmt("pdf", "crisis_line")
+    reader = guide_pdf(built) if which == "guide" else handout_pdf(built, which)
+    pages = reader.pages[1:] if which == "guide" else reader.pages  # the title page has none
+    for i, page in enumerate(pages):
+        footer = [(font, size) for text, font, size in runs(page) if text == line]
+        # the whole line in one run: it did not wrap
+        assert len(footer) >= 1, (which, i, [t for t, _, _ in runs(page)][-3:])
+        assert all(size >= 9.5 for _, size in footer), (which, i, footer)
+    if which == "guide":
+        assert not [t for t, _, _ in runs(reader.pages[0]) if t == line]
+
+
+@pytest.mark.parametrize("contact, expected", [
+    # "phone" in an earlier clause does not make a text number a call
+    ("If you cannot speak on the phone, text 999", [("999", "sms:999")]),
+    ('Register first by texting "register" to 999', [("999", "sms:999")]),
+    ("Call 1-866-488-7386, or text START to 678-678",
+     [("1-866-488-7386", "tel:18664887386"), ("678-678", "sms:678678")]),
+    ("Call or text 988", [("988", "tel:988")]),
+])
+def test_a_number_is_called_or_texted_as_its_own_clause_says(contact, expected):
+    assert phone_numbers(contact) == expected
+
+
+def test_an_unlinked_number_is_still_bold():
+    from careprint.phones import phone_links
+
+    assert str(phone_links("Text SHOUT to 85258", ("tel",))) == \
+        'Text SHOUT to <strong class="phone">85258</strong>'
+
+
+def test_large_print_sets_the_support_list_at_18pt_or_more(fixture_project, tmp_path):
+    """Large print (APH): the list's labels too, though the normal print sets them small."""
+    root = fixture_project("minimal")
+    path = root / "content" / "resources" / "lines.yaml"
+    path.write_text(path.read_text() + "\n- name: Other Line\n  region: Testland\n"
+                    "  contact: Text HELLO to 85258\n  crisis: false\n")
+    run_careprint("build", root, "--out", tmp_path / "out", "--jobs", "1", "-f", "large-print",
+                  check=True)
+    reader = PdfReader(next((tmp_path / "out").glob("*/*-large-print-a4.pdf")))
+    support = support_pages(reader)
+    found = [(t, size) for page in support for t, _, size in runs(page)]
+    labels = [size for t, size in found if t.lower() in ("crisis lines", "more support")]
+    assert len(labels) == 2 and min(labels) >= 18, found
+    assert_bold_and_at_least([r for page in support for r in runs(page)], {"000", "85258"}, 18)
+
+
+LINES = """\
+- name: Other Line
+  region: Testland
+  contact: Visit the website.
+  url: https://www.example.org/help/
+  crisis: false
+  verified_on: 2026-03-04
+- name: Far Line
+  region: Elsewhere
+  contact: Call 123 456
+  crisis: true
+- name: Test Helpline
+  region: Testland
+  contact: Call 000
+  hours: 24 hours a day
+  crisis: true
+  verified_on: 2026-01-02
+"""
+
+
+def test_crisis_lines_lead_their_region_and_the_dates_span_the_list(fixture_project, tmp_path):
+    root = fixture_project("minimal")
+    (root / "content" / "resources" / "lines.yaml").write_text(LINES)
+    run_careprint("build", root, "--out", tmp_path / "out", "--jobs", "1", "-f", "pdf",
+                  check=True)
+    reader = PdfReader(next((tmp_path / "out").glob("*/*-a4.pdf")))
+    marks = {title: children for title, _, children in outline(reader)}
+    assert [t for t, _ in marks["Support and crisis resources"]] == ["Testland", "Elsewhere"]
+    text = " ".join(" ".join(p.extract_text().split()) for p in support_pages(reader))
+    assert "Details checked between 2 January 2026 and 4 March 2026" in text
+    assert text.index("Test Helpline") < text.index("Other Line") < text.index("Far Line")
+    assert "example.org/help" in text and "https://" not in text and ".." not in text
+    assert "https://www.example.org/help/" in uris(support_pages(reader))  # ...goes whole
+    assert text.count("Not yet checked.") == 1
