@@ -190,9 +190,8 @@ def build(root: Path, editions: Sequence[str] | None = None,
             else:  # where its pages fell last time: a guide may reuse it (render/pdf.py)
                 stale.append(replace(job, layout=_layout_hint(entry)))
 
-        stale, companions = pair_booklets(stale)
         results = render_jobs(stale, {eg.edition.id: eg for eg in views}, ctx, out_dir,
-                              keep_html, jobs, progress, companions)
+                              keep_html, jobs, progress)
         warnings = [f"{j.relpath}: {m}" for j, res in results for m in res["warnings"]]
         warnings += report.warnings
         if strict and warnings:
@@ -260,7 +259,8 @@ BASED_ON = {"large-print": ("pdf", "handouts"), "booklet": ("pdf", "handouts")}
 def format_templates(config: Config, fmt: str) -> list[str]:
     names = [config.fmt(f, "template") for f in BASED_ON.get(fmt, (fmt,))]
     extra = {"epub": ["epub.css", "theme.css", "epub-nav.xhtml", "epub-cover.xhtml"],
-             "html": ["web.css", "quick-exit.js"], "large-print": ["large-print.css"]}
+             "html": ["web.css", "quick-exit.js"], "large-print": ["large-print.css"],
+             "booklet": ["booklet.css", "booklet-back.html"]}
     return names + extra.get(fmt, [])
 
 
@@ -324,26 +324,11 @@ def _layout_hint(entry: dict) -> tuple | None:
         return None
 
 
-def pair_booklets(stale: list[Job]) -> tuple[list[Job], dict[str, list[Job]]]:
-    """A booklet is its guide or handout, imposed. When both are to be rendered, the
-    booklet rides along with its base job (one WeasyPrint render, not two)."""
-    base = {(j.edition, j.item, j.paper): j for j in stale if j.fmt in ("pdf", "handouts")}
-    companions: dict[str, list[Job]] = {}
-    alone = []
-    for job in stale:
-        partner = base.get((job.edition, job.item, job.paper)) if job.fmt == "booklet" else None
-        if partner is None:
-            alone.append(job)
-        else:
-            companions.setdefault(partner.relpath, []).append(job)
-    return alone, companions
-
 _WORK: dict = {}  # what worker processes inherit (fork): set just before the pool starts
 
 
 def render_jobs(jobs: list[Job], views: dict[str, EditionGuide], ctx: BuildContext,
-                out_dir: Path, keep_html: bool, workers: int | None, progress,
-                companions: dict[str, list[Job]] | None = None) -> list:
+                out_dir: Path, keep_html: bool, workers: int | None, progress) -> list:
     """Render `jobs` into temporary files; return [(job, result)] once every one succeeded.
 
     On any failure or interruption, every temporary file is removed and the error raised.
@@ -351,9 +336,8 @@ def render_jobs(jobs: list[Job], views: dict[str, EditionGuide], ctx: BuildConte
     if not jobs:
         return []
     tag = os.urandom(4).hex()
-    _WORK.update(jobs=jobs, views=views, ctx=ctx, out=out_dir, keep_html=keep_html, tag=tag,
-                 companions=companions or {})
-    total = len(jobs) + sum(len(c) for c in (companions or {}).values())
+    _WORK.update(jobs=jobs, views=views, ctx=ctx, out=out_dir, keep_html=keep_html, tag=tag)
+    total = len(jobs)
     order = sorted(range(len(jobs)), key=lambda i: (-jobs[i].weight, jobs[i].relpath))
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     results = []
@@ -439,8 +423,7 @@ def _worker_signals(parent: int) -> None:
 
 
 def _render_job(i: int) -> list[tuple[Job, dict]]:
-    """Render one job (in a worker process, or inline) into temporary files beside it, and
-    its companion booklets from the same PDF."""
+    """Render one job (in a worker process, or inline) into temporary files beside it."""
     job = _WORK["jobs"][i]
     started = time.perf_counter()
     ctx = replace(_WORK["ctx"], paper=job.paper) if job.paper else _WORK["ctx"]
@@ -451,23 +434,13 @@ def _render_job(i: int) -> list[tuple[Job, dict]]:
     made = [(job, {"files": files, "pages": art.pages, "size": len(art.data),
                    "warnings": list(art.warnings), "seconds": time.perf_counter() - started,
                    "layout": [[p, a] for p, a in art.layout] if art.layout else None})]
-    for companion in _WORK["companions"].get(job.relpath, ()):
-        from .render.booklet import impose
-
-        started = time.perf_counter()
-        data, sides = impose(art.data)
-        path = _WORK["out"] / companion.relpath
-        made.append((companion, {"files": [(str(_write_temp(path, data, _WORK["tag"])),
-                                            str(path)), *_kept_html(path, art.html)],
-                                 "pages": sides, "size": len(data), "warnings": [],
-                                 "seconds": time.perf_counter() - started}))
     _settle()
     return made
 
 
 def _kept_html(target: Path, html) -> list[tuple[str, str]]:
     """With --keep-html: the HTML WeasyPrint was given, beside `target`, as (temporary
-    file, final path). A booklet made from its guide's render keeps that same HTML."""
+    file, final path): a booklet's is that of its A5 pages, before imposition."""
     if not _WORK["keep_html"] or html is None:
         return []
     # a guide laid out in parts (render/parts.py) was handed to WeasyPrint part by part
