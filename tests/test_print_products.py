@@ -255,3 +255,20 @@ def test_large_print_footer_crisis_line_breaks_between_sentences(made):
     for path in large_prints(made):
         text = pdf_text(path)
         assert "In the UK and Ireland call Samaritans on 116 123." in text, path.name
+
+
+def test_large_print_rules_and_borders_are_dark(made):
+    """The content note's border and the rules between resources were a pale #b9cdd4.
+    (A chapter without a figure: the figures keep their own colours.)"""
+    for path in large_prints(made)[1:]:
+        fills = set()
+
+        def before(op, args, cm, tm, fills=fills):
+            if op in (b"rg", b"RG", b"g", b"G") and args and all(
+                    isinstance(a, float | int) for a in args):
+                fills.add(tuple(round(float(a), 3) for a in args))
+
+        for page in PdfReader(path).pages:
+            page.extract_text(visitor_operand_before=before)
+        pale = {c for c in fills if 0.25 < max(c) and min(c) < 1}  # neither dark nor white
+        assert fills and not pale, (path.name, pale)
