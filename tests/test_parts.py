@@ -43,8 +43,10 @@ def split(tmp_path_factory):
     base = tmp_path_factory.mktemp("split")
     project = split_copy(base / "guide")
     out = base / "out"
+    # three layouts of the whole guide: A4, large print and the booklet's A5 pages
     run_careprint("build", project, "--out", out, "--format", "pdf", "--format", "large-print",
-                  "--format", "booklet", "--edition", EDITION, "--keep-html", check=True)
+                  "--format", "booklet", "--edition", EDITION, "--keep-html", check=True,
+                  timeout=900)
     return out
 
 
