@@ -14,6 +14,8 @@ from pathlib import Path
 
 import click
 
+from .printing import instructions
+
 
 def _shown(path: Path) -> Path:
     cwd = Path.cwd()
@@ -99,6 +101,8 @@ class BuildProgress:
         click.echo(f"Built {n} file{'' if n == 1 else 's'} ({size(total)}) in "
                    f"{report.seconds:.1f} s{tail}.")
         for line in where(report):
+            click.echo(line)
+        for line in instructions(w.path for w in report.written):
             click.echo(line)
 
 

@@ -43,8 +43,10 @@ def split(tmp_path_factory):
     base = tmp_path_factory.mktemp("split")
     project = split_copy(base / "guide")
     out = base / "out"
+    # three layouts of the whole guide: A4, large print and the booklet's A5 pages
     run_careprint("build", project, "--out", out, "--format", "pdf", "--format", "large-print",
-                  "--format", "booklet", "--edition", EDITION, "--keep-html", check=True)
+                  "--format", "booklet", "--edition", EDITION, "--keep-html", check=True,
+                  timeout=900)
     return out
 
 
@@ -253,7 +255,8 @@ def test_a_guide_in_parts_makes_a_booklet(split):
 
     guide = PdfReader(str(split / EDITION / NAMES["pdf"]))
     booklet = PdfReader(str(split / EDITION / f"safe-to-feel-{EDITION}-booklet-a4.pdf"))
-    assert len(booklet.pages) == -(-len(guide.pages) // 4) * 2
+    # its A5 pages, two to a side, are at least as many as the A4 guide's
+    assert 2 * len(booklet.pages) >= len(guide.pages) and len(booklet.pages) % 2 == 0
     assert booklet.trailer["/Root"]["/Lang"] == guide.trailer["/Root"]["/Lang"]
     assert booklet.metadata.title == guide.metadata.title
     # the last page and the first side by side on the first side of the first sheet

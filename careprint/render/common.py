@@ -32,6 +32,7 @@ def base_context(eg: EditionGuide, ctx: BuildContext) -> dict:
         "bleed": ctx.bleed,
         "marks": ctx.marks,
         "large_print": False,
+        "booklet": False,  # a booklet's pages (render/booklet.py)
     }
 
 

@@ -1,0 +1,274 @@
+"""Print products of the bundled guide (issue 16): booklets that an office printer prints,
+and large print after the APH guidelines.
+
+One build of the survivors' booklets and large print on A4, and of one chapter's on
+Letter, made through the CLI (CliRunner), serves every test here.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT, copy_fixture, normalize, pdf_text, run_careprint
+from pypdf import PdfReader
+
+from careprint.cli import main
+from careprint.printing import BOOKLET
+from careprint.render.booklet import booklet_order, sequence
+
+EDITION = "survivors"
+CHAPTER = "why-numbness-happens"
+STEM = f"safe-to-feel-{EDITION}"
+HANDOUT = f"handouts/{STEM}-ch01-{CHAPTER}"
+MM = 72 / 25.4
+SHEETS = {"a4": (841.89, 595.28), "letter": (792.0, 612.0)}
+PAGES = {"a4": (148 * MM, 210 * MM), "letter": (396.0, 612.0)}  # A5, half-Letter
+
+
+def build(out: Path, *args: str) -> str:
+    result = CliRunner().invoke(main, ["build", str(ROOT), "--out", str(out), "-j", "1",
+                                       "-e", EDITION, "-f", "booklet", "-f", "large-print",
+                                       *args])
+    assert result.exit_code == 0, result.output
+    assert "warning:" not in result.output, result.output
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    """{paper: (folder of the edition's outputs, what the build printed)}."""
+    out = tmp_path_factory.mktemp("print-products")
+    a4 = build(out / "a4")
+    letter = build(out / "letter", "--paper", "letter", "--only", CHAPTER)
+    return {"a4": (out / "a4" / EDITION, a4), "letter": (out / "letter" / EDITION, letter)}
+
+
+def booklets(made, paper: str) -> list[Path]:
+    folder = made[paper][0]
+    names = [f"{HANDOUT}-booklet-{paper}.pdf"]
+    if paper == "a4":
+        names.append(f"{STEM}-booklet-a4.pdf")
+    return [folder / n for n in names]
+
+
+def large_prints(made) -> list[Path]:
+    a4, letter = made["a4"][0], made["letter"][0]
+    return [a4 / f"{STEM}-large-print-a4.pdf", a4 / f"{HANDOUT}-large-print-a4.pdf",
+            letter / f"{HANDOUT}-large-print-letter.pdf"]
+
+
+# ---------------------------------------------------------------- booklets
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_booklet_sheets_are_landscape_office_paper_with_two_small_pages(made, paper):
+    """A5 pages on A4 sheets, half-Letter pages on Letter: not A4 pages on A3."""
+    for path in booklets(made, paper):
+        reader = PdfReader(path)
+        assert len(reader.pages) % 2 == 0, path.name  # both sides of every sheet
+        for sheet in reader.pages:
+            size = (float(sheet.mediabox.width), float(sheet.mediabox.height))
+            assert size == pytest.approx(SHEETS[paper], abs=0.5), (path.name, size)
+            pages = [xobject.get_object() for xobject in sheet["/Resources"]["/XObject"].values()]
+            assert pages, path.name
+            for page in pages:
+                x0, y0, x1, y1 = (float(v) for v in page["/BBox"])
+                assert (x1 - x0, y1 - y0) == pytest.approx(PAGES[paper], abs=0.5), path.name
+
+
+def words(path: Path) -> list[tuple[float, float, list[tuple[float, float, float, str]]]]:
+    """(width, height, [(xMin, xMax, yMin, word)]) of each sheet side, from pdftotext."""
+    proc = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True,
+                          text=True, check=True)
+    sides = []
+    for w, h, content in re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>',
+                                    proc.stdout, re.S):
+        found = [(float(a), float(b), float(c), text) for a, c, b, text in re.findall(
+            r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="[-\d.]+">'
+            r'(.*?)</word>', content)]
+        sides.append((float(w), float(h), found))
+    return sides
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_page_numbers_are_on_the_outer_edge_of_each_page(made, paper):
+    """Folded, a left-hand page's outer edge is its left: its number is there, and a
+    right-hand page's on its right, never in the fold."""
+    for path in booklets(made, paper):
+        sides = words(path)
+        numbered = 0
+        for (width, height, found), pair in zip(sides, booklet_order(2 * len(sides)),
+                                                strict=True):
+            half = width / 2
+            for number, lo, hi in ((pair[0], 0, half), (pair[1], half, width)):
+                folios = [(x0, x1) for x0, x1, y, text in found
+                          if text == str(number) and lo <= x0 < hi and y > height - 20 * MM]
+                if not folios:
+                    continue  # the cover, notes pages and the back cover have no number
+                numbered += 1
+                x0, x1 = folios[0]
+                if lo == 0:
+                    assert x0 < 0.2 * half, (path.name, number, x0)
+                else:
+                    assert x1 > width - 0.2 * half, (path.name, number, x1)
+        assert numbered >= 2 * len(sides) - 4, (path.name, numbered, 2 * len(sides))
+
+
+def test_the_inner_margin_is_wider_than_the_outer(made):
+    """The gutter (a right-hand page's left margin, a left-hand page's right) is at least
+    15 mm; the outer margin is narrower."""
+    sides = words(made["a4"][0] / f"{STEM}-booklet-a4.pdf")
+    half = sides[0][0] / 2
+    found = [x0 for _, _, on_side in sides for x0, _, _, _ in on_side]
+    left_pages_outer = min(x0 for x0 in found if x0 < half)  # a left-hand page's left
+    right_pages_inner = min(x0 - half for x0 in found if x0 >= half)  # a right-hand page's
+    assert right_pages_inner >= 15 * MM > left_pages_outer, (left_pages_outer,
+                                                             right_pages_inner)
+
+
+def test_no_side_of_a_booklet_is_blank(made):
+    """Pages the content does not fill are notes pages and a back cover, not blank."""
+    for paper in ("a4", "letter"):
+        for path in booklets(made, paper):
+            for width, _, found in words(path):
+                assert any(x0 < width / 2 for x0, _, _, _ in found), path.name
+                assert any(x0 >= width / 2 for x0, _, _, _ in found), path.name
+
+
+@pytest.mark.parametrize("pages, expected", [
+    (8, list(range(8))),
+    (5, [0, 1, 2, 3, 4, 5, 5, 6]),  # then two notes pages and the back cover
+    (7, [0, 1, 2, 3, 4, 5, 6, 8]),  # then the back cover
+    (1, [0, 1, 1, 2]),
+])
+def test_a_booklet_is_filled_out_with_notes_pages_before_its_back_cover(pages, expected):
+    assert sequence(pages) == expected
+
+
+def test_a_booklet_ends_with_a_back_cover_of_crisis_lines(tmp_path):
+    """A 3-page handout had a blank back cover. The back says where help is."""
+    project = copy_fixture("two-editions", tmp_path)
+    run_careprint("build", project, "-e", "b", "-f", "booklet", "--only", "b-extra",
+                  check=True)
+    path = project / "build/b/handouts/twin-b-ch03-b-extra-booklet-a4.pdf"
+    (width, _, first), (_, _, second) = words(path)
+    half = width / 2
+    back = " ".join(text for x0, _, _, text in first if x0 < half)  # the last page
+    assert "If you need support now" in back and "Test Helpline" in back, back
+    assert "chapter 3" in back and "full guide" in back, back
+    notes = [" ".join(text for x0, _, _, text in second if (x0 < half) == left)
+             for left in (True, False)]
+    assert notes == ["Notes", "Notes"], notes
+
+
+def test_the_build_summary_and_the_docs_say_how_to_print_a_booklet(made):
+    summary = normalize(made["a4"][1])
+    docs = normalize((ROOT / "docs/building.md").read_text(encoding="utf-8"))
+    for line in BOOKLET:
+        assert normalize(line) in summary
+        assert normalize(line) in docs
+    assert "flipping on the short edge" in summary
+
+
+# ---------------------------------------------------------------- large print
+
+
+def drawn_text(path: Path) -> list[tuple[str, float, str, tuple]]:
+    """(text, size in pt, font, fill colour) of every run of text drawn, on every page."""
+    runs, state = [], {"fill": (0.0,), "stack": []}
+
+    def before(op, args, cm, tm):
+        if op == b"q":
+            state["stack"].append(state["fill"])
+        elif op == b"Q" and state["stack"]:
+            state["fill"] = state["stack"].pop()
+        elif op in (b"rg", b"g", b"k", b"sc", b"scn") and args and all(
+                isinstance(a, (int, float)) for a in args):
+            state["fill"] = tuple(round(float(a), 3) for a in args)
+
+    def text(t, cm, tm, font, size):
+        if t.strip():
+            scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
+            name = str(font.get("/BaseFont", "")) if font else ""
+            runs.append((t.strip(), round(size * scale, 2), name.split("+")[-1],
+                         state["fill"]))
+
+    for page in PdfReader(path).pages:
+        page.extract_text(visitor_operand_before=before, visitor_text=text)
+    return runs
+
+
+def in_figures() -> set[str]:
+    """The words of the bundled figures (SVG pictures, each with a text description): they
+    are drawn as the picture has them, in its own type and colours."""
+    words = set()
+    for svg in (ROOT / "content/chapters/images").glob("*.svg"):
+        for text in re.findall(r"<text\b[^>]*>(.*?)</text>", svg.read_text(encoding="utf-8"),
+                               re.S):
+            words.add(normalize(html.unescape(re.sub(r"<[^>]+>", "", text))))
+    return words
+
+
+def page_text(path: Path) -> list[tuple[str, float, str, tuple]]:
+    """drawn_text(), without the figures' words."""
+    figures = in_figures()
+    return [run for run in drawn_text(path) if normalize(run[0]) not in figures]
+
+
+def test_large_print_text_is_all_18pt_or_more(made):
+    """Running heads, footers, labels and code included (code was 10 pt, heads 14 pt)."""
+    for path in large_prints(made):
+        runs = drawn_text(path)  # the figures' words too
+        small = sorted({(size, t[:30]) for t, size, _, _ in runs if size < 17.95})
+        assert runs and not small, (path.name, small[:10])
+
+
+def test_large_print_uses_one_sans_family(made):
+    """Headings were Lato and body text DejaVu Sans, so an 18 pt heading looked smaller."""
+    for path in large_prints(made):
+        families = {re.sub(r"-(Bold|Oblique|BoldOblique|Italic)$", "", font)
+                    for _, _, font, _ in page_text(path)}
+        assert families == {"DejaVu-Sans"}, (path.name, families)
+
+
+def test_large_print_text_is_black(made):
+    """'Content note.' was teal, running heads grey."""
+    for path in large_prints(made):
+        coloured = sorted({(fill, t[:30]) for t, _, _, fill in page_text(path) if any(fill)})
+        assert not coloured, (path.name, coloured[:10])
+
+
+def test_large_print_web_addresses_do_not_break_after_the_scheme(made):
+    for path in large_prints(made):
+        text = pdf_text(path)
+        assert "https://" in text or "handouts" in str(path)
+        assert not re.search(r"https?://\s*\n", text), path.name
+
+
+def test_large_print_footer_crisis_line_breaks_between_sentences(made):
+    """'Samaritans on / 116 123.' wrapped inside the number's sentence."""
+    for path in large_prints(made):
+        text = pdf_text(path)
+        assert "In the UK and Ireland call Samaritans on 116 123." in text, path.name
+
+
+def test_large_print_rules_and_borders_are_dark(made):
+    """The content note's border and the rules between resources were a pale #b9cdd4.
+    (A chapter without a figure: the figures keep their own colours.)"""
+    for path in large_prints(made)[1:]:
+        fills = set()
+
+        def before(op, args, cm, tm, fills=fills):
+            if op in (b"rg", b"RG", b"g", b"G") and args and all(
+                    isinstance(a, float | int) for a in args):
+                fills.add(tuple(round(float(a), 3) for a in args))
+
+        for page in PdfReader(path).pages:
+            page.extract_text(visitor_operand_before=before)
+        pale = {c for c in fills if 0.25 < max(c) and min(c) < 1}  # neither dark nor white
+        assert fills and not pale, (path.name, pale)
