@@ -5,6 +5,7 @@
 - ace: Ace by DAISY's serious and critical violations on every EPUB;
 - pdf-accessibility: every PDF has a title, a language, a structure tree, embedded fonts;
 - worksheet-fields: every worksheet PDF has the form fields of its worksheets;
+- worksheet-fit: every worksheet printed alone fits its pages, on every paper (check/fit.py);
 - crisis-resources: every edition's guide, EPUB and handouts carry the crisis resources.
 
 A checker that cannot run (no Java, Node or Chromium) is reported as a warning naming
@@ -43,6 +44,7 @@ def check_outputs(guide: Guide, views: list[EditionGuide], out_dir: Path, sink,
                   formats: tuple[str, ...], progress=None) -> None:
     """Check the `formats` that `careprint build` wrote to `out_dir` for every view.
     `progress(line)` is told of each file as it is checked."""
+    from .fit import worksheet_fit
     from .stale import stale_outputs
 
     root = Path(guide.config.root)
@@ -58,6 +60,8 @@ def check_outputs(guide: Guide, views: list[EditionGuide], out_dir: Path, sink,
         collect = start_epub_tools(root, epubs, show, sink, pool)
         for eg in views:
             _check_files(eg, planned[eg.edition.id], show, sink, progress)
+            if "worksheets" in formats:  # issue 16: worksheets fit their pages (check/fit.py)
+                worksheet_fit(eg, out_dir, show, sink, progress)
         collect(progress)
 
 
