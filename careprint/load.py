@@ -19,6 +19,7 @@ from .rawhtml import check_source_structure
 from .slugs import slugify
 from .textguard import invisible_characters, url_problem
 from .verification import read_verification
+from .worksheet_tables import table_field
 from .yamlload import LineDict, LineList, YamlError, load_yaml
 
 CHAPTER_RE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)\.md$")
@@ -233,7 +234,7 @@ FIELD_KEYS = {
     "text": ("height",),
     "checklist": ("options", "other"),
     "scale": ("min", "max", "anchors"),
-    "table": ("columns", "rows", "row_labels"),
+    "table": ("columns", "rows", "row_labels", "lines"),
 }
 COMMON_FIELD_KEYS = ("type", "label", "key")
 
@@ -403,23 +404,8 @@ def _field(ftype, label, key, item, i, rel, errs) -> Field | None:
                      "words or phrases, for the low and the high end")
             return None
         return Field(**base, min=lo, max=hi, anchors=anchors)
-    if ftype == "table":
-        if not item.get("columns"):
-            errs.add(at(rel, item.line_of("columns")), f"fields[{i}]: a table needs at least "
-                     "one column (`columns: [Day, What I noticed]`)")
-            return None
-        columns = _strs(item, "columns", i, rel, errs, required=True)
-        if columns is None:
-            return None
-        rows = _int(item, "rows", 5, 1, 60, i, rel, errs)
-        row_labels = _strs(item, "row_labels", i, rel, errs)
-        if rows is None or row_labels is None:
-            return None
-        if row_labels and len(row_labels) != rows:
-            errs.add(at(rel, item.line_of("row_labels")), f"fields[{i}].row_labels: "
-                     f"{len(row_labels)} labels for {rows} rows")
-            return None
-        return Field(**base, columns=columns, rows=rows, row_labels=row_labels)
+    if ftype == "table":  # typed, sized columns and rows of written lines (issue 16)
+        return table_field(base, item, i, rel, errs)
     return Field(**base)
 
 
