@@ -77,9 +77,12 @@ def _columns(item, i: int, rel: str, errs) -> tuple[Column, ...] | None:
             return None
         out.append(col)
     given = sum(c.width or 0 for c in out)
-    if given > 100 or (given == 100 and any(c.width is None for c in out)):
+    rest = any(c.width is None for c in out)
+    if given > 100 or (given == 100 and rest):
+        room = "leaving no room for the columns without one" if rest else \
+            "more than the table's width"
         errs.add(at(rel, key_line), f"fields[{i}].columns: the widths add up to {given}%, "
-                 "leaving no room for the other columns; make them smaller")
+                 f"{room}; make them smaller")
         return None
     return tuple(out)
 

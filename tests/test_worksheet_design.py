@@ -106,6 +106,12 @@ fields:
     columns: [Day, Notes]
     rows: 2
     lines: 9
+  - type: table
+    label: Too wide
+    columns:
+      - {label: Day, width: 60%}
+      - {label: Notes, width: 50%}
+    rows: 2
 """
 
 
@@ -122,7 +128,9 @@ def test_bad_table_columns_are_reported_with_file_and_line(tmp_path):
                  "to 90%, such as `width: 15%`"),
             (19, "fields[2].columns[0]: the first column holds the row labels, so it cannot "
                  "be a column of tick boxes"),
-            (28, "fields[3].lines: expected a whole number from 1 to 4")):
+            (28, "fields[3].lines: expected a whole number from 1 to 4"),
+            (31, "fields[4].columns: the widths add up to 110%, more than the table's "
+                 "width; make them smaller")):
         assert f"{where}:{line}: {message}" in proc.stderr, proc.stderr
     assert not (project / "build").exists()
 
