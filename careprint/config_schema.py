@@ -219,4 +219,5 @@ CHECK_OPTS: dict[str, dict[str, Opt]] = {
                     default=["serious", "critical"])),
     "pdf-accessibility": _rule("error"),
     "worksheet-fields": _rule("error"),
+    "worksheet-fit": _rule("error"),
 }

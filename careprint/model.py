@@ -75,6 +75,19 @@ class Chapter:
         return self.editions is None or edition in self.editions
 
 
+# A table column's cells: written in (a text field) or ticked (a checkbox). Issue 16.
+CELL_TYPES = ("text", "checkbox")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a `table` field (careprint/worksheet_tables.py reads it)."""
+
+    label: str
+    type: str = "text"
+    width: int | None = None  # percent of the table's width; None: sized to its content
+
+
 @dataclass(frozen=True)
 class Field:
     """One worksheet field. Only the attributes of its type are set."""
@@ -93,6 +106,7 @@ class Field:
     columns: tuple[str, ...] = ()
     rows: int = 0
     row_labels: tuple[str, ...] = ()
+    table_columns: tuple[Column, ...] = ()  # a table's columns; `columns` are their labels
     key_lines: KeyLines = _key_lines()  # of its keys (label, options...)
 
     @property

@@ -11,6 +11,7 @@ from .model import FIELD_TYPES, Field, Worksheet
 from .rawhtml import check_source_structure
 from .slugs import slugify
 from .sourcefile import files_in, read_text, rel_path
+from .worksheet_tables import table_field
 from .yamlload import LineDict, LineList, YamlError, load_yaml
 from .yamlvalues import key_lines, read_editions, read_string, unknown_keys
 
@@ -22,7 +23,7 @@ FIELD_KEYS = {
     "text": ("height",),
     "checklist": ("options", "other"),
     "scale": ("min", "max", "anchors"),
-    "table": ("columns", "rows", "row_labels"),
+    "table": ("columns", "rows", "row_labels", "lines"),
 }
 COMMON_FIELD_KEYS = ("type", "label", "key")
 
@@ -206,27 +207,8 @@ def _scale_field(item, i, rel, errs):
     return {"min": lo, "max": hi, "anchors": anchors}
 
 
-def _table_field(item, i, rel, errs):
-    if not item.get("columns"):
-        errs.add(at(rel, item.line_of("columns")), f"fields[{i}]: a table needs at least "
-                 "one column (`columns: [Day, What I noticed]`)")
-        return None
-    columns = _strs(item, "columns", i, rel, errs, required=True)
-    if columns is None:
-        return None
-    rows = _int(item, "rows", 5, 1, 60, i, rel, errs)
-    row_labels = _strs(item, "row_labels", i, rel, errs)
-    if rows is None or row_labels is None:
-        return None
-    if row_labels and len(row_labels) != rows:
-        errs.add(at(rel, item.line_of("row_labels")), f"fields[{i}].row_labels: "
-                 f"{len(row_labels)} labels for {rows} rows")
-        return None
-    return {"columns": columns, "rows": rows, "row_labels": row_labels}
-
-
 _TYPE_READERS = {"lines": _lines_field, "text": _text_field, "checklist": _checklist_field,
-                 "scale": _scale_field, "table": _table_field}
+                 "scale": _scale_field, "table": table_field}  # worksheet_tables.py
 
 
 def _slugify(text: str) -> str:

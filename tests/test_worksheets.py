@@ -238,4 +238,4 @@ def test_worksheet_longer_than_its_pages_is_a_warning_naming_its_file(tmp_path):
     log.write_text(log.read_text().replace("pages: 2", "pages: two"))
     proc = run_careprint("build", project, "-f", "worksheets", "-e", "b")
     assert proc.returncode == 1
-    assert "content/worksheets/long-log.yaml:10: pages: expected a whole number" in proc.stderr
+    assert "content/worksheets/long-log.yaml:11: pages: expected a whole number" in proc.stderr

@@ -4,6 +4,7 @@
 - epubcheck: EPUBCheck's errors and warnings on every EPUB;
 - ace: Ace by DAISY's serious and critical violations on every EPUB;
 - pdf-accessibility and worksheet-fields: see careprint.check.pdfs;
+- worksheet-fit: every worksheet printed alone fits its pages, on every paper (check/fit.py);
 - crisis-resources: every edition's guide, EPUB, handouts and chapters carry the crisis
   resources.
 
@@ -37,6 +38,7 @@ def check_outputs(guide: Guide, views: list[EditionGuide], out_dir: Path, sink,
                   formats: tuple[str, ...], progress=None) -> None:
     """Check the `formats` that `careprint build` wrote to `out_dir` for every view.
     `progress(line)` is told of each file as it is checked."""
+    from .fit import worksheet_fit
     from .stale import stale_outputs
 
     root = Path(guide.config.root)
@@ -52,6 +54,8 @@ def check_outputs(guide: Guide, views: list[EditionGuide], out_dir: Path, sink,
         collect = start_epub_tools(root, epubs, show, sink, pool)
         for eg in views:
             _check_files(eg, planned[eg.edition.id], show, sink, progress)
+            if "worksheets" in formats:  # issue 16: worksheets fit their pages (check/fit.py)
+                worksheet_fit(eg, out_dir, show, sink, progress)
         collect(progress)
 
 

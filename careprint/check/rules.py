@@ -54,6 +54,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "embedded fonts", True),
     Rule("worksheet-fields", _OUT, "every worksheet PDF has the form fields of its worksheet",
          True),
+    Rule("worksheet-fit", _OUT, "every worksheet printed alone fits its pages on every paper",
+         True),
 )}
 # Problems that stop the project from being read at all (careprint build reports the same).
 PROJECT_RULE = "project"

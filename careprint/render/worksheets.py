@@ -9,6 +9,7 @@ import io
 from dataclasses import replace
 
 from ..editions import EditionGuide
+from ..worksheet_tables import column_widths
 from . import (
     Artifact,
     BuildContext,
@@ -108,7 +109,8 @@ def worksheets_html(eg: EditionGuide, ctx: BuildContext, mode: str, worksheets) 
         title = f"{worksheets[0].worksheet.title}: {eg.meta.title}, {eg.edition.title}"
     return render_template(ctx.root, eg.config.fmt("worksheets", "template"),
                            "formats.worksheets.template", **base_context(eg, ctx),
-                           mode=mode, worksheets=worksheets, title=title)
+                           mode=mode, worksheets=worksheets, title=title,
+                           table_widths=column_widths)
 
 
 FORMAT = Format("worksheets", jobs, render, order=40)
