@@ -16,7 +16,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, epub_documents, epub_text, pdf_pages, run_careprint
+from conftest import ROOT, epub_documents, epub_opf, epub_text, pdf_pages, run_careprint
 
 EDITIONS = ("survivors", "groups")
 PAPERS = ("a4", "letter")
@@ -232,3 +232,35 @@ def test_try_this_practices_are_panels(typeset_build, tmp_path):
     chapter = next(t for name, t in epub_documents(survivors / "safe-to-feel-survivors.epub")
                    .items() if "why-numbness-happens" in t and "Try this" in t)
     assert re.search(r'<section class="practice">\s*<h2[^>]*>Try this', chapter)
+
+
+# ---------------------------------------------------------------- every source, small
+
+
+def test_quotes_from_every_source_are_typographic(fixture_project):
+    """Front matter, careprint.toml and resources skip Markdown's smart-quote step; the
+    page's typographic pass sets them all. Code keeps its straight quotes."""
+    project = fixture_project("minimal")
+    toml = project / "careprint.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        'title = "Tiny Guide"', 'title = "Sam\'s Tiny Guide"'), encoding="utf-8")
+    (project / "content" / "chapters" / "01-hello.md").write_text(
+        "---\ntitle: Hello there\nsummary: It's a \"tiny\" chapter.\nkey_points:\n"
+        "  - You don't have to read it.\n---\n## A small start\n\nSay `it's` here, "
+        "see page 5 of it, or call 0808 802 9999.\n\n"
+        "## Try this: one slow breath\n\nBreathe out.\n", encoding="utf-8")
+    run_careprint("build", project, "-f", "epub", "-f", "pdf", check=True)
+    epub = next(project.glob("build/*/*.epub"))
+    pdf = next(project.glob("build/*/*.pdf"))
+    docs = epub_documents(epub)
+    chapter = next(t for t in docs.values() if "Hello there" in t and "small start" in t)
+    assert "It\u2019s a \u201ctiny\u201d chapter." in chapter
+    assert "You don\u2019t have to read it." in chapter
+    assert "<code>it's</code>" in chapter
+    assert "page\u00a05\u00a0of" in chapter and "0808\u00a0802\u00a09999" in chapter
+    assert re.search(r'<section class="practice">\s*<h2[^>]*>Try this: one slow breath', chapter)
+    assert "Sam\u2019s Tiny Guide" in "\n".join(docs.values())
+    assert "Sam\u2019s Tiny Guide" in epub_opf(epub)[1]
+    text = "\n".join(pdf_pages(pdf))
+    assert "Sam\u2019s Tiny Guide" in text and "It\u2019s a \u201ctiny\u201d" in text
+    assert "Sam's" not in text
