@@ -7,12 +7,15 @@ templates' own words. This pass runs on the finished page instead, so every text
 source is set the same way:
 
 - straight quotes become typographic ones ('like this' -> ‘like this’, don't -> don’t);
-- a phone number never breaks: its spaces become no-break spaces, and a number with
-  hyphens (1-800-656-4673) is kept on one line;
-- "chapter 4 of", "page 5", "worksheet 3 in" are joined by no-break spaces, so a
-  reference never breaks between its word and its number;
-- a file name (safe-to-feel-worksheets-survivors.pdf) is kept on one line, never broken
-  at its hyphens.
+- a phone number (0808 802 9999, 1-800-656-4673) is kept on one line;
+- "chapter 4 of", "page 5", "worksheet 3 in" are kept on one line, so a reference never
+  breaks between its word and its number;
+- a file name (safe-to-feel-survivors-worksheets-a4.pdf) is kept on one line, never
+  broken at its hyphens.
+
+Each is wrapped in <span class="nowrap">, not joined with no-break spaces: WeasyPrint
+draws a no-break space with the space's glyph, and a PDF whose first use of that glyph
+is a no-break space would give U+00A0 for every space when its text is copied or read.
 
 Only text is touched: never tags or their attributes, and never the text inside code,
 pre, kbd, samp, style, script or textarea. The spans it adds (class "nowrap") are added
@@ -35,6 +38,9 @@ _PHONE_RE = re.compile(r"(?<![\w-])\+?\d+(?:[ -]\d+)+(?![\w-])")
 _FILE_RE = re.compile(r"(?<![\w./-])\w[\w.-]*-[\w.-]*\.(?:pdf|epub|html)\b")
 _NUMBERED_RE = re.compile(r"\b(page|chapter|worksheet|session|step|part) (\d+)(?: (of|in)\b)?",
                           re.I)
+# what is kept on one line, in one pass so that no two overlap
+_KEEP_RE = re.compile("|".join(f"(?:{r.pattern})" for r in (_FILE_RE, _PHONE_RE, _NUMBERED_RE)),
+                      re.I)
 _URL_RE = re.compile(r"\b(?:https?|mailto|tel|sms):[^\s<]+")
 _STRAIGHT = {"&#39;": "'", "&#x27;": "'", "&apos;": "'", "&#34;": '"', "&#x22;": '"',
              "&quot;": '"'}
@@ -77,9 +83,7 @@ def _set_text(text: str, prev: str, in_body: bool) -> tuple[str, str]:
         text = _quotes(text, prev)
     last = text[-1:] or prev
     if in_body:
-        text = _PHONE_RE.sub(_keep_number, text)
-        text = _NUMBERED_RE.sub(lambda m: m.group(0).replace(" ", "\u00a0"), text)
-        text = _FILE_RE.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', text)
+        text = _KEEP_RE.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', text)
     return text, last
 
 
@@ -105,13 +109,6 @@ def _quotes(text: str, prev: str) -> str:
         chars.append(c)
         prev, i = c, i + 1
     return "".join(chars)
-
-
-def _keep_number(m: re.Match) -> str:
-    number = m.group(0).replace(" ", "\u00a0")
-    if "-" in number:
-        return f'<span class="nowrap">{number}</span>'
-    return number
 
 
 def smart_quotes(text: str) -> str:
