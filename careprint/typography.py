@@ -50,14 +50,14 @@ _OPENS_AFTER = set(" \t\n\u00a0([{\u2014\u2013/-\u2018\u201c")
 
 def typeset_html(page: str) -> str:
     """`page` (a whole HTML or XHTML document) with its text set typographically."""
-    out, pos, prev, verbatim, in_body = [], 0, " ", 0, False
+    out, pos, prev, verbatim, in_body, in_phone = [], 0, " ", 0, False, False
     for m in _TAG_RE.finditer(page):
         text = page[pos:m.start()]
         if text:
             if verbatim:
                 out.append(text)
-            else:
-                text, prev = _set_text(text, prev, in_body)
+            else:  # a phone link (careprint.phones) is kept whole by its own CSS
+                text, prev = _set_text(text, prev, in_body and not in_phone)
                 out.append(text)
         tag = m.group(0)
         out.append(tag)
@@ -70,6 +70,8 @@ def typeset_html(page: str) -> str:
             verbatim = max(0, verbatim - 1) if closing else verbatim + 1
         elif name == "body":
             in_body = not closing
+        elif name == "a":
+            in_phone = not closing and 'class="phone"' in tag
         if name in _BLOCKS:
             prev = " "
     rest = page[pos:]
