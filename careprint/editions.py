@@ -26,6 +26,7 @@ from .markup import (
     xhtml_entities,
 )
 from .model import Chapter, GlossaryEntry, Guide, Resource, Worksheet
+from .practice import mark_practices
 from .rawhtml import normalise_xhtml, xhtml_problem
 
 
@@ -97,6 +98,7 @@ def apply_edition(guide: Guide, edition_id: str) -> EditionGuide:
                                     edition_id))
             return "", "", ()
         xhtml = footnote_ids(normalise_xhtml(xhtml_entities(xhtml)), name)
+        xhtml = mark_practices(xhtml)  # "Try this" sections as panels (careprint.practice)
         xhtml, link_problems = local_links(xhtml, lines, src.path, resolver)
         problems.extend(link_problems)
         bad = xhtml_problem(xhtml, lines, src.path)

@@ -108,9 +108,11 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
 
 
 def _metadata(book, eg: EditionGuide, ctx: BuildContext) -> None:
+    from ..typography import smart_quotes
+
     meta = eg.meta
     book.set_identifier(edition_identifier(eg))
-    book.set_title(f"{meta.title}: {eg.edition.title}")
+    book.set_title(smart_quotes(f"{meta.title}: {eg.edition.title}"))  # as on its pages
     book.set_language(meta.language)
     for author in meta.authors:
         book.add_author(author)
@@ -118,7 +120,7 @@ def _metadata(book, eg: EditionGuide, ctx: BuildContext) -> None:
     book.add_metadata("DC", "rights", meta.license)
     book.add_metadata("DC", "date", ctx.source_date.date().isoformat())
     lead = f"{meta.subtitle}. " if meta.subtitle else ""
-    book.add_metadata("DC", "description", lead + eg.edition.description)
+    book.add_metadata("DC", "description", smart_quotes(lead + eg.edition.description))
     for prop, values in a11y_metadata(eg).items():
         for value in values:
             book.add_metadata(None, "meta", value, {"property": prop})

@@ -59,9 +59,13 @@ def render_template(root: Path, name: str, config_key: str | None = None, **cont
     import jinja2
     from jinja2.exceptions import SecurityError
 
+    from ..typography import typeset_html
+
     env = environment(root)
     try:
-        return env.get_template(name).render(**context)
+        page = env.get_template(name).render(**context)
+        # typographic quotes, unbroken numbers and file names in every page (issue 16)
+        return typeset_html(page) if name.endswith((".html", ".xhtml")) else page
     except jinja2.TemplateNotFound as exc:
         where = at_key("careprint.toml", config_key) if config_key else f"templates/{name}"
         raise ProjectError(Problem(where, f"template {exc.name!r} not found in templates/ "

@@ -1,0 +1,276 @@
+"""Type and page in the bundled guide's PDFs (issue 16): the measure, near-empty pages,
+breaks, typographic quotes, running heads, "Try this" panels and the title page.
+
+One session build of the survivors' and groups' guides and handouts, on A4 and on Letter
+(and the survivors' EPUB, for the quotes), read back with poppler's `pdftotext
+-bbox-layout`, which gives every line of a page with its box.
+"""
+
+from __future__ import annotations
+
+import collections
+import html
+import itertools
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, epub_documents, epub_opf, epub_text, pdf_pages, run_careprint
+
+EDITIONS = ("survivors", "groups")
+PAPERS = ("a4", "letter")
+MM = 72 / 25.4
+
+_PAGE_RE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
+_LINE_RE = re.compile(r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                      r'yMax="([\d.]+)">(.*?)</line>', re.S)
+_WORD_RE = re.compile(r"<word [^>]*>(.*?)</word>", re.S)
+
+
+@pytest.fixture(scope="session")
+def typeset_build(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("typeset-build")
+    editions = [a for e in EDITIONS for a in ("-e", e)]
+    for paper in PAPERS:
+        run_careprint("build", ROOT, "--out", out, *editions, "-f", "pdf", "-f", "handouts",
+                      "--paper", paper, check=True, timeout=1200)
+    run_careprint("build", ROOT, "--out", out, "-e", "survivors", "-f", "epub", check=True)
+    return out
+
+
+def guides(out: Path) -> list[Path]:
+    return [out / e / f"safe-to-feel-{e}-{p}.pdf" for e in EDITIONS for p in PAPERS]
+
+
+def handouts(out: Path) -> list[Path]:
+    found = sorted(p for e in EDITIONS for p in (out / e / "handouts").glob("*.pdf"))
+    assert len(found) >= 2 * 2 * 10, found
+    return found
+
+
+# ---------------------------------------------------------------- reading the pages
+
+
+def page_lines(pdf: Path) -> list[dict]:
+    """Each page: {"w", "h", "lines": [{"x0", "y0", "x1", "y1", "size", "text"}]}, in
+    points from the top left. A line's `size` is its box's height: the font size."""
+    xml = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    pages = []
+    for pm in _PAGE_RE.finditer(xml):
+        lines = [{"x0": float(m[1]), "y0": float(m[2]), "x1": float(m[3]), "y1": float(m[4]),
+                  "size": round(float(m[4]) - float(m[2]), 1),
+                  "text": " ".join(html.unescape(w) for w in _WORD_RE.findall(m[5]))}
+                 for m in _LINE_RE.finditer(pm[3])]
+        pages.append({"w": float(pm[1]), "h": float(pm[2]), "lines": lines})
+    return pages
+
+
+def body_lines(pdf: Path) -> list[str]:
+    """The full lines of body text: how the measure is judged.
+
+    Body text is set in the document's commonest size (which leaves out headings, running
+    heads, footers, the summaries and the smaller print of boxes and notes). Of those, a
+    line counts if the next line on its page is the next line of the same paragraph: one
+    line pitch below it (the commonest step between body lines) and at the same left
+    edge. That leaves out a paragraph's or a list item's short last line, and lines that
+    stand alone (table rows, captions).
+    """
+    pages = page_lines(pdf)
+    size = collections.Counter(ln["size"] for p in pages for ln in p["lines"]).most_common(1)
+    size = size[0][0]
+    runs = [sorted((ln for ln in p["lines"] if ln["size"] == size), key=lambda ln: ln["y0"])
+            for p in pages]
+    steps = collections.Counter(round(b["y0"] - a["y0"], 1) for run in runs
+                                for a, b in itertools.pairwise(run))
+    pitch = steps.most_common(1)[0][0]
+    return [a["text"] for run in runs for a, b in itertools.pairwise(run)
+            if abs(b["y0"] - a["y0"] - pitch) < 0.5 and abs(b["x0"] - a["x0"]) < 0.5]
+
+
+def percentile_90(values: list[int]) -> int:
+    ordered = sorted(values)
+    return ordered[int(0.9 * (len(ordered) - 1))]
+
+
+def openers(pdf: Path) -> set[int]:
+    """The 1-based pages that open a chapter or a front or back section (its bookmark)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf))
+    return {reader.get_destination_page_number(o) + 1 for o in reader.outline
+            if not isinstance(o, list)}
+
+
+def fullness(page: dict) -> float:
+    """How far down the text area (24 mm margins) the page's lowest line reaches, 0 to 1.
+    The running head and the folio sit in the margins and do not count."""
+    top, bottom = 24 * MM, page["h"] - 24 * MM
+    inside = [ln for ln in page["lines"] if ln["y0"] >= top - 2 and ln["y1"] <= bottom + 2]
+    if not inside:
+        return 0.0
+    return (max(ln["y1"] for ln in inside) - top) / (bottom - top)
+
+
+# ---------------------------------------------------------------- the measure
+
+
+def test_body_lines_are_60_to_75_characters(typeset_build):
+    for pdf in [*guides(typeset_build), *handouts(typeset_build)]:
+        lines = body_lines(pdf)
+        assert len(lines) >= 5, (pdf.name, len(lines))
+        p90 = percentile_90([len(t) for t in lines])
+        assert p90 <= 75, f"{pdf.name}: 90% of body lines are up to {p90} characters"
+        if "handouts" not in pdf.parts:  # enough text to judge the low end too
+            assert p90 >= 60, f"{pdf.name}: a measure of {p90} characters is too narrow"
+
+
+# ---------------------------------------------------------------- pages
+
+
+def test_only_a_chapters_last_page_is_short(typeset_build):
+    """A page less than 35% full is a chapter's (or a back section's) last page, or a
+    front section of one page (the title page, "Before you begin"): never a run-over of
+    the contents, nor a page in the middle of a chapter."""
+    for pdf in guides(typeset_build):
+        pages, opening = page_lines(pdf), sorted(openers(pdf))
+        assert len(opening) >= 10, opening
+        first_chapter = opening[3]  # after the title page, before you begin, contents
+        short = [n for n, page in enumerate(pages, 1) if fullness(page) < 0.35
+                 and n not in opening[:3]
+                 and not (n + 1 in opening and n > first_chapter) and n != len(pages)]
+        assert not short, f"{pdf.name}: pages {short} are less than 35% full"
+
+
+def test_contents_fit_one_page(typeset_build):
+    for pdf in guides(typeset_build):
+        opening = sorted(openers(pdf))
+        assert opening[:4] == [1, 2, 3, 4], f"{pdf.name}: the contents take pages " \
+            f"{opening[2]} to {opening[3] - 1}"
+
+
+def test_running_head_is_the_chapter_and_none_on_its_opener(typeset_build):
+    for pdf in guides(typeset_build):
+        pages, opening = page_lines(pdf), sorted(openers(pdf))
+        for n, page in enumerate(pages, 1):
+            head = " ".join(ln["text"] for ln in page["lines"] if ln["y1"] < 24 * MM)
+            if n in opening:
+                assert head == "", f"{pdf.name} p{n} opens a section but has a head {head!r}"
+        text = pdf_pages(pdf)
+        chapter = next(n for n in opening if text[n - 1].lstrip().startswith("CHAPTER 1"))
+        after = next(n for n in opening if n > chapter)
+        assert after > chapter + 1, "chapter 1 should run over several pages"
+        title = next(ln["text"] for ln in pages[chapter - 1]["lines"] if ln["size"] >= 20)
+        for n in range(chapter + 1, after):
+            head = " ".join(ln["text"] for ln in pages[n - 1]["lines"] if ln["y1"] < 24 * MM)
+            assert head == title, f"{pdf.name} p{n}: running head {head!r}, not {title!r}"
+
+
+def test_title_page_says_whom_the_edition_is_for_once(typeset_build):
+    for pdf in guides(typeset_build):
+        edition = "survivors" if "survivors" in pdf.name else "groups"
+        title_page = pdf_pages(pdf)[0]
+        words = " ".join(title_page.split())
+        assert "For:" not in words and "version" not in words.lower(), words
+        assert "careprint ·" not in words, words
+        heading = {"survivors": "For survivors", "groups": "For group facilitators"}[edition]
+        assert words.count(heading) == 1, words
+        assert "The careprint editors" in words, words
+        lines = page_lines(pdf)[0]
+        assert max(ln["y1"] for ln in lines["lines"]) > lines["h"] * 0.8, \
+            "the title page's bottom half is empty"
+
+
+# ---------------------------------------------------------------- breaks and quotes
+
+
+def test_references_phone_numbers_and_file_names_do_not_break(typeset_build):
+    page_refs = file_names = 0
+    for pdf in [*guides(typeset_build), *handouts(typeset_build)]:
+        for page in page_lines(pdf):
+            texts = [ln["text"] for ln in page["lines"]]  # in reading order, box by box
+            for line, after in itertools.pairwise([*texts, ""]):
+                assert not re.search(r"\((page|chapter|worksheet)$|\(chapter \d+$", line), \
+                    f"{pdf.name}: a reference breaks after {line[-30:]!r}"
+                # a number's digit groups on two lines (not a contents line's page number
+                # followed by the next entry's "2. ")
+                assert not (re.search(r"\d-?$", line) and re.match(r"\d", after)
+                            and ". ." not in line and not re.match(r"\d+\.\s", after)), \
+                    f"{pdf.name}: a number breaks: {line[-20:]!r} / {after[:20]!r}"
+                assert not (line.endswith("-") and re.match(r"[\w-]*\.(pdf|epub)\b", after)), \
+                    f"{pdf.name}: a file name breaks: {line[-30:]!r} / {after[:30]!r}"
+                page_refs += len(re.findall(r"\(page\s\d+\)", line))
+                file_names += len(re.findall(r"safe-to-feel-\w+-worksheets-\w+\.pdf", line))
+    assert page_refs > 10 and file_names >= 2, (page_refs, file_names)
+
+
+def test_no_straight_quotes_in_any_text(typeset_build):
+    texts = {pdf.name: "\n".join(pdf_pages(pdf))
+             for pdf in [*guides(typeset_build), *handouts(typeset_build)]}
+    texts["epub"] = epub_text(typeset_build / "survivors" / "safe-to-feel-survivors.epub")
+    for name, text in texts.items():
+        bad = re.findall(r".{0,30}(?:\w'\w|(?:^|\s)['\"]\w|\w[.,!?]?[\"']).{0,30}", text,
+                         re.M)
+        assert not bad, f"{name}: straight quotes in {bad[:5]}"
+    # the quotes are there, set typographically, in the PDFs and the EPUB
+    assert sum("\u2019" in text for text in texts.values()) > len(texts) / 2
+    assert "\u2019" in texts["epub"] and "\u201c" in texts["epub"]
+
+
+# ---------------------------------------------------------------- "Try this" panels
+
+
+def test_try_this_practices_are_panels(typeset_build, tmp_path):
+    """A practice is drawn in a panel: its heading has the panel's accent rule beside it,
+    in the guide and in the handouts, and the EPUB marks it up as a practice."""
+    from PIL import Image
+
+    survivors = typeset_build / "survivors"
+    for pdf in (survivors / "safe-to-feel-survivors-a4.pdf",
+                survivors / "handouts" / "safe-to-feel-survivors-ch01-why-numbness-happens-a4.pdf"):
+        pages = page_lines(pdf)
+        n, line = next((n, ln) for n, p in enumerate(pages, 1) for ln in p["lines"]
+                       if ln["text"].startswith("Try this:"))
+        subprocess.run(["pdftoppm", "-png", "-r", "72", "-f", str(n), "-l", str(n), str(pdf),
+                        str(tmp_path / pdf.stem)], check=True)
+        image = Image.open(next(tmp_path.glob(f"{pdf.stem}*.png"))).convert("RGB")
+        x, y = round(line["x0"] - 6 * MM), round((line["y0"] + line["y1"]) / 2)
+        assert sum(image.getpixel((x, y))) < 3 * 160, \
+            f"{pdf.name} p{n}: no panel rule beside {line['text']!r}"
+    chapter = next(t for name, t in epub_documents(survivors / "safe-to-feel-survivors.epub")
+                   .items() if "why-numbness-happens" in t and "Try this" in t)
+    assert re.search(r'<section class="practice">\s*<h2[^>]*>Try this', chapter)
+
+
+# ---------------------------------------------------------------- every source, small
+
+
+def test_quotes_from_every_source_are_typographic(fixture_project):
+    """Front matter, careprint.toml and resources skip Markdown's smart-quote step; the
+    page's typographic pass sets them all. Code keeps its straight quotes."""
+    project = fixture_project("minimal")
+    toml = project / "careprint.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        'title = "Tiny Guide"', 'title = "Sam\'s Tiny Guide"'), encoding="utf-8")
+    (project / "content" / "chapters" / "01-hello.md").write_text(
+        "---\ntitle: Hello there\nsummary: It's a \"tiny\" chapter.\nkey_points:\n"
+        "  - You don't have to read it.\n---\n## A small start\n\nSay `it's` here, "
+        "see page 5 of it, or call 0808 802 9999.\n\n"
+        "## Try this: one slow breath\n\nBreathe out.\n", encoding="utf-8")
+    run_careprint("build", project, "-f", "epub", "-f", "pdf", check=True)
+    epub = next(project.glob("build/*/*.epub"))
+    pdf = next(project.glob("build/*/*.pdf"))
+    docs = epub_documents(epub)
+    chapter = next(t for t in docs.values() if "Hello there" in t and "small start" in t)
+    assert "It\u2019s a \u201ctiny\u201d chapter." in chapter
+    assert "You don\u2019t have to read it." in chapter
+    assert "<code>it's</code>" in chapter
+    assert '<span class="nowrap">page 5 of</span>' in chapter
+    assert '<span class="nowrap">0808 802 9999</span>' in chapter
+    assert re.search(r'<section class="practice">\s*<h2[^>]*>Try this: one slow breath', chapter)
+    assert "Sam\u2019s Tiny Guide" in "\n".join(docs.values())
+    assert "Sam\u2019s Tiny Guide" in epub_opf(epub)[1]
+    text = "\n".join(pdf_pages(pdf))
+    assert "Sam\u2019s Tiny Guide" in text and "It\u2019s a \u201ctiny\u201d" in text
+    assert "Sam's" not in text
