@@ -16,6 +16,7 @@ from ..handout_choice import heading_key
 
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][\w:-]*)\b[^>]*?(/?)>")
 _FOOTNOTES_RE = re.compile(r'<div class="footnote">')
+PANEL = '<section class="practice">'  # a practice set apart as a panel (print.css)
 PRACTICE_KEY = "try-this"  # the default practice: a heading that starts "Try this"
 
 
@@ -39,7 +40,8 @@ def split_sections(fragment: str) -> tuple[str, list[Section], str]:
     for m in _TAG_RE.finditer(fragment):
         closing, name, empty = m.group(1), m.group(2).lower(), m.group(3)
         if not closing and depth == 0:
-            if name == "h2":
+            # a "Try this" section comes wrapped, heading and all (careprint/practice.py)
+            if name == "h2" or fragment.startswith(PANEL, m.start()):
                 starts.append(m.start())
             elif name == "div" and _FOOTNOTES_RE.match(fragment, m.start()):
                 footnotes = fragment[m.start():]
@@ -69,7 +71,8 @@ def handout_body(view: ChapterView) -> HandoutBody:
     parts = []
     for section in sections:
         if section is practice:
-            parts.append(f'<section class="box practice">\n{section.html}</section>\n')
+            parts.append(section.html if section.html.startswith(PANEL) else
+                         f'{PANEL}\n{section.html}</section>\n')
         elif heading_key(section.title) in wanted:
             parts.append(section.html)
     body = "".join(parts)
