@@ -31,6 +31,9 @@ WORKSHEET_CASES = {
     "labels of a table's rows": (1, "table", "columns: [A, B]\n    rows: 2\n"
                                  "    row_labels: [Mon]"),
     "printed pages of a worksheet (`pages:`)": (21, "lines", "lines: 2"),
+    "handwritten lines in a table's row (`lines`)": (1, "table", "columns: [A, B]\n    lines: 5"),
+    "a table column's `type`": (1, "table", "columns: [A, {label: B, type: radio}]"),
+    "a table column's `width`": (1, "table", "columns: [A, {label: B, width: 95%}]"),
 }
 
 
@@ -42,8 +45,12 @@ def documented() -> dict[str, str]:
     for line in section.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
         if len(cells) == 3 and cells[2].startswith("`"):
-            message = cells[2].split("`")[1]
+            # a message with a backtick in it is quoted with two: ``...`x` ``
+            message = (cells[2][2:-2].strip() if cells[2].startswith("``")
+                       else cells[2].split("`")[1])
             pattern = re.escape(message).replace(r"fields\[i\]", r"fields\[\d+\]")
+            pattern = pattern.replace(r"columns\[j\]", r"columns\[\d+\]")
+            pattern = pattern.replace("'X'", "'[^']+'")
             pattern = pattern.replace("N", r"-?\d+").replace("images/x\\.png", "[^']+")
             rows[cells[0]] = pattern
     return rows
