@@ -2,8 +2,9 @@
 
 A target whose key (careprint/keys.py) is the one the manifest recorded, and whose file is
 as the last build left it, is skipped; every other one is stale. A stale target of a
-format made from another's finished PDF (a booklet: render/registry.py, Format.from_base)
-rides along with its base's job when that is stale too: one WeasyPrint render, not two.
+format made from another's finished PDF (render/registry.py, Format.from_base) rides along
+with its base's job when that is stale too: one WeasyPrint render, not two. (Booklets were
+made so; they are now laid out on their own A5 pages, and no bundled format uses it.)
 """
 
 from __future__ import annotations
@@ -57,8 +58,8 @@ def _layout_hint(entry: dict) -> tuple | None:
 
 
 def pair_companions(stale: list[Job]) -> tuple[list[Job], dict[str, list[Job]]]:
-    """A booklet is its guide or handout, imposed. When both are to be rendered, the
-    booklet rides along with its base job (one WeasyPrint render, not two)."""
+    """A format made from its base's PDF rides along with the base's job when both are to
+    be rendered (one WeasyPrint render, not two)."""
     bases = {b for f in registry.formats() if f.from_base for b in f.based_on}
     base = {(j.fmt, j.edition, j.item, j.paper): j for j in stale if j.fmt in bases}
     companions: dict[str, list[Job]] = {}

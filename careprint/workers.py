@@ -1,8 +1,8 @@
 """The third stage of a build: rendering the stale targets, in worker processes.
 
 Each job renders (render/registry.py: its format's `render`) into temporary files beside
-its target, biggest first, in `--jobs` forked workers or inline. A job's companions (a
-booklet made from its guide's PDF) are made from the same bytes. Each result is a
+its target, biggest first, in `--jobs` forked workers or inline. A job's companions (formats
+made from its finished PDF: Format.from_base) are made from the same bytes. Each result is a
 results.Rendered; only when every job has succeeded does the build rename them into place
 (careprint/commit.py). On any failure or interruption every temporary file is removed.
 """
@@ -133,7 +133,7 @@ def _worker_signals(parent: int) -> None:
 
 def _render_job(i: int) -> list[tuple[Job, Rendered]]:
     """Render one job (in a worker process, or inline) into temporary files beside it, and
-    its companions (booklets) from the same PDF."""
+    its companions (formats with Format.from_base) from the same PDF."""
     job = _WORK["jobs"][i]
     started = time.perf_counter()
     ctx = replace(_WORK["ctx"], paper=job.paper) if job.paper else _WORK["ctx"]

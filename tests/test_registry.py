@@ -105,3 +105,35 @@ def test_the_check_does_not_import_the_build(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code, str(project)], capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_a_format_made_from_its_bases_pdf_rides_along_with_its_render(tmp_path):
+    """A format with `from_base` (as booklets were, imposed from the guide's PDF) is made
+    from its base's finished PDF when both are to be rendered: one render, not two."""
+    from dataclasses import replace
+
+    project = copy_fixture("minimal", tmp_path)
+    pdf = registry.get("pdf")
+    alone = []
+
+    def copy_jobs(eg, paper):
+        return [replace(j, fmt="copy", relpath=j.relpath.replace(".pdf", "-copy.pdf"))
+                for j in pdf.jobs(eg, paper)]
+
+    def copy_render(eg, ctx, job):  # only when its base is not being rendered
+        alone.append(job.relpath)
+        return Artifact(job.relpath, b"%PDF- rendered alone", 1)
+
+    copy = registry.Format("copy", copy_jobs, copy_render, based_on=("pdf",),
+                           from_base=lambda data: (data, 1))
+    with registry.registered(copy):
+        result = invoke("build", project, "-f", "pdf", "-f", "copy", "-j", "1")
+        assert result.exit_code == 0, result.output
+        made = {p.name: p.read_bytes() for p in (project / "build/everyone").glob("*.pdf")}
+        base = next(n for n in made if not n.endswith("-copy.pdf"))
+        assert made[base.replace(".pdf", "-copy.pdf")] == made[base]
+        assert alone == []
+        # the base is up to date and the copy's file is gone: the copy renders by itself
+        (project / "build/everyone" / base.replace(".pdf", "-copy.pdf")).unlink()
+        assert invoke("build", project, "-f", "copy", "-j", "1").exit_code == 0
+        assert len(alone) == 1

@@ -34,13 +34,20 @@ def typeset_build(tmp_path_factory) -> Path:
     editions = [a for e in EDITIONS for a in ("-e", e)]
     for paper in PAPERS:
         run_careprint("build", ROOT, "--out", out, *editions, "-f", "pdf", "-f", "handouts",
-                      "--paper", paper, check=True, timeout=1200)
+                      "-f", "chapters", "--paper", paper, check=True, timeout=1200)
     run_careprint("build", ROOT, "--out", out, "-e", "survivors", "-f", "epub", check=True)
     return out
 
 
 def guides(out: Path) -> list[Path]:
     return [out / e / f"safe-to-feel-{e}-{p}.pdf" for e in EDITIONS for p in PAPERS]
+
+
+def chapters(out: Path) -> list[Path]:
+    """The whole chapters printed alone."""
+    found = sorted(p for e in EDITIONS for p in (out / e / "chapters").glob("*.pdf"))
+    assert len(found) >= 2 * 2 * 10, found
+    return found
 
 
 def handouts(out: Path) -> list[Path]:
@@ -117,12 +124,13 @@ def fullness(page: dict) -> float:
 
 
 def test_body_lines_are_60_to_75_characters(typeset_build):
-    for pdf in [*guides(typeset_build), *handouts(typeset_build)]:
+    for pdf in [*guides(typeset_build), *handouts(typeset_build), *chapters(typeset_build)]:
         lines = body_lines(pdf)
         assert len(lines) >= 5, (pdf.name, len(lines))
         p90 = percentile_90([len(t) for t in lines])
         assert p90 <= 75, f"{pdf.name}: 90% of body lines are up to {p90} characters"
-        if "handouts" not in pdf.parts:  # enough text to judge the low end too
+        if pdf.parent.name not in ("handouts", "chapters"):  # a whole guide has enough
+            # text to judge the low end too
             assert p90 >= 60, f"{pdf.name}: a measure of {p90} characters is too narrow"
 
 
