@@ -30,6 +30,7 @@ _TAG_RE = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<[^>]*>", re.S)
 _NAME_RE = re.compile(r"</?([A-Za-z][A-Za-z0-9:-]*)")
 # text inside these is left exactly as written
 _VERBATIM = frozenset({"code", "pre", "kbd", "samp", "style", "script", "textarea", "tt"})
+_RAW = frozenset({"style", "script"})  # raw text: what looks like a tag inside is text
 # a quote after the end of one of these opens (the text before it is not the same line)
 _BLOCKS = frozenset("""p li h1 h2 h3 h4 h5 h6 td th dt dd div section blockquote br title
 figcaption caption header footer main nav aside ul ol dl table tr body head html""".split())
@@ -51,6 +52,7 @@ _OPENS_AFTER = set(" \t\n\u00a0([{\u2014\u2013/-\u2018\u201c")
 def typeset_html(page: str) -> str:
     """`page` (a whole HTML or XHTML document) with its text set typographically."""
     out, pos, prev, verbatim, in_body, in_phone = [], 0, " ", 0, False, False
+    raw = None  # the raw-text element (style, script) the text is in
     for m in _TAG_RE.finditer(page):
         text = page[pos:m.start()]
         if text:
@@ -66,6 +68,10 @@ def typeset_html(page: str) -> str:
         if not name_m:
             continue
         name, closing = name_m.group(1).lower(), tag.startswith("</")
+        if raw and not (closing and name == raw):
+            continue  # style and script are raw text: only their own end tag ends them
+        if name in _RAW and not tag.endswith("/>"):
+            raw = None if closing else name
         if name in _VERBATIM and not tag.endswith("/>"):
             verbatim = max(0, verbatim - 1) if closing else verbatim + 1
         elif name == "body":

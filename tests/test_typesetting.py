@@ -74,7 +74,13 @@ def page_lines(pdf: Path) -> list[dict]:
     return pages
 
 
-def body_lines(pdf: Path) -> list[str]:
+def body_size(pdf: Path) -> float:
+    """The commonest line size of `pdf`: its body text's."""
+    sizes = collections.Counter(ln["size"] for p in page_lines(pdf) for ln in p["lines"])
+    return sizes.most_common(1)[0][0]
+
+
+def body_lines(pdf: Path, size: float | None = None) -> list[str]:
     """The full lines of body text: how the measure is judged.
 
     Body text is set in the document's commonest size (which leaves out headings, running
@@ -85,8 +91,9 @@ def body_lines(pdf: Path) -> list[str]:
     stand alone (table rows, captions).
     """
     pages = page_lines(pdf)
-    size = collections.Counter(ln["size"] for p in pages for ln in p["lines"]).most_common(1)
-    size = size[0][0]
+    if size is None:
+        size = collections.Counter(ln["size"] for p in pages for ln in p["lines"])
+        size = size.most_common(1)[0][0]
     runs = [sorted((ln for ln in p["lines"] if ln["size"] == size), key=lambda ln: ln["y0"])
             for p in pages]
     steps = collections.Counter(round(b["y0"] - a["y0"], 1) for run in runs
@@ -124,14 +131,25 @@ def fullness(page: dict) -> float:
 
 
 def test_body_lines_are_60_to_75_characters(typeset_build):
-    for pdf in [*guides(typeset_build), *handouts(typeset_build), *chapters(typeset_build)]:
+    for pdf in [*guides(typeset_build), *chapters(typeset_build)]:
         lines = body_lines(pdf)
         assert len(lines) >= 5, (pdf.name, len(lines))
         p90 = percentile_90([len(t) for t in lines])
         assert p90 <= 75, f"{pdf.name}: 90% of body lines are up to {p90} characters"
-        if pdf.parent.name not in ("handouts", "chapters"):  # a whole guide has enough
-            # text to judge the low end too
+        if pdf.parent.name != "chapters":  # a whole guide has enough text to judge
+            # the low end too
             assert p90 >= 60, f"{pdf.name}: a measure of {p90} characters is too narrow"
+    # a handout's commonest size may be its support box's smaller print: its body lines are
+    # those in the size of its guide's body text, judged over an edition's handouts together
+    pooled = collections.defaultdict(list)
+    for pdf in handouts(typeset_build):
+        edition, paper = pdf.parents[1].name, pdf.stem.rsplit("-", 1)[1]
+        size = body_size(typeset_build / edition / f"safe-to-feel-{edition}-{paper}.pdf")
+        pooled[edition, paper] += body_lines(pdf, size)
+    for (edition, paper), lines in pooled.items():
+        assert len(lines) >= 20, (edition, paper, len(lines))
+        p90 = percentile_90([len(t) for t in lines])
+        assert p90 <= 75, f"{edition} handouts on {paper}: 90% of body lines are up to {p90}"
 
 
 # ---------------------------------------------------------------- pages
@@ -282,3 +300,13 @@ def test_quotes_from_every_source_are_typographic(fixture_project):
     text = "\n".join(pdf_pages(pdf))
     assert "Sam\u2019s Tiny Guide" in text and "It\u2019s a \u201ctiny\u201d" in text
     assert "Sam's" not in text
+
+
+def test_a_tag_written_in_a_stylesheet_comment_does_not_stop_the_typesetting():
+    """A style element is raw text: a "<style>" in a CSS comment inside it (as
+    crisis-footer.css once had) must not leave the rest of the page unset."""
+    from careprint.typography import typeset_html
+
+    page = ("<html><head><style>/* included in a <style> element */ p {}</style></head>"
+            "<body><p>the survivor&#39;s own pace</p></body></html>")
+    assert "the survivor\u2019s own pace" in typeset_html(page)
