@@ -26,7 +26,8 @@ class Opt:
 
 
 GUIDE_OPTS = {
-    "title": Opt(str, "The guide's title, on every cover and running header.", required=True),
+    "title": Opt(str, "The guide's title, on every cover and title page, and in the "
+                  "handouts' and worksheets' running heads.", required=True),
     "subtitle": Opt(str, "A line under the title.", default=""),
     "slug": Opt(str, "Short name used in output file names (lower case, digits, hyphens).",
                 required=True),
@@ -42,7 +43,9 @@ GUIDE_OPTS = {
 }
 EDITION_OPTS = {
     "title": Opt(str, "The edition's title, e.g. 'For partners'.", required=True),
-    "audience": Opt(str, "Who the edition is for, printed on the title page.", required=True),
+    "audience": Opt(str, "Who the edition is for, in full: written into each PDF's and EPUB's "
+                     "description. The title page says it once, through the edition's `title`.",
+                     required=True),
     "description": Opt(str, "A short description for the title page and `careprint list`.",
                        required=True),
 }

@@ -353,7 +353,9 @@ def test_chapter_printed_alone_names_the_chapters_it_refers_to(tmp_path):
     reader = PdfReader(project / "build/a/chapters/twin-a-ch01-start-full-a4.pdf")
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
     assert "\u201cSecond steps\u201d (chapter 2 of the full guide)" in text
-    # printed alone, the chapter links only within itself
+    # printed alone, the chapter links only within itself, and to the phone numbers and
+    # websites of its support box (tel:, sms:, https:), never to another file
     for page in reader.pages:
         for annot in page.get("/Annots") or []:
-            assert "/URI" not in annot.get_object().get("/A", {})
+            uri = str(annot.get_object().get("/A", {}).get("/URI", "tel:"))
+            assert uri.startswith(("tel:", "sms:", "https:")), uri
