@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -30,7 +31,11 @@ def test_the_readme_says_how_to_run_careprint_and_how_long_set_up_takes():
     readme = (ROOT / "README.md").read_text("utf-8")
     assert ". .venv/bin/activate" in readme and ".venv/bin/careprint" in readme
     assert "pipx install ." in readme
-    assert "about 20 minutes" in readme and "about a minute" in readme
+    setup = readme.split("## Set up", 1)[1].split("### Running", 1)[0]
+    build, test = setup.split("make build", 1)[0], setup.split("make build", 1)[1]
+    # each set-up command says how long it takes, in minutes, before it is shown
+    assert re.search(r"\((?:about|\w+ to \w+) [\w ]*minutes? on", build), build
+    assert re.search(r"\(about \d+ minutes on 2 cores", test.split("make test", 1)[0]), test
 
 
 def test_a_non_editable_install_builds_a_new_guide_in_any_folder(tmp_path):
