@@ -49,6 +49,25 @@ def test_the_cli_offers_the_registered_formats_in_their_order():
     assert "summary" not in registry.names()
 
 
+def test_a_module_that_declares_a_format_is_a_built_in_format(tmp_path):
+    """Adding a format to careprint is adding one module: the registry finds the modules
+    of careprint/render/ that declare a FORMAT, without importing the others."""
+    (tmp_path / "leaflet.py").write_text('from .registry import Format\n\n'
+                                         'FORMAT = Format("leaflet", jobs, render)\n')
+    (tmp_path / "poster.py").write_text('from . import registry\n\n'
+                                        'FORMAT = registry.Format("poster", j, r)\n')
+    (tmp_path / "helper.py").write_text('"""Not a format, though it says\n'
+                                        '    FORMAT = Format("x", j, r)\n"""\n')
+    (tmp_path / "notes.txt").write_text('FORMAT = Format("notes", j, r)\n')
+    assert registry.builtin_modules(tmp_path) == ("leaflet", "poster")
+    assert registry.builtin_modules() == ("booklet", "chapters", "epub", "handouts", "html",
+                                          "large_print", "pdf", "worksheets")
+    code = ("import sys; from careprint.render import registry; registry.names(); "
+            "print('weasyprint' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.stdout.strip() == "False", proc.stderr
+
+
 def test_a_format_defined_in_a_test_is_built_listed_and_pruned(tmp_path):
     project = copy_fixture("minimal", tmp_path)
     out = project / "build"

@@ -7,8 +7,9 @@ A format module (render/pdf.py, render/epub.py, ...) ends with
 and that one object is all the rest of careprint knows of it: the build plans its jobs
 and renders them, pruning keeps the outputs it owns, `careprint list` lists them,
 `--format` accepts its name, the check looks for its files and the library page names
-its variants. The built-in formats are the modules named in BUILTIN; another one (a
-test's, a plugin's) joins with `register(FORMAT)` or, for a while, `with registered(FORMAT):`.
+its variants. The built-in formats are the modules of careprint/render/ that declare one
+(found by reading them, see builtin_modules); another one (a test's, a plugin's) joins with
+`register(FORMAT)` or, for a while, `with registered(FORMAT):`.
 Formats are listed by `order`, then name: the order of a build's jobs, of its messages and
 of `careprint list`.
 
@@ -19,9 +20,11 @@ when a job renders.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import import_module
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from ..config import PAPER_SIZES
@@ -31,8 +34,19 @@ if TYPE_CHECKING:
     from ..config import Config
     from ..editions import EditionGuide
 
-# the built-in format modules, in careprint/render/
-BUILTIN = ("pdf", "handouts", "chapters", "epub", "worksheets", "html", "large_print", "booklet")
+# how a module of careprint/render/ says it is a format: a top-level `FORMAT = Format(`
+_DECLARES = re.compile(r"^FORMAT = (?:registry\.)?Format\(", re.M)
+
+
+def builtin_modules(folder: Path = Path(__file__).parent) -> tuple[str, ...]:
+    """The modules in `folder` that declare a FORMAT, by name.
+
+    They are found by reading their text, not by importing every module: importing
+    weasy.py would load WeasyPrint for `careprint list`, and a helper module has no
+    FORMAT to import. Adding a format to careprint is adding such a module.
+    """
+    return tuple(sorted(p.stem for p in folder.glob("*.py")
+                        if _DECLARES.search(p.read_text("utf-8"))))
 
 
 @runtime_checkable
@@ -121,7 +135,7 @@ _REGISTRY: dict[str, Renderer] = {}
 def _builtin() -> None:
     if _REGISTRY:
         return
-    for module in BUILTIN:
+    for module in builtin_modules():
         fmt = import_module(f"{__package__}.{module}").FORMAT
         _REGISTRY[fmt.name] = fmt
 
