@@ -17,7 +17,7 @@ use are re-exported here:
 - keys.py: digest and the fingerprints of chapters and worksheets (a target's key);
 - templating.py: the sandboxed Jinja environment, render_template, template_sources;
 - images.py: decorative images as backgrounds, image sizes;
-- xref.py: cross-reference links pointed at where an output keeps their target;
+- retarget.py: cross-reference links pointed at where an output keeps their target;
 - pdfbytes.py: a PDF saved reproducibly.
 """
 
@@ -27,6 +27,7 @@ from .images import decorative_as_background, image_size
 from .job import Artifact, BuildContext, Job, source_date
 from .keys import chapter_fingerprint, digest, worksheet_fingerprint
 from .pdfbytes import pdf_bytes
+from .retarget import retarget_links
 from .templating import (
     PACKAGE_TEMPLATES,
     css_string,
@@ -35,7 +36,6 @@ from .templating import (
     render_template,
     template_sources,
 )
-from .xref import retarget_links
 
 __all__ = ["Artifact", "BuildContext", "Job", "PACKAGE_TEMPLATES", "chapter_fingerprint",
            "css_string", "decorative_as_background", "digest", "environment", "image_size",
