@@ -23,6 +23,7 @@ import re
 
 from .errors import at
 from .model import CELL_TYPES, Column, Field
+from .yamlvalues import field_int, field_strings
 
 COLUMN_KEYS = ("label", "type", "width")
 WIDTH_RE = re.compile(r"^\s*(\d{1,2})\s*%\s*$")
@@ -38,15 +39,13 @@ MIN_LABEL_MM, MIN_TICK_MM = 14.0, 18.0
 def table_field(item, i: int, rel: str, errs) -> dict | None:
     """What a table field reads besides type, label and key (worksheetload.py), or None
     when a problem was reported."""
-    from .worksheetload import _int, _strs  # worksheetload.py imports this module
-
     if not item.get("columns"):
         errs.add(at(rel, item.line_of("columns")), f"fields[{i}]: a table needs at least "
                  "one column (`columns: [Day, What I noticed]`)")
         return None
     columns = _columns(item, i, rel, errs)
-    rows = _int(item, "rows", 5, 1, 60, i, rel, errs)
-    row_labels = _strs(item, "row_labels", i, rel, errs)
+    rows = field_int(item, "rows", 5, 1, 60, i, rel, errs)
+    row_labels = field_strings(item, "row_labels", i, rel, errs)
     if columns is None or rows is None or row_labels is None:
         return None
     if row_labels and len(row_labels) != rows:
@@ -58,7 +57,7 @@ def table_field(item, i: int, rel: str, errs) -> dict | None:
                  "column holds the row labels, so it cannot be a column of tick boxes")
         return None
     written = any(c.type == "text" for c in columns[1 if row_labels else 0:])
-    lines = _int(item, "lines", 2 if written else 1, 1, MAX_LINES, i, rel, errs)
+    lines = field_int(item, "lines", 2 if written else 1, 1, MAX_LINES, i, rel, errs)
     if lines is None:
         return None
     return {"columns": tuple(c.label for c in columns), "rows": rows, "row_labels": row_labels,

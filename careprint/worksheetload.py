@@ -13,7 +13,14 @@ from .slugs import slugify
 from .sourcefile import files_in, read_text, rel_path
 from .worksheet_tables import table_field
 from .yamlload import LineDict, LineList, YamlError, load_yaml
-from .yamlvalues import key_lines, read_editions, read_string, unknown_keys
+from .yamlvalues import (
+    field_int,
+    field_strings,
+    key_lines,
+    read_editions,
+    read_string,
+    unknown_keys,
+)
 
 WORKSHEET_KEYS = ("id", "title", "purpose", "editions", "instructions", "closing", "fields",
                   "pages")
@@ -148,41 +155,21 @@ def _field_item(item, i, where, rel, keys, errs) -> Field | None:
     return None if extra is None else Field(**base, **extra)
 
 
-def _int(item, key, default, lo, hi, i, rel, errs):
-    value = item.get(key, default)
-    if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
-        errs.add(at(rel, item.line_of(key)), f"fields[{i}].{key}: expected a whole number "
-                 f"from {lo} to {hi}")
-        return None
-    return value
-
-
-def _strs(item, key, i, rel, errs, required=False):
-    value = item.get(key)
-    if value is None and not required:
-        return ()
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        what = "missing" if value is None else "expected a non-empty list of strings"
-        errs.add(at(rel, item.line_of(key)), f"fields[{i}].{key}: {what}")
-        return None
-    return tuple(v.strip() for v in value)
-
-
 # What each type of field reads besides type, label and key: {attribute: value}, or None
 # when a problem was reported.
 
 def _lines_field(item, i, rel, errs):
-    n = _int(item, "lines", 3, 1, 30, i, rel, errs)
+    n = field_int(item, "lines", 3, 1, 30, i, rel, errs)
     return None if n is None else {"lines": n}
 
 
 def _text_field(item, i, rel, errs):
-    n = _int(item, "height", 5, 1, 40, i, rel, errs)
+    n = field_int(item, "height", 5, 1, 40, i, rel, errs)
     return None if n is None else {"height": n}
 
 
 def _checklist_field(item, i, rel, errs):
-    options = _strs(item, "options", i, rel, errs, required=True)
+    options = field_strings(item, "options", i, rel, errs, required=True)
     other = item.get("other", False)
     if not isinstance(other, bool):
         errs.add(at(rel, item.line_of("other")), f"fields[{i}].other: expected true or false")
@@ -191,9 +178,9 @@ def _checklist_field(item, i, rel, errs):
 
 
 def _scale_field(item, i, rel, errs):
-    lo = _int(item, "min", 0, -100, 100, i, rel, errs)
-    hi = _int(item, "max", 10, -100, 100, i, rel, errs)
-    anchors = _strs(item, "anchors", i, rel, errs) or ("", "")
+    lo = field_int(item, "min", 0, -100, 100, i, rel, errs)
+    hi = field_int(item, "max", 10, -100, 100, i, rel, errs)
+    anchors = field_strings(item, "anchors", i, rel, errs) or ("", "")
     if lo is None or hi is None or anchors is None:
         return None
     if lo >= hi:

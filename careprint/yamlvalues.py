@@ -64,3 +64,26 @@ def read_editions(meta: LineDict, rel, config: Config, errs) -> tuple[str, ...] 
         errs.add(at(rel, line), "editions: the list is empty; omit the key for every edition")
     return tuple(value)
 
+
+def field_int(item, key, default, lo, hi, i, rel, errs):
+    """A worksheet field's whole number from lo to hi (`default` when it is absent), or None
+    when a problem was reported."""
+    value = item.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
+        errs.add(at(rel, item.line_of(key)), f"fields[{i}].{key}: expected a whole number "
+                 f"from {lo} to {hi}")
+        return None
+    return value
+
+
+def field_strings(item, key, i, rel, errs, required=False):
+    """A worksheet field's non-empty list of strings, stripped (() when it is absent and
+    not required), or None when a problem was reported."""
+    value = item.get(key)
+    if value is None and not required:
+        return ()
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        what = "missing" if value is None else "expected a non-empty list of strings"
+        errs.add(at(rel, item.line_of(key)), f"fields[{i}].{key}: {what}")
+        return None
+    return tuple(v.strip() for v in value)
