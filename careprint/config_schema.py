@@ -60,7 +60,9 @@ FORMAT_OPTS = {
         "template": Opt(str, "Template of the full-guide PDF.", default="guide.html"),
         "crisis_line": Opt(str, "One line with crisis numbers, printed in the footer of every "
                            "page of the guide and the handouts and on the page after the title "
-                           "page. Keep it short enough for one line (about 80 characters).",
+                           "page. Keep it short enough for one line (about 84 characters), "
+                           "each sentence under about 54 (large print gives each its own "
+                           "line); `careprint check` warns past these.",
                            default=""),
         "part_words": Opt(int, "A guide with more words than this is laid out in parts of "
                           "about this many words, joined into one PDF, so that memory stays "

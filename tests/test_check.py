@@ -130,6 +130,32 @@ def test_the_clean_fixture_triggers_no_rule(tmp_path):
         ("01-calm-steps", "survivors", True), ("01-calm-steps", "groups", True)]
 
 
+@pytest.mark.parametrize("crisis_line, lengths", [
+    # measured: 89 characters broke "116 / 123" across the footer of an A4 handout
+    ("In the US call or text 988 at any time. In the UK and Ireland call Samaritans on "
+     "116 123.", ["is 89 characters"]),
+    # and a 60-character sentence broke "on / 116 123" in large print's footer
+    ("In the US call 988. In the UK and Ireland please call the Samaritans on 116 123.",
+     ['"In the UK and Ireland please call the Samaritans on 116 123." is 60 characters']),
+    # the bundled guide's line fits both
+    ("In the US call or text 988. In the UK and Ireland call Samaritans on 116 123.", []),
+])
+def test_a_crisis_line_too_long_for_the_footer_is_a_warning_at_its_line(tmp_path, crisis_line,
+                                                                         lengths):
+    root = project(tmp_path)
+    add_config(root, f'[formats.pdf]\ncrisis_line = "{crisis_line}"')
+    line = root.joinpath("careprint.toml").read_text().split("\n").index(
+        f'crisis_line = "{crisis_line}"') + 1
+    status, report = check(root)
+    found = [f for f in report["findings"] if f["rule"] == "crisis-resources"]
+    assert [f"{f['file']}:{f['line']}" for f in found] == [f"careprint.toml:{line}"] * len(
+        lengths), report["findings"]
+    assert all(f["severity"] == "warning" for f in found) and status == 0
+    for f, length in zip(found, lengths, strict=True):
+        assert length in f["message"] and "[formats.pdf] crisis_line" in f["message"], f
+    assert check(root, "--strict")[0] == (1 if lengths else 0)
+
+
 def test_readability_thresholds_are_per_edition(tmp_path):
     root = project(tmp_path, "check-readability")
     _, report = check(root)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .configlines import config_line
 from .registry import Context, rule
 from .text import AUTOLINK_RE, IMAGE_RE, LINK_RE, Block, clip, plain
 
@@ -115,25 +116,10 @@ def guide_language(ctx: Context) -> None:
     lang = ctx.guide.config.guide.language
     if not LANG_RE.match(lang or ""):
         root = Path(ctx.guide.config.root)
-        ctx.add("language", "careprint.toml", _toml_line(root, "language"),
+        ctx.add("language", "careprint.toml", config_line(root, "guide", "language"),
                 f"guide.language {lang!r} is not a language tag: use a BCP 47 tag such "
                 "as 'en', 'en-GB' or 'es'")
 
 
 def norm(text: str) -> str:
     return re.sub(r"[^\w\s'-]", "", text.lower()).strip()
-
-
-def _toml_line(root: Path, key: str) -> int | None:
-    try:
-        lines = (root / "careprint.toml").read_text(encoding="utf-8-sig").split("\n")
-    except OSError:
-        return None
-    table = ""
-    for i, line in enumerate(lines, 1):
-        s = line.strip()
-        if s.startswith("["):
-            table = s.strip("[]").strip()
-        elif table == "guide" and re.match(rf"{re.escape(key)}\s*=", s):
-            return i
-    return None

@@ -1,6 +1,7 @@
 """Rules on the crisis and support resources.
 
-crisis-resources: at least one resource is a crisis line.
+crisis-resources: at least one resource is a crisis line; and the crisis line printed at the
+foot of every page ([formats.pdf] crisis_line) fits there without breaking a number.
 
 resource-verified: each resource says honestly whether, when and where its details were
 checked.
@@ -16,7 +17,10 @@ checked.
 from __future__ import annotations
 
 import datetime as _dt
+import re
+from pathlib import Path
 
+from .configlines import config_line
 from .registry import Context, rule
 
 RULE = "resource-verified"
@@ -30,6 +34,31 @@ def crisis_resources(ctx: Context) -> None:
         ctx.add("crisis-resources", where, line,
                 "no resource is marked `crisis: true`: every edition lists crisis lines "
                 "first and prints them on every handout; add at least one")
+
+
+# What fits on one footer line, in characters, measured on the bundled guide's outputs: the
+# guide and handouts (9.5 pt across the 126 mm column, A4 and Letter) and large print, which
+# prints each sentence on a line of its own at 18 pt. Past these a line wraps where it
+# must, which may be inside a phone number ("116 / 123").
+FOOTER_CHARS, LARGE_PRINT_SENTENCE_CHARS = 84, 54
+
+
+@rule("crisis-resources", "guide")
+def crisis_line_fits(ctx: Context) -> None:
+    text = ctx.guide.config.fmt("pdf", "crisis_line") or ""
+    line = config_line(Path(ctx.guide.config.root), "formats.pdf", "crisis_line")
+    if len(text) > FOOTER_CHARS:
+        ctx.add("crisis-resources", "careprint.toml", line,
+                f"[formats.pdf] crisis_line is {len(text)} characters: about {FOOTER_CHARS} "
+                "fit on the footer line of the guide and the handouts, and a longer one "
+                "wraps, perhaps inside a phone number; keep the numbers there and the rest "
+                "in content/resources/", severity="warning")
+    for sentence in re.split(r"(?<=\.) ", text):
+        if len(sentence) > LARGE_PRINT_SENTENCE_CHARS:
+            ctx.add("crisis-resources", "careprint.toml", line,
+                    f"[formats.pdf] crisis_line: \"{sentence}\" is {len(sentence)} "
+                    f"characters: large print gives each sentence of it a footer line of its "
+                    f"own, where about {LARGE_PRINT_SENTENCE_CHARS} fit", severity="warning")
 
 
 @rule(RULE, "guide")
