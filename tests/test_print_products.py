@@ -228,12 +228,33 @@ def test_large_print_text_is_all_18pt_or_more(made):
         assert runs and not small, (path.name, small[:10])
 
 
+def families(runs) -> set[str]:
+    return {re.sub(r"-(Bold|Oblique|BoldOblique|Italic)$", "", font) for _, _, font, _ in runs}
+
+
 def test_large_print_uses_one_sans_family(made):
-    """Headings were Lato and body text DejaVu Sans, so an 18 pt heading looked smaller."""
+    """Headings were Lato and body text DejaVu Sans, so an 18 pt heading looked smaller.
+    The figures' words are set in it too (their SVGs name Lato), in large print only."""
+    figures = in_figures()
     for path in large_prints(made):
-        families = {re.sub(r"-(Bold|Oblique|BoldOblique|Italic)$", "", font)
-                    for _, _, font, _ in page_text(path)}
-        assert families == {"DejaVu-Sans"}, (path.name, families)
+        assert families(drawn_text(path)) == {"DejaVu-Sans"}, path.name
+    guide = large_prints(made)[0]
+    in_figure = [r for r in drawn_text(guide) if normalize(r[0]) in figures]
+    assert {"Green: keep going", "Too much"} <= {r[0] for r in in_figure}, in_figure[:5]
+    booklet = guide.with_name(guide.name.replace("-large-print", "-booklet"))
+    assert families(r for r in drawn_text(booklet) if r[0] == "Green: keep going") == {"Lato"}
+
+
+def test_a_figures_font_rule_goes_first_inside_its_root_element():
+    """What large print does to an SVG figure as it is loaded (render/weasy.py)."""
+    from careprint.render.weasy import with_font
+
+    svg = (b'<?xml version="1.0"?>\n<!-- a picture -->\n<svg xmlns="http://www.w3.org/2000/'
+           b'svg" aria-label="more > less"><text font-family="Lato">x</text></svg>')
+    rule = b'<style>* { font-family: "DejaVu Sans", sans-serif !important; }</style>'
+    assert with_font(svg, "DejaVu Sans") == svg.replace(b'less">', b'less">' + rule)
+    assert with_font(b'<svg xmlns="http://www.w3.org/2000/svg"/>', "X") == \
+        b'<svg xmlns="http://www.w3.org/2000/svg"/>'
 
 
 def test_large_print_text_is_black(made):

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ..errors import Problem, ProjectError
 from . import PACKAGE_TEMPLATES, BuildContext
@@ -33,10 +33,11 @@ class SandboxFetcher(URLFetcher):
     bundled templates. Everything else (network, file: URLs elsewhere, `..`, symbolic links
     that leave the project) is refused, and the refusal stops the build."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, figure_font: str | None = None):
         super().__init__(allowed_protocols={"file"}, allow_redirects=False)
         root = Path(root).resolve()
         self.allowed = (root / "content", root / "templates", PACKAGE_TEMPLATES)
+        self.figure_font = figure_font
 
     def fetch(self, url, headers=None):
         parts = urlsplit(url)
@@ -48,7 +49,32 @@ class SandboxFetcher(URLFetcher):
         if ".." in path.parts or not any(real.is_relative_to(a) for a in self.allowed):
             raise SandboxRefusal(f"refused to load {path}: it is outside the project's "
                                  "content/ and templates/ folders")
-        return super().fetch(url, headers)
+        response = super().fetch(url, headers)
+        if self.figure_font and path.suffix.lower() == ".svg":
+            try:
+                svg = with_font(response.read(), self.figure_font)
+            finally:
+                response.close()
+            return URLFetcherResponse(response.url, svg, response.headers, response.status)
+        return response
+
+
+# A document that sets its figures' words in one family says so in its head (large print:
+# templates/_parts.html); a family name is letters, digits, spaces and hyphens.
+FIGURE_FONT_RE = re.compile(r'<meta name="careprint-figure-font" content="([\w -]{1,60})"/?>')
+# the root element's start tag (its attribute values may hold a ">")
+_SVG_ROOT_RE = re.compile(rb"""<svg\b(?:[^>"']|"[^"]*"|'[^']*')*>""")
+
+
+def with_font(svg: bytes, family: str) -> bytes:
+    """`svg` with its words set in `family`: a style rule first in the picture, which
+    outweighs its font-family attributes and rules (only an inline `!important` keeps
+    its own). Its shapes, sizes and colours are as drawn."""
+    m = _SVG_ROOT_RE.search(svg)
+    if not m or m.group(0).endswith(b"/>"):
+        return svg
+    rule = f'<style>* {{ font-family: "{family}", sans-serif !important; }}</style>'
+    return svg[:m.end()] + rule.encode() + svg[m.end():]
 
 
 # fontTools notes harmless details of the fonts it embeds ("'created' timestamp seems very
@@ -89,6 +115,11 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def _figure_font(html: str) -> str | None:
+    m = FIGURE_FONT_RE.search(html)
+    return m[1] if m else None
+
+
 def html_to_pdf(html: str, ctx: BuildContext, where: str, *, forms: bool = False):
     """Render `html`; return (pdf bytes, page count, warnings). `where` names the source."""
     data, pages, warnings, _ = render_pdf(html, ctx, where, forms=forms)
@@ -112,7 +143,7 @@ def render_pdf(html: str, ctx: BuildContext, where: str, *, forms: bool = False,
     try:
         base = (Path(ctx.root).resolve() / "content" / "chapters").as_uri() + "/"
         document = weasyprint.HTML(string=html, base_url=base,
-                                   url_fetcher=SandboxFetcher(ctx.root)).render(
+                                   url_fetcher=SandboxFetcher(ctx.root, _figure_font(html))).render(
             font_config=font_config(html), pdf_variant="pdf/ua-1", pdf_forms=forms)
         anchors = {}
         for i, page in enumerate(document.pages):
