@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import zipfile
@@ -23,6 +24,12 @@ ROOT = Path(__file__).resolve().parents[1]  # the repository: the bundled guide 
 SOURCE_DATE_EPOCH = "1700000000"  # 2023-11-14T22:13:20Z, distinct from any configured date
 SOURCE_DATE_ISO = "2023-11-14T22:13:20Z"
 BUNDLED_EDITIONS = ("survivors", "partners", "groups")
+
+# A suite started in the background (`nohup make test &`) inherits SIGINT ignored, and
+# every careprint it starts would too: the tests that press Ctrl-C (SIGINT to a build, to
+# `serve`) would see it ignored. With a handler here, each child starts with the default.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 # ---------------------------------------------------------------- running careprint
