@@ -193,6 +193,21 @@ def test_running_head_is_the_chapter_and_none_on_its_opener(typeset_build):
             assert head == title, f"{pdf.name} p{n}: running head {head!r}, not {title!r}"
 
 
+def test_a_handouts_and_a_chapters_later_pages_name_them(typeset_build):
+    """A handout's side 2 names the handout and the guide; a chapter printed alone names
+    the chapter; their first page, whose own head names both, has no running head."""
+    for pdf in handouts(typeset_build) + chapters(typeset_build):
+        if "booklet" in pdf.name or "large-print" in pdf.name:
+            continue
+        pages = page_lines(pdf)
+        heads = [" ".join(ln["text"] for ln in p["lines"] if ln["y1"] < 24 * MM)
+                 for p in pages]
+        title = next(ln["text"] for ln in pages[0]["lines"] if ln["size"] >= 20)
+        want = title if "/chapters/" in pdf.as_posix() else f"{title} · Safe to Feel"
+        assert heads[0] == "" and len(heads) >= 2, (pdf.name, heads)
+        assert all(h == want for h in heads[1:]), (pdf.name, want, heads)
+
+
 def test_title_page_says_whom_the_edition_is_for_once(typeset_build):
     for pdf in guides(typeset_build):
         edition = "survivors" if "survivors" in pdf.name else "groups"
