@@ -29,7 +29,8 @@ def built(tmp_path_factory):
     Letter."""
     out = tmp_path_factory.mktemp("support-page")
     run_careprint("build", ROOT, "--out", out / "guide", "--jobs", "1", "-e", EDITION,
-                  "-f", "pdf", "-f", "epub", "-f", "html", "--paper", "a4", check=True)
+                  "-f", "pdf", "-f", "epub", "-f", "html", "-f", "worksheets", "--paper", "a4",
+                  check=True)
     for paper in ("a4", "letter"):
         run_careprint("build", ROOT, "--out", out / paper, "--jobs", "1", "-e", EDITION,
                       "-f", "handouts", "--only", CHAPTER, "--paper", paper, check=True)
@@ -210,11 +211,18 @@ def test_a_crisis_line_on_the_page_after_the_title_page(built, bundled_guide):
         assert "If you need help now" in markup
 
 
-@pytest.mark.parametrize("which", ["guide", "a4", "letter"])
+@pytest.mark.parametrize("which", ["guide", "a4", "letter", "worksheets"])
 def test_the_footer_crisis_line_is_readable_and_on_one_line(built, bundled_guide, which):
+    """The guide, a handout on A4 and on Letter, and the worksheet pack (whose footer was
+    8.5 pt grey, as the handouts' had been)."""
     line = bundled_guide.config.fmt("pdf", "crisis_line")
-    reader = guide_pdf(built) if which == "guide" else handout_pdf(built, which)
-    pages = reader.pages[1:] if which == "guide" else reader.pages  # the title page has none
+    if which == "worksheets":
+        reader = PdfReader(built / "guide" / EDITION / "worksheets" /
+                           f"safe-to-feel-{EDITION}-worksheets-a4.pdf")
+    else:
+        reader = guide_pdf(built) if which == "guide" else handout_pdf(built, which)
+    # the guide's title page and the pack's cover have none
+    pages = reader.pages if which in ("a4", "letter") else reader.pages[1:]
     for i, page in enumerate(pages):
         footer = [(font, size) for text, font, size in runs(page) if text == line]
         # the whole line in one run: it did not wrap
