@@ -1,5 +1,6 @@
 """Lists across a page break (issue 16, "a 3-item list split 2+1 across a page"): a list of
-three items or fewer is never split, and a longer one never leaves its last item alone.
+three items or fewer is never split, and a longer one never leaves its first or its last
+item alone.
 
 One guide of many chapters, each opening on a new page: filler paragraphs, one more in
 each chapter than in the one before, push a short list and a long list down across the
@@ -71,10 +72,12 @@ def test_a_short_list_is_never_split_across_pages(pages):
     assert len(sheets) > 1, "the lists never met a page's end: widen the range"
 
 
-def test_a_long_list_never_leaves_its_last_item_alone(pages):
+def test_a_long_list_never_leaves_its_first_or_last_item_alone(pages):
     split = 0
     for n in range(FIRST, LAST + 1):
         items = [page_of(pages, f"Long{n}{x}") for x in "abcde"]
+        assert items[0] == items[1], f"chapter {n}: the first item is alone on page " \
+            f"{items[0] + 1}"
         assert items[-1] == items[-2], f"chapter {n}: the last item is alone on page " \
             f"{items[-1] + 1}"
         split += items[0] != items[-1]
