@@ -55,5 +55,5 @@ def page_count(path: Path) -> int | None:
 
     try:
         return len(PdfReader(str(path)).pages)
-    except Exception:  # noqa: BLE001 - any parse failure means a broken PDF
+    except Exception:  # any parse failure means a broken PDF
         return None

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..config import PAPER_SIZES
 from ..editions import EditionGuide
-from ..render.names import is_booklet
+from ..render.names import is_booklet, worksheet_file
 
 
 def pdf_accessibility(path: Path, shown: str, eid: str, sink) -> None:
@@ -116,9 +117,9 @@ def worksheet_fields(eg: EditionGuide, path: Path, shown: str, sink) -> None:
 
     eid = eg.edition.id
     sheets = [w.worksheet for w in eg.worksheets]
-    single = [w.worksheet for w in eg.worksheets  # named by render/names.py
-              if path.name.startswith(f"{eg.meta.slug}-{eg.edition.id}-worksheet"
-                                      f"{w.number:02d}-{w.worksheet.id}-")]
+    single = [w.worksheet for w in eg.worksheets
+              if path.name in {worksheet_file(eg.meta.slug, eid, w.number, w.worksheet.id, p)
+                               for p in PAPER_SIZES}]
     sheets = single or sheets
     try:
         fields = PdfReader(str(path)).get_fields() or {}
