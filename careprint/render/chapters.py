@@ -31,7 +31,6 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
 
 def chapter_html(eg: EditionGuide, view: ChapterView, ctx: BuildContext, **extra) -> str:
     return printed_alone_html(eg, view, ctx, view.html, view.glossary, "chapters", practice="",
-                              full_chapter=full_chapter_name(eg, view, ctx.paper).split("/", 1)[1],
                               **extra)
 
 

@@ -79,20 +79,21 @@ def handout_html(eg: EditionGuide, view: ChapterView, ctx: BuildContext, **extra
     """The handout: the sections handout_body() chooses, and where the whole chapter is."""
     chosen = handout_body(view)
     return printed_alone_html(eg, view, ctx, chosen.html, chosen.glossary, "handouts",
-                              practice=chosen.practice,
-                              full_chapter=full_chapter_name(eg, view, ctx.paper).split("/", 1)[1],
-                              **extra)
+                              practice=chosen.practice, **extra)
 
 
 def printed_alone_html(eg: EditionGuide, view: ChapterView, ctx: BuildContext, fragment: str,
                        glossary, fmt: str, **extra) -> str:
     """A chapter's `fragment` in the template of `fmt` (handouts or chapters), printed
-    alone: its links lead only to the words it defines."""
+    alone: its links lead only to the words it defines. `full_chapter` names the file of
+    the whole chapter printed alone, within the edition's folder."""
     targets = {f"glossary-{g.id}": f"#glossary-{g.id}" for g in glossary}
+    full_chapter = full_chapter_name(eg, view, ctx.paper).split("/", 1)[1]
     body = retarget_links(name_chapters(fragment, eg), targets)
     body = decorative_as_background(body, view.images)
     return render_template(ctx.root, eg.config.fmt(fmt, "template"), f"formats.{fmt}.template",
                            **(base_context(eg, ctx) | extra), view=view, body=body,
+                           full_chapter=full_chapter,
                            words=glossary,
                            handout_template=eg.config.fmt("handouts", "template"))
 
