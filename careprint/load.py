@@ -63,7 +63,6 @@ def _texts(root: Path) -> list[tuple[str, str]]:
     return out
 
 
-
 # ---------------------------------------------------------------- chapters
 
 
@@ -92,7 +91,6 @@ def _load_chapters(root: Path, config: Config, errs: Collector) -> list[Chapter]
     if not chapters and not errs.problems:
         errs.add("content/chapters", "no chapters found (add content/chapters/01-slug.md)")
     return chapters
-
 
 
 def _load_chapter(path, rel, number, slug, config, errs) -> Chapter | None:

@@ -37,8 +37,6 @@ def read_text(path: Path, rel: str) -> str:
     return text
 
 
-
-
 def split_front_matter(text: str, rel: str) -> tuple[str, int, str, int]:
     """Return (front matter, its first line, body, the body's first line)."""
     lines = text.split("\n")
@@ -49,7 +47,6 @@ def split_front_matter(text: str, rel: str) -> tuple[str, int, str, int]:
         if lines[i].strip() == "---":
             return "\n".join(lines[1:i]), 2, "\n".join(lines[i + 1:]), i + 2
     raise ProjectError(Problem(at(rel, 1), "front matter opened here is never closed with `---`"))
-
 
 
 def rel_path(root: Path, path: Path) -> str:
