@@ -15,7 +15,6 @@ grades readability.
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 from pathlib import Path
 from types import MappingProxyType
@@ -57,6 +56,7 @@ def source_errors(guide, views) -> int:
     from .check import Sink, _scan_markers
     from .check.source import SourceChecks
     from .config import default_check_settings
+    from .region_view import today
 
     config = guide.config
     settings = config.check or default_check_settings(config.edition_ids)
@@ -65,7 +65,7 @@ def source_errors(guide, views) -> int:
                                           and rule not in LEFT_OUT})
         for rule, s in settings.items()})
     sink = Sink(errors_only, _scan_markers(Path(config.root), guide), config.edition_ids)
-    SourceChecks(guide, sink, _dt.date.today()).run(list(views))
+    SourceChecks(guide, sink, today()).run(list(views))
     return sum(1 for f in sink.findings() if f.severity == "error")
 
 

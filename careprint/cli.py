@@ -54,6 +54,11 @@ def main() -> None:
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
               help="Paper size of the PDFs. Default: each size of [paper] size in "
               "careprint.toml, or a4.")
+@click.option("--region", "-r", "regions", multiple=True, metavar="CODE",
+              help="Build for the readers of one region, an ISO 3166 code such as US or "
+              "GB-SCT (repeatable; `all`: every region the guide serves), into "
+              "OUT/regions/<code>/: its support page, handouts and footers list that "
+              "region's services. Default: one guide listing every region.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder to write the outputs to. Default: PROJECT_DIR/build.")
 @click.option("--force", is_flag=True,
@@ -71,18 +76,31 @@ def main() -> None:
 @click.option("--marks", is_flag=True, help="Print-shop crop marks on every PDF page.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the final summary.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print how long each output took.")
-def build(project_dir, editions, formats, only, paper, out, force, jobs, shard, keep_html,
-          strict, bleed, marks, quiet, verbose):
+def build(project_dir, editions, formats, only, paper, regions, out, force, jobs, shard,
+          keep_html, strict, bleed, marks, quiet, verbose):
     """Render the guide into every edition and format."""
     from .build import build as run
     from .progress import BuildProgress
 
-    with BuildProgress(quiet=quiet, verbose=verbose, hold=strict) as progress:
-        report = run(project_dir, editions=editions, formats=formats, paper=paper, out=out,
-                     force=force, jobs=jobs, shard=shard, keep_html=keep_html, strict=strict,
-                     bleed=bleed, marks=marks, progress=progress, only=only,
-                     count_check=True)
-    progress.summary(report)
+    for region in _regions(project_dir, regions):
+        if region:
+            click.echo(f"Building for {region}:", err=True)
+        with BuildProgress(quiet=quiet, verbose=verbose, hold=strict) as progress:
+            report = run(project_dir, editions=editions, formats=formats, paper=paper,
+                         out=out, force=force, jobs=jobs, shard=shard, keep_html=keep_html,
+                         strict=strict, bleed=bleed, marks=marks, progress=progress,
+                         only=only, count_check=True, region=region)
+        progress.summary(report)
+
+
+def _regions(project_dir: Path, asked) -> tuple[str, ...]:
+    """The regions `--region` asks for, checked against the project: ("",) for none."""
+    if not asked:
+        return ("",)
+    from .load import load_project
+    from .region_view import requested
+
+    return requested(load_project(Path(project_dir).resolve()), asked)
 
 
 @main.command("list")

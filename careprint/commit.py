@@ -25,7 +25,8 @@ def commit(plan: Plan, decision: Decision, results: list[tuple[Job, Rendered]],
            manifest: Manifest, out_dir: Path, inputs: str, strict: bool) -> BuildReport:
     """Put `results` in place and record them; see the module docstring."""
     report = BuildReport(out_dir=out_dir, only=plan.only.names, notes=plan.only.notes,
-                         written=list(decision.skipped))
+                         written=list(decision.skipped),
+                         project_warnings=list(plan.warnings))
     warnings = [f"{j.relpath}: {m}" for j, res in results for m in res.warnings]
     warnings += report.warnings
     if strict and warnings:
@@ -47,7 +48,8 @@ def commit(plan: Plan, decision: Decision, results: list[tuple[Job, Rendered]],
     # and the project no longer makes (a deleted chapter's handout and page) goes
     report.foreign = settle(out_dir, targets, every_output(plan.views),
                             [eg.edition.id for eg in plan.views])
-    Manifest.write(out_dir, inputs, [j.relpath for j in plan.chosen], targets)
+    Manifest.write(out_dir, inputs, [j.relpath for j in plan.chosen], targets,
+                   list(plan.warnings))
     library.write(out_dir, plan.guide, targets)
     return report
 

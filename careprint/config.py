@@ -24,6 +24,7 @@ from .config_schema import (
     NUM,
     PAPER_OPTS,
     READABILITY_EDITION_GRADES,
+    RESOURCES_OPTS,
     Opt,
 )
 from .config_schema import PAPER_SIZES as PAPER_SIZES  # where the rest of careprint finds it
@@ -126,6 +127,8 @@ class Config:
     formats: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     check: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     papers: tuple[str, ...] = ()  # [paper] size: every size each PDF is built on
+    resources: MappingProxyType = field(default_factory=lambda: MappingProxyType(
+        {k: o.default for k, o in RESOURCES_OPTS.items()}))  # [resources]
 
     @property
     def edition_ids(self) -> tuple[str, ...]:
@@ -191,7 +194,8 @@ def load_config(root: Path) -> Config:
 
     errs = Collector()
     errs.extend(invisible_characters(text, CONFIG_NAME))
-    top = {"guide": dict, "editions": dict, "paper": dict, "formats": dict, "check": dict}
+    top = {"guide": dict, "editions": dict, "paper": dict, "resources": dict, "formats": dict,
+           "check": dict}
     for key in data:
         if key not in top:
             errs.add(at_key(CONFIG_NAME, key), f"unknown key; expected one of: {', '.join(top)}")
@@ -200,10 +204,12 @@ def load_config(root: Path) -> Config:
     papers = _papers(data.get("paper", {}), errs)
     formats = _formats(data.get("formats", {}), errs)
     check = _check_tables(data.get("check", {}), [e.id for e in editions], errs)
+    resources = _resources(data.get("resources", {}), errs)
 
     errs.raise_if_any()
     return Config(root=root, guide=GuideMeta(**guide), editions=tuple(editions),
-                  paper=papers[0], papers=papers, formats=MappingProxyType(formats), check=check)
+                  paper=papers[0], papers=papers, formats=MappingProxyType(formats), check=check,
+                  resources=resources)
 
 
 def _read_config(root: Path) -> str:
@@ -262,6 +268,26 @@ def _papers(raw: Any, errs: Collector) -> tuple[str, ...]:
         errs.add(at_key(CONFIG_NAME, "paper.size"), "expected at least one paper size")
         papers = ("a4",)
     return papers
+
+
+def _resources(raw: Any, errs: Collector) -> MappingProxyType:
+    """[resources]: the regions the guide serves (ISO 3166 codes), how long a check holds."""
+    from .regions import known
+
+    values = _table(raw, "resources", RESOURCES_OPTS, errs)
+    codes = values["regions"] or []
+    for code in codes:
+        if not known(code):
+            errs.add(at_key(CONFIG_NAME, "resources.regions"),
+                     f"{str(code)[:40]!r} is not an ISO 3166 code careprint knows: a country "
+                     "(US, GB, IE...) or a part of one (GB-SCT, CA-ON...), in capitals")
+    values["regions"] = tuple(dict.fromkeys(c for c in codes if isinstance(c, str)))
+    days = values["max_age_days"]
+    if not isinstance(days, int) or not 1 <= days <= 3650:
+        errs.add(at_key(CONFIG_NAME, "resources.max_age_days"),
+                 "expected a whole number of days from 1 to 3650")
+        values["max_age_days"] = RESOURCES_OPTS["max_age_days"].default
+    return MappingProxyType(values)
 
 
 def _formats(raw_formats: Any, errs: Collector) -> dict[str, MappingProxyType]:

@@ -18,6 +18,7 @@ from .config_schema import (
     GUIDE_OPTS,
     PAPER_OPTS,
     READABILITY_EDITION_GRADES,
+    RESOURCES_OPTS,
     Opt,
 )
 
@@ -66,6 +67,8 @@ TABLES = {
                  "(docs/content-format.md). The editions are built in this order."),
     "paper": ("`[paper]`", "Optional. `careprint build --paper` builds one size instead, "
               "for one build."),
+    "resources": ("`[resources]`", "Optional. The regions the guide serves, and how long a "
+                  "resource's check holds (content/resources/: docs/content-format.md)."),
 }
 _TYPES = {str: "string", list: "list of strings", dict: "table of strings", int: "integer",
           bool: "boolean", float: "number"}
@@ -75,7 +78,7 @@ def render() -> str:
     """The whole text of docs/config.md."""
     out = [HEADER.replace("{example}", tomli_w.dumps(EXAMPLE))]
     for key, opts in (("guide", GUIDE_OPTS), ("editions", EDITION_OPTS),
-                      ("paper", PAPER_OPTS)):
+                      ("paper", PAPER_OPTS), ("resources", RESOURCES_OPTS)):
         heading, intro = TABLES[key]
         path = "editions.<name>" if key == "editions" else key
         out += [f"## {heading}\n", intro + "\n", *_table(path, opts)]

@@ -55,14 +55,27 @@ PAPER_OPTS = {
                 "file name, so sizes never overwrite each other.", default="a4",
                 choices=PAPER_SIZES),
 }
+RESOURCES_OPTS = {
+    "regions": Opt(list, "The regions this guide serves, as ISO 3166 codes (a country, `GB`, "
+                   "or a part of one, `GB-SCT`): what `careprint build --region all` builds, "
+                   "and what `careprint check` (rule resource-coverage) expects a checked "
+                   "emergency number, crisis line and sexual-violence service for. Empty: "
+                   "every region that content/resources/ names.", default=[]),
+    "max_age_days": Opt(int, "A resource checked longer ago than this many days is an error "
+                        "in `careprint check` and a warning in `careprint build`: numbers "
+                        "and hours change, so check it again and update `verified_on`.",
+                        default=365),
+}
 FORMAT_OPTS = {
     "pdf": {
         "template": Opt(str, "Template of the full-guide PDF.", default="guide.html"),
         "crisis_line": Opt(str, "One line with crisis numbers, printed in the footer of every "
                            "page of the guide and the handouts and on the page after the title "
-                           "page. Keep it short enough for one line (about 84 characters), "
-                           "each sentence under about 54 (large print gives each its own "
-                           "line); `careprint check` warns past these.",
+                           "page, in a build for every region. A build for one region "
+                           "(`--region`) makes its own line from that region's crisis lines "
+                           "(content/resources/) instead. Keep it short enough for one line "
+                           "(about 84 characters), each sentence under about 54 (large print "
+                           "gives each its own line); `careprint check` warns past these.",
                            default=""),
         "part_words": Opt(int, "A guide with more words than this is laid out in parts of "
                           "about this many words, joined into one PDF, so that memory stays "
@@ -202,9 +215,9 @@ CHECK_OPTS: dict[str, dict[str, Opt]] = {
         "warning", max_words=Opt(int, "Most words in a content note (29: under 30).",
                                  default=29)),
     "crisis-resources": _rule("error"),
-    "resource-verified": _rule(
-        "warning", max_age_months=Opt(int, "A resource verified longer ago than this many "
-                                      "months is reported.", default=12)),
+    "resource-verified": _rule("warning"),
+    "resource-coverage": _rule("error"),
+    "emergency-number": _rule("warning"),
     # accessibility
     "image-alt": _rule("error"),
     "heading-levels": _rule("error"),

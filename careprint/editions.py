@@ -28,6 +28,8 @@ from .markup import (
 from .model import Chapter, GlossaryEntry, Guide, Resource, Worksheet
 from .practice import mark_practices
 from .rawhtml import normalise_xhtml, xhtml_problem
+from .region_view import help_for, help_words, printed
+from .regions import ROLES
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,12 @@ class EditionGuide:
     edition: EditionConfig
     chapters: tuple[ChapterView, ...]
     worksheets: tuple[WorksheetView, ...]
-    resources: tuple[Resource, ...]
+    resources: tuple[Resource, ...]  # what a reader gets: checked, for the build's region
     glossary: tuple[GlossaryEntry, ...]
+
+    @property
+    def region(self) -> str:
+        return self.guide.region
 
     @property
     def config(self):
@@ -82,6 +88,8 @@ def apply_edition(guide: Guide, edition_id: str) -> EditionGuide:
         all_ids={"chapter": {c.slug for c in guide.chapters},
                  "worksheet": {w.id for w in guide.worksheets},
                  "glossary": {g.id for g in guide.glossary}},
+        help={role: help_words(help_for(guide.resources, guide.region, role), role)
+              for role in ROLES},
     )
     problems: list[Problem] = []
     if not chapters:
@@ -125,7 +133,7 @@ def apply_edition(guide: Guide, edition_id: str) -> EditionGuide:
     problems.extend(resolver.problems)
     if problems:
         raise ProjectError(problems)
-    return EditionGuide(guide, edition, tuple(views), tuple(ws_views), guide.resources,
+    return EditionGuide(guide, edition, tuple(views), tuple(ws_views), printed(guide),
                         guide.glossary)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import regions
 from .config import PAPER_SIZES
 from .model import Guide
 from .render import names, registry
@@ -25,12 +26,14 @@ def variants() -> tuple[str, ...]:
     return ("", *(f.variant for f in registry.formats() if f.variant))
 
 
-def keep(out_dir: Path, root: Path, targets: dict) -> None:
+def keep(out_dir: Path, root: Path, targets: dict, region: str = "") -> None:
     """For a build that changed nothing: write the page only if it is missing."""
     if not (out_dir / PAGE).is_file():
         from .load import load_project
+        from .region_view import for_region
 
-        write(out_dir, load_project(root), targets)
+        guide = load_project(root)
+        write(out_dir, for_region(guide, region) if region else guide, targets)
 
 
 def write(out_dir: Path, guide: Guide, targets: dict) -> None:
@@ -41,8 +44,9 @@ def write(out_dir: Path, guide: Guide, targets: dict) -> None:
     meta = guide.config.guide
     editions = [e for e in (_edition(out_dir, guide, ed, targets)
                             for ed in guide.config.editions) if e["groups"]]
-    html = render_template(guide.config.root, TEMPLATE, meta=meta,
-                           editions=editions).encode("utf-8")
+    region_name = regions.name(guide.region, meta.language) if guide.region else ""
+    html = render_template(guide.config.root, TEMPLATE, meta=meta, editions=editions,
+                           region=guide.region, region_name=region_name).encode("utf-8")
     path = out_dir / PAGE
     try:
         if path.read_bytes() == html:

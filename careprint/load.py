@@ -15,11 +15,10 @@ from .errors import Collector, ProjectError, at
 from .glyphs import missing_glyph_problems
 from .handout_choice import read_handout_choice
 from .markup import Source, check_only_blocks, check_raw_html
-from .model import Chapter, GlossaryEntry, Guide, Resource
+from .model import Chapter, GlossaryEntry, Guide
 from .rawhtml import check_source_structure
+from .resourceload import load_list, load_resources
 from .sourcefile import files_in, read_text, rel_path, split_front_matter
-from .textguard import url_problem
-from .verification import read_verification
 from .worksheetload import _load_worksheet, _load_worksheets
 from .yamlload import LineDict, YamlError, load_yaml
 from .yamlvalues import key_lines, read_editions, read_string, read_string_list, unknown_keys
@@ -39,7 +38,7 @@ def load_project(root: Path) -> Guide:
     errs = Collector()
     chapters = _load_chapters(root, config, errs)
     worksheets = _load_worksheets(root, config, errs)
-    resources = _load_resources(root, errs)
+    resources = load_resources(root, errs)
     glossary = _load_glossary(root, errs)
     _check_unique(chapters, "slug", "chapter slug", errs)
     _check_unique(worksheets, "id", "worksheet id", errs)
@@ -136,59 +135,7 @@ def _check_unique(items, attr, what, errs):
             seen[key] = item.path
 
 
-# ---------------------------------------------------------------- resources and glossary
-
-RESOURCE_KEYS = ("name", "region", "contact", "hours", "url", "description", "crisis",
-                 "verified_on", "source")
-
-
-def _load_list(root: Path, rel: str, errs: Collector):
-    path = root / rel
-    try:
-        data = load_yaml(read_text(path, rel))
-    except ProjectError as exc:
-        errs.extend(exc.problems)
-        return []
-    except YamlError as exc:
-        errs.add(at(rel, exc.line), exc.message)
-        return []
-    if data is None:
-        return []
-    if not isinstance(data, list):
-        errs.add(at(rel, 1), "expected a list of entries (each starting with `- `)")
-        return []
-    return data
-
-
-def _load_resources(root: Path, errs: Collector) -> list[Resource]:
-    out = []
-    files = files_in(root / "content" / "resources")
-    for path in files:
-        rel = rel_path(root, path)
-        for i, item in enumerate(_load_list(root, rel, errs)):
-            if not isinstance(item, dict):
-                errs.add(rel, f"entry {i + 1}: expected name, region, contact, verified_on...")
-                continue
-            unknown_keys(item, RESOURCE_KEYS, rel, errs)
-            s = {k: read_string(item, k, rel, errs, required=k in ("name", "region", "contact"))
-                 for k in ("name", "region", "contact", "hours", "url", "description")}
-            bad_url = s["url"] and url_problem(s["url"])
-            if bad_url:
-                errs.add(at(rel, item.line_of("url")), bad_url)
-                continue
-            checked = read_verification(item, rel, errs)
-            if checked is None:
-                continue
-            crisis = item.get("crisis", False)
-            if not isinstance(crisis, bool):
-                errs.add(at(rel, item.line_of("crisis")), "crisis: expected true or false")
-                continue
-            out.append(Resource(path=rel, line=item.line, crisis=crisis, verified_on=checked[0],
-                                source=checked[1], key_lines=key_lines(item), **s))
-    if not out and not errs.problems:
-        errs.add("content/resources", "no crisis or support resources found: every edition "
-                 "carries them (add content/resources/<name>.yaml)")
-    return sorted(out, key=lambda r: (not r.crisis, r.region, r.name))
+# ---------------------------------------------------------------- glossary
 
 GLOSSARY_KEYS = ("id", "term", "definition")
 
@@ -198,7 +145,7 @@ def _load_glossary(root: Path, errs: Collector) -> list[GlossaryEntry]:
     if not (root / rel).is_file():
         return []
     out = []
-    for i, item in enumerate(_load_list(root, rel, errs)):
+    for i, item in enumerate(load_list(root, rel, errs)):
         if not isinstance(item, dict):
             errs.add(rel, f"entry {i + 1}: expected id, term and definition")
             continue

@@ -69,10 +69,17 @@ class Manifest:
         entry = self.targets.get(rel)
         return bool(entry) and entry.get("key") == key and unchanged(out_dir / rel, entry)
 
+    @property
+    def warnings(self) -> list[str]:
+        """The last build's warnings about the project as a whole (resources left out)."""
+        return list(self.data.get("fast", {}).get("warnings", []))
+
     @staticmethod
-    def write(out_dir: Path, inputs: str, outputs: list[str], targets: dict) -> None:
+    def write(out_dir: Path, inputs: str, outputs: list[str], targets: dict,
+              warnings: list[str] = ()) -> None:
         write_manifest(out_dir, {"careprint": __version__,
-                                 "fast": {"inputs": inputs, "outputs": sorted(outputs)},
+                                 "fast": {"inputs": inputs, "outputs": sorted(outputs),
+                                          "warnings": list(warnings)},
                                  "targets": dict(sorted(targets.items()))})
 
 

@@ -114,15 +114,20 @@ class Resolver:
     all_ids: dict[str, set[str]]  # kind -> every id in the guide, in any edition
     problems: list[Problem] = field(default_factory=list)
     used_glossary: list[str] = field(default_factory=list)
+    # `[[help:role]]`: role -> (the service's words, or None for the neutral phrase that
+    # points to the support page): careprint/region_view.py, help_html
+    help: dict[str, str | None] = field(default_factory=dict)
 
     def resolve(self, inner: str, where: str) -> str:
         ref = parse(inner)
         kind, ident, text = ref.kind, ref.ident, ref.text
         if not ref.has_kind or kind not in XREF_KINDS:
             self.problems.append(Problem(where, f"unknown cross-reference [[{inner}]]; use "
-                                         "[[chapter:slug]], [[worksheet:id]] or "
-                                         "[[glossary:id]]"))
+                                         "[[chapter:slug]], [[worksheet:id]], "
+                                         "[[glossary:id]] or [[help:role]]"))
             return html.escape(inner)
+        if kind == "help":
+            return self._help(ident, text, where)
         table = {"chapter": self.chapters, "worksheet": self.worksheets,
                  "glossary": self.glossary}[kind]
         target = table.get(ident)
@@ -147,6 +152,20 @@ class Resolver:
                     f'<span class="xref-place"> (worksheet {target.number} in the '
                     'worksheet pack)</span>')
         return f'<a class="xref xref-chapter" href="#chapter-{ident}">{label}</a>'
+
+    def _help(self, role: str, text: str, where: str) -> str:
+        from .region_view import help_html
+        from .regions import ROLES
+
+        if role not in ROLES:
+            import difflib
+
+            near = difflib.get_close_matches(role, ROLES, n=1, cutoff=0.6)
+            hint = f" Did you mean {near[0]}?" if near else ""
+            self.problems.append(Problem(where, f"[[help:{role}]]: no such role.{hint} "
+                                         f"Roles: {', '.join(ROLES)}"))
+            return html.escape(text or role)
+        return help_html(role, self.help.get(role), text)
 
     def chapter_link(self, slug: str, label_html: str, where: str) -> str:
         """What `[[chapter:slug]]` makes, with `label_html` as its words: for a Markdown

@@ -138,20 +138,32 @@ class Worksheet:
 
 @dataclass(frozen=True)
 class Resource:
-    """A crisis or support service."""
+    """A crisis or support service: where it helps (ISO 3166 codes) and what for (roles)."""
 
     path: str
     line: int
     name: str
-    region: str
+    regions: tuple[str, ...]  # ISO 3166 codes: careprint/regions.py
+    roles: tuple[str, ...]  # regions.ROLES
     contact: str
     hours: str
     url: str
     description: str
-    crisis: bool
-    verified_on: _dt.date | None  # None: not yet checked against the service's own page
+    verified_on: _dt.date | None  # None: not yet checked against a page that counts
     source: str = ""  # the https:// address of the page it was checked against
+    source_kind: str = ""  # what that page was: regions.SOURCE_KINDS
     key_lines: KeyLines = _key_lines()  # of its keys (verified_on, source...)
+
+    @property
+    def crisis(self) -> bool:
+        """An emergency number or a crisis line: listed first, and on every handout."""
+        return "emergency" in self.roles or "crisis" in self.roles
+
+    @property
+    def checked(self) -> bool:
+        """Checked as careprint means it: a date, the page's address and its kind. Only
+        such an entry is printed for a reader."""
+        return self.verified_on is not None and bool(self.source) and bool(self.source_kind)
 
 
 @dataclass(frozen=True)
@@ -173,3 +185,4 @@ class Guide:
     worksheets: tuple[Worksheet, ...]
     resources: tuple[Resource, ...]
     glossary: tuple[GlossaryEntry, ...]
+    region: str = ""  # the region a build is for (careprint/regions.py); "" = every region

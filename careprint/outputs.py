@@ -122,16 +122,21 @@ class Plan:
     ctx: BuildContext
     only: Only
     chosen: list[Job]  # in the formats, papers, --only and --shard asked for
+    warnings: tuple[str, ...] = ()  # of the project as a whole: resources left out or old
 
 
 def plan_build(root: Path, editions: Sequence[str] | None, fmts: Sequence[str],
                paper: str | None, only: Sequence[str], shard: tuple[int, int] | None, *,
-               bleed: str, marks: bool, environ) -> Plan:
-    """Read and validate the whole project, then list the targets: nothing is written."""
+               bleed: str, marks: bool, environ, region: str = "") -> Plan:
+    """Read and validate the whole project, then list the targets: nothing is written.
+    With `region`, the guide is the one that region's readers get (region_view.py)."""
     from .editions import apply_editions
     from .load import load_project
+    from .region_view import for_region, resource_warnings, today
 
     guide = load_project(root)
+    if region:
+        guide = for_region(guide, region)
     eds = select(editions, guide.config.edition_ids, "edition")
     views = apply_editions(guide, eds)
     ctx = BuildContext(root=root, paper=paper or guide.config.paper,
@@ -140,7 +145,8 @@ def plan_build(root: Path, editions: Sequence[str] | None, fmts: Sequence[str],
     picked = select_only(only, guide, views)
     all_jobs = picked.keep(plan_jobs(views, fmts, (paper,) if paper else guide.config.papers),
                            fmts)
-    return Plan(guide, views, ctx, picked, in_shard(all_jobs, shard))
+    return Plan(guide, views, ctx, picked, in_shard(all_jobs, shard),
+                tuple(resource_warnings(guide, today())))
 
 
 def parse_shard(text: str | None) -> tuple[int, int] | None:

@@ -38,6 +38,7 @@ class BuildReport:
     only: tuple[str, ...] = ()  # --only: the chapters and worksheets asked for
     notes: list[str] = field(default_factory=list)
     check_errors: int = 0  # what `careprint check` would call errors (careprint/checknote.py)
+    project_warnings: list[str] = field(default_factory=list)  # of no one output (resources)
 
     @property
     def rendered(self) -> list[Written]:
@@ -49,4 +50,5 @@ class BuildReport:
 
     @property
     def warnings(self) -> list[str]:
-        return [f"{w.path}: {m}" for w in self.written for m in w.warnings]
+        return self.project_warnings + [f"{w.path}: {m}" for w in self.written
+                                        for m in w.warnings]

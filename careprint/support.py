@@ -1,14 +1,18 @@
 """The support and crisis list as the outputs print it: grouped by region, checked once.
 
 A reader in a crisis looks for their own country's numbers, so the list is printed in
-groups, one per `region`, in the order the regions first appear in content/resources/
-(files in name order, entries in file order): the author decides what comes first. In a
-group, the crisis lines (`crisis: true`) come before the other services, each in file order.
+groups, one per region (careprint/regions.py). In a build for every region, the countries
+come in the order they first appear in content/resources/ (files in name order, entries in
+file order), each followed by its parts (England, Scotland...), so the author decides what
+comes first; a service for two countries is listed under each. A build for one region
+(`--region GB-SCT`) prints one group, that region's services with its whole country's. In a
+group, the emergency numbers come first, then the crisis lines, then the other services,
+each in file order.
 
-The list says once when its details were checked (the earliest and latest `verified_on`),
-not once per entry; an entry nobody has checked is still marked, briefly. The words are
-in the templates (_support.html): this module only orders and counts, as the Jinja
-filters `by_region`, `checked_dates` and `web_label`.
+Only checked entries reach this module (careprint/region_view.py leaves the others out),
+and the list says once when they were checked (the earliest and latest `verified_on`). The
+words are in the templates (_support.html): this module only orders and counts, as the
+Jinja filters `by_region`, `checked_dates` and `web_label`.
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ import datetime as _dt
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from jinja2 import pass_context
+
+from . import regions
 from .model import Resource
 
 
@@ -24,13 +31,18 @@ from .model import Resource
 class RegionGroup:
     """The services of one region: its crisis lines, then the rest."""
 
-    region: str
+    code: str  # ISO 3166
+    name: str  # in the guide's language
     crisis: tuple[Resource, ...]
     other: tuple[Resource, ...]
 
     @property
     def entries(self) -> tuple[Resource, ...]:
         return self.crisis + self.other
+
+    @property
+    def region(self) -> str:  # the name, as templates before regions had it
+        return self.name
 
 
 @dataclass(frozen=True)
@@ -43,14 +55,42 @@ class Checked:
     unchecked: int
 
 
-def by_region(resources) -> tuple[RegionGroup, ...]:
-    """`resources` in groups, one per region, in the order the regions first appear."""
-    ordered = sorted(resources, key=lambda r: (r.path, r.line))
-    regions = list(dict.fromkeys(r.region for r in ordered))
-    return tuple(RegionGroup(region,
-                             tuple(r for r in ordered if r.region == region and r.crisis),
-                             tuple(r for r in ordered if r.region == region and not r.crisis))
-                 for region in regions)
+def _ordered(resources) -> list[Resource]:
+    """File order, then emergency numbers, crisis lines and the rest (stable)."""
+    rs = sorted(resources, key=lambda r: (r.path, r.line))
+    return sorted(rs, key=lambda r: 0 if "emergency" in r.roles else 1 if r.crisis else 2)
+
+
+def group(code: str, language: str, resources) -> RegionGroup:
+    rs = _ordered(resources)
+    return RegionGroup(code, regions.name(code, language), tuple(r for r in rs if r.crisis),
+                       tuple(r for r in rs if not r.crisis))
+
+
+def region_groups(resources, region: str = "", language: str = "en"
+                  ) -> tuple[RegionGroup, ...]:
+    """`resources` in groups (see the module's docstring)."""
+    if region:
+        return (group(region, language, [r for r in resources
+                                         if regions.covers(r.regions, region)]),)
+    in_order = sorted(resources, key=lambda r: (r.path, r.line))
+    codes = list(dict.fromkeys(c for r in in_order for c in r.regions))
+    countries = list(dict.fromkeys(regions.country(c) for c in codes))
+    ordered = []
+    for c in countries:
+        ordered += ([c] if c in codes else []) + [s for s in codes
+                                                  if regions.is_subdivision(s)
+                                                  and regions.country(s) == c]
+    return tuple(group(c, language, [r for r in resources if c in r.regions])
+                 for c in ordered)
+
+
+@pass_context
+def by_region(context, resources) -> tuple[RegionGroup, ...]:
+    """The Jinja filter: grouped for the build's region, named in the guide's language."""
+    meta = context.get("meta")
+    return region_groups(resources, context.get("region") or "",
+                         getattr(meta, "language", "en") or "en")
 
 
 def checked(resources) -> Checked:

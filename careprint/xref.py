@@ -10,15 +10,15 @@ import re
 from dataclasses import dataclass
 
 XREF_RE = re.compile(r"\[\[([^\[\]\n]*)\]\]")
-XREF_KINDS = ("chapter", "worksheet", "glossary")
+XREF_KINDS = ("chapter", "worksheet", "glossary", "help")
 
 
 @dataclass(frozen=True)
 class XRef:
     """The parts of one cross-reference, without the surrounding spaces."""
 
-    kind: str  # "chapter", "worksheet", "glossary" (or whatever was written before `:`)
-    ident: str  # the slug or id
+    kind: str  # "chapter", "worksheet", "glossary", "help" (or whatever was written before `:`)
+    ident: str  # the slug or id (for help, a role: careprint/regions.py)
     text: str  # the words after `|`; "" when the target's own title is meant
     has_kind: bool  # False when there is no `:` at all (then `kind` is the whole text)
 

@@ -31,6 +31,12 @@ BUNDLED_EDITIONS = ("survivors", "partners", "groups")
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
+# The date a resource's check is aged against (careprint/region_view.py, today): fixed, so
+# that the fixtures' verified_on dates and the bundled guide's never age out of the suite.
+# Every careprint the suite runs, in process or as a subprocess, sees it.
+TODAY = "2026-12-06"
+os.environ["CAREPRINT_TODAY"] = TODAY
+
 
 # ---------------------------------------------------------------- running careprint
 

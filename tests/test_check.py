@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
 import zipfile
@@ -26,7 +27,7 @@ from careprint.check import RULES, SCHEMA, SCHEMA_ID, run_checks
 from careprint.cli import main
 from careprint.config import CHECK_OPTS
 
-TODAY = dt.date.today()
+TODAY = dt.date.fromisoformat(os.environ["CAREPRINT_TODAY"])  # conftest.py
 EXTRA = "content/chapters/02-extra.md"
 CLEAN_CHAPTER = "content/chapters/01-calm-steps.md"
 OUTPUT_FORMATS = ("pdf", "handouts", "epub", "worksheets")

@@ -10,6 +10,7 @@ each kind.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 
 from conftest import run_careprint, squash
@@ -17,7 +18,7 @@ from test_check import check, places, project
 
 from careprint.load import load_project
 
-TODAY = dt.date.today()
+TODAY = dt.date.fromisoformat(os.environ["CAREPRINT_TODAY"])  # conftest.py
 LINES = "content/resources/lines.yaml"
 
 

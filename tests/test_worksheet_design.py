@@ -8,9 +8,9 @@ points (1 mm = 72 / 25.4 pt)."""
 
 from __future__ import annotations
 
-import datetime as _dt
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -41,7 +41,7 @@ def clean_project(tmp_path):
     root = tmp_path / "guide"
     shutil.copytree(FIXTURES / "check-clean", root)
     lines = root / "content/resources/lines.yaml"
-    today = _dt.date.today().isoformat()
+    today = os.environ["CAREPRINT_TODAY"]  # conftest.py
     lines.write_text(re.sub(r"verified_on: \S+", f"verified_on: {today}", lines.read_text()))
     return root
 

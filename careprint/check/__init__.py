@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..config import default_check_settings
 from ..errors import CareprintError, Problem, ProjectError
+from ..region_view import today as region_today
 from .markers import Markers
 from .report import SCHEMA, SCHEMA_ID, Finding, Readability, Report
 from .rules import PROJECT_RULE, RULES, Rule
@@ -87,7 +88,7 @@ def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bo
     from .source import SourceChecks
 
     root = Path(root).resolve()
-    today = today or _dt.date.today()
+    today = today or region_today()
     try:
         guide = load_project(root)
     except ProjectError as exc:

@@ -38,8 +38,12 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("pressure-words", _TI, "words that pressure the reader, with a choice-giving wording"),
     Rule("content-note", _TI, "content notes are brief (under 30 words)"),
     Rule("crisis-resources", _TI, "every edition carries the crisis and support resources"),
-    Rule("resource-verified", _TI, "resources were checked against a named page within the "
-         "last 12 months, or say they were not"),
+    Rule("resource-verified", _TI, "every resource was checked against the service's own "
+         "page or an official one, within [resources] max_age_days"),
+    Rule("resource-coverage", _TI, "every region the guide serves has a checked emergency "
+         "number, crisis line and sexual-violence service"),
+    Rule("emergency-number", _TI, "chapters name emergency help with [[help:emergency]], "
+         "not a bare number that is wrong in other regions"),
     Rule("image-alt", _A11Y, "images have alt text, or are marked decorative"),
     Rule("heading-levels", _A11Y, "heading levels never skip (## then ###)"),
     Rule("link-text", _A11Y, "link text is not 'click here' or a bare URL"),

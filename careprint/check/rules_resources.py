@@ -6,20 +6,30 @@ foot of every page ([formats.pdf] crisis_line) fits there without breaking a num
 resource-verified: each resource says honestly whether, when and where its details were
 checked.
 
-- `verified_on` with a `source` (the page checked): reported when older than
-  `max_age_months`, or in the future (the rule's severity, a warning by default).
-- `verified_on` without a `source`: always an error. A date alone claims a check that
-  nobody can retrace.
-- neither: reported as not yet checked (the rule's severity). The outputs print such an
-  entry without a "checked on" date.
+- `verified_on` with a `source` and a `source_kind` (the page checked, and what it is): in
+  the future is reported (the rule's severity, a warning by default); older than
+  [resources] max_age_days is an error.
+- `verified_on` without a `source` or `source_kind`: always an error. A date alone claims a
+  check that nobody can retrace.
+- none: reported as not checked (the rule's severity). No output prints such an entry.
+
+resource-coverage: every region the guide serves ([resources] regions) has a checked
+emergency number, crisis line and sexual-violence service.
+
+emergency-number: a chapter names emergency help with [[help:emergency]], not a bare
+number that is wrong for readers elsewhere.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from pathlib import Path
 
+from .. import regions
+from ..phones import phone_numbers
+from ..region_view import declared
+from ..regions import REQUIRED_ROLES
+from ..xref import XREF_RE
 from .configlines import config_line
 from .registry import Context, rule
 
@@ -64,34 +74,108 @@ def crisis_line_fits(ctx: Context) -> None:
 @rule(RULE, "guide")
 def resource_verified(checks: Context) -> None:
     """Run resource-verified over the guide's resources."""
-    limit = checks.opt(RULE, "max_age_months")
+    limit = checks.guide.config.resources["max_age_days"]
     for r in checks.guide.resources:
         if r.verified_on is None:
             line = r.key_lines.of("source") if r.source else r.line
             checks.add(RULE, r.path, line,
-                       f"{r.name} is unverified and is printed without a \"checked on\" date: "
-                       "check it against the service's own web page, then add verified_on "
-                       "and source")
+                       f"{r.name} is not checked, so no output prints it: check it against "
+                       "the service's own page or an official page that names it, then add "
+                       "verified_on, source and source_kind")
             continue
         line = r.key_lines.of("verified_on")
-        if not r.source:
+        if not r.source or not r.source_kind:
+            missing = " and ".join(k for k, v in (("source", r.source),
+                                                  ("source_kind", r.source_kind)) if not v)
             checks.add(RULE, r.path, line,
-                       f"{r.name}: verified_on needs a source: the address of the page "
-                       "you checked", severity="error")
-        months = _months(r.verified_on, checks.today)
+                       f"{r.name}: verified_on needs {missing}: the address of the page you "
+                       "checked, and whether it is the service's own (service) or an "
+                       "official one (official); until then no output prints it",
+                       severity="error")
+        days = (checks.today - r.verified_on).days
         if r.verified_on > checks.today:
             checks.add(RULE, r.path, line,
                        f"{r.name}: verified_on {r.verified_on} is in the future: write the "
                        "date you last checked the entry")
-        elif months > limit:
+        elif days > limit:
             checks.add(RULE, r.path, line,
-                       f"{r.name} was last verified on {r.verified_on}, {months} months "
-                       f"ago (limit {limit}): check it against the service's own website "
-                       "and update verified_on")
+                       f"{r.name} was last checked on {r.verified_on}, {days} days ago "
+                       f"([resources] max_age_days = {limit}): check it again and update "
+                       "verified_on", severity="error")
 
 
-def _months(then: _dt.date, now: _dt.date) -> int:
-    return (now.year - then.year) * 12 + now.month - then.month - (now.day < then.day)
+COVERAGE = "resource-coverage"
 
 
-__all__ = ["crisis_resources", "resource_verified"]
+@rule(COVERAGE, "guide")
+def resource_coverage(checks: Context) -> None:
+    """Every region the guide serves has a checked emergency number, crisis line and
+    sexual-violence service (a country's or its own)."""
+    guide = checks.guide
+    lines = region_lines(Path(guide.config.root))
+    for code in declared(guide):
+        missing = [role for role in REQUIRED_ROLES
+                   if not any(role in r.roles and r.checked
+                              and regions.specificity(r.regions, code) < 2
+                              and regions.covers(r.regions, code) for r in guide.resources)]
+        if missing:
+            where = ("careprint.toml", lines.get(code)) if code in lines else \
+                ("content/resources", None)
+            checks.add(COVERAGE, where[0], where[1],
+                       f"{regions.name(code)} ({code}) has no checked "
+                       f"{_and(missing)} entry: add one to content/resources/ with regions "
+                       f"[{code}] (or its country's code), checked as docs/content-format.md "
+                       "says")
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def region_lines(root: Path) -> dict[str, int]:
+    """The line of each code in [resources] regions of careprint.toml (one a line, or all on
+    the key's line)."""
+    start = config_line(root, "resources", "regions")
+    if start is None:
+        return {}
+    try:
+        text = (root / "careprint.toml").read_text(encoding="utf-8-sig").split("\n")
+    except OSError:
+        return {}
+    out: dict[str, int] = {}
+    for n in range(start, len(text) + 1):
+        line = text[n - 1].split("#", 1)[0]
+        for code in re.findall(r'"([^"]*)"', line):
+            out.setdefault(code, n)
+        if "]" in line and (n > start or line.count("[") <= line.count("]")):
+            break
+    return out
+
+
+EMERGENCY = "emergency-number"
+
+
+@rule(EMERGENCY, "text")
+def emergency_number(checks: Context, path: str, n: int, text: str, eid) -> None:
+    """A bare emergency number (any region's: 911, 999, 112, 000...) in a chapter's text."""
+    numbers = checks.cache.get(EMERGENCY)
+    if numbers is None:
+        numbers = checks.cache[EMERGENCY] = sorted({
+            re.sub(r"\D", "", w) for r in checks.guide.resources if "emergency" in r.roles
+            for w, uri in phone_numbers(r.contact) if uri.startswith("tel:")} - {""})
+    if not path.startswith("content/chapters/") or not numbers:
+        return
+    for m in _NUMBER_RE.finditer(XREF_RE.sub("", text)):
+        if re.sub(r"\D", "", m.group(0)) in numbers:
+            checks.add(EMERGENCY, path, n,
+                       f"\"{m.group(0)}\" is an emergency number in one region only: write "
+                       "[[help:emergency]], which prints the reader's region's number, or "
+                       "\"your local emergency number\" with a link to the support page",
+                       edition=eid)
+            return
+
+
+_NUMBER_RE = re.compile(r"(?<![\w.,/-])\d{3}(?:[ -]\d+)*(?![\w/-]|[.,]\d)")
+
+
+__all__ = ["crisis_resources", "resource_verified", "resource_coverage", "emergency_number"]

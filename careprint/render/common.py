@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-from .. import __version__
+import html
+
+from markupsafe import Markup
+
+from .. import __version__, regions
 from ..editions import EditionGuide
+from ..region_view import (
+    FOOTER_CHARS,
+    HELP_PHRASES,
+    footer_services,
+    handout_services,
+    help_for,
+    help_words,
+)
 from . import BuildContext, names
+
+RESOURCES_ID = "support-and-crisis-resources"  # the support page's id in the guide PDF
 
 
 def base_context(eg: EditionGuide, ctx: BuildContext) -> dict:
@@ -21,8 +35,15 @@ def base_context(eg: EditionGuide, ctx: BuildContext) -> dict:
         "careprint_version": __version__,
         "running_head": f"{meta.title} · {eg.edition.title}",
         "resources": eg.resources,
-        "crisis_resources": [r for r in eg.resources if r.crisis] or list(eg.resources),
-        "crisis_line": eg.config.fmt("pdf", "crisis_line"),
+        # on every handout: the crisis lines, and in a region's build its sexual-violence
+        # services too (a region's list is short enough for the sheet's back)
+        "crisis_resources": handout_services(eg.resources, eg.region),
+        # "call {{ emergency }}": the region's number, or "your local emergency number"
+        "emergency": Markup(help_words(help_for(eg.resources, eg.region, "emergency"),
+                                       "emergency") or HELP_PHRASES["emergency"]),
+        "crisis_line": crisis_line(eg, ctx),
+        "region": eg.region,  # "" in a build for every region
+        "region_name": regions.name(eg.region, meta.language) if eg.region else "",
         "glossary": eg.glossary,
         "pack_name": pack_name(eg, ctx.paper),
         # the EPUB and the web edition have no paper: they name the PDFs of every size
@@ -34,6 +55,25 @@ def base_context(eg: EditionGuide, ctx: BuildContext) -> dict:
         "large_print": False,
         "booklet": False,  # a booklet's pages (render/booklet.py)
     }
+
+
+def crisis_line(eg: EditionGuide, ctx: BuildContext) -> str:
+    """The footer's crisis line: [formats.pdf] crisis_line in a build for every region; in
+    a region's build, made from its crisis lines by the template crisis-line.txt, with as
+    many as fit the footer (about FOOTER_CHARS characters)."""
+    if not eg.region:
+        return eg.config.fmt("pdf", "crisis_line")
+    from .templating import render_template
+
+    line, services = "", footer_services(eg.resources, eg.region)
+    for n in range(1, len(services) + 1):
+        # a plain line (the templates escape HTML, so its `&` comes back as `&amp;`)
+        text = html.unescape(" ".join(render_template(
+            ctx.root, "crisis-line.txt", services=services[:n], region=eg.region).split()))
+        if line and len(text) > FOOTER_CHARS:
+            break
+        line = text
+    return line
 
 
 def guide_name(eg: EditionGuide, ext: str, variant: str = "", paper: str = "") -> str:

@@ -49,6 +49,7 @@ def link_targets(eg: EditionGuide, ext: str = "xhtml") -> dict[str, str]:
     targets = {f"chapter-{v.chapter.slug}": chapter_file(v, ext) for v in eg.chapters}
     targets |= {f"worksheet-{w.worksheet.id}": worksheet_file(w, ext) for w in eg.worksheets}
     targets |= {f"glossary-{g.id}": f"glossary.{ext}#glossary-{g.id}" for g in eg.glossary}
+    targets["support-and-crisis-resources"] = f"resources.{ext}"  # [[help:role]]
     return targets
 
 

@@ -15,7 +15,7 @@ from . import (
     render_template,
     retarget_links,
 )
-from .common import base_context, guide_name
+from .common import RESOURCES_ID, base_context, guide_name
 from .registry import Format
 
 
@@ -74,7 +74,7 @@ def render_guide(eg: EditionGuide, ctx: BuildContext, layout=None, **extra):
     return data, pages, warnings, html, ((pages, anchors),)
 
 
-_XREF_RE = re.compile(r'<a class="xref xref-chapter" href="#([^"]+)"')
+_XREF_RE = re.compile(r'<a class="xref xref-chapter[^"]*" href="#([^"]+)"')
 
 
 def guide_html(eg: EditionGuide, ctx: BuildContext, part=None, **extra) -> str:
@@ -83,6 +83,7 @@ def guide_html(eg: EditionGuide, ctx: BuildContext, part=None, **extra) -> str:
     targets |= {f"worksheet-{w.worksheet.id}": f"#worksheet-{w.worksheet.id}"
                 for w in eg.worksheets}
     targets |= {f"glossary-{g.id}": f"#glossary-{g.id}" for g in eg.glossary}
+    targets[RESOURCES_ID] = f"#{RESOURCES_ID}"  # [[help:role]] in a build for every region
     shown = [v for v in eg.chapters if part is None or v.chapter.slug in part.chapters]
     bodies = {v.chapter.slug: decorative_as_background(retarget_links(v.html, targets),
                                                        v.images) for v in shown}
