@@ -22,6 +22,7 @@ from . import regions
 from .errors import CareprintError
 from .model import Guide, Resource
 from .phones import phone_numbers
+from .regions import CRISIS_ROLES
 
 REGIONS_FOLDER = "regions"  # build/regions/<code>/: never an edition's folder
 
@@ -120,10 +121,24 @@ AUDIENCES = ("lgbtq", "men", "young-people")  # roles that narrow whom a service
 
 
 def handout_services(resources, region: str) -> list[Resource]:
-    """What every handout's back lists: the crisis lines, and in a region's build its
-    sexual-violence services for everyone too (a region's list is short enough)."""
-    out = [r for r in resources if r.crisis or region and "sexual-violence" in r.roles
-           and not any(a in r.roles for a in AUDIENCES)]
+    """What every handout's back lists under "If you need help now". In a region's build:
+    its crisis lines and its sexual-violence services for everyone (a region's list fits the
+    sheet). In a build for every region: each country's emergency number and its first
+    crisis line with a number to call, so that ten countries still fit one side."""
+    if region:
+        out = [r for r in resources if r.crisis or "sexual-violence" in r.roles
+               and not any(a in r.roles for a in AUDIENCES)]
+        return out or list(resources)
+    ordered = sorted(resources, key=lambda r: (r.path, r.line))
+    out: list[Resource] = []
+    for code in dict.fromkeys(c for r in ordered for c in r.regions
+                              if not regions.is_subdivision(c)):
+        for role in CRISIS_ROLES:
+            first = next((r for r in ordered if code in r.regions and role in r.roles
+                          and not any(a in r.roles for a in AUDIENCES)
+                          and first_number(r) is not None), None)
+            if first is not None and first not in out:
+                out.append(first)
     return out or list(resources)
 
 
