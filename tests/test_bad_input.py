@@ -267,7 +267,7 @@ def test_unconstructible_yaml_in_front_matter_is_refused_at_its_line(built, case
 
 def test_impossible_verified_on_date_is_refused_at_its_line(built):
     path = built / "content/resources/lines.yaml"
-    text = path.read_text().replace("verified_on: 2025-01-01", "verified_on: 2025-02-30")
+    text = path.read_text().replace("verified_on: 2026-01-02", "verified_on: 2025-02-30")
     path.write_text(text)
     assert_refused(built, (f"content/resources/lines.yaml:{line_of(text, 'verified_on')}",
                            "verified_on"))

@@ -174,7 +174,7 @@ def test_a_resource_url_that_is_not_a_web_phone_or_mail_address_is_refused(fresh
 
 def test_web_phone_sms_and_mail_urls_are_accepted(fresh):
     entry = ("- name: Line {n}\n  region: Testland\n  contact: Call 111\n  url: {url}\n"
-             "  verified_on: 2025-01-01\n")
+             "  verified_on: 2026-01-02\n")
     urls = ["https://example.org/help", "http://example.org", "tel:+44-116-123",
             "sms:+447700900000", "mailto:help@example.org", "HTTPS://EXAMPLE.ORG"]
     text = (fresh / RESOURCES).read_text() + "".join(

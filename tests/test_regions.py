@@ -1,0 +1,266 @@
+"""Issue 21: regions and checked services.
+
+Resources carry ISO 3166 regions and roles; only entries checked against the service's own
+page or an official one are printed; `build --region` builds one region's guide into a
+folder of its own; `[[help:role]]` names the region's service, or points to the support
+page; `check` reports uncovered regions, unchecked or old entries and bare emergency
+numbers, each at its line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_careprint
+from pypdf import PdfReader
+
+from careprint import regions
+from careprint.check import run_checks
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def sums(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and ".careprint" not in p.parts}
+
+
+# ---------------------------------------------------------------- names and codes
+
+
+def test_region_names_come_from_babel_and_iso_3166_2():
+    assert regions.name("GB") == "United Kingdom"
+    assert regions.name("US") == "United States"
+    assert regions.name("GB-SCT") == "Scotland"
+    assert regions.name("GB-WLS") == "Wales"  # ISO's "[Cymru GB-CYM]" is not printed
+    assert regions.name("NZ", "es") == "Nueva Zelanda"
+    assert regions.known("GB-NIR") and not regions.known("GB-XYZ")
+    assert not regions.known("gb") and not regions.known("Testland")
+
+
+def test_a_country_covers_its_parts_and_a_part_its_country():
+    assert regions.covers(("GB",), "GB-SCT")
+    assert regions.covers(("GB-SCT",), "GB")
+    assert not regions.covers(("GB-ENG",), "GB-SCT")
+    assert not regions.covers(("US",), "GB")
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    ("regions: [Scotland]", "'Scotland' is not an ISO 3166 code"),
+    ("regions: [gb-sct]", "write ISO 3166 codes in capitals: GB-SCT"),
+    ("roles: [crisis-line]", "unknown role 'crisis-line'. Did you mean crisis?"),
+    ("source_kind: news", "source_kind: expected `service`"),
+    ("region: United Kingdom", "region: no longer used; use regions"),
+    ("crisis: true", "crisis: no longer used; use roles"),
+])
+def test_a_bad_resource_is_an_error_at_its_line(fixture_project, entry, message):
+    root = fixture_project("regions")
+    lines = root / "content" / "resources" / "lines.yaml"
+    key = entry.split(":")[0]
+    text = lines.read_text().split("\n")
+    if key in ("regions", "roles", "source_kind"):  # the first entry's own key, replaced
+        n = next(i for i, line in enumerate(text) if line.startswith(f"  {key}:"))
+        text[n] = f"  {entry}"
+    else:  # an old key, added to the first entry
+        n = 1
+        text.insert(n, f"  {entry}")
+    lines.write_text("\n".join(text))
+    proc = run_careprint("build", root, "--out", root / "out")
+    assert proc.returncode == 1, proc.stderr
+    assert f"content/resources/lines.yaml:{n + 1}" in proc.stderr
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+# ---------------------------------------------------------------- building for a region
+
+
+def test_a_region_build_lists_its_services_and_its_countrys_in_a_folder_of_its_own(
+        fixture_project):
+    root = fixture_project("regions")
+    out = root / "build"
+    run_careprint("build", root, "-f", "pdf", "-f", "handouts", "-f", "epub", check=True)
+    before = sums(out)
+    proc = run_careprint("build", root, "--region", "GB-SCT", "-f", "pdf", "-f", "handouts",
+                         "-f", "epub", check=True)
+    assert "Building for GB-SCT" in proc.stderr
+    assert sums(out / "regions" / "gb-sct") and before == {
+        k: v for k, v in sums(out).items() if not k.startswith("regions/")}  # untouched
+    folder = out / "regions" / "gb-sct" / "everyone"
+    handout = folder / "handouts" / "rg-gb-sct-everyone-ch01-help-a4.pdf"
+    text = squash(pdf_text(handout))
+    for name in ("Test Emergency UK", "Test Listening UK", "Test Breathing Scotland",
+                 "Test Rape Crisis Scotland"):
+        assert name in text
+    assert "Test Crisis US" not in text and "911" not in text
+    assert "If you are in danger now, call 999." in text
+    # the footer is made from the region's crisis lines, nearest first
+    assert "Need to talk now? Test Breathing Scotland 0800 83 85 87 · Test Listening UK " \
+           "116 123" in text
+    assert "not yet checked" not in text.lower()
+    guide = squash(pdf_text(folder / "rg-gb-sct-everyone-a4.pdf"))
+    assert "Scotland" in guide and "Test Assault Line US" not in guide
+    # [[help:role]] in the text names Scotland's services
+    assert "If you are in danger now, call 999." in guide
+    assert "talk to Test Rape Crisis Scotland (08088 01 03 02) about" in guide
+    index = (out / "regions" / "gb-sct" / "index.html").read_text()
+    assert "for Scotland" in index and "rg-gb-sct-everyone-a4.pdf" in index
+
+
+def test_a_build_for_every_region_points_to_the_support_page(fixture_project):
+    root = fixture_project("regions")
+    run_careprint("build", root, "-f", "pdf", "-f", "epub", check=True)
+    folder = root / "build" / "everyone"
+    text = squash(pdf_text(folder / "rg-everyone-a4.pdf"))
+    assert "call your local emergency number (page " in text
+    assert "talk to a sexual-violence support service (page " in text
+    # grouped by country, each part of a country after it
+    assert text.index("United States") < text.index("Scotland")
+    with zipfile.ZipFile(folder / "rg-everyone.epub") as z:
+        chapter = next(z.read(n).decode() for n in z.namelist() if "01-help" in n
+                       or n.endswith("chapter-01.xhtml") or "help" in n and
+                       n.endswith(".xhtml") and "nav" not in n)
+    assert 'href="resources.xhtml"' in chapter and "your local emergency number" in chapter
+
+
+def test_region_all_builds_every_declared_region(fixture_project):
+    root = fixture_project("regions")
+    proc = run_careprint("build", root, "--region", "all", "-f", "handouts", check=True)
+    assert (root / "build" / "regions" / "us" / "everyone" / "handouts").is_dir()
+    assert (root / "build" / "regions" / "gb-sct" / "everyone" / "handouts").is_dir()
+    assert not (root / "build" / "everyone").exists()
+    us = squash(pdf_text(next((root / "build" / "regions" / "us").rglob("*.pdf"))))
+    assert "call 911." in us and "Test Listening UK" not in us
+    assert proc.stdout.count("Built ") == 2
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("XX", "--region XX: not an ISO 3166 code careprint knows"),
+    ("AU", "--region AU: the guide has no service for Australia"),
+])
+def test_an_unknown_region_is_refused(fixture_project, value, message):
+    root = fixture_project("regions")
+    proc = run_careprint("build", root, "--region", value)
+    assert proc.returncode == 1 and message in proc.stderr
+    assert "Traceback" not in proc.stderr and not (root / "build").exists()
+
+
+@pytest.mark.allow_warnings
+def test_an_unchecked_entry_is_left_out_and_named(fixture_project):
+    root = fixture_project("regions")
+    lines = root / "content" / "resources" / "lines.yaml"
+    n = len(lines.read_text().split("\n"))
+    lines.write_text(lines.read_text() + "\n- name: Test Unchecked Line\n  regions: [GB-SCT]\n"
+                     "  roles: [crisis]\n  contact: Call 0800 000 111\n")
+    proc = run_careprint("build", root, "-f", "pdf", "--region", "GB-SCT",
+                         allow_warnings=True, check=True)
+    assert f"content/resources/lines.yaml:{n + 1}: Test Unchecked Line is left out" \
+        in proc.stderr
+    text = pdf_text(next((root / "build" / "regions").rglob("*.pdf")))
+    assert "Test Unchecked Line" not in text and "not yet checked" not in text.lower()
+    # and check --strict fails on it
+    report = run_checks(root, strict=True)
+    assert report.exit_status == 1
+    assert any(f.rule == "resource-verified" and f.line == n + 1 for f in report.findings)
+
+
+# ---------------------------------------------------------------- check
+
+
+def test_check_reports_a_region_without_a_sexual_violence_service(fixture_project):
+    root = fixture_project("regions")
+    lines = root / "content" / "resources" / "lines.yaml"
+    lines.write_text(lines.read_text().replace("roles: [sexual-violence]\n  contact: Call 800",
+                                               "roles: [domestic-abuse]\n  contact: Call 800"))
+    report = run_checks(root)
+    found = [f for f in report.findings if f.rule == "resource-coverage"]
+    assert len(found) == 1, report.to_text()
+    assert found[0].file == "careprint.toml" and found[0].line == 18  # the line of "US",
+    assert "United States (US) has no checked sexual-violence entry" in found[0].message
+    assert found[0].severity == "error"
+
+
+def test_check_ages_out_a_check_and_wants_the_kind_of_page(fixture_project):
+    root = fixture_project("regions")
+    toml = root / "careprint.toml"
+    toml.write_text(toml.read_text().replace("[resources]\n", "[resources]\nmax_age_days = 5\n"))
+    lines = root / "content" / "resources" / "lines.yaml"
+    text = lines.read_text().replace("  source_kind: official\n", "", 1)
+    lines.write_text(text)
+    report = run_checks(root)
+    old = [f for f in report.findings if f.rule == "resource-verified"
+           and "days ago ([resources] max_age_days = 5)" in f.message]
+    assert len(old) == 7 and all(f.severity == "error" for f in old)
+    kind = [f for f in report.findings if "verified_on needs source_kind" in f.message]
+    assert len(kind) == 1 and kind[0].line == 5 and kind[0].severity == "error"
+
+
+def test_check_warns_on_a_bare_emergency_number(fixture_project):
+    root = fixture_project("regions")
+    chapter = root / "content" / "chapters" / "01-help.md"
+    chapter.write_text(chapter.read_text().replace(
+        "Save one number in your phone today, if you want to.",
+        "Save one number in your phone today, if you want to. In danger, call 999."))
+    report = run_checks(root)
+    found = [f for f in report.findings if f.rule == "emergency-number"]
+    assert len(found) == 1 and found[0].line == 14 and found[0].severity == "warning"
+    assert "[[help:emergency]]" in found[0].message
+    # a number that only looks like one is left alone
+    chapter.write_text(chapter.read_text().replace("call 999.", "page 1999, 10,000 steps."))
+    assert not [f for f in run_checks(root).findings if f.rule == "emergency-number"]
+
+
+def test_an_unknown_help_role_is_an_error(fixture_project):
+    root = fixture_project("regions")
+    chapter = root / "content" / "chapters" / "01-help.md"
+    chapter.write_text(chapter.read_text().replace("[[help:sexual-violence]]",
+                                                   "[[help:sexual-violense]]"))
+    proc = run_careprint("build", root)
+    assert proc.returncode == 1
+    assert "content/chapters/01-help.md:10: [[help:sexual-violense]]: no such role. Did you " \
+           "mean sexual-violence?" in proc.stderr
+
+
+# ---------------------------------------------------------------- the bundled guide
+
+
+def test_the_bundled_guide_serves_ten_regions_each_checked(bundled_guide):
+    from careprint.region_view import declared
+
+    assert declared(bundled_guide) == ("US", "CA", "GB", "GB-ENG", "GB-SCT", "GB-WLS",
+                                       "GB-NIR", "IE", "AU", "NZ")
+    for r in bundled_guide.resources:
+        assert r.checked and r.source_kind in ("service", "official"), r.name
+        assert r.source.startswith(("https://", "http://")), r.name
+    report = run_checks(ROOT, strict=True)
+    assert report.exit_status == 0, report.to_text()
+
+
+@pytest.mark.parametrize(("code", "expected", "absent"), [
+    ("GB-SCT", ("Rape Crisis Scotland helpline", "Breathing Space", "Samaritans", "999"),
+     ("988", "Lifeline Australia", "National Domestic Abuse Helpline")),
+    ("AU", ("Lifeline Australia", "13 11 14", "1800RESPECT", "000"),
+     ("Samaritans", "988 Suicide")),
+    ("US", ("988 Suicide & Crisis Lifeline", "911", "National Sexual Assault Hotline"),
+     ("Samaritans", "Lifeline Australia")),
+])
+def test_a_bundled_region_build_prints_only_its_checked_services(tmp_path, code, expected,
+                                                                  absent):
+    run_careprint("build", ROOT, "--out", tmp_path, "--region", code, "-e", "survivors",
+                  "-f", "handouts", "--only", "safety-first", check=True)
+    handout = next((tmp_path / "regions" / code.lower()).rglob("*.pdf"))
+    text = squash(pdf_text(handout))
+    for words in expected:
+        assert words in text, (code, words)
+    for words in absent:
+        assert words not in text, (code, words)
+    assert "not yet checked" not in text.lower()
