@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ..editions import EditionGuide
 from ..model import Guide
+from ..region_view import handout_services
 from ..tools import ACE_INSTALL, EPUBCHECK_INSTALL, find_ace, find_epubcheck
 from .pdfs import pdf_accessibility, worksheet_fields
 from .text import clip
@@ -114,7 +115,7 @@ def crisis_in_outputs(eg: EditionGuide, paths: list[Path], show, sink) -> bool:
     resources = eg.resources
     if not resources:
         return False
-    crisis = [r for r in resources if r.crisis] or list(resources)
+    crisis = handout_services(resources, eg.region)  # what a handout's back lists
     for path in paths:
         if path.parent.name == "worksheets":
             continue

@@ -42,8 +42,8 @@ def crisis_resources(ctx: Context) -> None:
     if not any(r.crisis for r in rs):
         where, line = (rs[0].path, rs[0].line) if rs else ("content/resources", None)
         ctx.add("crisis-resources", where, line,
-                "no resource is marked `crisis: true`: every edition lists crisis lines "
-                "first and prints them on every handout; add at least one")
+                "no resource has the role `crisis` or `emergency`: every edition lists "
+                "crisis lines first and prints them on every handout; add at least one")
 
 
 # What fits on one footer line, in characters, measured on the bundled guide's outputs: the
