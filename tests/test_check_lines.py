@@ -41,7 +41,7 @@ EXPECTED = [
     ("pressure-words", WORKSHEET, 13),  # the label of the third field, not its `- type:`
     ("pressure-words", WORKSHEET, 14),  # the options of that field
     ("pressure-words", GLOSSARY, 4),  # the definition of the only entry
-    ("resource-verified", RESOURCES, 15),  # verified_on of the second resource
+    ("resource-verified", RESOURCES, 16),  # verified_on of the second resource
 ]
 
 

@@ -168,13 +168,14 @@ def test_harmless_format_characters_are_kept(fresh, monkeypatch):
     ('"https://example.org/a b"', "no spaces"),
 ])
 def test_a_resource_url_that_is_not_a_web_phone_or_mail_address_is_refused(fresh, url, word):
-    text = edit(fresh, RESOURCES, "  crisis: true\n", f"  url: {url}\n  crisis: true\n")
+    text = edit(fresh, RESOURCES, "  roles: [emergency, crisis]\n",
+                f"  url: {url}\n  roles: [emergency, crisis]\n")
     refused(fresh, f"{RESOURCES}:{line_of(text, 'url:')}", word)
 
 
 def test_web_phone_sms_and_mail_urls_are_accepted(fresh):
-    entry = ("- name: Line {n}\n  region: Testland\n  contact: Call 111\n  url: {url}\n"
-             "  verified_on: 2026-01-02\n")
+    entry = ("- name: Line {n}\n  regions: [GB]\n  roles: [crisis]\n  contact: Call 111\n"
+             "  url: {url}\n")
     urls = ["https://example.org/help", "http://example.org", "tel:+44-116-123",
             "sms:+447700900000", "mailto:help@example.org", "HTTPS://EXAMPLE.ORG"]
     text = (fresh / RESOURCES).read_text() + "".join(

@@ -159,7 +159,7 @@ def link(project: Path, rel: str, target: Path) -> None:
 SECRET_CHAPTER = "---\ntitle: Secret\n---\nA secret from outside the project.\n"
 WORKSHEET = ("id: secret\ntitle: Secret\npurpose: A secret.\nfields:\n"
              "  - type: name\n    label: Name\n")
-RESOURCE = ("- name: Secret line\n  region: Nowhere\n  contact: '000'\n  crisis: true\n"
+RESOURCE = ("- name: Secret line\n  regions: [GB]\n  contact: '000'\n  roles: [crisis]\n"
             "  verified_on: 2026-01-01\n")
 GLOSSARY = "- id: secret\n  term: Secret\n  definition: From outside the project.\n"
 

@@ -18,6 +18,7 @@ from conftest import ROOT, epub_documents, run_careprint, squash
 from pypdf import PdfReader
 
 from careprint.phones import phone_numbers
+from careprint.region_view import handout_services
 
 EDITION = "survivors"
 CHAPTER = "why-numbness-happens"
@@ -100,10 +101,19 @@ def hrefs(markup: str) -> set[str]:
 
 
 def yaml_regions() -> list[str]:
-    """The regions in the order they first appear in the bundled resources file, read
-    from the file's text."""
-    text = (ROOT / "content" / "resources" / "crisis-lines.yaml").read_text("utf-8")
-    return list(dict.fromkeys(re.findall(r"^\s+region: (.+?)\s*$", text, re.M)))
+    """The regions' names in the order their codes first appear in the bundled resources
+    files (read from the files' text), each country followed by its parts."""
+    from careprint import regions
+
+    text = "".join(p.read_text("utf-8")
+                   for p in sorted((ROOT / "content" / "resources").glob("*.yaml")))
+    codes = list(dict.fromkeys(c.strip() for m in re.findall(r"^\s+regions: \[(.+?)\]", text,
+                                                             re.M) for c in m.split(",")))
+    ordered = []
+    for country in dict.fromkeys(regions.country(c) for c in codes):
+        ordered += [c for c in codes if c == country]
+        ordered += [c for c in codes if regions.is_subdivision(c) and c.startswith(country)]
+    return [regions.name(c) for c in ordered]
 
 
 def numbers(resources) -> list[tuple[str, str]]:
@@ -136,7 +146,7 @@ def test_every_number_is_bold_and_at_least_body_size(built, bundled_guide):
     assert not [t for t, _, _ in found if "(crisis line)" in t]
     handout = handout_pdf(built, "a4")
     found = [run for page in handout.pages for run in runs(page)]
-    crisis = [r for r in bundled_guide.resources if r.crisis]
+    crisis = handout_services(bundled_guide.resources, "")
     assert_bold_and_at_least(found, {n for n, _ in numbers(crisis)}, body)
 
 
@@ -145,7 +155,9 @@ def test_every_number_is_bold_and_at_least_body_size(built, bundled_guide):
 
 def test_one_heading_per_region_in_the_order_of_the_yaml(built):
     regions = yaml_regions()
-    assert regions[:2] == ["United States", "United Kingdom"] and len(regions) == 5
+    assert regions[:3] == ["United States", "Canada", "Quebec"] and len(regions) == 13
+    assert regions.index("United Kingdom") < regions.index("England") < \
+        regions.index("Ireland")
     marks = {title: children for title, _, children in outline(guide_pdf(built))}
     assert [title for title, _ in marks["Support and crisis resources"]] == regions
     for markup in (web_page(built, "resources"), epub_page(built, "resources")):
@@ -154,16 +166,14 @@ def test_one_heading_per_region_in_the_order_of_the_yaml(built):
 
 
 def test_the_list_is_checked_once(built, bundled_guide):
-    unchecked = sum(1 for r in bundled_guide.resources if r.verified_on is None)
-    assert unchecked
+    assert all(r.checked for r in bundled_guide.resources)
     text = squash(" ".join(p.extract_text() for p in support_pages(guide_pdf(built))))
-    assert text.count(squash("Details checked on 30 November 2026")) == 1
+    assert text.count(squash("Details checked on 6 December 2026")) == 1
     assert text.count(squash("checked on")) == 1
-    # each unchecked entry says so, and the checked-on line says what that means, once
-    assert text.count(squash("Not yet checked.")) == unchecked + 1
+    assert squash("not yet checked") not in text.lower()
     for markup in (web_page(built, "resources"), epub_page(built, "resources")):
         assert markup.count("Details checked") == 1
-        assert markup.count("Not yet checked.") == unchecked
+        assert "not yet checked" not in markup.lower()
     handout = squash(" ".join(p.extract_text() for p in handout_pdf(built, "a4").pages))
     assert handout.count(squash("Details checked on")) == 1
 
@@ -174,13 +184,13 @@ def test_the_list_is_checked_once(built, bundled_guide):
 def test_pdf_links_every_number_and_website(built, bundled_guide):
     guide = guide_pdf(built)
     found = uris(guide.pages)
-    assert {"tel:116123", "tel:988", "tel:8006564673", "sms:85258", "sms:741741",
+    assert {"tel:116123", "tel:988", "tel:18006564673", "sms:85258", "sms:686868",
             "https://rainn.org"} <= found
     assert {uri for _, uri in numbers(bundled_guide.resources)} <= found
     assert {r.url for r in bundled_guide.resources} <= found
     assert {u.split(":")[0] for u in found if not u.startswith("#")} >= {"tel", "sms", "https"}
     handout = uris(handout_pdf(built, "a4").pages)
-    crisis = [r for r in bundled_guide.resources if r.crisis]
+    crisis = handout_services(bundled_guide.resources, "")
     assert {uri for _, uri in numbers(crisis)} <= handout
 
 
@@ -255,8 +265,10 @@ def test_large_print_sets_the_support_list_at_18pt_or_more(fixture_project, tmp_
     """Large print (APH): the list's labels too, though the normal print sets them small."""
     root = fixture_project("minimal")
     path = root / "content" / "resources" / "lines.yaml"
-    path.write_text(path.read_text() + "\n- name: Other Line\n  region: Testland\n"
-                    "  contact: Text HELLO to 85258\n  crisis: false\n")
+    path.write_text(path.read_text() + "\n- name: Other Line\n  regions: [GB]\n"
+                    "  contact: Text HELLO to 85258\n  roles: [sexual-violence]\n"
+                    "  verified_on: 2026-01-02\n  source: https://example.org/o\n"
+                    "  source_kind: service\n")
     run_careprint("build", root, "--out", tmp_path / "out", "--jobs", "1", "-f", "large-print",
                   check=True)
     reader = PdfReader(next((tmp_path / "out").glob("*/*-large-print-a4.pdf")))
@@ -267,24 +279,26 @@ def test_large_print_sets_the_support_list_at_18pt_or_more(fixture_project, tmp_
     assert_bold_and_at_least([r for page in support for r in runs(page)], {"000", "85258"}, 18)
 
 
-LINES = """\
+CHECKED = "  source: https://example.org/page\n  source_kind: official\n"
+LINES = f"""\
 - name: Other Line
-  region: Testland
+  regions: [GB]
   contact: Visit the website.
   url: https://www.example.org/help/
-  crisis: false
+  roles: [sexual-violence]
   verified_on: 2026-03-04
-- name: Far Line
-  region: Elsewhere
+{CHECKED}- name: Far Line
+  regions: [NZ]
   contact: Call 123 456
-  crisis: true
-- name: Test Helpline
-  region: Testland
+  roles: [crisis]
+  verified_on: 2026-02-01
+{CHECKED}- name: Test Helpline
+  regions: [GB]
   contact: Call 000
   hours: 24 hours a day
-  crisis: true
+  roles: [crisis]
   verified_on: 2026-01-02
-"""
+{CHECKED}"""
 
 
 def test_crisis_lines_lead_their_region_and_the_dates_span_the_list(fixture_project, tmp_path):
@@ -294,10 +308,11 @@ def test_crisis_lines_lead_their_region_and_the_dates_span_the_list(fixture_proj
                   check=True)
     reader = PdfReader(next((tmp_path / "out").glob("*/*-a4.pdf")))
     marks = {title: children for title, _, children in outline(reader)}
-    assert [t for t, _ in marks["Support and crisis resources"]] == ["Testland", "Elsewhere"]
+    assert [t for t, _ in marks["Support and crisis resources"]] == ["United Kingdom",
+                                                                      "New Zealand"]
     text = " ".join(" ".join(p.extract_text().split()) for p in support_pages(reader))
     assert "Details checked between 2 January 2026 and 4 March 2026" in text
     assert text.index("Test Helpline") < text.index("Other Line") < text.index("Far Line")
     assert "example.org/help" in text and "https://" not in text and ".." not in text
     assert "https://www.example.org/help/" in uris(support_pages(reader))  # ...goes whole
-    assert text.count("Not yet checked.") == 1
+    assert "not yet checked" not in text.lower()
