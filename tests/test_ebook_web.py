@@ -217,9 +217,9 @@ def test_every_web_page_has_the_quick_exit_and_no_inline_script(built, bundled_g
 def test_resources_and_footer_have_tap_to_call_links(built):
     resources = (built / "survivors" / "html" / "resources.html").read_text("utf-8")
     for number, uri in [("116 123", "tel:116123"), ("988", "tel:988"),
-                        ("800-656-4673", "tel:8006564673"), ("85258", "sms:85258")]:
+                        ("1-800-656-4673", "tel:18006564673"), ("85258", "sms:85258")]:
         assert f'<a class="phone" href="{uri}">{number}</a>' in resources, uri
-    assert "(800-656-HOPE)" in unescape(resources)  # a word number is not a link
+    assert "(1-800-656-HOPE)" in unescape(resources)  # a word number is not a link
     chapter = (built / "survivors" / "html" / "02-safety-first.html").read_text("utf-8")
     footer = chapter[chapter.index('<footer class="site">'):]
     assert 'href="tel:116123"' in footer

@@ -81,8 +81,8 @@ def test_editing_a_template_rerenders_exactly_the_outputs_that_use_it(built):
     from careprint.render import PACKAGE_TEMPLATES
 
     text = (PACKAGE_TEMPLATES / "handout.html").read_text()
-    (templates / "handout.html").write_text(text.replace("If you need support",
-                                                         "If you would like support"))
+    (templates / "handout.html").write_text(text.replace("If you need help now",
+                                                         "If you would like help now"))
     assert rendered(built) == {p for p in ALL if "/handouts/" in p}
 
 
