@@ -7,7 +7,8 @@ templates' own words. This pass runs on the finished page instead, so every text
 source is set the same way:
 
 - straight quotes become typographic ones ('like this' -> ‘like this’, don't -> don’t);
-- a phone number (0808 802 9999, 1-800-656-4673) is kept on one line;
+- a phone number (0808 802 9999, 1-800-656-4673) is kept on one line, but not digits
+  inside a web or e-mail address (www.example.org/800-123: careprint.phones);
 - "chapter 4 of", "page 5", "worksheet 3 in" are kept on one line, so a reference never
   breaks between its word and its number;
 - a file name (safe-to-feel-survivors-worksheets-a4.pdf) is kept on one line, never
@@ -26,6 +27,8 @@ from __future__ import annotations
 
 import re
 
+from .phones import ADDRESS_RE
+
 _TAG_RE = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<[^>]*>", re.S)
 _NAME_RE = re.compile(r"</?([A-Za-z][A-Za-z0-9:-]*)")
 # text inside these is left exactly as written
@@ -35,6 +38,7 @@ _RAW = frozenset({"style", "script"})  # raw text: what looks like a tag inside 
 _BLOCKS = frozenset("""p li h1 h2 h3 h4 h5 h6 td th dt dd div section blockquote br title
 figcaption caption header footer main nav aside ul ol dl table tr body head html""".split())
 # the same number pattern as careprint.phones: digit groups joined by spaces or hyphens
+# (a date written 2026-11-30 is kept whole too)
 _PHONE_RE = re.compile(r"(?<![\w-])\+?\d+(?:[ -]\d+)+(?![\w-])")
 _FILE_RE = re.compile(r"(?<![\w./-])\w[\w.-]*-[\w.-]*\.(?:pdf|epub|html)\b")
 _NUMBERED_RE = re.compile(r"\b(page|chapter|worksheet|session|step|part) (\d+)(?: (of|in)\b)?",
@@ -91,8 +95,21 @@ def _set_text(text: str, prev: str, in_body: bool) -> tuple[str, str]:
         text = _quotes(text, prev)
     last = text[-1:] or prev
     if in_body:
-        text = _KEEP_RE.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', text)
+        text = _keep_whole(text)
     return text, last
+
+
+def _keep_whole(text: str) -> str:
+    """`text` with each phone number, reference and file name in a nowrap span; digits
+    inside a web or e-mail address are not a phone number, and are left as they are."""
+    addresses = [m.span() for m in ADDRESS_RE.finditer(text)] if "." in text else []
+
+    def keep(m: re.Match) -> str:
+        if addresses and _PHONE_RE.fullmatch(m.group(0)) and \
+                any(a < m.end() and m.start() < b for a, b in addresses):
+            return m.group(0)
+        return f'<span class="nowrap">{m.group(0)}</span>'
+    return _KEEP_RE.sub(keep, text)
 
 
 def _quotes(text: str, prev: str) -> str:

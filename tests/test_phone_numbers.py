@@ -1,0 +1,112 @@
+"""Issue 21: a phone number is found where it is one, and nowhere else.
+
+Never inside a web address or host name (111.nhs.uk, www.example.com/800-123), an e-mail
+address or a date (careprint/phones.py), in contact texts and in the typographic pass
+that keeps numbers whole (careprint/typography.py).
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from conftest import copy_fixture, epub_documents, run_careprint
+from pypdf import PdfReader
+
+from careprint.phones import phone_links, phone_numbers
+from careprint.typography import typeset_html
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the bundled NHS 111 entry: "111" of the address was a second, bold tel:111 link
+    ("Call 111, or go to 111.nhs.uk", [("111", "tel:111")]),
+    ("Go to 111.nhs.uk or call 111", [("111", "tel:111")]),
+    ("See https://111.nhs.uk/help/999 first", []),
+    ("See www.example.com/800-123 or call 0808 802 9999",
+     [("0808 802 9999", "tel:08088029999")]),
+    ("Find it at example.org/800-123-4567.", []),
+    ("Write to 116123@samaritans.org or call 116 123",
+     [("116 123", "tel:116123")]),
+    ("Checked on 2026-11-30", []),
+    ("Checked on 30/11/2026", []),
+    ("Checked on 30.11.2026", []),
+    ("Checked on 11/30/2026", []),
+    ("Open to 1,200 callers, at 2.50 a minute, 100% free", []),
+    # what was found before still is
+    ("Call 116 123.", [("116 123", "tel:116123")]),
+    ("Call 1-800-656-4673 (800-656-HOPE)", [("1-800-656-4673", "tel:18006564673")]),
+    ("Text SHOUT to 85258 or call +44 808 802 9999",
+     [("85258", "sms:85258"), ("+44 808 802 9999", "tel:+448088029999")]),
+])
+def test_no_number_inside_an_address_or_a_date(text, expected):
+    assert phone_numbers(text) == expected
+
+
+def test_the_link_goes_on_the_number_not_on_the_address_before_it():
+    linked = str(phone_links("Go to 111.nhs.uk or call 111"))
+    assert linked == 'Go to 111.nhs.uk or call <a class="phone" href="tel:111">111</a>'
+    linked = str(phone_links("Call 111, or go to 111.nhs.uk"))
+    assert linked == 'Call <a class="phone" href="tel:111">111</a>, or go to 111.nhs.uk'
+
+
+def test_typography_keeps_numbers_whole_but_not_inside_an_address():
+    page = ("<body><p>See www.example.com/800-123, mail info-116-123@example.org, "
+            "or call 0808 802 9999 before 2026-11-30.</p></body>")
+    out = typeset_html(page)
+    kept = re.findall(r'<span class="nowrap">(.*?)</span>', out)
+    assert kept == ["0808 802 9999", "2026-11-30"]  # a date is kept whole, not as a phone
+    assert "www.example.com/800-123," in out and "info-116-123@example.org" in out
+
+
+# ---------------------------------------------------------------- a built guide
+
+CHAPTER = """\
+---
+title: Hello there
+summary: A tiny chapter for the phone numbers test.
+---
+## If things get hard
+
+In 2019, 300 people answered our survey. If you are in danger now, call 911, 999 or 112.
+You can also text SHOUT to 85258, or see [the 999 page](https://example.org/999).
+
+## Where to read more, or call 999
+
+Go to 111.nhs.uk, or write to help@example.org. This page was checked on 2026-11-30.
+"""
+
+LINES = """\
+- name: NHS 111
+  region: Testland
+  contact: Call 111, or go to 111.nhs.uk
+  url: https://111.nhs.uk
+  crisis: true
+"""
+
+
+@pytest.fixture(scope="module")
+def phones_project(tmp_path_factory):
+    project = copy_fixture("minimal", tmp_path_factory.mktemp("phones"))
+    (project / "content/chapters/01-hello.md").write_text(CHAPTER, encoding="utf-8")
+    (project / "content/resources/lines.yaml").write_text(LINES, encoding="utf-8")
+    run_careprint("build", project, "-f", "html", "-f", "epub", "-f", "pdf", check=True)
+    return project / "build" / "everyone"
+
+
+def phone_hrefs(markup: str) -> list[tuple[str, str]]:
+    return [(unescape(h), unescape(t)) for h, t in
+            re.findall(r'<a class="phone" href="([^"]+)">([^<]+)</a>', markup)]
+
+
+def test_a_built_support_list_links_the_number_and_not_its_address(phones_project):
+    web = (phones_project / "html" / "resources.html").read_text("utf-8")
+    assert phone_hrefs(web) == [("tel:111", "111")]
+    assert not re.search(r'class="phone"[^>]*>111\.', web)
+    epub = epub_documents(phones_project / "tiny-everyone.epub")["EPUB/resources.xhtml"]
+    assert phone_hrefs(epub) == [("tel:111", "111")]
+    reader = PdfReader(phones_project / "tiny-everyone-a4.pdf")
+    pages = [[str(a.get_object()["/A"]["/URI"]) for a in page.get("/Annots") or []
+              if "/URI" in a.get_object().get("/A", {})] for page in reader.pages]
+    support = next(uris for uris in pages if "https://111.nhs.uk" in uris)
+    assert support.count("tel:111") == 1
