@@ -7,6 +7,10 @@ a word number such as 800-656-HOPE is never linked. "Text HOME to 741741" links 
 A number inside a web address or host name (111.nhs.uk, www.example.org/800-123), an
 e-mail address or a date (2026-11-30, 30/11/2026, 30.11.2026) is not a phone number, nor
 is a decimal, a thousands group or a percentage (2.50, 1,200, 100%).
+
+In running text (a chapter of the web edition and the EPUB: `link_numbers`), a number is
+a phone number only in a sentence that says to call or text it ("If you are in danger,
+call 911, 999 or 112"), so that "In 2019, 300 people..." is left alone.
 """
 
 from __future__ import annotations
@@ -93,3 +97,65 @@ def phone_links(text: str, schemes=("tel", "sms")) -> Markup:
     text = str(text)
     return Markup(_linked(text, _numbers(text), schemes))
 
+
+# ---------------------------------------------------------------- numbers in running text
+
+_TAG_RE = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<[^>]*>", re.S)
+_NAME_RE = re.compile(r"</?([A-Za-z][A-Za-z0-9:-]*)")
+# no link is made inside these: links, code, raw text, headings (their text is also the
+# contents' and the section links')
+_LEAVE = frozenset("""a code pre kbd samp tt script style textarea svg math
+h1 h2 h3 h4 h5 h6 button label select option""".split())
+# a sentence does not run across these
+_BLOCKS = frozenset("""p li h1 h2 h3 h4 h5 h6 td th dt dd div section blockquote br
+figcaption caption ul ol dl table tr aside nav header footer""".split())
+_SENTENCE_END_RE = re.compile(r"[.!?](?=\s)")
+
+
+def link_numbers(fragment: str, schemes=("tel", "sms")) -> str:
+    """An XHTML `fragment` (a chapter's body) with each phone number in its text a tel:
+    or sms: link, as `phone_links` makes them, where the sentence before the number says
+    to call or text (call, phone, ring, dial, text). Never inside a link, code or a
+    heading, and never in a tag or its attributes."""
+    out, pos, sentence, leave = [], 0, "", 0
+    for m in _TAG_RE.finditer(fragment):
+        text = fragment[pos:m.start()]
+        out.append(text if leave else _link_sentence(sentence, text, schemes))
+        sentence = _last_sentence(sentence + text)
+        tag, pos = m.group(0), m.end()
+        out.append(tag)
+        name_m = _NAME_RE.match(tag)
+        if not name_m:
+            continue
+        name, closing = name_m.group(1).lower(), tag.startswith("</")
+        if name in _LEAVE and not tag.endswith("/>"):
+            leave = max(0, leave - 1) if closing else leave + 1
+        if name in _BLOCKS:
+            sentence = ""
+    rest = fragment[pos:]
+    out.append(rest if leave else _link_sentence(sentence, rest, schemes))
+    return "".join(out)
+
+
+def _last_sentence(text: str) -> str:
+    ends = list(_SENTENCE_END_RE.finditer(text))
+    return text[ends[-1].end():] if ends else text
+
+
+def _link_sentence(sentence: str, text: str, schemes) -> str:
+    """`text` (escaped HTML text, no tags), which follows `sentence` in its sentence, with
+    each number a link where the words before it, in its sentence, say to call or text."""
+    if not any(c.isdigit() for c in text):
+        return text
+    whole = sentence + text
+    numbers = [(a, b, uri) for a, b, uri in _numbers(whole, len(sentence))
+               if _asks_to_call(_last_sentence(whole[:a]))]
+    if not numbers:
+        return text
+    shift = len(sentence)
+    return _linked(text, [(a - shift, b - shift, uri) for a, b, uri in numbers], schemes,
+                   escape=False)
+
+
+def _asks_to_call(before: str) -> bool:
+    return bool(_CALL_RE.search(before) or _TEXT_RE.search(before))

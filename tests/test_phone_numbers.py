@@ -2,7 +2,9 @@
 
 Never inside a web address or host name (111.nhs.uk, www.example.com/800-123), an e-mail
 address or a date (careprint/phones.py), in contact texts and in the typographic pass
-that keeps numbers whole (careprint/typography.py).
+that keeps numbers whole (careprint/typography.py); and in the running text of the web
+edition and the EPUB, a number that a sentence asks the reader to call or text is a
+tap-to-call link, as in the support list.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ import re
 from html import unescape
 
 import pytest
-from conftest import copy_fixture, epub_documents, run_careprint
+from conftest import copy_fixture, epub_documents, epubcheck, epubcheck_problems, run_careprint
 from pypdf import PdfReader
 
-from careprint.phones import phone_links, phone_numbers
+from careprint.phones import link_numbers, phone_links, phone_numbers
 from careprint.typography import typeset_html
 
 
@@ -59,7 +61,32 @@ def test_typography_keeps_numbers_whole_but_not_inside_an_address():
     assert "www.example.com/800-123," in out and "info-116-123@example.org" in out
 
 
-# ---------------------------------------------------------------- a built guide
+# ---------------------------------------------------------------- running text
+
+BODY = """\
+<p>In 2019, 300 people answered. If you are in danger now, call 911, 999 or 112.</p>
+<h2 id="call-999-now">Call 999 now</h2>
+<p>Call <a href="https://example.org/999">999 online</a>, or ring <code>999</code>,
+or <strong>Samaritans</strong> on 116 123. Text SHOUT to 85258.</p>
+<p><img alt="In danger, call 999" src="a.png"/> Go to 111.nhs.uk on 30.11.2026.</p>
+"""
+
+
+def test_numbers_a_sentence_asks_to_call_are_links():
+    out = link_numbers(BODY)
+    assert re.findall(r'<a class="phone" href="([^"]+)">([^<]+)</a>', out) == [
+        ("tel:911", "911"), ("tel:999", "999"), ("tel:112", "112"),
+        ("tel:116123", "116 123"), ("sms:85258", "85258")]
+    # not a year or a count, nor in a heading, a link, code, an attribute or an address
+    assert "In 2019, 300 people" in out
+    assert '<h2 id="call-999-now">Call 999 now</h2>' in out
+    assert '<a href="https://example.org/999">999 online</a>' in out
+    assert "<code>999</code>" in out and 'alt="In danger, call 999"' in out
+    assert "Go to 111.nhs.uk on 30.11.2026." in out
+    # the EPUB links tel: alone (EPUBCheck does not know sms:); the text number is bold
+    epub = link_numbers(BODY, ("tel",))
+    assert '<strong class="phone">85258</strong>' in epub and "sms:" not in epub
+
 
 CHAPTER = """\
 ---
@@ -110,3 +137,19 @@ def test_a_built_support_list_links_the_number_and_not_its_address(phones_projec
               if "/URI" in a.get_object().get("/A", {})] for page in reader.pages]
     support = next(uris for uris in pages if "https://111.nhs.uk" in uris)
     assert support.count("tel:111") == 1
+
+
+def test_the_web_edition_links_the_numbers_of_a_chapter(phones_project):
+    page = (phones_project / "html" / "01-hello.html").read_text("utf-8")
+    main = page[page.index('id="main"'):page.index("</main>")]
+    assert phone_hrefs(main) == [("tel:911", "911"), ("tel:999", "999"), ("tel:112", "112"),
+                                 ("sms:85258", "85258")]
+    assert "In 2019, 300 people" in main and "2026-11-30" in main
+    assert '<a href="https://example.org/999">the 999 page</a>' in main
+    # the headings, and their ids, as they were
+    assert '<h2 id="s-where-to-read-more-or-call-999">Where to read more, or call 999</h2>' \
+        in main
+    epub = epub_documents(phones_project / "tiny-everyone.epub")["EPUB/01-hello.xhtml"]
+    assert phone_hrefs(epub) == [("tel:911", "911"), ("tel:999", "999"), ("tel:112", "112")]
+    assert '<strong class="phone">85258</strong>' in epub and "sms:" not in epub
+    assert epubcheck_problems(epubcheck(phones_project / "tiny-everyone.epub")) == []
