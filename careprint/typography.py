@@ -17,6 +17,8 @@ source is set the same way:
 Each is wrapped in <span class="nowrap">, not joined with no-break spaces: WeasyPrint
 draws a no-break space with the space's glyph, and a PDF whose first use of that glyph
 is a no-break space would give U+00A0 for every space when its text is copied or read.
+A file name's span is also of class "file-name": on a phone or an e-reader, where a
+60-character name is wider than the screen, web.css and epub.css let it break.
 
 Only text is touched: never tags or their attributes, and never the text inside code,
 pre, kbd, samp, style, script or textarea. The spans it adds (class "nowrap") are added
@@ -108,6 +110,8 @@ def _keep_whole(text: str) -> str:
         if addresses and _PHONE_RE.fullmatch(m.group(0)) and \
                 any(a < m.end() and m.start() < b for a, b in addresses):
             return m.group(0)
+        if _FILE_RE.fullmatch(m.group(0)):  # a screen may be narrower than a file name
+            return f'<span class="nowrap file-name">{m.group(0)}</span>'
         return f'<span class="nowrap">{m.group(0)}</span>'
     return _KEEP_RE.sub(keep, text)
 

@@ -10,6 +10,7 @@ tap-to-call link, as in the support list.
 from __future__ import annotations
 
 import re
+import zipfile
 from html import unescape
 
 import pytest
@@ -59,6 +60,9 @@ def test_typography_keeps_numbers_whole_but_not_inside_an_address():
     kept = re.findall(r'<span class="nowrap">(.*?)</span>', out)
     assert kept == ["0808 802 9999", "2026-11-30"]  # a date is kept whole, not as a phone
     assert "www.example.com/800-123," in out and "info-116-123@example.org" in out
+    # a file name too, marked as one: a screen narrower than it lets it break (web.css)
+    out = typeset_html("<body><p>Print tiny-everyone-worksheets-a4.pdf today.</p></body>")
+    assert '<span class="nowrap file-name">tiny-everyone-worksheets-a4.pdf</span>' in out
 
 
 # ---------------------------------------------------------------- running text
@@ -98,7 +102,7 @@ summary: A tiny chapter for the phone numbers test.
 In 2019, 300 people answered our survey. If you are in danger now, call 911, 999 or 112.
 You can also text SHOUT to 85258, or see [the 999 page](https://example.org/999).
 
-## Where to read more, or call 999
+## Where to read more, or call 0808 802 9999
 
 Go to 111.nhs.uk, or write to help@example.org. This page was checked on 2026-11-30.
 """
@@ -147,9 +151,28 @@ def test_the_web_edition_links_the_numbers_of_a_chapter(phones_project):
     assert "In 2019, 300 people" in main and "2026-11-30" in main
     assert '<a href="https://example.org/999">the 999 page</a>' in main
     # the headings, and their ids, as they were
-    assert '<h2 id="s-where-to-read-more-or-call-999">Where to read more, or call 999</h2>' \
-        in main
+    assert '<h2 id="s-where-to-read-more-or-call-0808-802-9999">Where to read more, or call ' \
+        '<span class="nowrap">0808 802 9999</span></h2>' in main
     epub = epub_documents(phones_project / "tiny-everyone.epub")["EPUB/01-hello.xhtml"]
     assert phone_hrefs(epub) == [("tel:911", "911"), ("tel:999", "999"), ("tel:112", "112")]
     assert '<strong class="phone">85258</strong>' in epub and "sms:" not in epub
     assert epubcheck_problems(epubcheck(phones_project / "tiny-everyone.epub")) == []
+
+
+NOWRAP_RULE = re.compile(r"(?:^|\})\s*\.nowrap\s*\{[^}]*white-space:\s*nowrap")
+
+
+def test_a_number_left_unlinked_never_breaks_on_a_screen_either(phones_project):
+    """The web edition and the EPUB keep a number whole, as the PDFs do: the typographic
+    pass wraps it in span.nowrap (here, in a heading, where it is not a link), and their
+    stylesheets, not only print.css, set it `white-space: nowrap`."""
+    page = (phones_project / "html" / "01-hello.html").read_text("utf-8")
+    assert '<span class="nowrap">0808 802 9999</span>' in page
+    css = (phones_project / "html" / "style.css").read_text("utf-8")
+    assert NOWRAP_RULE.search(re.sub(r"/\*.*?\*/", "", css, flags=re.S))
+    assert re.search(r"\.nowrap\.file-name\s*\{\s*white-space:\s*normal", css)
+    with zipfile.ZipFile(phones_project / "tiny-everyone.epub") as z:
+        assert '<span class="nowrap">0808 802 9999</span>' in \
+            z.read("EPUB/01-hello.xhtml").decode("utf-8")
+        css = z.read("EPUB/style.css").decode("utf-8")
+    assert NOWRAP_RULE.search(re.sub(r"/\*.*?\*/", "", css, flags=re.S))
