@@ -14,6 +14,7 @@ Each footer is read from the PDF with the position of every line (pdftotext -bbo
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -21,7 +22,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import assert_no_build_warnings, careprint_env, copy_fixture, squash
+from conftest import assert_no_build_warnings, careprint_env, copy_fixture, run_careprint, squash
 from pypdf import PdfReader
 
 from careprint.phones import phone_numbers
@@ -140,3 +141,13 @@ def test_the_footers_numbers_are_tel_links(dejavu_build):
                      if "/URI" in a.get_object().get("/A", {})}
             assert uris <= links, (pdf.name, i, links)
 
+
+def test_check_outputs_finds_no_split_number_in_them(dejavu_build):
+    """`careprint check --outputs` (rule phone-split) reads the same PDFs the same way."""
+    _, out = dejavu_build
+    formats = [x for fmt in FORMATS for x in ("--output-format", fmt)]
+    proc = run_careprint("check", out.parent.parent, "--outputs", "-e", "a", *formats,
+                         "--format", "json")
+    report = json.loads(proc.stdout)
+    assert "phone-split" in report["rules"]
+    assert [f for f in report["findings"] if f["rule"] == "phone-split"] == []
