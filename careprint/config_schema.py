@@ -238,4 +238,5 @@ CHECK_OPTS: dict[str, dict[str, Opt]] = {
     "pdf-accessibility": _rule("error"),
     "worksheet-fields": _rule("error"),
     "worksheet-fit": _rule("error"),
+    "phone-split": _rule("error"),
 }

@@ -7,7 +7,8 @@ templates' own words. This pass runs on the finished page instead, so every text
 source is set the same way:
 
 - straight quotes become typographic ones ('like this' -> ‘like this’, don't -> don’t);
-- a phone number (0808 802 9999, 1-800-656-4673) is kept on one line;
+- a phone number (0808 802 9999, 1-800-656-4673) is kept on one line, but not digits
+  inside a web or e-mail address (www.example.org/800-123: careprint.phones);
 - "chapter 4 of", "page 5", "worksheet 3 in" are kept on one line, so a reference never
   breaks between its word and its number;
 - a file name (safe-to-feel-survivors-worksheets-a4.pdf) is kept on one line, never
@@ -16,6 +17,8 @@ source is set the same way:
 Each is wrapped in <span class="nowrap">, not joined with no-break spaces: WeasyPrint
 draws a no-break space with the space's glyph, and a PDF whose first use of that glyph
 is a no-break space would give U+00A0 for every space when its text is copied or read.
+A file name's span is also of class "file-name": on a phone or an e-reader, where a
+60-character name is wider than the screen, web.css and epub.css let it break.
 
 Only text is touched: never tags or their attributes, and never the text inside code,
 pre, kbd, samp, style, script or textarea. The spans it adds (class "nowrap") are added
@@ -26,6 +29,8 @@ from __future__ import annotations
 
 import re
 
+from .phones import ADDRESS_RE
+
 _TAG_RE = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<[^>]*>", re.S)
 _NAME_RE = re.compile(r"</?([A-Za-z][A-Za-z0-9:-]*)")
 # text inside these is left exactly as written
@@ -35,6 +40,7 @@ _RAW = frozenset({"style", "script"})  # raw text: what looks like a tag inside 
 _BLOCKS = frozenset("""p li h1 h2 h3 h4 h5 h6 td th dt dd div section blockquote br title
 figcaption caption header footer main nav aside ul ol dl table tr body head html""".split())
 # the same number pattern as careprint.phones: digit groups joined by spaces or hyphens
+# (a date written 2026-11-30 is kept whole too)
 _PHONE_RE = re.compile(r"(?<![\w-])\+?\d+(?:[ -]\d+)+(?![\w-])")
 _FILE_RE = re.compile(r"(?<![\w./-])\w[\w.-]*-[\w.-]*\.(?:pdf|epub|html)\b")
 _NUMBERED_RE = re.compile(r"\b(page|chapter|worksheet|session|step|part) (\d+)(?: (of|in)\b)?",
@@ -91,8 +97,23 @@ def _set_text(text: str, prev: str, in_body: bool) -> tuple[str, str]:
         text = _quotes(text, prev)
     last = text[-1:] or prev
     if in_body:
-        text = _KEEP_RE.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', text)
+        text = _keep_whole(text)
     return text, last
+
+
+def _keep_whole(text: str) -> str:
+    """`text` with each phone number, reference and file name in a nowrap span; digits
+    inside a web or e-mail address are not a phone number, and are left as they are."""
+    addresses = [m.span() for m in ADDRESS_RE.finditer(text)] if "." in text else []
+
+    def keep(m: re.Match) -> str:
+        if addresses and _PHONE_RE.fullmatch(m.group(0)) and \
+                any(a < m.end() and m.start() < b for a, b in addresses):
+            return m.group(0)
+        if _FILE_RE.fullmatch(m.group(0)):  # a screen may be narrower than a file name
+            return f'<span class="nowrap file-name">{m.group(0)}</span>'
+        return f'<span class="nowrap">{m.group(0)}</span>'
+    return _KEEP_RE.sub(keep, text)
 
 
 def _quotes(text: str, prev: str) -> str:

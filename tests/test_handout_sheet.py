@@ -106,8 +106,9 @@ def test_a_bundled_handout_holds_what_a_handout_needs(sheets, bundled_guide, edi
                   if not h.startswith("Try this")]
         assert others and not [o for o in others if contains(text, o)], c.name
         assert "If you need support" in flat and all(squash(r) in squash(text) for r in crisis)
-        assert f"The whole chapter is in chapter {n} of the full guide" in flat, c.name
-        assert contains(text, full_chapter(edition, n, c, "a4")), c.name
+        # where the whole chapter is, in words: no file name a reader cannot open (issue 21)
+        assert f"The whole chapter is chapter {n} of the guide." in flat, c.name
+        assert ".pdf" not in text and "chapters/" not in text, c.name
 
 
 @pytest.mark.parametrize("edition", BUNDLED_EDITIONS)
@@ -244,6 +245,26 @@ def test_only_builds_a_chapters_handout_and_its_whole_chapter(tmp_path):
     library = (project / "build/index.html").read_text("utf-8")
     assert "The whole chapter: Extra for B (A4)" in library
     assert "Handout: Extra for B (A4)" in library
+    # the library page, not the handout, is where a reader finds the file (issue 21)
+    assert re.search(r'<a href="b/chapters/twin-b-ch03-b-extra-full-a4\.pdf">The whole '
+                     r"chapter: Extra for B \(A4\)</a>", library)
+    assert '<a href="b/handouts/twin-b-ch03-b-extra-a4.pdf">' in library
+
+
+def test_a_handout_names_the_chapter_and_no_file_in_every_form(tmp_path):
+    """"...and printed alone in this file: chapters/...-full-a4.pdf": a path helps no reader
+    on paper, and a booklet's cut it off at the fold. The library page links the file."""
+    project = copy_fixture("two-editions", tmp_path)
+    run_careprint("build", project, "-e", "b", "--only", "b-extra", "-f", "handouts",
+                  "-f", "large-print", "-f", "booklet", check=True)
+    made = sorted((project / "build/b/handouts").glob("*.pdf"))
+    assert [p.name for p in made] == ["twin-b-ch03-b-extra-a4.pdf",
+                                      "twin-b-ch03-b-extra-booklet-a4.pdf",
+                                      "twin-b-ch03-b-extra-large-print-a4.pdf"]
+    for path in made:
+        text = normalize(pdf_text(path))
+        assert "The whole chapter is chapter 3 of the guide." in text, (path.name, text)
+        assert ".pdf" not in text and "chapters/" not in text, (path.name, text)
 
 
 def test_list_names_the_chapter_pdfs(tmp_path):

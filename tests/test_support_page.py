@@ -55,14 +55,28 @@ def web_page(built, name):
     return (built / "guide" / EDITION / "html" / f"{name}.html").read_text("utf-8")
 
 
-def runs(page) -> list[tuple[str, str, float]]:
-    """(text, font name, size in pt) of every run of text WeasyPrint drew on `page`."""
+# the footer lies below this, in pt from the foot of the page: the text ends 24 mm above
+# it in the guide (print.css), 28 mm in the handouts, and the footer starts 4 mm lower
+FOOTER_TOP = 23.5 * 72 / 25.4
+
+
+def runs(page, part: str = "page") -> list[tuple[str, str, float]]:
+    """(text, font name, size in pt) of every run of text WeasyPrint drew on `page`: on the
+    whole page, or in its "footer" or "body" (the rest) alone."""
+    return [run[:3] for run in placed_runs(page, part)]
+
+
+def placed_runs(page, part: str = "page") -> list[tuple[str, str, float, float]]:
+    """runs(), each with the height of its baseline above the foot of the page, in pt."""
     out = []
 
     def visit(text, cm, tm, font, size):
         if text.strip():
             scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
-            out.append((text.strip(), str(font.get("/BaseFont")), round(size * scale, 2)))
+            y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+            if part == "page" or (y < FOOTER_TOP) == (part == "footer"):
+                out.append((text.strip(), str(font.get("/BaseFont")), round(size * scale, 2),
+                            round(y, 1)))
 
     page.extract_text(visitor_text=visit)
     return out
@@ -141,11 +155,12 @@ def test_every_number_is_bold_and_at_least_body_size(built, bundled_guide):
     guide = guide_pdf(built)
     body = body_size(guide)
     assert body >= 11
-    found = [run for page in support_pages(guide) for run in runs(page)]
+    found = [run for page in support_pages(guide) for run in runs(page, "body")]
     assert_bold_and_at_least(found, {n for n, _ in numbers(bundled_guide.resources)}, body)
     assert not [t for t, _, _ in found if "(crisis line)" in t]
     handout = handout_pdf(built, "a4")
-    found = [run for page in handout.pages for run in runs(page)]
+    # the footer's crisis line sets its numbers in its own words' size (the next test)
+    found = [run for page in handout.pages for run in runs(page, "body")]
     crisis = handout_services(bundled_guide.resources, "")
     assert_bold_and_at_least(found, {n for n, _ in numbers(crisis)}, body)
 
@@ -234,12 +249,20 @@ def test_the_footer_crisis_line_is_readable_and_on_one_line(built, bundled_guide
     # the guide's title page and the pack's cover have none
     pages = reader.pages if which in ("a4", "letter") else reader.pages[1:]
     for i, page in enumerate(pages):
-        footer = [(font, size) for text, font, size in runs(page) if text == line]
-        # the whole line in one run: it did not wrap
-        assert len(footer) >= 1, (which, i, [t for t, _, _ in runs(page)][-3:])
-        assert all(size >= 9.5 for _, size in footer), (which, i, footer)
+        footer = [run for run in placed_runs(page, "footer")
+                  if not re.fullmatch(r"Page \d+ of \d+", run[0])]
+        # the whole line on one baseline, in the order written: it did not wrap; its
+        # numbers are runs of their own (tel: links), in the words' size and weight
+        assert len({y for *_, y in footer}) == 1, (which, i, footer)
+        text = " ".join(t for t, *_ in footer).replace(" .", ".").replace(" ,", ",")
+        assert text == line, (which, i, footer)
+        assert all(size >= 9.5 and "Bold" not in font for _, font, size, _ in footer), \
+            (which, i, footer)
+        links = {str(a.get_object()["/A"]["/URI"]) for a in page.get("/Annots") or []
+                 if "/URI" in a.get_object().get("/A", {})}
+        assert {uri for _, uri in phone_numbers(line)} <= links, (which, i, links)
     if which == "guide":
-        assert not [t for t, _, _ in runs(reader.pages[0]) if t == line]
+        assert not placed_runs(reader.pages[0], "footer")
 
 
 @pytest.mark.parametrize("contact, expected", [

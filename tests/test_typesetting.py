@@ -312,7 +312,8 @@ def test_quotes_from_every_source_are_typographic(fixture_project):
     assert "You don\u2019t have to read it." in chapter
     assert "<code>it's</code>" in chapter
     assert '<span class="nowrap">page 5 of</span>' in chapter
-    assert '<span class="nowrap">0808 802 9999</span>' in chapter
+    # a number the sentence asks to call is a link, whole (.phone: nowrap) (issue 21)
+    assert '<a class="phone" href="tel:08088029999">0808 802 9999</a>' in chapter
     assert re.search(r'<section class="practice">\s*<h2[^>]*>Try this: one slow breath', chapter)
     assert "Sam\u2019s Tiny Guide" in "\n".join(docs.values())
     assert "Sam\u2019s Tiny Guide" in epub_opf(epub)[1]

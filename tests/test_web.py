@@ -109,3 +109,22 @@ def test_pages_pass_axe_core_in_headless_chromium(site):
     assert not any(r["external_requests"] for r in results.values())
     # the Content-Security-Policy (web-page.html) blocks nothing a page of its own needs
     assert not {p: r["csp_violations"] for p, r in results.items() if r["csp_violations"]}
+
+
+def test_numbers_in_a_chapter_are_tap_to_call_links(site):
+    """Issue 21: "call 911, 999 or 112" in a chapter links as the support list does; a
+    number a sentence does not ask to call, and one in a heading, is left as written."""
+    html = site / "survivors" / "html"
+    page = (html / "08-partners-as-attuned-observers.html").read_text("utf-8")
+    main = page[page.index('<main id="main"'):page.index("</main>")]
+    assert ('call <a class="phone" href="tel:911">911</a>, <a class="phone" href="tel:999">'
+            '999</a> or <a class="phone" href="tel:112">112</a>.') in main
+    linked = set()
+    for p in html.glob("[0-9]*.html"):  # the chapters: no support list, no crisis box
+        text = p.read_text("utf-8")
+        body = text[text.index('<main id="main"'):text.index("</main>")]
+        linked |= set(re.findall(r'<a class="phone" href="(tel:[^"]+)"', body))
+        for heading in re.findall(r"<h[1-6][^>]*>.*?</h[1-6]>", body, re.S):
+            assert 'class="phone"' not in heading, (p.name, heading)
+    # the emergency numbers the chapters ask a reader to call, and no other number
+    assert linked == {"tel:911", "tel:999", "tel:112"}

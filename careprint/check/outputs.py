@@ -6,7 +6,8 @@
 - pdf-accessibility and worksheet-fields: see careprint.check.pdfs;
 - worksheet-fit: every worksheet printed alone fits its pages, on every paper (check/fit.py);
 - crisis-resources: every edition's guide, EPUB, handouts and chapters carry the crisis
-  resources.
+  resources;
+- phone-split: no phone number is split across two lines in any PDF (check/pdfs.py).
 
 A checker that cannot run (no Java, Node or Chromium) is reported as a warning naming
 what to install, never as a pass; under --strict it fails the check.
@@ -18,7 +19,6 @@ import html
 import json
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 import zipfile
@@ -29,7 +29,7 @@ from ..editions import EditionGuide
 from ..model import Guide
 from ..region_view import handout_services
 from ..tools import ACE_INSTALL, EPUBCHECK_INSTALL, find_ace, find_epubcheck
-from .pdfs import pdf_accessibility, worksheet_fields
+from .pdfs import page_texts, pdf_accessibility, phone_patterns, phone_split, worksheet_fields
 from .text import clip
 
 TOOL_TIMEOUT = 900  # seconds, per EPUB
@@ -87,9 +87,14 @@ def _check_files(eg: EditionGuide, outs: dict[str, list[Path]], show, sink,
     pdfs = sorted({p for paths in outs.values() for p in paths
                    if p.suffix == ".pdf" and p.is_file()})
     sheets = set(outs.get("worksheets", []))
+    phones = phone_patterns(_phone_numbers(eg)) if sink.settings["phone-split"]["enabled"] \
+        else []
     for path in pdfs:
         pdf_accessibility(path, show(path), eid, sink)
         what = ["PDF tags, title, language and fonts"]
+        if phones:
+            phone_split(path, show(path), eid, phones, sink)
+            what.append("phone numbers")
         if path in sheets:
             worksheet_fields(eg, path, show(path), sink)
             what.append("form fields")
@@ -99,6 +104,14 @@ def _check_files(eg: EditionGuide, outs: dict[str, list[Path]], show, sink,
     for path in outs.get("epub", []):
         if path.is_file() and crisis_in_outputs(eg, [path], show, sink):
             progress(f"checked {show(path)}: crisis resources")
+
+
+def _phone_numbers(eg: EditionGuide) -> list[str]:
+    """Every phone number of the edition's resources and of the footer's crisis line."""
+    from ..phones import phone_numbers
+
+    texts = [r.contact for r in eg.resources] + [eg.config.fmt("pdf", "crisis_line") or ""]
+    return [number for text in texts for number, _ in phone_numbers(text)]
 
 
 def _shower(root: Path):
@@ -133,15 +146,7 @@ def crisis_in_outputs(eg: EditionGuide, paths: list[Path], show, sink) -> bool:
 
 
 def _pdf_text(path: Path) -> str:
-    pdftotext = shutil.which("pdftotext")  # poppler-utils: much faster than pypdf
-    if pdftotext:
-        proc = subprocess.run([pdftotext, "-q", str(path), "-"], capture_output=True,
-                              text=True, timeout=TOOL_TIMEOUT)
-        if proc.returncode == 0:
-            return proc.stdout
-    from pypdf import PdfReader
-
-    return "\n".join(p.extract_text() or "" for p in PdfReader(str(path)).pages)
+    return "\n".join(page_texts(path))
 
 
 def _epub_text(path: Path) -> str:

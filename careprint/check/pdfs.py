@@ -3,12 +3,17 @@
 - pdf-accessibility: every PDF has a title, a language, a structure tree (booklets, a print
   imposition, excepted), alternate text on its figures and embedded fonts;
 - worksheet-fields: every worksheet PDF has the form fields of its worksheets, each with
-  an accessible name.
+  an accessible name;
+- phone-split: no phone number of the resources or the crisis line is split across two
+  lines, on any page (its text read with pdftotext, or pypdf without it).
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 from ..config import PAPER_SIZES
@@ -154,3 +159,62 @@ def _expected_fields(f) -> int:
     if f.type == "table":
         return f.rows * (len(f.columns) - (1 if f.row_labels else 0))
     return 1
+
+
+# ---------------------------------------------------------------- phone-split
+
+PDFTOTEXT_TIMEOUT = 900  # seconds, per PDF
+
+
+def page_texts(path: Path) -> list[str]:
+    """The text of every page of a PDF, its lines as the PDF sets them."""
+    stat = path.stat()
+    return list(_page_texts(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=4)  # the crisis-resources rule reads the same PDF next
+def _page_texts(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+    pdftotext = shutil.which("pdftotext")  # poppler-utils: much faster than pypdf
+    if pdftotext:
+        proc = subprocess.run([pdftotext, "-q", path, "-"], capture_output=True, text=True,
+                              timeout=PDFTOTEXT_TIMEOUT)
+        if proc.returncode == 0:
+            return tuple(proc.stdout.split("\f")[:-1] or [proc.stdout])
+    from pypdf import PdfReader
+
+    return tuple(p.extract_text() or "" for p in PdfReader(path).pages)
+
+
+def phone_patterns(numbers) -> list[tuple[str, re.Pattern]]:
+    """(number, pattern) of each number written in groups ("116 123", "1-800-656-4673"):
+    the pattern finds it whole or broken at the end of a line (a single number cannot)."""
+    out = []
+    for number in dict.fromkeys(numbers):
+        groups = re.split(r"[ -]", number)
+        if len(groups) > 1:
+            gap = r"(?:[ -]?[ \t]*[\n\f][ \t]*|[ -])"
+            out.append((number, re.compile(r"(?<![\w+-])" + gap.join(map(re.escape, groups))
+                                           + r"(?![\w-])")))
+    return out
+
+
+def phone_split(path: Path, shown: str, eid: str, patterns, sink) -> None:
+    """phone-split: every number of `patterns` found broken across two lines of the PDF is
+    an error naming the PDF and the first page where it breaks."""
+    if not patterns:
+        return
+    try:
+        pages = page_texts(path)
+    except Exception:  # unreadable outputs are reported by pdf-accessibility
+        return
+    text = "\f".join(pages)
+    for number, pattern in patterns:
+        broken = sorted({text.count("\f", 0, m.start()) + 1 for m in pattern.finditer(text)
+                         if re.search(r"[\n\f]", m.group(0))})
+        if broken:
+            more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
+            sink.add("phone-split", shown, None,
+                     f"page {broken[0]}{more}: the phone number {number} is split across two "
+                     "lines, where a reader may dial half of it: keep it in careprint's "
+                     "unbreakable spans (a template's own text: `phone_links`; the footer: "
+                     "`crisis_footer()`), or shorten the line around it", eid)

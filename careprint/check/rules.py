@@ -60,6 +60,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          True),
     Rule("worksheet-fit", _OUT, "every worksheet printed alone fits its pages on every paper",
          True),
+    Rule("phone-split", _OUT, "no phone number is split across two lines in any PDF", True),
 )}
 # Problems that stop the project from being read at all (careprint build reports the same).
 PROJECT_RULE = "project"

@@ -1,7 +1,7 @@
 """Rules on the crisis and support resources.
 
 crisis-resources: at least one resource is a crisis line; and the crisis line printed at the
-foot of every page ([formats.pdf] crisis_line) fits there without breaking a number.
+foot of every page ([formats.pdf] crisis_line) fits there on one line.
 
 resource-verified: each resource says honestly whether, when and where its details were
 checked.
@@ -48,8 +48,9 @@ def crisis_resources(ctx: Context) -> None:
 
 # What fits on one footer line, in characters, measured on the bundled guide's outputs: the
 # guide and handouts (9.5 pt across the 126 mm column, A4 and Letter) and large print, which
-# prints each sentence on a line of its own at 18 pt. Past these a line wraps where it
-# must, which may be inside a phone number ("116 / 123").
+# prints each sentence on a line of its own at 18 pt. Past these a line wraps onto a
+# second footer line (its numbers stay whole: they are unbreakable, issue 21), which
+# crowds the page's foot and may run off it.
 FOOTER_CHARS, LARGE_PRINT_SENTENCE_CHARS = 84, 54
 
 
@@ -61,8 +62,8 @@ def crisis_line_fits(ctx: Context) -> None:
         ctx.add("crisis-resources", "careprint.toml", line,
                 f"[formats.pdf] crisis_line is {len(text)} characters: about {FOOTER_CHARS} "
                 "fit on the footer line of the guide and the handouts, and a longer one "
-                "wraps, perhaps inside a phone number; keep the numbers there and the rest "
-                "in content/resources/", severity="warning")
+                "wraps onto a second line; keep the numbers there and the rest in "
+                "content/resources/", severity="warning")
     for sentence in re.split(r"(?<=\.) ", text):
         if len(sentence) > LARGE_PRINT_SENTENCE_CHARS:
             ctx.add("crisis-resources", "careprint.toml", line,

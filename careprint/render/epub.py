@@ -85,7 +85,7 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
     context["printables"] = printables(eg)
     spine, toc, entries = ["cover"], [], []
     for i, page in enumerate(pages(eg)):
-        body = page_body_html(page, targets, image_files)
+        body = page_body_html(page, targets, image_files, ("tel",))  # EPUBCheck: no sms:
         xhtml = render_template(ctx.root, template, "formats.epub.template", **context,
                                 page=page, body=body, chapters=eg.chapters,
                                 worksheets=eg.worksheets)

@@ -6,6 +6,7 @@ called, where a cross-reference goes, and the cross-linked body of a chapter or 
 from __future__ import annotations
 
 from ..editions import EditionGuide
+from ..phones import link_numbers
 from . import retarget_links
 from .sections import with_section_ids
 
@@ -53,15 +54,18 @@ def link_targets(eg: EditionGuide, ext: str = "xhtml") -> dict[str, str]:
     return targets
 
 
-def page_body_html(page: dict, targets: dict[str, str], images: dict[str, str]) -> str:
-    """The cross-linked XHTML of a chapter or worksheet page (empty for other pages)."""
+def page_body_html(page: dict, targets: dict[str, str], images: dict[str, str],
+                   phones=("tel", "sms")) -> str:
+    """The cross-linked XHTML of a chapter or worksheet page (empty for other pages), its
+    phone numbers tap-to-call links as in the support list (careprint.phones.link_numbers:
+    `phones` are the schemes linked; the EPUB's are tel: alone)."""
     if page["kind"] == "chapter":
         body = with_section_ids(retarget_links(page["view"].html, targets))[0]
         for src, name in images.items():
             body = body.replace(f'src="{src}"', f'src="{name}"')
-        return body
+        return link_numbers(body, phones)
     if page["kind"] == "worksheet":
-        return retarget_links(page["view"].instructions_html, targets)
+        return link_numbers(retarget_links(page["view"].instructions_html, targets), phones)
     return ""
 
 
