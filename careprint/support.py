@@ -7,7 +7,7 @@ file order), each followed by its parts (England, Scotland...), so the author de
 comes first; a service for two countries is listed under each. A build for one region
 (`--region GB-SCT`) prints one group, that region's services with its whole country's. In a
 group, the emergency numbers come first, then the crisis lines, then the other services,
-each in file order.
+each in file order (in a region's build, the region's own before its country's).
 
 Only checked entries reach this module (careprint/region_view.py leaves the others out),
 and the list says once when they were checked (the earliest and latest `verified_on`). The
@@ -55,14 +55,16 @@ class Checked:
     unchecked: int
 
 
-def _ordered(resources) -> list[Resource]:
-    """File order, then emergency numbers, crisis lines and the rest (stable)."""
+def _ordered(resources, region: str = "") -> list[Resource]:
+    """Emergency numbers, crisis lines and the rest; in a region's build the region's own
+    before its country's; each in file order."""
     rs = sorted(resources, key=lambda r: (r.path, r.line))
-    return sorted(rs, key=lambda r: 0 if "emergency" in r.roles else 1 if r.crisis else 2)
+    return sorted(rs, key=lambda r: (0 if "emergency" in r.roles else 1 if r.crisis else 2,
+                                     regions.specificity(r.regions, region) if region else 0))
 
 
-def group(code: str, language: str, resources) -> RegionGroup:
-    rs = _ordered(resources)
+def group(code: str, language: str, resources, region: str = "") -> RegionGroup:
+    rs = _ordered(resources, region)
     return RegionGroup(code, regions.name(code, language), tuple(r for r in rs if r.crisis),
                        tuple(r for r in rs if not r.crisis))
 
@@ -72,7 +74,7 @@ def region_groups(resources, region: str = "", language: str = "en"
     """`resources` in groups (see the module's docstring)."""
     if region:
         return (group(region, language, [r for r in resources
-                                         if regions.covers(r.regions, region)]),)
+                                         if regions.covers(r.regions, region)], region),)
     in_order = sorted(resources, key=lambda r: (r.path, r.line))
     codes = list(dict.fromkeys(c for r in in_order for c in r.regions))
     countries = list(dict.fromkeys(regions.country(c) for c in codes))
