@@ -263,3 +263,71 @@ def test_a_bundled_region_build_prints_only_its_checked_services(tmp_path, code,
     for words in absent:
         assert words not in text, (code, words)
     assert "not yet checked" not in text.lower()
+
+
+# ---------------------------------------------------------------- the handout's back
+
+
+def placed_runs(page) -> list[tuple[str, float, float]]:
+    """(text, size in pt, height on the page) of every run of text on `page`, top first."""
+    out = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            out.append((text.strip(), round(size * scale, 2), y))
+
+    page.extract_text(visitor_text=visit)
+    return sorted(out, key=lambda r: -r[2])
+
+
+@pytest.fixture(scope="module")
+def backs(tmp_path_factory):
+    """The bundled survivors' 'Safety first' handout, for every region and for Scotland, in
+    print and in large print."""
+    out = tmp_path_factory.mktemp("backs")
+    for region in ("", "GB-SCT"):
+        run_careprint("build", ROOT, "--out", out, "-e", "survivors", "-f", "handouts",
+                      "-f", "large-print", "--only", "safety-first",
+                      *(("--region", region) if region else ()), check=True)
+    return out
+
+
+@pytest.mark.parametrize("region", ["", "gb-sct"])
+def test_if_you_need_help_now_is_the_largest_block_of_the_back(backs, region):
+    folder = backs / "regions" / region if region else backs
+    handout = next(p for p in folder.rglob("*-ch02-safety-first-a4.pdf"))
+    page = next(p for p in PdfReader(handout).pages
+                if "If you need help now" in (p.extract_text() or ""))
+    found = placed_runs(page)
+    texts = [t for t, _, _ in found]
+    start = texts.index("If you need help now")
+    end = next(i for i, t in enumerate(texts) if t.startswith("Details checked"))
+    heading = found[start]
+    # its heading is the largest text of the page; its entries are at body size or more
+    assert heading[1] == max(size for _, size, _ in found) >= 15
+    entries = found[start + 1:end]
+    assert len(entries) > 8 and min(size for _, size, _ in entries) >= 11.5, entries
+    # crisis lines first: every emergency number comes before any other service's name
+    assert texts.index("Emergency services") < end
+    # it never sits below a quarter page of blank space
+    height = float(page.mediabox.height)
+    above = [y for _, _, y in found[:start] if y < height - 20 * 72 / 25.4]  # not the head
+    top = max(above) if above else height - 20 * 72 / 25.4
+    assert top - heading[2] < height / 4, (top, heading[2])
+
+
+def test_large_print_keeps_a_regions_heading_with_its_entries(backs):
+    from careprint.support import region_groups
+
+    guide = __import__("careprint.load", fromlist=["load_project"]).load_project(ROOT)
+    names = {g.name for g in region_groups(guide.resources)}
+    handout = next(backs.rglob("*-ch02-safety-first-large-print-a4.pdf"))
+    seen = 0
+    for page in PdfReader(handout).pages:
+        body = [t for t, size, y in placed_runs(page)
+                if y > 25 * 72 / 25.4 and not t.startswith(("Page ", "Crisis lines"))]
+        seen += sum(1 for t in body if t in names)
+        assert not body or body[-1] not in names, body[-3:]
+    assert seen >= 5
