@@ -109,11 +109,18 @@ def _regions(project_dir: Path, asked) -> tuple[str, ...]:
               help="List only this edition (repeatable). Default: every edition.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
               help="Name the PDFs of this paper size. Default: each size of [paper] size.")
-def list_(project_dir, editions, paper):
+@click.option("--region", "-r", metavar="CODE", default=None,
+              help="Name the outputs of the build for this region (an ISO 3166 code, as "
+              "`build --region`). Default: the build for every region.")
+def list_(project_dir, editions, paper, region):
     """Show each edition, its chapters and worksheets, and the outputs it would produce."""
     from .outputs import plan
 
-    for eg, outputs in plan(project_dir, editions, paper):
+    region = _regions(project_dir, (region,))[0] if region else ""
+    prefix = f"build/regions/{region.lower()}/" if region else "build/"
+    if region:
+        click.echo(f"for {region}: its services, into {prefix}")
+    for eg, outputs in plan(project_dir, editions, paper, region):
         e = eg.edition
         click.echo(f"{e.id}: {e.title} ({e.audience})")
         click.echo("  chapters:")
@@ -126,9 +133,9 @@ def list_(project_dir, editions, paper):
         click.echo("  outputs:")
         for fmt, paths in outputs.items():
             for p in paths:
-                click.echo(f"    [{fmt}] build/{p}")
+                click.echo(f"    [{fmt}] {prefix}{p}")
     click.echo("library page (every build writes it, listing every output):")
-    click.echo("    [library] build/index.html")
+    click.echo(f"    [library] {prefix}index.html")
 
 
 @main.command()

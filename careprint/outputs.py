@@ -169,14 +169,17 @@ def in_shard(jobs: list[Job], shard: tuple[int, int] | None) -> list[Job]:
     return [j for i, j in enumerate(ordered) if i % n == k - 1]
 
 
-def plan(root, editions: Sequence[str] | None = None, paper: str | None = None
-         ) -> list[tuple[EditionGuide, dict[str, list[str]]]]:
+def plan(root, editions: Sequence[str] | None = None, paper: str | None = None,
+         region: str = "") -> list[tuple[EditionGuide, dict[str, list[str]]]]:
     """For `careprint list`: each edition and the outputs a build would produce, by format
-    (nothing is rendered)."""
+    (nothing is rendered); with `region`, the build for that region's."""
     from .editions import apply_editions
     from .load import load_project
+    from .region_view import for_region
 
     guide = load_project(Path(root).resolve())
+    if region:
+        guide = for_region(guide, region)
     eds = select(editions, guide.config.edition_ids, "edition")
     papers = (paper,) if paper else guide.config.papers
     return [(eg, {fmt.name: [j.relpath for j in fmt.targets(eg, papers)]

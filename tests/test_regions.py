@@ -331,3 +331,12 @@ def test_large_print_keeps_a_regions_heading_with_its_entries(backs):
         seen += sum(1 for t in body if t in names)
         assert not body or body[-1] not in names, body[-3:]
     assert seen >= 5
+
+
+def test_list_names_a_regions_outputs(fixture_project):
+    root = fixture_project("regions")
+    proc = run_careprint("list", root, "--region", "gb-sct", check=True)
+    assert "for GB-SCT: its services, into build/regions/gb-sct/" in proc.stdout
+    assert "[pdf] build/regions/gb-sct/everyone/rg-gb-sct-everyone-a4.pdf" in proc.stdout
+    assert "[library] build/regions/gb-sct/index.html" in proc.stdout
+    assert not (root / "build").exists()  # list writes nothing
