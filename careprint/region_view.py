@@ -74,6 +74,12 @@ def region_out(out_dir: Path, code: str) -> Path:
     return out_dir / REGIONS_FOLDER / code.lower()
 
 
+def site_prefix(guide: Guide) -> str:
+    """Where this guide's outputs sit under the build folder's root, as a published site
+    sees them: "" for the build for every region, "regions/<code>/" for one region's."""
+    return f"{REGIONS_FOLDER}/{guide.region.lower()}/" if guide.region else ""
+
+
 def for_region(guide: Guide, code: str) -> Guide:
     """`guide` for the readers of region `code`: its file names and EPUB identifier say so."""
     meta = guide.config.guide
