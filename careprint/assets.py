@@ -71,32 +71,39 @@ def find_images(html: str, lines, source_path: str, root: Path) -> tuple[list[Im
             problems.append(Problem(where, f"image {src!r} leads outside content/ "
                                     "(a symbolic link?); copy the image into content/"))
             continue
-        if not real.is_file():
-            problems.append(Problem(where, f"image {src!r} not found"))
+        media, bad = image_file_problems(real, root, src, where)
+        if bad:
+            problems.extend(bad)
             continue
-        size = real.stat().st_size
-        if size > MAX_IMAGE_BYTES:
-            problems.append(Problem(where, f"image {src!r} is {size // (1024 * 1024)} MiB; "
-                                    f"the limit is {MAX_IMAGE_BYTES // (1024 * 1024)} MiB: "
-                                    "make it smaller"))
-            continue
-        with real.open("rb") as fh:
-            head = fh.read(512)
-        media = _media_type(head)
-        if media is None:
-            problems.append(Problem(where, f"image {src!r} is not a PNG, JPEG, GIF, WebP or "
-                                    "SVG file"))
-            continue
-        if media != "image/svg+xml" and not _decodes(real):
-            problems.append(Problem(where, f"image {src!r} is damaged and cannot be read"))
-            continue
-        if media == "image/svg+xml":
-            bad = _svg(real, root, src, where)
-            if bad:
-                problems.extend(bad)
-                continue
         images.append(Image(src, real, media))
     return images, problems
+
+
+def image_file_problems(real: Path, root: Path, src: str, where
+                        ) -> tuple[str | None, list[Problem]]:
+    """(media type, problems) of one image file inside the project: it exists, is not too
+    large, is a PNG, JPEG, GIF, WebP or safe SVG, and can be read (a chapter's image, an
+    imprint's logo)."""
+    if not real.is_file():
+        return None, [Problem(where, f"image {src!r} not found")]
+    size = real.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        return None, [Problem(where, f"image {src!r} is {size // (1024 * 1024)} MiB; the "
+                              f"limit is {MAX_IMAGE_BYTES // (1024 * 1024)} MiB: make it "
+                              "smaller")]
+    with real.open("rb") as fh:
+        head = fh.read(512)
+    media = _media_type(head)
+    if media is None:
+        return None, [Problem(where, f"image {src!r} is not a PNG, JPEG, GIF, WebP or SVG "
+                              "file")]
+    if media != "image/svg+xml" and not _decodes(real):
+        return None, [Problem(where, f"image {src!r} is damaged and cannot be read")]
+    if media == "image/svg+xml":
+        bad = _svg(real, root, src, where)
+        if bad:
+            return None, bad
+    return media, []
 
 
 def _svg(path: Path, root: Path, src: str, where: str) -> list[Problem]:

@@ -38,7 +38,7 @@ from .errors import CareprintError
 from .keys import input_digest
 from .manifest import Manifest, foreign_files, unchanged, written_files
 from .outputs import in_shard, parse_shard, plan_build, select
-from .region_view import region_out, today
+from .region_view import IMPRINTS_FOLDER, region_out, today
 from .render import registry
 from .results import BuildReport, Written
 from .workers import render_jobs
@@ -72,18 +72,19 @@ def build(root: Path, editions: Sequence[str] | None = None,
           bleed: str | None = None, marks: bool = False, environ=None,
           only: Sequence[str] | None = None, count_check: bool = False,
           progress: Callable[[str, Written | None, int, int], None] | None = None,
-          region: str = "") -> BuildReport:
+          region: str = "", imprint: str = "") -> BuildReport:
     """Build the requested editions and formats of the project at `root`.
 
     `progress(message, written, done, total)` is called as targets finish. `count_check`
     counts what `careprint check` would call errors (careprint/checknote.py). `region` (an
     ISO 3166 code: region_view.requested) builds the guide for that region's readers, into
-    OUT/regions/<code>/.
+    OUT/regions/<code>/; `imprint` (an imprint's id) builds it stamped for that clinic, into
+    OUT/imprints/<id>/, in the clinic's region unless `region` names another.
     """
     started = time.perf_counter()
     environ = os.environ if environ is None else environ
     req = request(root, out, editions, formats, paper, shard, keep_html, bleed, marks,
-                  environ, only, region)
+                  environ, only, region, imprint)
     with contextlib.ExitStack() as stack:
         last = _open(stack, req, progress) if req.out_dir.is_dir() else None
         report = None if force or last is None else \
@@ -92,7 +93,8 @@ def build(root: Path, editions: Sequence[str] | None = None,
             report.seconds = time.perf_counter() - started
             return report
         plan = plan_build(req.root, editions, req.formats, paper, only or (), req.shard,
-                          bleed=bleed or "", marks=marks, environ=environ, region=region)
+                          bleed=bleed or "", marks=marks, environ=environ, region=region,
+                          imprint=imprint)
         last = last or _open(stack, req, progress)
         decision = decide(plan, last.manifest, req.out_dir, keep_html=keep_html, force=force)
         results = render_jobs(list(decision.stale), {eg.edition.id: eg for eg in plan.views},
@@ -110,10 +112,12 @@ def build(root: Path, editions: Sequence[str] | None = None,
 
 
 def request(root, out, editions, formats, paper, shard, keep_html, bleed, marks, environ,
-            only, region="") -> Request:
+            only, region="", imprint="") -> Request:
     """Check the options that need no project, and gather them."""
     root = Path(root).resolve()
     out_dir = Path(out).resolve() if out else root / "build"
+    if imprint:
+        out_dir = out_dir / IMPRINTS_FOLDER / imprint
     if region:
         out_dir = region_out(out_dir, region)
     if paper is not None and paper not in PAPER_SIZES:
@@ -125,7 +129,7 @@ def request(root, out, editions, formats, paper, shard, keep_html, bleed, marks,
     options = {"editions": sorted(editions or ()), "formats": fmts, "paper": paper,
                "shard": shard_kn, "keep_html": keep_html, "bleed": bleed, "marks": marks,
                "source_date_epoch": environ.get("SOURCE_DATE_EPOCH", ""),
-               "only": sorted(only or ()), "region": region,
+               "only": sorted(only or ()), "region": region, "imprint": imprint,
                # a resource's check ages by the day (region_view.resource_warnings)
                "today": today().isoformat(),
                # a format registered or gone (render/registry.py) changes what is pruned
@@ -148,7 +152,8 @@ def fast_noop(req: Request, last: LastBuild, only: tuple[str, ...], strict: bool
     report = _up_to_date(req.out_dir, last.manifest)
     if report is None:
         return None
-    library.keep(req.out_dir, req.root, last.manifest.targets, req.options["region"])
+    library.keep(req.out_dir, req.root, last.manifest.targets, req.options["region"],
+                 req.options["imprint"])
     report.out_dir, report.only = req.out_dir, only
     report.project_warnings = last.manifest.warnings
     if count_check:

@@ -59,6 +59,11 @@ def main() -> None:
               "GB-SCT (repeatable; `all`: every region the guide serves), into "
               "OUT/regions/<code>/: its support page, handouts and footers list that "
               "region's services. Default: one guide listing every region.")
+@click.option("--imprint", "-i", "imprints", multiple=True, metavar="ID",
+              help="Build the guide stamped for a clinic, imprints/ID.toml (repeatable; "
+              "`all`: every imprint), into OUT/imprints/ID/: its name and logo on the title "
+              "page and handouts, its local services first, its region's services. "
+              "Default: no clinic.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder to write the outputs to. Default: PROJECT_DIR/build.")
 @click.option("--force", is_flag=True,
@@ -76,21 +81,46 @@ def main() -> None:
 @click.option("--marks", is_flag=True, help="Print-shop crop marks on every PDF page.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the final summary.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print how long each output took.")
-def build(project_dir, editions, formats, only, paper, regions, out, force, jobs, shard,
-          keep_html, strict, bleed, marks, quiet, verbose):
+def build(project_dir, editions, formats, only, paper, regions, imprints, out, force, jobs,
+          shard, keep_html, strict, bleed, marks, quiet, verbose):
     """Render the guide into every edition and format."""
     from .build import build as run
     from .progress import BuildProgress
 
-    for region in _regions(project_dir, regions):
-        if region:
-            click.echo(f"Building for {region}:", err=True)
+    for imprint, region in _builds(project_dir, regions, imprints):
+        if imprint or region:
+            click.echo(f"Building for {' in '.join(filter(None, (imprint, region)))}:",
+                       err=True)
         with BuildProgress(quiet=quiet, verbose=verbose, hold=strict) as progress:
             report = run(project_dir, editions=editions, formats=formats, paper=paper,
                          out=out, force=force, jobs=jobs, shard=shard, keep_html=keep_html,
                          strict=strict, bleed=bleed, marks=marks, progress=progress,
-                         only=only, count_check=True, region=region)
+                         only=only, count_check=True, region=region, imprint=imprint)
         progress.summary(report)
+
+
+def _builds(project_dir: Path, regions, imprints) -> list[tuple[str, str]]:
+    """(imprint id, region) of each build asked for: ("", "") for the plain build."""
+    if not imprints:
+        return [("", region) for region in _regions(project_dir, regions)]
+    from .load import load_project
+    from .region_view import imprints_requested, requested
+
+    guide = load_project(Path(project_dir).resolve())
+    codes = requested(guide, regions) if regions else ("",)
+    return [(i.id, "" if code == i.region else code)
+            for i in imprints_requested(guide, imprints) for code in codes]
+
+
+def _list_imprints(project_dir: Path) -> None:
+    """The clinics' imprints (imprints/<id>.toml) `build --imprint ID` stamps the guide for."""
+    from .load import load_project
+
+    imprints = load_project(Path(project_dir).resolve()).imprints
+    if imprints:
+        click.echo("imprints (careprint build --imprint ID, into build/imprints/ID/):")
+        for i in imprints:
+            click.echo(f"    {i.id}  {i.name} ({i.region})")
 
 
 def _regions(project_dir: Path, asked) -> tuple[str, ...]:
@@ -134,6 +164,7 @@ def list_(project_dir, editions, paper, region):
         for fmt, paths in outputs.items():
             for p in paths:
                 click.echo(f"    [{fmt}] {prefix}{p}")
+    _list_imprints(project_dir)
     click.echo("library page (every build writes it, listing every output):")
     click.echo(f"    [library] {prefix}index.html")
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .errors import Problem, ProjectError
 
-READ = ("careprint.toml", "content", "templates")  # what a build reads from the project
+READ = ("careprint.toml", "content", "templates", "imprints")  # what a build reads
 
 
 def check_inside(root: Path) -> None:

@@ -35,7 +35,7 @@ def input_digest(root: Path, options: dict) -> str:
     """Hash of every file a build could read, and of the options: the fast no-op's key."""
     h = hashlib.sha256(f"{careprint_digest()}\0{json.dumps(options, sort_keys=True)}".encode())
     files = [root / "careprint.toml"]
-    for folder in (root / "content", root / "templates", PACKAGE_TEMPLATES):
+    for folder in (root / "content", root / "templates", root / "imprints", PACKAGE_TEMPLATES):
         if folder.is_dir():
             files.extend(sorted(p for p in folder.rglob("*") if p.is_file()))
     for path in files:
@@ -58,11 +58,22 @@ def target_keys(config: Config, views: list[EditionGuide], jobs: list[Job],
                 ctx: BuildContext, keep_html: bool) -> dict[str, str]:
     templates = {fmt: template_sources(ctx.root, format_templates(config, fmt))
                  for fmt in {j.fmt for j in jobs}}
+    imprint = _imprint(views)
     return {j.relpath: digest(careprint_digest(), config_values(config, j.edition, j.fmt),
                               templates[j.fmt], j.content, j.paper, ctx.source_date,
                               ctx.bleed, ctx.marks,
-                              keep_html and registry.get(j.fmt).keeps_html, j.relpath)
+                              keep_html and registry.get(j.fmt).keeps_html, j.relpath,
+                              *imprint)
             for j in jobs}
+
+
+def _imprint(views: list[EditionGuide]) -> tuple:
+    """The clinic a build is stamped for, and its logo's bytes: part of every key."""
+    imprint = views[0].guide.imprint if views else None
+    if imprint is None:
+        return ()
+    logo = (Path(views[0].config.root) / imprint.logo) if imprint.logo else None
+    return (imprint, hashlib.sha256(logo.read_bytes()).hexdigest() if logo else "")
 
 
 def source_keys(config: Config, views: list[EditionGuide], jobs: list[Job],
@@ -71,6 +82,7 @@ def source_keys(config: Config, views: list[EditionGuide], jobs: list[Job],
     compares it with the project as it is now (check/stale.py)."""
     templates = {fmt: template_sources(root, format_templates(config, fmt))
                  for fmt in {j.fmt for j in jobs}}
+    imprint = _imprint(views)
     return {j.relpath: digest(careprint_digest(), config_values(config, j.edition, j.fmt),
-                              templates[j.fmt], j.content, j.relpath)
+                              templates[j.fmt], j.content, j.relpath, *imprint)
             for j in jobs}

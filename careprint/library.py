@@ -26,14 +26,14 @@ def variants() -> tuple[str, ...]:
     return ("", *(f.variant for f in registry.formats() if f.variant))
 
 
-def keep(out_dir: Path, root: Path, targets: dict, region: str = "") -> None:
+def keep(out_dir: Path, root: Path, targets: dict, region: str = "", imprint: str = ""
+         ) -> None:
     """For a build that changed nothing: write the page only if it is missing."""
     if not (out_dir / PAGE).is_file():
         from .load import load_project
-        from .region_view import for_region
+        from .outputs import localised
 
-        guide = load_project(root)
-        write(out_dir, for_region(guide, region) if region else guide, targets)
+        write(out_dir, localised(load_project(root), region, imprint), targets)
 
 
 def write(out_dir: Path, guide: Guide, targets: dict) -> None:
@@ -46,7 +46,9 @@ def write(out_dir: Path, guide: Guide, targets: dict) -> None:
                             for ed in guide.config.editions) if e["groups"]]
     region_name = regions.name(guide.region, meta.language) if guide.region else ""
     html = render_template(guide.config.root, TEMPLATE, meta=meta, editions=editions,
-                           region=guide.region, region_name=region_name).encode("utf-8")
+                           region=guide.region, region_name=region_name,
+                           imprint=guide.imprint, clinics=_clinics(out_dir, guide)
+                           ).encode("utf-8")
     path = out_dir / PAGE
     try:
         if path.read_bytes() == html:
@@ -54,6 +56,22 @@ def write(out_dir: Path, guide: Guide, targets: dict) -> None:
     except OSError:
         pass
     write_atomic(path, html)
+
+
+def _clinics(out_dir: Path, guide: Guide) -> list[dict]:
+    """The project's clinic imprints, on the page of the build for every region: each
+    with a link to its own library page once `build --imprint` has made it."""
+    if guide.imprint is not None or guide.region:
+        return []
+    from .region_view import IMPRINTS_FOLDER
+
+    out = []
+    for imprint in guide.imprints:
+        page = f"{IMPRINTS_FOLDER}/{imprint.id}/{PAGE}"
+        out.append({"id": imprint.id, "name": imprint.name, "region": imprint.region,
+                    "region_name": regions.name(imprint.region, guide.config.guide.language),
+                    "href": page if (out_dir / page).is_file() else ""})
+    return out
 
 
 def _edition(out_dir: Path, guide: Guide, ed, targets: dict) -> dict:

@@ -14,6 +14,7 @@ from .cssguard import template_css_problems
 from .errors import Collector, ProjectError, at
 from .glyphs import missing_glyph_problems
 from .handout_choice import read_handout_choice
+from .imprints import load_imprints
 from .markup import Source, check_only_blocks, check_raw_html
 from .model import Chapter, GlossaryEntry, Guide
 from .rawhtml import check_source_structure
@@ -39,13 +40,15 @@ def load_project(root: Path) -> Guide:
     chapters = _load_chapters(root, config, errs)
     worksheets = _load_worksheets(root, config, errs)
     resources = load_resources(root, errs)
+    imprints = load_imprints(root, errs)
     glossary = _load_glossary(root, errs)
     _check_unique(chapters, "slug", "chapter slug", errs)
     _check_unique(worksheets, "id", "worksheet id", errs)
     errs.extend(template_css_problems(root))  # for every format alike (careprint.cssguard)
     errs.extend(missing_glyph_problems(root, _texts(root)))
     errs.raise_if_any()
-    return Guide(config, tuple(chapters), tuple(worksheets), tuple(resources), tuple(glossary))
+    return Guide(config, tuple(chapters), tuple(worksheets), tuple(resources), tuple(glossary),
+                 imprints=imprints)
 
 
 def _texts(root: Path) -> list[tuple[str, str]]:

@@ -186,3 +186,5 @@ class Guide:
     resources: tuple[Resource, ...]
     glossary: tuple[GlossaryEntry, ...]
     region: str = ""  # the region a build is for (careprint/regions.py); "" = every region
+    imprints: tuple = ()  # every clinic's imprint (careprint/imprints.py)
+    imprint: object = None  # the imprint a build is for (imprints.Imprint), or None

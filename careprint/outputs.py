@@ -127,16 +127,14 @@ class Plan:
 
 def plan_build(root: Path, editions: Sequence[str] | None, fmts: Sequence[str],
                paper: str | None, only: Sequence[str], shard: tuple[int, int] | None, *,
-               bleed: str, marks: bool, environ, region: str = "") -> Plan:
+               bleed: str, marks: bool, environ, region: str = "", imprint: str = "") -> Plan:
     """Read and validate the whole project, then list the targets: nothing is written.
     With `region`, the guide is the one that region's readers get (region_view.py)."""
     from .editions import apply_editions
     from .load import load_project
-    from .region_view import for_region, resource_warnings, today
+    from .region_view import resource_warnings, today
 
-    guide = load_project(root)
-    if region:
-        guide = for_region(guide, region)
+    guide = localised(load_project(root), region, imprint)
     eds = select(editions, guide.config.edition_ids, "edition")
     views = apply_editions(guide, eds)
     ctx = BuildContext(root=root, paper=paper or guide.config.paper,
@@ -147,6 +145,15 @@ def plan_build(root: Path, editions: Sequence[str] | None, fmts: Sequence[str],
                            fmts)
     return Plan(guide, views, ctx, picked, in_shard(all_jobs, shard),
                 tuple(resource_warnings(guide, today())))
+
+
+def localised(guide: Guide, region: str = "", imprint: str = "") -> Guide:
+    """`guide` for one region's readers, or stamped for one clinic (region_view.py)."""
+    from .region_view import for_imprint, for_region, imprints_requested
+
+    if imprint:
+        return for_imprint(guide, imprints_requested(guide, (imprint,))[0], region)
+    return for_region(guide, region) if region else guide
 
 
 def parse_shard(text: str | None) -> tuple[int, int] | None:
@@ -175,11 +182,7 @@ def plan(root, editions: Sequence[str] | None = None, paper: str | None = None,
     (nothing is rendered); with `region`, the build for that region's."""
     from .editions import apply_editions
     from .load import load_project
-    from .region_view import for_region
-
-    guide = load_project(Path(root).resolve())
-    if region:
-        guide = for_region(guide, region)
+    guide = localised(load_project(Path(root).resolve()), region)
     eds = select(editions, guide.config.edition_ids, "edition")
     papers = (paper,) if paper else guide.config.papers
     return [(eg, {fmt.name: [j.relpath for j in fmt.targets(eg, papers)]

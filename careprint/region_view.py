@@ -25,6 +25,7 @@ from .phones import phone_numbers
 from .regions import CRISIS_ROLES
 
 REGIONS_FOLDER = "regions"  # build/regions/<code>/: never an edition's folder
+IMPRINTS_FOLDER = "imprints"  # build/imprints/<id>/, the same
 
 
 def today() -> _dt.date:
@@ -76,8 +77,52 @@ def region_out(out_dir: Path, code: str) -> Path:
 
 def site_prefix(guide: Guide) -> str:
     """Where this guide's outputs sit under the build folder's root, as a published site
-    sees them: "" for the build for every region, "regions/<code>/" for one region's."""
+    sees them: "" for the build for every region, "regions/<code>/" for one region's,
+    "imprints/<id>/" for a clinic's (and "imprints/<id>/regions/<code>/" for a clinic's in
+    another region than its own)."""
+    imprint = guide.imprint
+    if imprint is not None:
+        own = f"{IMPRINTS_FOLDER}/{imprint.id}/"
+        return own if guide.region == imprint.region else \
+            f"{own}{REGIONS_FOLDER}/{guide.region.lower()}/"
     return f"{REGIONS_FOLDER}/{guide.region.lower()}/" if guide.region else ""
+
+
+def out_folder(out_dir: Path, guide: Guide) -> Path:
+    """Where a build of `guide` (for a region, a clinic or neither) writes."""
+    return out_dir / site_prefix(guide) if site_prefix(guide) else out_dir
+
+
+def imprints_requested(guide: Guide, asked) -> tuple:
+    """`--imprint` values -> the imprints to build, `all` being every one."""
+    by_id = {i.id: i for i in guide.imprints}
+    out = []
+    for value in asked:
+        if value == "all":
+            out += guide.imprints
+            continue
+        if value not in by_id:
+            import difflib
+
+            near = difflib.get_close_matches(value, list(by_id), n=1, cutoff=0.6)
+            hint = f" Did you mean {near[0]}?" if near else ""
+            have = ", ".join(by_id) or "none: add imprints/<id>.toml (docs/content-format.md)"
+            raise CareprintError(f"--imprint {value}: no imprints/{value}.toml.{hint} "
+                                 f"Imprints: {have}")
+        out.append(by_id[value])
+    return tuple(dict.fromkeys(out))
+
+
+def for_imprint(guide: Guide, imprint, region: str = "") -> Guide:
+    """`guide` stamped for a clinic: its name in file names and the EPUB's identifier, its
+    region's services (or `region`'s, when a build asks for another)."""
+    region = region or imprint.region
+    meta = guide.config.guide
+    tail = imprint.id if region == imprint.region else f"{imprint.id}-{region.lower()}"
+    meta = replace(meta, slug=f"{meta.slug}-{tail}",
+                   identifier_base=f"{meta.identifier_base}:{tail}")
+    return replace(guide, region=region, imprint=imprint,
+                   config=replace(guide.config, guide=meta))
 
 
 def for_region(guide: Guide, code: str) -> Guide:
@@ -94,12 +139,20 @@ def printed(guide: Guide) -> tuple[Resource, ...]:
                  if r.checked and (not guide.region or regions.covers(r.regions, guide.region)))
 
 
+def local_services(guide: Guide) -> tuple[Resource, ...]:
+    """A clinic's own local services that a reader gets: the checked ones, listed first."""
+    if guide.imprint is None:
+        return ()
+    return tuple(r for r in guide.imprint.services if r.checked)
+
+
 def resource_warnings(guide: Guide, today: _dt.date) -> list[str]:
     """What a build says of the resources: each entry left out as unchecked, each check
     older than [resources] max_age_days."""
     limit = guide.config.resources["max_age_days"]
     out = []
-    for r in sorted(guide.resources, key=lambda r: (r.path, r.line)):
+    services = guide.imprint.services if guide.imprint is not None else ()
+    for r in sorted(guide.resources + services, key=lambda r: (r.path, r.line)):
         if not r.checked:
             out.append(f"{r.path}:{r.line}: {r.name} is left out of every output: it has "
                        "no verified_on, source and source_kind (see `careprint check`)")
@@ -128,12 +181,18 @@ AUDIENCES = ("lgbtq", "men", "young-people")  # roles that narrow whom a service
 
 def handout_services(resources, region: str) -> list[Resource]:
     """What every handout's back lists under "If you need help now". In a region's build:
-    its crisis lines and its sexual-violence services for everyone (a region's list fits the
-    sheet). In a build for every region: each country's emergency number and its first
-    crisis line with a number to call, so that ten countries still fit one side."""
+    its first emergency number (the others, by text or textphone, are in the guide's list),
+    its crisis lines and its sexual-violence services for everyone, so that the list fits
+    the sheet with a clinic's block above it. In a build for every region: each country's
+    emergency number and its first crisis line with a number to call, so that ten
+    countries still fit one side."""
     if region:
-        out = [r for r in resources if r.crisis or "sexual-violence" in r.roles
-               and not any(a in r.roles for a in AUDIENCES)]
+        ordered = sorted(resources, key=lambda r: (regions.specificity(r.regions, region),
+                                                   r.path, r.line))
+        emergency = [r for r in ordered if "emergency" in r.roles][:1]
+        out = emergency + [r for r in resources if "emergency" not in r.roles and (
+            "crisis" in r.roles or "sexual-violence" in r.roles
+            and not any(a in r.roles for a in AUDIENCES))]
         return out or list(resources)
     ordered = sorted(resources, key=lambda r: (r.path, r.line))
     out: list[Resource] = []

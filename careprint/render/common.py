@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 from markupsafe import Markup
 
@@ -15,6 +16,7 @@ from ..region_view import (
     handout_services,
     help_for,
     help_words,
+    local_services,
 )
 from . import BuildContext, names
 
@@ -25,6 +27,9 @@ def base_context(eg: EditionGuide, ctx: BuildContext) -> dict:
     """Variables every template receives (documented in docs/templates.md)."""
     meta = eg.meta
     papers = eg.config.papers or (eg.config.paper,)
+    # a clinic's local services are listed first, in its own block: not again below
+    local = {(r.name, r.contact) for r in local_services(eg.guide)}
+    resources = tuple(r for r in eg.resources if (r.name, r.contact) not in local)
     return {
         "meta": meta,
         "full_title": f"{meta.title}: {meta.subtitle}" if meta.subtitle else meta.title,
@@ -34,15 +39,19 @@ def base_context(eg: EditionGuide, ctx: BuildContext) -> dict:
         "date_iso": ctx.source_date.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "careprint_version": __version__,
         "running_head": f"{meta.title} · {eg.edition.title}",
-        "resources": eg.resources,
+        "resources": resources,
         # on every handout: the crisis lines, and in a region's build its sexual-violence
         # services too (a region's list is short enough for the sheet's back)
-        "crisis_resources": handout_services(eg.resources, eg.region),
+        "crisis_resources": handout_services(resources, eg.region),
         # "call {{ emergency }}": the region's number, or "your local emergency number"
         "emergency": Markup(help_words(help_for(eg.resources, eg.region, "emergency"),
                                        "emergency") or HELP_PHRASES["emergency"]),
         "crisis_line": crisis_line(eg, ctx),
         "region": eg.region,  # "" in a build for every region
+        # the clinic a build is stamped for (careprint/imprints.py), or None
+        "imprint": eg.guide.imprint,
+        "imprint_logo": imprint_logo(eg),
+        "local_services": local_services(eg.guide),
         "region_name": regions.name(eg.region, meta.language) if eg.region else "",
         "glossary": eg.glossary,
         "pack_name": pack_name(eg, ctx.paper),
@@ -55,6 +64,14 @@ def base_context(eg: EditionGuide, ctx: BuildContext) -> dict:
         "large_print": False,
         "booklet": False,  # a booklet's pages (render/booklet.py)
     }
+
+
+def imprint_logo(eg: EditionGuide) -> str:
+    """The clinic's logo as a file: URI for the PDFs (their fetcher reads imprints/), or ""."""
+    imprint = eg.guide.imprint
+    if imprint is None or not imprint.logo:
+        return ""
+    return (Path(eg.config.root).resolve() / imprint.logo).as_uri()
 
 
 def crisis_line(eg: EditionGuide, ctx: BuildContext) -> str:

@@ -117,6 +117,11 @@ def _metadata(book, eg: EditionGuide, ctx: BuildContext) -> None:
     for author in meta.authors:
         book.add_author(author)
     book.add_metadata("DC", "publisher", meta.publisher)
+    imprint = eg.guide.imprint
+    if imprint is not None:  # the clinic that hands it out: a distributor (MARC "dst")
+        book.add_metadata("DC", "contributor", imprint.name, {"id": "distributor"})
+        book.add_metadata(None, "meta", "dst", {"refines": "#distributor", "property": "role",
+                                                "scheme": "marc:relators"})
     book.add_metadata("DC", "rights", meta.license)
     book.add_metadata("DC", "date", ctx.source_date.date().isoformat())
     lead = f"{meta.subtitle}. " if meta.subtitle else ""

@@ -36,7 +36,9 @@ class SandboxFetcher(URLFetcher):
     def __init__(self, root: Path, figure_font: str | None = None):
         super().__init__(allowed_protocols={"file"}, allow_redirects=False)
         root = Path(root).resolve()
-        self.allowed = (root / "content", root / "templates", PACKAGE_TEMPLATES)
+        # imprints/: a clinic's logo (careprint/imprints.py)
+        self.allowed = (root / "content", root / "templates", root / "imprints",
+                        PACKAGE_TEMPLATES)
         self.figure_font = figure_font
 
     def fetch(self, url, headers=None):
