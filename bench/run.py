@@ -39,7 +39,7 @@ def careprint(*args, cwd=None) -> tuple[float, str]:
 def copy_project(dest: Path, src: Path = ROOT) -> Path:
     dest.mkdir(parents=True)
     shutil.copy(src / "careprint.toml", dest)
-    for folder in ("content", "templates"):
+    for folder in ("content", "templates", "imprints"):
         if (src / folder).is_dir():
             shutil.copytree(src / folder, dest / folder)
     return dest
@@ -110,9 +110,26 @@ def synthetic(dest: Path, factor: int) -> Path:
     return project
 
 
+def clinics(project: Path, out: Path, n: int, cold: float) -> None:
+    """N made-up clinics in one region (copies of the bundled example), every edition and
+    format, against the cold build without them."""
+    example = (project / "imprints" / "larkspur.toml").read_text("utf-8")
+    for i in range(2, n + 1):
+        (project / "imprints" / f"clinic-{i:02d}.toml").write_text(
+            example.replace("Larkspur Community Clinic", f"Clinic {i:02d}"), "utf-8")
+    seconds, s = careprint("build", project, "--out", out, "--imprint", "all", "--force")
+    print(f"\n7. Clinic imprints: {n} clinics in one region, every edition and format")
+    made = sum(map(int, re.findall(r"Built (\d+) files?", s)))
+    print(f"   {seconds:.2f} s ({made} targets) = {seconds / cold:.1f}x the cold build "
+          "without imprints (issue 27's target: 3x)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the 10x guide")
+    parser.add_argument("--imprints", type=int, default=20, metavar="N",
+                        help="clinics to build in one region (issue 27's target: 20 cost at "
+                        "most 3x the build without them); 0 skips it")
     args = parser.parse_args()
     jobs = os.cpu_count() or 1
     print(f"careprint benchmark: {jobs} CPUs, Python {sys.version.split()[0]}")
@@ -174,6 +191,8 @@ def main() -> None:
         else:
             print("   pandoc is not installed (pip install pypandoc-binary); skipped")
 
+        if args.imprints:
+            clinics(project, tmp / "clinics", args.imprints, cold)
         if args.quick:
             return
         big = synthetic(tmp / "big", 10)
