@@ -25,6 +25,7 @@ from .config_schema import (
     PAPER_OPTS,
     READABILITY_EDITION_GRADES,
     RESOURCES_OPTS,
+    REVIEW_OPTS,
     Opt,
 )
 from .config_schema import PAPER_SIZES as PAPER_SIZES  # where the rest of careprint finds it
@@ -129,6 +130,8 @@ class Config:
     papers: tuple[str, ...] = ()  # [paper] size: every size each PDF is built on
     resources: MappingProxyType = field(default_factory=lambda: MappingProxyType(
         {k: o.default for k, o in RESOURCES_OPTS.items()}))  # [resources]
+    review: MappingProxyType = field(default_factory=lambda: MappingProxyType(
+        {k: o.default for k, o in REVIEW_OPTS.items()}))  # [review]
 
     @property
     def edition_ids(self) -> tuple[str, ...]:
@@ -194,8 +197,8 @@ def load_config(root: Path) -> Config:
 
     errs = Collector()
     errs.extend(invisible_characters(text, CONFIG_NAME))
-    top = {"guide": dict, "editions": dict, "paper": dict, "resources": dict, "formats": dict,
-           "check": dict}
+    top = {"guide": dict, "editions": dict, "paper": dict, "resources": dict, "review": dict,
+           "formats": dict, "check": dict}
     for key in data:
         if key not in top:
             errs.add(at_key(CONFIG_NAME, key), f"unknown key; expected one of: {', '.join(top)}")
@@ -205,11 +208,12 @@ def load_config(root: Path) -> Config:
     formats = _formats(data.get("formats", {}), errs)
     check = _check_tables(data.get("check", {}), [e.id for e in editions], errs)
     resources = _resources(data.get("resources", {}), errs)
+    review = _review(data.get("review", {}), errs)
 
     errs.raise_if_any()
     return Config(root=root, guide=GuideMeta(**guide), editions=tuple(editions),
                   paper=papers[0], papers=papers, formats=MappingProxyType(formats), check=check,
-                  resources=resources)
+                  resources=resources, review=review)
 
 
 def _read_config(root: Path) -> str:
@@ -287,6 +291,34 @@ def _resources(raw: Any, errs: Collector) -> MappingProxyType:
         errs.add(at_key(CONFIG_NAME, "resources.max_age_days"),
                  "expected a whole number of days from 1 to 3650")
         values["max_age_days"] = RESOURCES_OPTS["max_age_days"].default
+    return MappingProxyType(values)
+
+
+def _review(raw: Any, errs: Collector) -> MappingProxyType:
+    """[review]: who stands behind the guide. A review needs its reviewers and its date."""
+    values = _table(raw, "review", REVIEW_OPTS, errs)
+    for key in ("credits", "clinical_reviewers"):
+        if not all(isinstance(v, str) and v.strip() for v in values[key]):
+            errs.add(at_key(CONFIG_NAME, f"review.{key}"), "expected a list of non-empty "
+                     "strings")
+            values[key] = []
+        values[key] = tuple(v.strip() for v in values[key])
+    for key in ("reviewed_on", "next_review"):
+        value = values[key]
+        if isinstance(value, str) and value:
+            try:
+                value = _dt.date.fromisoformat(value)
+            except ValueError:
+                errs.add(at_key(CONFIG_NAME, f"review.{key}"), f"{value!r} is not a date "
+                         "(YYYY-MM-DD)")
+                value = None
+        values[key] = value if isinstance(value, _dt.date) else None
+    if values["clinical_reviewers"] and values["reviewed_on"] is None:
+        errs.add(at_key(CONFIG_NAME, "review.reviewed_on"), "clinical_reviewers needs the "
+                 "date of their review: reviewed_on = YYYY-MM-DD")
+    if values["reviewed_on"] is not None and not values["clinical_reviewers"]:
+        errs.add(at_key(CONFIG_NAME, "review.clinical_reviewers"), "reviewed_on names a "
+                 "review: say who did it (a name and a role)")
     return MappingProxyType(values)
 
 

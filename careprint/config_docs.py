@@ -19,6 +19,7 @@ from .config_schema import (
     PAPER_OPTS,
     READABILITY_EDITION_GRADES,
     RESOURCES_OPTS,
+    REVIEW_OPTS,
     Opt,
 )
 
@@ -69,6 +70,10 @@ TABLES = {
               "for one build."),
     "resources": ("`[resources]`", "Optional. The regions the guide serves, and how long a "
                   "resource's check holds (content/resources/: docs/content-format.md)."),
+    "review": ("`[review]`", "Optional, and printed in every edition's colophon and the "
+               "EPUB's metadata: who stands behind the guide (SAMHSA's trust and "
+               "transparency). Without a clinical review, the colophon says so plainly, and "
+               "`careprint check` (review-record) warns."),
 }
 _TYPES = {str: "string", list: "list of strings", dict: "table of strings", int: "integer",
           bool: "boolean", float: "number"}
@@ -78,7 +83,8 @@ def render() -> str:
     """The whole text of docs/config.md."""
     out = [HEADER.replace("{example}", tomli_w.dumps(EXAMPLE))]
     for key, opts in (("guide", GUIDE_OPTS), ("editions", EDITION_OPTS),
-                      ("paper", PAPER_OPTS), ("resources", RESOURCES_OPTS)):
+                      ("paper", PAPER_OPTS), ("resources", RESOURCES_OPTS),
+                      ("review", REVIEW_OPTS)):
         heading, intro = TABLES[key]
         path = "editions.<name>" if key == "editions" else key
         out += [f"## {heading}\n", intro + "\n", *_table(path, opts)]

@@ -66,6 +66,25 @@ RESOURCES_OPTS = {
                         "and hours change, so check it again and update `verified_on`.",
                         default=365),
 }
+REVIEW_OPTS = {
+    "credits": Opt(list, "Who wrote and edited the guide, by role, one line each, e.g. "
+                   "`[\"Writing and editing: The careprint editors\"]`: printed in the colophon "
+                   "and the EPUB's metadata.", default=[]),
+    "clinical_reviewers": Opt(list, "Who reviewed the guide clinically: a name and a role each, "
+                              "e.g. `[\"Dr A. Example, clinical psychologist\"]`. Empty: the "
+                              "colophon says plainly that no named clinician has reviewed it. "
+                              "Never name a review that did not happen.", default=[]),
+    "reviewed_on": Opt((str, _dt.date), "The date of that clinical review, YYYY-MM-DD "
+                       "(required with clinical_reviewers).", default=""),
+    "lived_experience": Opt(str, "Whether people with lived experience were involved, and how, "
+                            "in a sentence. Empty: the colophon says they were not, yet.",
+                            default=""),
+    "next_review": Opt((str, _dt.date), "When the guide is next due for review, YYYY-MM-DD. "
+                       "`careprint check` (review-record) warns once it has passed.",
+                       default=""),
+    "report_errors": Opt(str, "How a reader reports an error: an https:// address or an "
+                         "e-mail address, printed in the colophon.", default=""),
+}
 FORMAT_OPTS = {
     "pdf": {
         "template": Opt(str, "Template of the full-guide PDF.", default="guide.html"),
@@ -218,6 +237,7 @@ CHECK_OPTS: dict[str, dict[str, Opt]] = {
     "resource-verified": _rule("warning"),
     "resource-coverage": _rule("error"),
     "emergency-number": _rule("warning"),
+    "review-record": _rule("warning"),
     # accessibility
     "image-alt": _rule("error"),
     "heading-levels": _rule("error"),

@@ -51,7 +51,7 @@ def format_templates(config: Config, fmt: str) -> list[str]:
 def config_values(config: Config, edition: str, fmt: str) -> tuple:
     """The config values an output of `fmt` in `edition` reads."""
     return (config.guide, config.edition(edition), registry.get(fmt).tables(config),
-            config.fmt("pdf", "crisis_line"), config.papers)
+            config.fmt("pdf", "crisis_line"), config.papers, dict(config.review))
 
 
 def target_keys(config: Config, views: list[EditionGuide], jobs: list[Job],

@@ -91,6 +91,7 @@ TRIGGERS = [
     ("check-resource-coverage", "resource-coverage", ["content/resources"], "error", []),
     ("check-emergency-number", "emergency-number", [f"{EXTRA}:10"], "warning",
      ["survivors", "groups"]),
+    ("check-review-record", "review-record", ["careprint.toml"], "warning", []),
     ("check-image-alt", "image-alt", [f"{EXTRA}:10"], "error", ["survivors", "groups"]),
     ("check-heading-levels", "heading-levels", [f"{EXTRA}:10"], "error", ["survivors", "groups"]),
     ("check-link-text", "link-text", [f"{EXTRA}:10", f"{EXTRA}:12"], "warning",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -54,7 +55,8 @@ def test_unchanged_rebuild_does_not_import_weasyprint_or_ebooklib(built):
     import sys
 
     proc = subprocess.run([sys.executable, "-c", code, str(built)], capture_output=True,
-                          text=True, env={"SOURCE_DATE_EPOCH": "1700000000", "PATH": ""})
+                          text=True, env={"SOURCE_DATE_EPOCH": "1700000000", "PATH": "",
+                                          "CAREPRINT_TODAY": os.environ["CAREPRINT_TODAY"]})
     assert "HEAVY []" in proc.stdout, proc.stdout + proc.stderr
     assert "9 unchanged outputs skipped" in proc.stdout
 

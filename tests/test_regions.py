@@ -340,3 +340,48 @@ def test_list_names_a_regions_outputs(fixture_project):
     assert "[pdf] build/regions/gb-sct/everyone/rg-gb-sct-everyone-a4.pdf" in proc.stdout
     assert "[library] build/regions/gb-sct/index.html" in proc.stdout
     assert not (root / "build").exists()  # list writes nothing
+
+
+# ---------------------------------------------------------------- who stands behind it
+# (issue 24, item 18: here because it is read where the support list is: the colophon)
+
+
+def test_the_colophon_says_who_reviewed_it_and_never_claims_a_review(fixture_project):
+    root = fixture_project("regions")
+    run_careprint("build", root, "-f", "pdf", check=True)
+    text = squash(pdf_text(root / "build" / "everyone" / "rg-everyone-a4.pdf"))
+    assert "No named clinician has reviewed this guide yet." in text
+    assert "People with lived experience have not yet been involved" in text
+    assert "If you find a mistake, please tell the person or service who gave you" in text
+    found = [f for f in run_checks(root).findings if f.rule == "review-record"]
+    assert len(found) == 1 and found[0].file == "careprint.toml"
+    toml = root / "careprint.toml"
+    toml.write_text(toml.read_text() + '\n[review]\nclinical_reviewers = ["Dr Test, GP"]\n'
+                    'reviewed_on = "2026-10-01"\nnext_review = "2026-11-01"\n'
+                    'lived_experience = "Two survivors read every chapter"\n'
+                    'report_errors = "errors@example.org"\n')
+    run_careprint("build", root, "-f", "pdf", "-f", "epub", check=True)
+    text = squash(pdf_text(root / "build" / "everyone" / "rg-everyone-a4.pdf"))
+    assert "Reviewed clinically on 1 October 2026 by Dr Test, GP." in text
+    assert "Two survivors read every chapter." in text
+    assert "Next review due by 1 November 2026." in text and "errors@example.org" in text
+    found = [f for f in run_checks(root).findings if f.rule == "review-record"]
+    assert [f.message.split(":")[0] for f in found] == ["the next review was due on 2026-11-01"]
+    assert found[0].line == 25
+    with zipfile.ZipFile(root / "build" / "everyone" / "rg-everyone.epub") as z:
+        opf = z.read(next(n for n in z.namelist() if n.endswith(".opf"))).decode()
+    assert 'refines="#reviewer-1" property="role" scheme="marc:relators">rev' in opf
+    # a review date without reviewers is refused
+    toml.write_text(toml.read_text().replace('clinical_reviewers = ["Dr Test, GP"]\n', ""))
+    proc = run_careprint("build", root)
+    assert proc.returncode == 1 and "review.clinical_reviewers: reviewed_on names a review" \
+        in proc.stderr
+
+
+def test_the_published_date_is_the_guides_own(fixture_project):
+    """Not the build's fixed timestamp (SOURCE_DATE_EPOCH, 14 November 2023 in the suite)."""
+    root = fixture_project("regions")
+    run_careprint("build", root, "-f", "pdf", "-f", "handouts", check=True)
+    for pdf in (root / "build").rglob("*.pdf"):
+        text = squash(pdf_text(pdf))
+        assert "2 January 2026" in text and "2023" not in text, pdf.name

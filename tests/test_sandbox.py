@@ -104,7 +104,7 @@ def test_a_sandboxed_template_still_does_what_templates_do(project):
     proc = run_careprint("build", project, "--jobs", "1", "-f", "handouts", "-e", "survivors")
     assert proc.returncode == 0, proc.stderr
     text = pdf_text(project / "build/survivors/handouts/badin-survivors-ch01-start-a4.pdf")
-    assert "Counted 1 resources in FOR SURVIVORS on 14 November 2023." in \
+    assert "Counted 1 resources in FOR SURVIVORS on 2 January 2026." in \
         " ".join(text.split())
 
 

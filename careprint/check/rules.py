@@ -42,6 +42,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "page or an official one, within [resources] max_age_days"),
     Rule("resource-coverage", _TI, "every region the guide serves has a checked emergency "
          "number, crisis line and sexual-violence service"),
+    Rule("review-record", _TI, "the guide has a clinical review on record, and its next "
+         "review date has not passed"),
     Rule("emergency-number", _TI, "chapters name emergency help with [[help:emergency]], "
          "not a bare number that is wrong in other regions"),
     Rule("image-alt", _A11Y, "images have alt text, or are marked decorative"),

@@ -181,4 +181,37 @@ def emergency_number(checks: Context, path: str, n: int, text: str, eid) -> None
 _NUMBER_RE = re.compile(r"(?<![\w.,/-])\d{3}(?:[ -]\d+)*(?![\w/-]|[.,]\d)")
 
 
-__all__ = ["crisis_resources", "resource_verified", "resource_coverage", "emergency_number"]
+REVIEW = "review-record"
+
+
+@rule(REVIEW, "guide")
+def review_record(checks: Context) -> None:
+    """A guide a clinician can hand out says who reviewed it, and is reviewed again on time:
+    no clinical review on record, or a next review date that has passed, is reported at its
+    key in careprint.toml."""
+    review = checks.guide.config.review
+    root = Path(checks.guide.config.root)
+    if not review["clinical_reviewers"]:
+        line = config_line(root, "review", "clinical_reviewers") or \
+            _table_line(root, "review")
+        checks.add(REVIEW, "careprint.toml", line,
+                   "no clinical review on record ([review] clinical_reviewers and "
+                   "reviewed_on): the colophon says so; ask a clinician to review the guide, "
+                   "then name them and the date")
+    due = review["next_review"]
+    if due is not None and due < checks.today:
+        checks.add(REVIEW, "careprint.toml", config_line(root, "review", "next_review"),
+                   f"the next review was due on {due}: review the guide, then set "
+                   "[review] next_review to the next date")
+
+
+def _table_line(root: Path, table: str) -> int | None:
+    try:
+        lines = (root / "careprint.toml").read_text(encoding="utf-8-sig").split("\n")
+    except OSError:
+        return None
+    return next((i for i, s in enumerate(lines, 1) if s.strip() == f"[{table}]"), None)
+
+
+__all__ = ["crisis_resources", "resource_verified", "resource_coverage", "emergency_number",
+           "review_record"]

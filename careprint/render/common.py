@@ -35,7 +35,10 @@ def base_context(eg: EditionGuide, ctx: BuildContext) -> dict:
         "full_title": f"{meta.title}: {meta.subtitle}" if meta.subtitle else meta.title,
         "edition": eg.edition,
         "paper": ctx.paper,
-        "date": ctx.source_date.date(),
+        # the date the guide says it was published: careprint.toml's, never the build's
+        # fixed timestamp (which dates the files: date_iso)
+        "date": meta.date,
+        "review": eg.config.review,
         "date_iso": ctx.source_date.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "careprint_version": __version__,
         "running_head": f"{meta.title} · {eg.edition.title}",

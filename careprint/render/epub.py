@@ -117,6 +117,10 @@ def _metadata(book, eg: EditionGuide, ctx: BuildContext) -> None:
     for author in meta.authors:
         book.add_author(author)
     book.add_metadata("DC", "publisher", meta.publisher)
+    for i, reviewer in enumerate(eg.config.review["clinical_reviewers"], 1):
+        book.add_metadata("DC", "contributor", reviewer, {"id": f"reviewer-{i}"})
+        book.add_metadata(None, "meta", "rev", {"refines": f"#reviewer-{i}",
+                                                "property": "role", "scheme": "marc:relators"})
     imprint = eg.guide.imprint
     if imprint is not None:  # the clinic that hands it out: a distributor (MARC "dst")
         book.add_metadata("DC", "contributor", imprint.name, {"id": "distributor"})
