@@ -347,6 +347,44 @@ def test_a_whole_build_joins_alone(catalogue, tmp_path):
     assert files(tmp_path / "copy") == files(catalogue["whole"])
 
 
+def test_the_documented_workflow_joins_the_shards_it_uploads(catalogue, tmp_path):
+    """docs/building.md's GitHub Actions example: each shard uploads its build folder with
+    its hidden .careprint/, the join job downloads them side by side and ends by joining
+    them. Its join command, run on the shards laid out as download-artifact lays them out,
+    joins the catalogue."""
+    import subprocess
+    import sys
+
+    import yaml
+    from conftest import ROOT, careprint_env
+
+    text = (ROOT / "docs/building.md").read_text("utf-8")
+    workflow = yaml.safe_load(re.search(r"```yaml\n(name: build the guide.*?)```", text,
+                                        re.S).group(1))
+    build_job, join_job = workflow["jobs"]["build"], workflow["jobs"]["join"]
+    upload = build_job["steps"][-1]
+    assert upload["uses"].startswith("actions/upload-artifact@")
+    assert upload["with"]["include-hidden-files"] is True
+    assert join_job["needs"] == "build"
+    steps = [s for s in join_job["steps"] if "uses" in s or "run" in s]
+    download = next(s for s in steps if s.get("uses", "").startswith("actions/download-artifact"))
+    joining = next(s for s in steps if s.get("run", "").startswith("careprint join"))
+    assert steps.index(download) < steps.index(joining)
+    assert all(s["uses"].startswith("actions/upload-artifact@") for s in
+               steps[steps.index(joining) + 1:])  # it ends with the join, then keeps it
+    name = upload["with"]["name"].replace("${{ matrix.shard }}", "*")
+    assert name == download["with"]["pattern"]
+    checkout = tmp_path / "checkout"
+    shutil.copytree(catalogue["project"], checkout)
+    for k, shard in enumerate(catalogue["shards"], 1):
+        shutil.copytree(shard, checkout / download["with"]["path"] / name.replace("*", str(k)))
+    command = joining["run"].replace("careprint", f"{sys.executable} -m careprint", 1)
+    proc = subprocess.run(command, shell=True, cwd=checkout, env=careprint_env(),
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert files(checkout / "build") == files(catalogue["whole"])
+
+
 def test_kept_html_is_joined_with_its_pdf(tmp_path):
     """--keep-html: the HTML beside each PDF travels with it, and the joined manifest
     records it as careprint's (a later build may replace or remove it)."""
