@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import checknote, library
+from . import buildrecord, checknote, library
 from .buildlock import build_lock
 from .commit import commit, strict_failure
 from .config import PAPER_SIZES
@@ -92,6 +92,7 @@ def build(root: Path, editions: Sequence[str] | None = None,
         if report is not None:
             report.seconds = time.perf_counter() - started
             return report
+        record = buildrecord.record(req.root, req.options, req.shard)  # read with the rest
         plan = plan_build(req.root, editions, req.formats, paper, only or (), req.shard,
                           bleed=bleed or "", marks=marks, environ=environ, region=region,
                           imprint=imprint)
@@ -101,7 +102,7 @@ def build(root: Path, editions: Sequence[str] | None = None,
                               plan.ctx, req.out_dir, keep_html, jobs, progress,
                               decision.companions)
         report = commit(plan, decision, results, last.manifest, req.out_dir, last.inputs,
-                        strict)
+                        strict, record)
         if count_check:
             report.check_errors = checknote.count(req.out_dir, last.inputs, plan.guide,
                                                   plan.views)

@@ -170,6 +170,29 @@ def list_(project_dir, editions, paper, region):
 
 
 @main.command()
+@click.argument("shard_dirs", nargs=-1, required=True, metavar="SHARD_DIR...",
+                type=click.Path(path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the joined build to: new, empty, or a careprint build "
+              "folder.")
+@click.option("--project", "project_dir", default=".", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="The guide project the shards were built from (for the library page).")
+def join(shard_dirs, out, project_dir):
+    """Join the build folders of the shards of one build (`build --shard K/N`) into one:
+    every output, each edition's SHA256SUMS over all of them, one library page."""
+    from .join import join as run
+
+    report = run(project_dir, shard_dirs, out,
+                 progress=lambda message, *_: click.echo(message, err=True))
+    for path in report.foreign:
+        click.echo(f"note: {path} was not written by careprint; left in place and not "
+                   "listed in SHA256SUMS", err=True)
+    for line in report.lines():
+        click.echo(line)
+
+
+@main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--title", default=None, help="The guide's title. Default: from DIRECTORY's name.")
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")

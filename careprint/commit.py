@@ -22,8 +22,10 @@ from .results import BuildReport, Rendered, Written
 
 
 def commit(plan: Plan, decision: Decision, results: list[tuple[Job, Rendered]],
-           manifest: Manifest, out_dir: Path, inputs: str, strict: bool) -> BuildReport:
-    """Put `results` in place and record them; see the module docstring."""
+           manifest: Manifest, out_dir: Path, inputs: str, strict: bool,
+           record: dict | None = None) -> BuildReport:
+    """Put `results` in place and record them, with what the build was made from (`record`:
+    buildrecord.py); see the module docstring."""
     report = BuildReport(out_dir=out_dir, only=plan.only.names, notes=plan.only.notes,
                          written=list(decision.skipped),
                          project_warnings=list(plan.warnings))
@@ -49,7 +51,7 @@ def commit(plan: Plan, decision: Decision, results: list[tuple[Job, Rendered]],
     report.foreign = settle(out_dir, targets, every_output(plan.views),
                             [eg.edition.id for eg in plan.views])
     Manifest.write(out_dir, inputs, [j.relpath for j in plan.chosen], targets,
-                   list(plan.warnings))
+                   list(plan.warnings), record)
     library.write(out_dir, plan.guide, targets)
     return report
 

@@ -31,16 +31,46 @@ def careprint_digest() -> str:
     return h.hexdigest()
 
 
+def project_files(root: Path) -> list[Path]:
+    """Every file of the project at `root` that a build could read."""
+    files = [root / "careprint.toml"]
+    for folder in (root / "content", root / "templates", root / "imprints"):
+        files.extend(_files_in(folder))
+    return files
+
+
+def _files_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+
+
 def input_digest(root: Path, options: dict) -> str:
     """Hash of every file a build could read, and of the options: the fast no-op's key."""
     h = hashlib.sha256(f"{careprint_digest()}\0{json.dumps(options, sort_keys=True)}".encode())
-    files = [root / "careprint.toml"]
-    for folder in (root / "content", root / "templates", root / "imprints", PACKAGE_TEMPLATES):
-        if folder.is_dir():
-            files.extend(sorted(p for p in folder.rglob("*") if p.is_file()))
-    for path in files:
+    for path in [*project_files(root), *_files_in(PACKAGE_TEMPLATES)]:
         with contextlib.suppress(OSError):
             h.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def source_files(root: Path) -> dict[str, str]:
+    """What a build reads from the project, wherever it sits: each file's path in the
+    project and the SHA-256 of its bytes (`careprint join` names a file that differs)."""
+    files = {}
+    for path in project_files(root):
+        with contextlib.suppress(OSError):
+            files[path.relative_to(root).as_posix()] = hashlib.sha256(
+                path.read_bytes()).hexdigest()
+    return files
+
+
+@functools.cache
+def careprint_sources() -> str:
+    """careprint's version, code and bundled templates: what a build uses besides the
+    project's files."""
+    h = hashlib.sha256(careprint_digest().encode())
+    for path in _files_in(PACKAGE_TEMPLATES):
+        h.update(path.relative_to(PACKAGE_TEMPLATES).as_posix().encode() + b"\0"
+                 + path.read_bytes() + b"\0")
     return h.hexdigest()
 
 

@@ -5,7 +5,9 @@ time the build left it with, its page count, its warnings, and the HTML kept bes
 (`--keep-html`), with the same stamps. That record is the only list of what careprint
 wrote: a build removes only files it names and finds as careprint left them, and each
 edition's SHA256SUMS lists only those. A file someone else put in an output folder (a
-client's filled-in worksheet) is left in place, and the build says so.
+client's filled-in worksheet) is left in place, and the build says so. Its `build` entry
+records what the build was made from, with which options, and which shard it was
+(buildrecord.py): what `careprint join` checks.
 """
 
 from __future__ import annotations
@@ -76,11 +78,14 @@ class Manifest:
 
     @staticmethod
     def write(out_dir: Path, inputs: str, outputs: list[str], targets: dict,
-              warnings: list[str] = ()) -> None:
-        write_manifest(out_dir, {"careprint": __version__,
-                                 "fast": {"inputs": inputs, "outputs": sorted(outputs),
-                                          "warnings": list(warnings)},
-                                 "targets": dict(sorted(targets.items()))})
+              warnings: list[str] = (), record: dict | None = None) -> None:
+        data = {"careprint": __version__,
+                "fast": {"inputs": inputs, "outputs": sorted(outputs),
+                         "warnings": list(warnings)},
+                "targets": dict(sorted(targets.items()))}
+        if record is not None:
+            data["build"] = record
+        write_manifest(out_dir, data)
 
 
 def write_manifest(out_dir: Path, manifest: dict) -> None:

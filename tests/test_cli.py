@@ -31,7 +31,8 @@ def test_version_through_the_console_path():
     assert proc.stdout.strip() == f"careprint {__version__}"
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["list"]], ids=["main", "build", "list"])
+@pytest.mark.parametrize("command", [[], ["build"], ["list"], ["join"]],
+                         ids=["main", "build", "list", "join"])
 def test_help_documents_every_option(command):
     result = invoke(*command, "--help")
     assert result.exit_code == 0, result.output
@@ -56,6 +57,7 @@ def test_main_help_lists_the_commands():
     commands = result.output.split("Commands:", 1)[1]
     assert re.search(r"^\s+build\s+\S", commands, re.M)
     assert re.search(r"^\s+list\s+\S", commands, re.M)
+    assert re.search(r"^\s+join\s+\S", commands, re.M)
 
 
 def test_build_help_names_the_formats_and_papers():
