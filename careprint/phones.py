@@ -21,9 +21,10 @@ import re
 from markupsafe import Markup
 
 # a number: 3 or more digits, in groups joined by single spaces or hyphens, not touching
-# a letter, digit or hyphen on either side (so "800-656-HOPE" and "24/7" are left alone),
+# a letter, digit, hyphen or "#" on either side (so "800-656-HOPE", "24/7" and a character
+# reference such as &#8220; are left alone),
 # nor a decimal point, a thousands separator or a percent sign (2.50, 1,200, 100%)
-_NUMBER_RE = re.compile(r"(?<![\w-])(?<!\d[.,])\+?\d+(?:[ -]\d+)*(?![\w%-])(?![.,]\d)")
+_NUMBER_RE = re.compile(r"(?<![\w#-])(?<!\d[.,])\+?\d+(?:[ -]\d+)*(?![\w%-])(?![.,]\d)")
 # where digits are never a phone number: an e-mail address, a web address, a host name
 # with or without a path (111.nhs.uk, example.org/800-123; its last label in lower case,
 # so that "call 116 123.Then" keeps its number)...

@@ -87,6 +87,10 @@ def test_numbers_a_sentence_asks_to_call_are_links():
     assert '<a href="https://example.org/999">999 online</a>' in out
     assert "<code>999</code>" in out and 'alt="In danger, call 999"' in out
     assert "Go to 111.nhs.uk on 30.11.2026." in out
+    # a character reference is no number, though its sentence says "call" (it made an
+    # EPUB that EPUBCheck refused: <a> inside &#8220;)
+    quoted = "<p>Some call this &#8220;fawning&#8221; &#x201C;too&#x201D;.</p>"
+    assert link_numbers(quoted) == quoted
     # the EPUB links tel: alone (EPUBCheck does not know sms:); the text number is bold
     epub = link_numbers(BODY, ("tel",))
     assert '<strong class="phone">85258</strong>' in epub and "sms:" not in epub
