@@ -150,12 +150,16 @@ def _link_sentence(sentence: str, text: str, schemes) -> str:
         return text
     whole = sentence + text
     numbers = [(a, b, uri) for a, b, uri in _numbers(whole, len(sentence))
-               if _asks_to_call(_last_sentence(whole[:a]))]
+               if _asks_to_call(_last_sentence(whole[:a])) and not _YEAR_RE.fullmatch(whole[a:b])]
     if not numbers:
         return text
     shift = len(sentence)
     return _linked(text, [(a - shift, b - shift, uri) for a, b, uri in numbers], schemes,
                    escape=False)
+
+
+# a year in running text ("Doctors call this numbing (WHO, 2022)") is no number to call
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
 
 
 def _asks_to_call(before: str) -> bool:

@@ -91,6 +91,10 @@ def test_numbers_a_sentence_asks_to_call_are_links():
     # EPUB that EPUBCheck refused: <a> inside &#8220;)
     quoted = "<p>Some call this &#8220;fawning&#8221; &#x201C;too&#x201D;.</p>"
     assert link_numbers(quoted) == quoted
+    # nor is a year, in a sentence that says "call" (a citation in chapter 10 linked 2022)
+    cited = "<p>Doctors call this emotional numbing (WHO, 2022). Call 1737 to talk.</p>"
+    assert link_numbers(cited) == ("<p>Doctors call this emotional numbing (WHO, 2022). "
+                                   'Call <a class="phone" href="tel:1737">1737</a> to talk.</p>')
     # the EPUB links tel: alone (EPUBCheck does not know sms:); the text number is bold
     epub = link_numbers(BODY, ("tel",))
     assert '<strong class="phone">85258</strong>' in epub and "sms:" not in epub

@@ -202,7 +202,7 @@ def test_pdf_links_every_number_and_website(built, bundled_guide):
     assert {"tel:116123", "tel:988", "tel:18006564673", "sms:85258", "sms:686868",
             "https://rainn.org"} <= found
     assert {uri for _, uri in numbers(bundled_guide.resources)} <= found
-    assert {r.url for r in bundled_guide.resources} <= found
+    assert {r.url for r in bundled_guide.resources if r.url} <= found
     assert {u.split(":")[0] for u in found if not u.startswith("#")} >= {"tel", "sms", "https"}
     handout = uris(handout_pdf(built, "a4").pages)
     crisis = handout_services(bundled_guide.resources, "")
@@ -210,7 +210,7 @@ def test_pdf_links_every_number_and_website(built, bundled_guide):
 
 
 def test_epub_and_web_link_every_number_and_website(built, bundled_guide):
-    websites = {r.url for r in bundled_guide.resources}
+    websites = {r.url for r in bundled_guide.resources if r.url}
     phones = {uri for _, uri in numbers(bundled_guide.resources)}
     web = hrefs(web_page(built, "resources"))
     assert websites | phones <= web
