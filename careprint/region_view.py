@@ -164,19 +164,22 @@ def resource_warnings(guide: Guide, today: _dt.date) -> list[str]:
 
 def help_for(resources, region: str, role: str) -> Resource | None:
     """The service `[[help:role]]` names in a build for `region`: the nearest checked one
-    (the region's own, then its country's), first in file order; None in a build for every
-    region, or where no single service covers the whole region."""
+    (the region's own, then its country's), first in file order. A service for some
+    readers only (LGBTQ+ people, men, women, young people) is named only when the role asks
+    for them, and `supporters` names a sexual-violence service that supporters can call:
+    the sentence that asks is about everyone, in a guide about sexual violence. None in a
+    build for every region, or where no one service fits the whole region."""
     if not region:
         return None
     fits = [r for r in resources if role in r.roles and r.checked
             and regions.specificity(r.regions, region) < 2
-            and regions.covers(r.regions, region)]
-    fits.sort(key=lambda r: (regions.specificity(r.regions, region),
-                             _for_some(r, role), r.path, r.line))
+            and regions.covers(r.regions, region) and not _for_some(r, role)
+            and (role != "supporters" or "sexual-violence" in r.roles)]
+    fits.sort(key=lambda r: (regions.specificity(r.regions, region), r.path, r.line))
     return fits[0] if fits else None
 
 
-AUDIENCES = ("lgbtq", "men", "young-people")  # roles that narrow whom a service is for
+AUDIENCES = ("lgbtq", "men", "women", "young-people")  # roles that narrow whom it serves
 
 
 def handout_services(resources, region: str) -> list[Resource]:
@@ -208,8 +211,8 @@ def handout_services(resources, region: str) -> list[Resource]:
 
 
 def _for_some(resource: Resource, role: str) -> bool:
-    """Whether a service is for some readers only (LGBTQ+ people, men, young people) when
-    `role` does not ask for them: a service for everyone is named first."""
+    """Whether a service is for some readers only (LGBTQ+ people, men, women, young people)
+    when `role` does not ask for them."""
     return any(a in resource.roles for a in AUDIENCES if a != role)
 
 

@@ -16,7 +16,7 @@ import functools
 import gettext
 import re
 
-ROLES = ("emergency", "crisis", "sexual-violence", "domestic-abuse", "lgbtq", "men",
+ROLES = ("emergency", "crisis", "sexual-violence", "domestic-abuse", "lgbtq", "men", "women",
          "young-people", "supporters")
 CRISIS_ROLES = ("emergency", "crisis")  # listed first, and on every handout
 REQUIRED_ROLES = ("emergency", "crisis", "sexual-violence")  # check: resource-coverage

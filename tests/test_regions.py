@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from careprint import regions
 from careprint.check import run_checks
+from careprint.load import load_project
 
 
 def pdf_text(path: Path) -> str:
@@ -385,3 +386,19 @@ def test_the_published_date_is_the_guides_own(fixture_project):
     for pdf in (root / "build").rglob("*.pdf"):
         text = squash(pdf_text(pdf))
         assert "2 January 2026" in text and "2023" not in text, pdf.name
+
+
+def test_help_names_a_service_for_everyone_never_one_for_some_readers_only():
+    """[[help:domestic-abuse]] printed Galop (LGBT+ people only) for the whole UK, and
+    [[help:supporters]] a young people's line: a sentence for everyone names neither."""
+    from careprint.region_view import help_for
+
+    guide = load_project(ROOT)
+    assert help_for(guide.resources, "GB", "domestic-abuse") is None  # Galop, Refuge: some
+    assert help_for(guide.resources, "GB", "lgbtq").name == "Galop helpline"
+    assert help_for(guide.resources, "GB-ENG", "domestic-abuse") is None  # for women
+    assert help_for(guide.resources, "GB", "supporters") is None  # PAPYRUS: under 35
+    assert help_for(guide.resources, "GB-ENG", "supporters").name == \
+        "Rape Crisis 24/7 Support Line"
+    assert help_for(guide.resources, "US", "sexual-violence").name == \
+        "National Sexual Assault Hotline (RAINN)"
