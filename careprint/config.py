@@ -109,6 +109,7 @@ class GuideMeta:
     identifier_base: str
     date: _dt.date
     version: str
+    url: str = ""  # [guide] url: where the build folder is published, or ""
 
 
 @dataclass(frozen=True)
@@ -245,7 +246,25 @@ def _guide(data: dict, errs: Collector) -> dict[str, Any]:
             errs.add(at_key(CONFIG_NAME, "guide.date"), f"{date!r} is not a date (YYYY-MM-DD)")
     elif isinstance(date, _dt.datetime):
         date = date.date()
-    return {**g, "authors": tuple(g["authors"] or ()), "date": date}
+    return {**g, "authors": tuple(g["authors"] or ()), "date": date,
+            "url": _site_url(g["url"], errs)}
+
+
+_SITE_URL_RE = re.compile(r"https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d+)?"
+                          r"(?:/[^\s?#]*)?")
+
+
+def _site_url(url: Any, errs: Collector) -> str:
+    """[guide] url: an http(s) address with a host and no spaces, query or fragment (a
+    page's address is added to its end); "" when none is given."""
+    if not isinstance(url, str) or not url:
+        return ""
+    if not _SITE_URL_RE.fullmatch(url):
+        errs.add(at_key(CONFIG_NAME, "guide.url"),
+                 f"{url[:80]!r} is not the address of a published folder: expected "
+                 "https://host/path (or http://), with no spaces, `?` or `#`")
+        return ""
+    return url
 
 
 def _editions(raw_eds: Any, errs: Collector) -> list[EditionConfig]:

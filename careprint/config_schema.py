@@ -40,6 +40,12 @@ GUIDE_OPTS = {
     "date": Opt((str, _dt.date), "Publication date, YYYY-MM-DD. Used in the colophon and as the "
                 "EPUB's modified date unless SOURCE_DATE_EPOCH is set.", required=True),
     "version": Opt(str, "The guide's own version, printed in the colophon.", default="1.0"),
+    "url": Opt(str, "The https:// address where the build folder is published (the folder "
+               "that holds index.html and the edition folders), e.g. "
+               "`https://guides.example.org/safe-to-feel`. With it, each handout and chapter "
+               "PDF carries a QR code of its chapter's page in the web edition, with the "
+               "address beneath it, and the web edition and the EPUB link to the printable "
+               "worksheet PDFs there. Empty: no QR codes and no such links.", default=""),
 }
 EDITION_OPTS = {
     "title": Opt(str, "The edition's title, e.g. 'For partners'.", required=True),

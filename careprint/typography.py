@@ -21,7 +21,7 @@ A file name's span is also of class "file-name": on a phone or an e-reader, wher
 60-character name is wider than the screen, web.css and epub.css let it break.
 
 Only text is touched: never tags or their attributes, and never the text inside code,
-pre, kbd, samp, style, script or textarea. The spans it adds (class "nowrap") are added
+pre, kbd, samp, style, script, textarea or svg. The spans it adds (class "nowrap") are added
 only inside <body>; print.css sets them `white-space: nowrap`.
 """
 
@@ -34,7 +34,9 @@ from .phones import ADDRESS_RE
 _TAG_RE = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<[^>]*>", re.S)
 _NAME_RE = re.compile(r"</?([A-Za-z][A-Za-z0-9:-]*)")
 # text inside these is left exactly as written
-_VERBATIM = frozenset({"code", "pre", "kbd", "samp", "style", "script", "textarea", "tt"})
+# (an inline <svg>'s title is its figure's alternate text, one run of text: render/qr.py)
+_VERBATIM = frozenset({"code", "pre", "kbd", "samp", "style", "script", "textarea", "tt",
+                       "svg"})
 _RAW = frozenset({"style", "script"})  # raw text: what looks like a tag inside is text
 # a quote after the end of one of these opens (the text before it is not the same line)
 _BLOCKS = frozenset("""p li h1 h2 h3 h4 h5 h6 td th dt dd div section blockquote br title

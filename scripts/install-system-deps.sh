@@ -5,8 +5,9 @@
 #   fonts-lato fonts-dejavu-core  the typefaces of the bundled templates
 #   poppler-utils        pdftoppm and pdftotext, to look at and test the PDFs
 #   fontconfig           fc-list: which characters the installed fonts can draw (careprint/glyphs.py)
+#   zbar-tools           zbarimg: the tests read the QR codes of the handouts (tests/test_online.py)
 #   a Java runtime       EPUBCheck (the tests run it on every EPUB)
-PACKAGES="libharfbuzz-subset0 fonts-lato fonts-dejavu-core poppler-utils fontconfig"
+PACKAGES="libharfbuzz-subset0 fonts-lato fonts-dejavu-core poppler-utils fontconfig zbar-tools"
 missing=""
 for p in $PACKAGES; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -221,3 +221,25 @@ def test_the_bundled_example_imprint(tmp_path):
     handout = next((tmp_path / "imprints" / "larkspur").rglob("*ch02-safety-first-a4.pdf"))
     assert len(PdfReader(handout).pages) == 2
     assert "Given to you by Larkspur Community Clinic (an example)" in page_texts(handout)[0]
+
+
+def test_a_clinic_that_publishes_its_own_copy_points_its_codes_there(tmp_path):
+    """[guide] url for the guide; a clinic's own `url` for its copy (issue 27)."""
+    from careprint.editions import apply_edition
+    from careprint.outputs import localised
+    from careprint.render.common import published_url
+
+    root = imprint_project(tmp_path)
+    toml = root / "careprint.toml"
+    toml.write_text(toml.read_text().replace('date = "2026-01-02"',
+                                             'date = "2026-01-02"\nurl = "https://guides.example"'))
+    guide = localised(load_project(root), imprint="riverside")
+    eg = apply_edition(guide, "everyone")
+    assert published_url(eg, "everyone/html/index.html") == \
+        "https://guides.example/imprints/riverside/everyone/html/index.html"
+    clinic = root / "imprints" / "riverside.toml"
+    clinic.write_text(clinic.read_text().replace(
+        "fill_in =", 'url = "https://riverside.example/guide"\nfill_in ='))
+    eg = apply_edition(localised(load_project(root), imprint="riverside"), "everyone")
+    assert published_url(eg, "everyone/html/index.html") == \
+        "https://riverside.example/guide/everyone/html/index.html"

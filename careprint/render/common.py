@@ -17,8 +17,10 @@ from ..region_view import (
     help_for,
     help_words,
     local_services,
+    site_prefix,
 )
 from . import BuildContext, names
+from .pages import chapter_file
 
 RESOURCES_ID = "support-and-crisis-resources"  # the support page's id in the guide PDF
 
@@ -66,6 +68,7 @@ def base_context(eg: EditionGuide, ctx: BuildContext) -> dict:
         "marks": ctx.marks,
         "large_print": False,
         "booklet": False,  # a booklet's pages (render/booklet.py)
+        "web_base": web_base(eg),  # [guide] url: where the build folder is published, or ""
     }
 
 
@@ -94,6 +97,31 @@ def crisis_line(eg: EditionGuide, ctx: BuildContext) -> str:
             break
         line = text
     return line
+
+
+def web_base(eg: EditionGuide) -> str:
+    """The address where the build folder is published ([guide] url), or "" if none; a
+    clinic that publishes its own copy gives its own (imprints/<id>.toml: url)."""
+    imprint = eg.guide.imprint
+    return (imprint.url if imprint is not None and imprint.url else "") or eg.meta.url
+
+
+def published_url(eg: EditionGuide, relpath: str) -> str | None:
+    """The address of the output `relpath` (a path in the build folder of `eg`'s region:
+    `survivors/html/index.html`) on the published site, or None without [guide] url."""
+    base = web_base(eg)
+    if not base:
+        return None
+    prefix = site_prefix(eg.guide)
+    imprint = eg.guide.imprint
+    if imprint is not None and imprint.url:  # the clinic publishes its own folder
+        prefix = prefix.removeprefix(f"imprints/{imprint.id}/")
+    return f"{base.rstrip('/')}/{prefix}{relpath}"
+
+
+def web_page_url(eg: EditionGuide, view) -> str | None:
+    """The published address of a chapter's page in the web edition (render/pages.py)."""
+    return published_url(eg, f"{names.web_folder(eg.edition.id)}/{chapter_file(view, 'html')}")
 
 
 def guide_name(eg: EditionGuide, ext: str, variant: str = "", paper: str = "") -> str:

@@ -27,7 +27,7 @@ from . import (
 from .common import base_context, guide_name
 from .cover import cover_png
 from .pages import chapter_sections, link_targets, page_body_html, pages
-from .printables import printables
+from .printables import printables, published_printables
 from .registry import Format
 from .theme import theme_values
 
@@ -83,6 +83,7 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
     image_files = _add_images(book, eg)
     template = eg.config.fmt("epub", "template")
     context["printables"] = printables(eg)
+    context["printable_urls"] = published_printables(eg)
     spine, toc, entries = ["cover"], [], []
     for i, page in enumerate(pages(eg)):
         body = page_body_html(page, targets, image_files, ("tel",))  # EPUBCheck: no sms:

@@ -23,8 +23,9 @@ from . import (
     render_template,
     retarget_links,
 )
-from .common import base_context, chapter_name, full_chapter_name
+from .common import base_context, chapter_name, full_chapter_name, web_page_url
 from .handout_sections import handout_body
+from .qr import qr_code
 from .registry import Format
 
 SHEET_PAGES = 2  # one sheet, both sides
@@ -43,6 +44,10 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
     view = eg.chapter(job.item)
     html = handout_html(eg, view, ctx)
     data, pages, warnings = html_to_pdf(html, ctx, view.chapter.path)
+    if pages > SHEET_PAGES and web_page_url(eg, view):
+        # the QR code's address beside it rather than beneath it: as tall as the code alone
+        html = handout_html(eg, view, ctx, qr_beside=True)
+        data, pages, warnings = html_to_pdf(html, ctx, view.chapter.path)
     if pages > SHEET_PAGES:
         warnings = (*warnings, too_long(view, pages))
     return Artifact(job.relpath, data, pages, warnings, html)
@@ -86,15 +91,20 @@ def printed_alone_html(eg: EditionGuide, view: ChapterView, ctx: BuildContext, f
                        glossary, fmt: str, **extra) -> str:
     """A chapter's `fragment` in the template of `fmt` (handouts or chapters), printed
     alone: its links lead only to the words it defines. `full_chapter` names the file of
-    the whole chapter printed alone, within the edition's folder."""
+    the whole chapter printed alone, within the edition's folder; `web_page` is the address
+    of the chapter's page in the web edition ([guide] url), and `qr` its QR code (or None),
+    its address beneath it, or beside it with `qr_beside=True`."""
     targets = {f"glossary-{g.id}": f"#glossary-{g.id}" for g in glossary}
     full_chapter = full_chapter_name(eg, view, ctx.paper).split("/", 1)[1]
     body = retarget_links(name_chapters(fragment, eg), targets)
     body = decorative_as_background(body, view.images)
+    web_page = web_page_url(eg, view)
     return render_template(ctx.root, eg.config.fmt(fmt, "template"), f"formats.{fmt}.template",
-                           **(base_context(eg, ctx) | extra), view=view, body=body,
+                           **(base_context(eg, ctx) | {"qr_beside": False} | extra),
+                           view=view, body=body,
                            full_chapter=full_chapter,
-                           words=glossary,
+                           words=glossary, web_page=web_page or "",
+                           qr=qr_code(web_page) if web_page else None,
                            handout_template=eg.config.fmt("handouts", "template"))
 
 

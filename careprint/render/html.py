@@ -17,17 +17,18 @@ from . import (
     Job,
     chapter_fingerprint,
     digest,
+    names,
     render_template,
     worksheet_fingerprint,
 )
 from .common import base_context
 from .pages import link_targets, page_body_html, pages
-from .printables import printables
+from .printables import printables, published_printables
 from .registry import Format
 
 
 def folder(eg: EditionGuide) -> str:
-    return f"{eg.edition.id}/html"
+    return names.web_folder(eg.edition.id)
 
 
 def jobs(eg: EditionGuide, paper: str = "") -> list[Job]:
@@ -95,7 +96,7 @@ def page_html(eg: EditionGuide, ctx: BuildContext, file: str, live_reload: str =
         body=body, pages=all_pages, previous=all_pages[i - 1] if i > 0 else None,
         next=all_pages[i + 1] if i + 1 < len(all_pages) else None,
         chapters=eg.chapters, worksheets=eg.worksheets,
-        printables=printables(eg, folder(eg)),
+        printables=printables(eg, folder(eg)), printable_urls=published_printables(eg),
         quick_exit_url=eg.config.fmt("html", "quick_exit_url"),
         quick_exit_script=QUICK_EXIT, live_reload=live_reload))
 

@@ -67,6 +67,11 @@ def worksheets_folder(edition: str) -> str:
     return f"{edition}/worksheets"
 
 
+def web_folder(edition: str) -> str:
+    """The web edition's folder (render/html.py; its pages' names: render/pages.py)."""
+    return f"{edition}/html"
+
+
 def is_booklet(file_name: str) -> bool:
     """Whether a PDF's name is that of a booklet (a print imposition, not tagged)."""
     return any(file_name.endswith(_tail("booklet", paper, "pdf"))
