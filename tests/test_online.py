@@ -187,23 +187,28 @@ def test_a_regions_codes_point_to_its_own_folder(online, tmp_path):
 def test_a_full_sheet_sets_the_address_beside_the_code_and_stays_one_sheet(tmp_path):
     """A handout whose back has no room for the code with the address beneath it keeps to
     one sheet: the address goes beside the code, under the words (render/handouts.py).
-    The chapter grows a sentence at a time until the sheet is that full."""
+    A paragraph grows a word at a time (found by halving) to the first length at which the
+    address must go beside the code: there the sheet is still one sheet."""
     root = copy_fixture("online", tmp_path)
     chapter = root / "content/chapters/01-where-to-find-help.md"
     text = chapter.read_text("utf-8")
     pdf = pdf_path(root / "build", "handout", "where-to-find-help", "a4")
-    for n in (17, 16, 18, 15, 19, 14, 20):  # 17: the sheet is that full today
-        filler = "\n\n".join(f"A calm sentence about saving number {i} for a hard day, in "
-                              "your own time, if it helps." for i in range(n))
+
+    def beside(words: int) -> tuple[bool, int]:
+        filler = " ".join(f"calm{i}" for i in range(words))
         chapter.write_text(text.replace("has room to write it down.",
-                                        f"has room to write it down.\n\n{filler}"), "utf-8")
+                                        f"has room to write it down.\n\n{filler}."), "utf-8")
         run_careprint("build", root, "-f", "handouts", "--paper", "a4", "--only",
                       "where-to-find-help", "--keep-html", check=True, allow_warnings=True)
-        beside = 'class="read-more online beside"' in pdf.with_suffix(".html").read_text()
-        if beside and len(pikepdf.open(pdf).pages) == 2:
-            break
-    else:
-        raise AssertionError("no length of the chapter needed the address beside the code")
+        html = pdf.with_suffix(".html").read_text()
+        return 'class="read-more online beside"' in html, len(pikepdf.open(pdf).pages)
+
+    low, high = 0, 800  # not beside at `low` words; beside (or past a sheet) at `high`
+    assert not beside(low)[0] and beside(high)[0]
+    while high - low > 1:
+        mid = (low + high) // 2
+        low, high = (low, mid) if beside(mid)[0] else (mid, high)
+    assert beside(high) == (True, 2), high  # the first length that needs it: one sheet
     number, text = code_page(pdf)
     assert number == 2 and decode(pdf, number, tmp_path) == [page_url("where-to-find-help")]
     assert printed_address(text) == page_url("where-to-find-help").removeprefix("https://")
