@@ -382,10 +382,12 @@ def test_the_colophon_says_who_reviewed_it_and_never_claims_a_review(fixture_pro
 def test_the_published_date_is_the_guides_own(fixture_project):
     """Not the build's fixed timestamp (SOURCE_DATE_EPOCH, 14 November 2023 in the suite)."""
     root = fixture_project("regions")
-    run_careprint("build", root, "-f", "pdf", "-f", "handouts", check=True)
-    for pdf in (root / "build").rglob("*.pdf"):
-        text = squash(pdf_text(pdf))
-        assert "2 January 2026" in text and "2023" not in text, pdf.name
+    run_careprint("build", root, "-f", "pdf", "-f", "handouts", "-f", "chapters", check=True)
+    pdfs = list((root / "build").rglob("*.pdf"))
+    texts = {pdf.name: squash(pdf_text(pdf)) for pdf in pdfs}
+    assert "2 January 2026" in texts["rg-everyone-a4.pdf"]  # the title page and colophon
+    assert "2 January 2026" in texts["rg-everyone-ch01-help-full-a4.pdf"]  # its colophon
+    assert len(pdfs) == 3 and not [name for name, text in texts.items() if "2023" in text]
 
 
 def test_help_names_a_service_for_everyone_never_one_for_some_readers_only():
