@@ -6,6 +6,9 @@
 #   poppler-utils        pdftoppm and pdftotext, to look at and test the PDFs
 #   fontconfig           fc-list: which characters the installed fonts can draw (careprint/glyphs.py)
 #   zbar-tools           zbarimg: the tests read the QR codes of the handouts (tests/test_online.py)
+# Without recommended packages: zbar-tools' ImageMagick recommends Ghostscript, whose fonts
+# (a CJK fallback among them) would change which characters this machine can draw, and so
+# what careprint/glyphs.py and its tests find.
 #   a Java runtime       EPUBCheck (the tests run it on every EPUB)
 PACKAGES="libharfbuzz-subset0 fonts-lato fonts-dejavu-core poppler-utils fontconfig zbar-tools"
 missing=""
@@ -20,7 +23,8 @@ if command -v apt-get >/dev/null 2>&1; then
   if [ "$(id -u)" -eq 0 ] || [ -n "$SUDO" ]; then
     echo "Installing system packages:$missing"
     $SUDO apt-get update -qq && \
-      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null && exit 0
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+        $missing >/dev/null && exit 0
   fi
 fi
 echo "Note: please install these system packages with your package manager:$missing" >&2
