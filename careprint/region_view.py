@@ -88,11 +88,6 @@ def site_prefix(guide: Guide) -> str:
     return f"{REGIONS_FOLDER}/{guide.region.lower()}/" if guide.region else ""
 
 
-def out_folder(out_dir: Path, guide: Guide) -> Path:
-    """Where a build of `guide` (for a region, a clinic or neither) writes."""
-    return out_dir / site_prefix(guide) if site_prefix(guide) else out_dir
-
-
 def imprints_requested(guide: Guide, asked) -> tuple:
     """`--imprint` values -> the imprints to build, `all` being every one."""
     by_id = {i.id: i for i in guide.imprints}
