@@ -279,6 +279,9 @@ def _editions(raw_eds: Any, errs: Collector) -> list[EditionConfig]:
             if not NAME_RE.match(eid):
                 errs.add(at_key(CONFIG_NAME, f"editions.{eid}"),
                          "edition names use lower-case letters, digits and hyphens")
+            elif eid in ("regions", "imprints"):  # build/regions/, build/imprints/
+                errs.add(at_key(CONFIG_NAME, f"editions.{eid}"), f"{eid!r} is the build "
+                         "folder of region and clinic builds: name the edition otherwise")
             e = _table(raw, f"editions.{eid}", EDITION_OPTS, errs)
             editions.append(EditionConfig(eid, e["title"], e["audience"], e["description"]))
     return editions

@@ -404,3 +404,13 @@ def test_help_names_a_service_for_everyone_never_one_for_some_readers_only():
         "Rape Crisis 24/7 Support Line"
     assert help_for(guide.resources, "US", "sexual-violence").name == \
         "National Sexual Assault Hotline (RAINN)"
+
+
+@pytest.mark.parametrize("name", ["regions", "imprints"])
+def test_an_edition_cannot_take_the_folder_of_region_or_clinic_builds(fixture_project, name):
+    root = fixture_project("regions")
+    toml = root / "careprint.toml"
+    toml.write_text(toml.read_text().replace("[editions.everyone]", f"[editions.{name}]"))
+    proc = run_careprint("build", root)
+    assert proc.returncode == 1
+    assert f"careprint.toml: editions.{name}: '{name}' is the build folder" in proc.stderr
