@@ -8,6 +8,7 @@ oversized file) is an error naming the chapter's file:line.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -118,8 +119,14 @@ def _svg(path: Path, root: Path, src: str, where: str) -> list[Problem]:
     found = svg_problems(path)
     if found:
         return [Problem(where, f"image {src!r}: {name}:{line}: {why}") for line, why in found]
-    why = draw_problem(path, root)
+    key = (hashlib.sha256(path.read_bytes()).hexdigest(), str(root))
+    if key not in _DRAWN:  # a picture drawn once per process (every clinic's logo, often)
+        _DRAWN[key] = draw_problem(path, root)
+    why = _DRAWN[key]
     return [Problem(where, f"image {src!r}: {name}: {why}")] if why else []
+
+
+_DRAWN: dict[tuple[str, str], str | None] = {}
 
 
 def _decodes(path: Path) -> bool:

@@ -38,7 +38,7 @@ from .errors import CareprintError
 from .keys import input_digest
 from .manifest import Manifest, foreign_files, unchanged, written_files
 from .outputs import in_shard, parse_shard, plan_build, select
-from .region_view import IMPRINTS_FOLDER, region_out, today
+from .region_view import IMPRINTS_FOLDER, SHARED_FOLDER, region_out, today
 from .render import registry
 from .results import BuildReport, Written
 from .workers import render_jobs
@@ -55,6 +55,8 @@ class Request:
     formats: tuple[str, ...]
     shard: tuple[int, int] | None
     options: dict
+    shared: str = ""  # a clinic's build: the folder of the PDFs clinics share, or ""
+    top: Path | None = None  # a clinic's build: the build folder it is in (OUT)
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ def build(root: Path, editions: Sequence[str] | None = None,
         record = buildrecord.record(req.root, req.options, req.shard)  # read with the rest
         plan = plan_build(req.root, editions, req.formats, paper, only or (), req.shard,
                           bleed=bleed or "", marks=marks, environ=environ, region=region,
-                          imprint=imprint)
+                          imprint=imprint, shared=req.shared)
         last = last or _open(stack, req, progress)
         decision = decide(plan, last.manifest, req.out_dir, keep_html=keep_html, force=force)
         results = render_jobs(list(decision.stale), {eg.edition.id: eg for eg in plan.views},
@@ -106,6 +108,12 @@ def build(root: Path, editions: Sequence[str] | None = None,
         if count_check:
             report.check_errors = checknote.count(req.out_dir, last.inputs, plan.guide,
                                                   plan.views)
+    if req.top is not None:  # a clinic's build: its link on the page of the build for
+        # every region, and what no clinic's build has used for a month goes
+        library.refresh_clinics(req.top, req.root)
+        from .render.shared import prune
+
+        prune(Path(req.shared))
     order = {j.relpath: i for i, j in enumerate(plan.chosen)}
     report.written.sort(key=lambda w: order.get(w.path.relative_to(req.out_dir).as_posix(), 0))
     report.seconds = time.perf_counter() - started
@@ -117,7 +125,9 @@ def request(root, out, editions, formats, paper, shard, keep_html, bleed, marks,
     """Check the options that need no project, and gather them."""
     root = Path(root).resolve()
     out_dir = Path(out).resolve() if out else root / "build"
+    shared, top = "", None
     if imprint:
+        shared, top = str(out_dir / IMPRINTS_FOLDER / SHARED_FOLDER), out_dir
         out_dir = out_dir / IMPRINTS_FOLDER / imprint
     if region:
         out_dir = region_out(out_dir, region)
@@ -135,7 +145,7 @@ def request(root, out, editions, formats, paper, shard, keep_html, bleed, marks,
                "today": today().isoformat(),
                # a format registered or gone (render/registry.py) changes what is pruned
                "registered": registry.names()}
-    return Request(root, out_dir, fmts, shard_kn, options)
+    return Request(root, out_dir, fmts, shard_kn, options, shared, top)
 
 
 def _open(stack: contextlib.ExitStack, req: Request, progress) -> LastBuild:

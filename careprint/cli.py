@@ -103,10 +103,10 @@ def _builds(project_dir: Path, regions, imprints) -> list[tuple[str, str]]:
     """(imprint id, region) of each build asked for: ("", "") for the plain build."""
     if not imprints:
         return [("", region) for region in _regions(project_dir, regions)]
-    from .load import load_project
+    from .load import load_project_kept
     from .region_view import imprints_requested, requested
 
-    guide = load_project(Path(project_dir).resolve())
+    guide = load_project_kept(Path(project_dir).resolve())
     codes = requested(guide, regions) if regions else ("",)
     return [(i.id, "" if code == i.region else code)
             for i in imprints_requested(guide, imprints) for code in codes]

@@ -91,6 +91,9 @@ def apply_edition(guide: Guide, edition_id: str) -> EditionGuide:
         help={role: help_words(help_for(guide.resources, guide.region, role), role)
               for role in ROLES},
     )
+    kept = _kept(guide, edition_id, resolver.help)
+    if kept is not None:
+        return EditionGuide(guide, edition, *kept, printed(guide), guide.glossary)
     problems: list[Problem] = []
     if not chapters:
         problems.append(Problem("content/chapters", "no chapter is in this edition", edition_id))
@@ -133,8 +136,31 @@ def apply_edition(guide: Guide, edition_id: str) -> EditionGuide:
     problems.extend(resolver.problems)
     if problems:
         raise ProjectError(problems)
+    for key in [k for k, (src, _) in _KEPT.items() if src[0] is not guide.chapters]:
+        del _KEPT[key]  # another project's, or an older load's
+    _KEPT[(edition_id, tuple(sorted(resolver.help.items())))] = (
+        (guide.chapters, guide.worksheets, guide.glossary, guide.config.root),
+        (tuple(views), tuple(ws_views)))
     return EditionGuide(guide, edition, tuple(views), tuple(ws_views), printed(guide),
                         guide.glossary)
+
+
+# An edition's rendered chapters, kept for the process's next build of the same loaded
+# project (load.load_project_kept), edition and [[help:role]] words: a clinic's build
+# changes neither (`build --imprint all` builds each clinic in turn)
+_KEPT: dict = {}
+
+
+def _kept(guide: Guide, edition_id: str, help_words: dict):
+    found = _KEPT.get((edition_id, tuple(sorted(help_words.items()))))
+    if found is None:
+        return None
+    sources, views = found
+    same = (guide.chapters, guide.worksheets, guide.glossary, guide.config.root)
+    if not all(a is b for a, b in zip(sources[:3], same[:3], strict=True)) or \
+            sources[3] != same[3]:
+        return None
+    return views
 
 
 def apply_editions(guide: Guide, edition_ids) -> list[EditionGuide]:

@@ -43,6 +43,19 @@ def _files_in(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
 
 
+def layout_digest(root: Path, clinics: bool = False) -> str:
+    """Hash of what a clinic's build lays out besides its HTML (render/shared.py): every
+    file of the project but the clinics' own (imprints/), and careprint's; with `clinics`,
+    the clinics' files alone (their logos)."""
+    h = hashlib.sha256(careprint_digest().encode())
+    imprints = root / "imprints"
+    for path in [*project_files(root), *_files_in(PACKAGE_TEMPLATES)]:
+        if path.is_relative_to(imprints) == clinics:
+            with contextlib.suppress(OSError):
+                h.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def input_digest(root: Path, options: dict) -> str:
     """Hash of every file a build could read, and of the options: the fast no-op's key."""
     h = hashlib.sha256(f"{careprint_digest()}\0{json.dumps(options, sort_keys=True)}".encode())

@@ -36,6 +36,20 @@ def keep(out_dir: Path, root: Path, targets: dict, region: str = "", imprint: st
         write(out_dir, localised(load_project(root), region, imprint), targets)
 
 
+def refresh_clinics(top: Path, root: Path) -> None:
+    """After a clinic's build: the page of the build for every region, in `top`, links the
+    clinic's own page from now on (if that build is there; its bytes change only then)."""
+    from .manifest import Manifest
+
+    if not (top / PAGE).is_file():
+        return
+    targets = Manifest.read(top).targets
+    if targets:
+        from .load import load_project_kept
+
+        write(top, load_project_kept(root), targets)
+
+
 def write(out_dir: Path, guide: Guide, targets: dict) -> None:
     """Write OUT/index.html for what is in `out_dir` now (unchanged bytes are not rewritten)."""
     from .manifest import write_atomic

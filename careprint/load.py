@@ -51,6 +51,21 @@ def load_project(root: Path) -> Guide:
                  imprints=imprints)
 
 
+_LAST: dict = {}
+
+
+def load_project_kept(root: Path) -> Guide:
+    """load_project(root), kept for the process's next build while no file of the project
+    (or of careprint) has changed: `build --imprint all` builds each clinic in turn."""
+    from .keys import input_digest
+
+    key = (str(Path(root).resolve()), input_digest(Path(root), {}))
+    if _LAST.get("key") != key:
+        _LAST.clear()
+        _LAST.update(key=key, guide=load_project(root))
+    return _LAST["guide"]
+
+
 def _texts(root: Path) -> list[tuple[str, str]]:
     """(path, text) of careprint.toml and every source under content/, for careprint.glyphs."""
     paths = [root / "careprint.toml"] + sorted(

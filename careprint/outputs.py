@@ -127,19 +127,24 @@ class Plan:
 
 def plan_build(root: Path, editions: Sequence[str] | None, fmts: Sequence[str],
                paper: str | None, only: Sequence[str], shard: tuple[int, int] | None, *,
-               bleed: str, marks: bool, environ, region: str = "", imprint: str = "") -> Plan:
+               bleed: str, marks: bool, environ, region: str = "", imprint: str = "",
+               shared: str = "") -> Plan:
     """Read and validate the whole project, then list the targets: nothing is written.
-    With `region`, the guide is the one that region's readers get (region_view.py)."""
+    With `region`, the guide is the one that region's readers get (region_view.py);
+    `shared` is the folder of the PDFs a clinic's build shares (render/shared.py)."""
     from .editions import apply_editions
-    from .load import load_project
+    from .keys import layout_digest
+    from .load import load_project_kept
     from .region_view import resource_warnings, today
 
-    guide = localised(load_project(root), region, imprint)
+    guide = localised(load_project_kept(root), region, imprint)
     eds = select(editions, guide.config.edition_ids, "edition")
     views = apply_editions(guide, eds)
     ctx = BuildContext(root=root, paper=paper or guide.config.paper,
                        source_date=source_date(guide.config.guide.date, environ),
-                       bleed=bleed, marks=marks)
+                       bleed=bleed, marks=marks, shared=shared if imprint else "",
+                       shared_key=layout_digest(root) if imprint and shared else "",
+                       stamp_key=layout_digest(root, True) if imprint and shared else "")
     picked = select_only(only, guide, views)
     all_jobs = picked.keep(plan_jobs(views, fmts, (paper,) if paper else guide.config.papers),
                            fmts)

@@ -26,6 +26,7 @@ from .regions import CRISIS_ROLES
 
 REGIONS_FOLDER = "regions"  # build/regions/<code>/: never an edition's folder
 IMPRINTS_FOLDER = "imprints"  # build/imprints/<id>/, the same
+SHARED_FOLDER = ".shared"  # build/imprints/.shared/: what clinics' builds share (render/shared.py)
 
 
 def today() -> _dt.date:
@@ -109,13 +110,17 @@ def imprints_requested(guide: Guide, asked) -> tuple:
 
 
 def for_imprint(guide: Guide, imprint, region: str = "") -> Guide:
-    """`guide` stamped for a clinic: its name in file names and the EPUB's identifier, its
-    region's services (or `region`'s, when a build asks for another)."""
+    """`guide` stamped for a clinic: its name in the EPUB's identifier, its region's
+    services (or `region`'s, when a build asks for another). Its files keep the names a
+    build for no clinic gives them (with the region's code for another region): the folder
+    build/imprints/<id>/ names the clinic, and a PDF that names another file (the guide
+    names its worksheet pack) is then the same for every clinic, which their builds share
+    (render/shared.py)."""
     region = region or imprint.region
     meta = guide.config.guide
     tail = imprint.id if region == imprint.region else f"{imprint.id}-{region.lower()}"
-    meta = replace(meta, slug=f"{meta.slug}-{tail}",
-                   identifier_base=f"{meta.identifier_base}:{tail}")
+    slug = meta.slug if region == imprint.region else f"{meta.slug}-{region.lower()}"
+    meta = replace(meta, slug=slug, identifier_base=f"{meta.identifier_base}:{tail}")
     return replace(guide, region=region, imprint=imprint,
                    config=replace(guide.config, guide=meta))
 

@@ -19,7 +19,7 @@ from ..region_view import (
     local_services,
     site_prefix,
 )
-from . import BuildContext, names
+from . import BuildContext, names, stamps
 from .pages import chapter_file
 
 RESOURCES_ID = "support-and-crisis-resources"  # the support page's id in the guide PDF
@@ -57,6 +57,9 @@ def base_context(eg: EditionGuide, ctx: BuildContext) -> dict:
         "imprint": eg.guide.imprint,
         "imprint_logo": imprint_logo(eg),
         "local_services": local_services(eg.guide),
+        # a clinic's blocks, marked where a build for many clinics shares the rest of each
+        # PDF (render/stamps.py); empty in every other build
+        **(stamps.SLOT_MARKUP if ctx.shared else stamps.NO_SLOTS),
         "region_name": regions.name(eg.region, meta.language) if eg.region else "",
         "glossary": eg.glossary,
         "pack_name": pack_name(eg, ctx.paper),

@@ -51,6 +51,11 @@ class BuildContext:
     source_date: _dt.datetime  # fixed: SOURCE_DATE_EPOCH or the configured date, UTC
     bleed: str = ""  # print-shop bleed, e.g. "3mm"
     marks: bool = False  # print-shop crop marks
+    # a build for a clinic: the folder of the PDFs laid out once for every clinic
+    # (render/shared.py), and the digest of what else they read; "" in every other build
+    shared: str = ""
+    shared_key: str = ""
+    stamp_key: str = ""  # ... and of the clinics' files (their logos)
 
 
 def source_date(config_date: _dt.date, environ) -> _dt.datetime:

@@ -135,7 +135,30 @@ def render_pdf(html: str, ctx: BuildContext, where: str, *, forms: bool = False,
     With write=False the document is only laid out (no PDF is made, bytes are b""): what a
     guide rendered in parts needs to learn where its pages fall. `accept(pages, anchors)`,
     if given, decides after the layout whether the PDF is worth writing (b"" if not).
+    In a clinic's build, the PDF is made from one laid out for every clinic
+    (render/shared.py).
     """
+    if ctx.shared:
+        from .shared import render_shared
+
+        return render_shared(html, ctx, where, forms=forms, write=write, accept=accept)
+    data, document, warnings = weasy(html, ctx, where, forms=forms, write=write,
+                                     accept=accept)
+    return data, len(document.pages), warnings, anchor_pages(document)
+
+
+def anchor_pages(document) -> dict[str, int]:
+    anchors: dict[str, int] = {}
+    for i, page in enumerate(document.pages):
+        for name in page.anchors:
+            anchors.setdefault(name, i)
+    return anchors
+
+
+def weasy(html: str, ctx: BuildContext, where: str, *, forms: bool = False,
+          write: bool = True, accept=None, keep=None):
+    """(pdf bytes, WeasyPrint's laid-out document, warnings) of `html`, in the sandbox.
+    `keep(document)`, if given, is called after the layout, before the PDF is written."""
     if ATTACHMENT_RE.search(html):
         raise ProjectError(Problem(where, "rel=\"attachment\" would embed a file in the PDF; "
                                    "attachments are not allowed (see docs/security.md)"))
@@ -147,15 +170,12 @@ def render_pdf(html: str, ctx: BuildContext, where: str, *, forms: bool = False,
         document = weasyprint.HTML(string=html, base_url=base,
                                    url_fetcher=SandboxFetcher(ctx.root, _figure_font(html))).render(
             font_config=font_config(html), pdf_variant="pdf/ua-1", pdf_forms=forms)
-        anchors = {}
-        for i, page in enumerate(document.pages):
-            for name in page.anchors:
-                anchors.setdefault(name, i)
-        if write and (accept is None or accept(len(document.pages), anchors)):
+        if keep is not None:
+            keep(document)
+        data = b""
+        if write and (accept is None or accept(len(document.pages), anchor_pages(document))):
             data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_forms=forms,
                                       pdf_identifier=None)
-        else:
-            data = b""
     except SandboxRefusal as exc:
         raise ProjectError(Problem(where, str(exc))) from None
     finally:
@@ -163,4 +183,4 @@ def render_pdf(html: str, ctx: BuildContext, where: str, *, forms: bool = False,
     missing = [m for m in collect.messages if m.startswith(IMAGE_FAILURES)]
     if missing:  # WeasyPrint leaves the image out and goes on: the reader would miss it
         raise ProjectError([Problem(where, f"an image cannot be drawn: {m}") for m in missing])
-    return data, len(document.pages), tuple(collect.messages), anchors
+    return data, document, tuple(collect.messages)
