@@ -201,3 +201,35 @@ def test_a_clinics_build_is_linked_from_the_page_of_the_build_for_every_region(t
     assert after != before
     run_careprint("build", root, "--imprint", "riverside", "-f", "html", check=True)
     assert index.stat().st_mtime_ns == after  # the same page: not written again
+
+
+def test_a_clinics_guide_laid_out_in_parts_joins_its_blocks(tmp_path):
+    """A very long guide is laid out in parts and joined (render/parts.py): a clinic's
+    blocks are forms with marked content of their own, whose keys into the parent tree
+    move with their part's."""
+    root = imprint_project(tmp_path)
+    chapters = root / "content" / "chapters"
+    text = (chapters / "01-help.md").read_text("utf-8")
+    (chapters / "02-more.md").write_text(text.replace("Where to find help", "More help"),
+                                         "utf-8")
+    toml = root / "careprint.toml"
+    whole_out, parts_out = tmp_path / "whole", tmp_path / "parts"
+    run_careprint("build", root, "--imprint", "riverside", "-f", "pdf", "--out", whole_out,
+                  check=True)
+    toml.write_text(toml.read_text("utf-8") + "\n[formats.pdf]\npart_words = 20\n", "utf-8")
+    run_careprint("build", root, "--imprint", "riverside", "-f", "pdf", "--out", parts_out,
+                  check=True)
+    joined = parts_out / "imprints" / "riverside" / GUIDE
+    assert page_texts(joined) == page_texts(whole_out / "imprints" / "riverside" / GUIDE)
+    pdf = pikepdf.open(joined)
+    nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+    parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    found = 0
+    for elem in _elements(pdf.Root.StructTreeRoot):
+        kids = elem.K if isinstance(elem.K, pikepdf.Array) else [elem.K]
+        for kid in kids:
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+                found += 1
+                owner = parents[int(kid.Stm.StructParents)][int(kid.MCID)]
+                assert owner.objgen == elem.objgen
+    assert found  # the title page's and the support page's blocks

@@ -244,8 +244,9 @@ def _add_part(out, src, joined: _Joined) -> None:
     with warnings.catch_warnings():  # the names and links are carried over below
         warnings.filterwarnings("ignore", "Copying pages from another Pdf")
         out.pages.extend(src.pages)
+    moved: set = set()
     for page in out.pages[start:]:
-        _renumber_page(page, joined.next_key)
+        _renumber_page(page, joined.next_key, moved)
     struct = src.Root.StructTreeRoot
     top = struct.K[0] if isinstance(struct.K, Array) else struct.K
     for kid in _as_list(top.get(Name.K)):
@@ -267,7 +268,7 @@ def _add_part(out, src, joined: _Joined) -> None:
         joined.bookmarks.extend(_outline_items(outline.root, pages, start, OutlineItem))
 
 
-def _renumber_page(page, offset: int) -> None:
+def _renumber_page(page, offset: int, moved: set) -> None:
     """A page copied from a part: its keys into the parent tree move by `offset`, and a
     link to another part goes to the real anchor instead of its stand-in."""
     import pikepdf
@@ -275,6 +276,12 @@ def _renumber_page(page, offset: int) -> None:
 
     if Name.StructParents in page.obj:
         page.obj.StructParents = int(page.obj.StructParents) + offset
+    # a clinic's block is a form with marked content of its own (render/stamp_pdf.py)
+    resources = page.obj.get(Name.Resources)
+    for form in (resources.get(Name.XObject, {}) if resources is not None else {}).values():
+        if Name.StructParents in form and form.objgen not in moved:
+            form.StructParents = int(form.StructParents) + offset
+            moved.add(form.objgen)  # once, though two pages drew it
     for annot in page.obj.get(Name.Annots, Array()):
         for key in (Name.Dest, Name.Contents):  # a link to another part: the real one
             value = annot.get(key)
