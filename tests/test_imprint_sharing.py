@@ -79,8 +79,27 @@ def test_a_stamped_pdf_reads_as_the_pdf_laid_out_whole(two, tmp_path, relpath, f
     # the same words, in the same order (pypdf reads a page's content in drawing order),
     # on the same pages
     assert page_texts(made) == page_texts(alone)
-    # the same links, in the same places (within a hundredth of a point)
+    # the same links, in the same places (within a hundredth of a point), and the same
+    # bookmarks (the clinic's heading on the guide's support page is one)
     assert links(made) == links(alone)
+    assert outline(made) == outline(alone)
+    if fmt == "pdf":
+        assert ("Meadow Test Surgery", 1) in [(t, d) for t, d, _, _ in outline(made)]
+
+
+def outline(path: Path) -> list[tuple]:
+    pdf = pikepdf.open(path)
+    pages = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+    out = []
+
+    def walk(items, depth):
+        for item in items:
+            d = item.destination
+            out.append((item.title, depth, pages[d[0].objgen], round(float(d[3]), 2)))
+            walk(item.children, depth + 1)
+    with pdf.open_outline() as tree:
+        walk(tree.root, 0)
+    return out
 
 
 def links(path: Path) -> list[tuple]:

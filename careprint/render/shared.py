@@ -78,8 +78,8 @@ def _stamp(html: str, ctx: BuildContext, where: str) -> tuple:
         try:
             record, data = _read(meta)
             box = record["stamp"]
-            _STAMPS[k] = (None if box is None else stamps.Stamp(data, *box),
-                          tuple(record["warnings"]))
+            _STAMPS[k] = (None if box is None else stamps.Stamp(
+                data, *box[:6], tuple(tuple(b) for b in box[6])), tuple(record["warnings"]))
         except (OSError, ValueError, KeyError, TypeError):
             from .weasy import weasy
 
@@ -90,7 +90,7 @@ def _stamp(html: str, ctx: BuildContext, where: str) -> tuple:
             _write(ctx, meta, None if found is None else found.data, {
                 "warnings": list(warnings), "stamp": None if found is None else [
                     found.x, found.y, found.width, found.height, found.margin_top,
-                    found.margin_bottom]})
+                    found.margin_bottom, found.bookmarks]})
             _STAMPS[k] = (found, warnings)
     return _STAMPS[k]
 

@@ -35,7 +35,48 @@ def apply(base: bytes, where: list[Placement], stamps: list[Stamp]) -> bytes:
         draws.setdefault(place.page, {})[mcids.pop()] = draw
     for i, by_mcid in draws.items():
         _redraw(pdf, pdf.pages[i], by_mcid, tree)
+    _bookmarks(pdf, [m for place, stamp in zip(where, stamps, strict=True)
+                     for m in _moved_bookmarks(pdf, place, stamp)])
     return pdf_bytes(pdf)
+
+
+def _moved_bookmarks(pdf, place: Placement, stamp: Stamp) -> list[tuple]:
+    """The stamp's bookmarks where its block is: (page index, level, label, left, top),
+    in the base page's PDF points."""
+    box = pdf.pages[place.page].mediabox
+    height = float(box[3]) - float(box[1])
+    dx, dy = place.x - stamp.x, place.y - stamp.y
+    return [(place.page, level, label, (x + dx) * PX, height - (y + dy) * PX)
+            for level, label, x, y in stamp.bookmarks]
+
+
+def _bookmarks(pdf, marks: list[tuple]) -> None:
+    """`marks` into the base's outline, each under the last bookmark of a higher level
+    before it and before the first of its own level after it, as WeasyPrint nests them."""
+    if not marks:
+        return
+    from pikepdf import Array, Name, OutlineItem
+
+    pages = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+
+    def where(item):
+        d = item.destination
+        if isinstance(d, Array) and len(d) >= 4 and d[0].objgen in pages:
+            return pages[d[0].objgen], -float(d[3])
+        return None
+
+    with pdf.open_outline() as outline:
+        for page, level, label, left, top in marks:
+            at, items = (page, -top), outline.root
+            for _ in range(level - 1):
+                before = [it for it in items if (w := where(it)) is not None and w <= at]
+                if not before:
+                    break
+                items = before[-1].children
+            pos = next((i for i, it in enumerate(items)
+                        if (w := where(it)) is not None and w > at), len(items))
+            items.insert(pos, OutlineItem(label, Array([pdf.pages[page].obj, Name.XYZ,
+                                                        round(left, 6), round(top, 6), 0])))
 
 
 class _Tree:

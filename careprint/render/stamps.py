@@ -64,7 +64,8 @@ def count(html: str) -> int:
 @dataclass(frozen=True)
 class Stamp:
     """One clinic block, laid out alone: its page as a PDF, and where the block sits on it
-    (its border box, CSS px from the page's top left), and its vertical margins."""
+    (its border box, CSS px from the page's top left), its vertical margins, and the
+    bookmarks its headings make: (level, label, x, y), in px on its page."""
 
     data: bytes
     x: float
@@ -73,6 +74,7 @@ class Stamp:
     height: float
     margin_top: float
     margin_bottom: float
+    bookmarks: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -137,9 +139,11 @@ def measure(document) -> Stamp | None:
     data = document.copy([document.pages[i]]).write_pdf(pdf_variant="pdf/ua-1",
                                                         pdf_identifier=None)
     y, height = box.border_box_y(), box.border_height()
+    marks = tuple((level, label, bx, by)
+                  for level, label, (bx, by), _state in document.pages[i].bookmarks)
     return Stamp(data, box.border_box_x(), y, box.border_width(), height,
                  y - (above.border_box_y() + above.border_height()),
-                 below.border_box_y() - (y + height))
+                 below.border_box_y() - (y + height), marks)
 
 
 def _boxes(box):
