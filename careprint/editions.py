@@ -21,6 +21,7 @@ from .markup import (
     check_xhtml,
     filter_edition,
     footnote_ids,
+    has_handout_block,
     markdown_to_xhtml,
     resolve_xrefs,
     xhtml_entities,
@@ -40,6 +41,9 @@ class ChapterView:
     source: str  # the edition-filtered Markdown (for checks and cache keys)
     glossary: tuple[GlossaryEntry, ...]  # terms the chapter links to
     images: tuple[Image, ...] = ()  # checked image files the chapter shows
+    # the body again with its `::: handout` blocks, which only the handout prints; ""
+    # when the chapter has none (render/handout_sections.py)
+    handout_html: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,8 +102,9 @@ def apply_edition(guide: Guide, edition_id: str) -> EditionGuide:
     if not chapters:
         problems.append(Problem("content/chapters", "no chapter is in this edition", edition_id))
 
-    def render(src: Source, name: str) -> tuple[str, str, tuple[Image, ...]]:
-        lines = filter_edition(src, edition_id)
+    def render(src: Source, name: str, handout: bool = False
+               ) -> tuple[str, str, tuple[Image, ...]]:
+        lines = filter_edition(src, edition_id, handout)
         text = resolve_xrefs(lines, src.path, resolver)
         try:
             xhtml = markdown_to_xhtml(text)
@@ -124,9 +129,11 @@ def apply_edition(guide: Guide, edition_id: str) -> EditionGuide:
     views = []
     for i, c in enumerate(chapters, 1):
         resolver.used_glossary = []
-        html, source, images = render(Source(c.body, c.path, c.body_line), c.slug)
+        body = Source(c.body, c.path, c.body_line)
+        html, source, images = render(body, c.slug)
         used = tuple(by_id[g] for g in resolver.used_glossary)
-        views.append(ChapterView(c, i, html, source, used, images))
+        handout = render(body, c.slug, handout=True)[0] if has_handout_block(body) else ""
+        views.append(ChapterView(c, i, html, source, used, images, handout))
     ws_views = []
     for i, w in enumerate(worksheets, 1):
         instr = render(Source(w.instructions, w.path, w.instructions_line), f"worksheet-{w.id}")[0]
@@ -134,8 +141,9 @@ def apply_edition(guide: Guide, edition_id: str) -> EditionGuide:
                          f"worksheet-{w.id}-closing")[0]
         ws_views.append(WorksheetView(w, i, instr, closing))
     problems.extend(resolver.problems)
-    if problems:
-        raise ProjectError(problems)
+    if problems:  # a chapter with a handout block is read twice: each problem once
+        raise ProjectError(list({(str(p.where), p.message, p.edition): p
+                                for p in problems}.values()))
     for key in [k for k, (src, _) in _KEPT.items() if src[0] is not guide.chapters]:
         del _KEPT[key]  # another project's, or an older load's
     _KEPT[(edition_id, tuple(sorted(resolver.help.items())))] = (

@@ -48,9 +48,10 @@ class Source:
 
 
 def check_only_blocks(src: Source, editions: Iterable[str]) -> list[Problem]:
-    """Problems with the `::: only` blocks of `src`, whatever the edition."""
+    """Problems with the `::: only` and `::: handout` blocks of `src`, whatever the
+    edition."""
     known = tuple(editions)
-    problems, stack = [], []
+    problems, stack = [], []  # (line, block word) of each open block
     for n, text in src.lines():
         m = OPEN_RE.match(text)
         if not m:
@@ -62,9 +63,14 @@ def check_only_blocks(src: Source, editions: Iterable[str]) -> list[Problem]:
             else:
                 stack.pop()
             continue
+        if word == "handout":
+            problems.extend(_handout_block_problems(src.path, n, rest, stack))
+            stack.append((n, word))
+            continue
         if word != "only":
             problems.append(Problem(at(src.path, n), f"unknown block `::: {word}`; "
-                                    "only `::: only EDITION ...` is supported"))
+                                    "only `::: only EDITION ...` and `::: handout` are "
+                                    "supported"))
             continue
         names = rest.split()
         if not names:
@@ -74,20 +80,38 @@ def check_only_blocks(src: Source, editions: Iterable[str]) -> list[Problem]:
             if name not in known:
                 problems.append(Problem(at(src.path, n), f"unknown edition {name!r} in `::: only`;"
                                         f" expected one of: {', '.join(known)}"))
-        stack.append(n)
-    for n in stack:
-        problems.append(Problem(at(src.path, n), "`::: only` block is never closed "
+        stack.append((n, word))
+    for n, word in stack:
+        problems.append(Problem(at(src.path, n), f"`::: {word}` block is never closed "
                                 "(add a line with `:::`)"))
     return problems
 
 
-def filter_edition(src: Source, edition: str) -> list[Line]:
-    """The lines of `src` that `edition` keeps. Assumes check_only_blocks found nothing."""
+def _handout_block_problems(path: str, n: int, rest: str, stack: list) -> list[Problem]:
+    out = []
+    if rest:
+        out.append(Problem(at(path, n), "`::: handout` takes no words: what it holds is "
+                           "printed on the handout alone"))
+    if any(w == "handout" for _, w in stack):
+        out.append(Problem(at(path, n), "`::: handout` inside another `::: handout` block"))
+    return out
+
+
+def has_handout_block(src: Source) -> bool:
+    return any((m := OPEN_RE.match(t)) and m.group(1) == "handout" for _, t in src.lines())
+
+
+def filter_edition(src: Source, edition: str, handout: bool = False) -> list[Line]:
+    """The lines of `src` that `edition` keeps; what a `::: handout` block holds only with
+    `handout` (the handout's text), never in the chapter. Assumes check_only_blocks found
+    nothing."""
     kept, stack = [], []
     for n, text in src.lines():
         m = OPEN_RE.match(text)
         if m and m.group(1) == "only":
             stack.append(edition in m.group(2).split())
+        elif m and m.group(1) == "handout":
+            stack.append(handout)
         elif m and m.group(1) == "" and m.group(2) == "":
             stack.pop()
         elif all(stack):

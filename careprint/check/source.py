@@ -48,7 +48,8 @@ class SourceChecks:
 
     def chapter(self, view: ChapterView, eid: str, xref) -> None:
         c = view.chapter
-        bl = blocks(filter_edition(Source(c.body, c.path, c.body_line), eid))
+        # what a handout alone prints is read too (`::: handout`)
+        bl = blocks(filter_edition(Source(c.body, c.path, c.body_line), eid, handout=True))
         self.ctx.each("chapter", c, bl, eid, xref)
         self.front_matter(c, eid)
         self.text(c.path, bl, eid, xref)

@@ -63,8 +63,9 @@ def _plain(section_html: str) -> str:
 
 
 def handout_body(view: ChapterView) -> HandoutBody:
-    """What of `view` (one chapter in one edition) goes on its handout."""
-    _, sections, footnotes = split_sections(view.html)
+    """What of `view` (one chapter in one edition) goes on its handout: its sections, and
+    those of its `::: handout` blocks (the chapter's text tightened for the sheet)."""
+    _, sections, footnotes = split_sections(view.handout_html or view.html)
     choice = view.chapter.handout
     practice = _practice(sections, choice.practice)
     wanted = {heading_key(h) for h in choice.sections or ()}

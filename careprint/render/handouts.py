@@ -34,7 +34,9 @@ SHEET_PAGES = 2  # one sheet, both sides
 def jobs(eg: EditionGuide, paper: str) -> list[Job]:
     return [Job("handouts", eg.edition.id, v.chapter.name, chapter_name(eg, v, paper),
                 5 + len(v.html) // 6000,
-                digest(chapter_fingerprint(v), v.chapter.handout, eg.resources), paper)
+                # what the chapter's `::: handout` blocks hold is the handout's alone
+                digest(chapter_fingerprint(v), v.chapter.handout, eg.resources, v.handout_html),
+                paper)
             for v in eg.chapters]
 
 
