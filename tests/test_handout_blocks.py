@@ -11,7 +11,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import FIXTURES, epub_text, pdf_text, run_careprint
+from conftest import FIXTURES, epub_text, pdf_text, run_careprint, squash
+from pypdf import PdfReader
 
 CHAPTER = "content/chapters/01-help.md"
 BLOCK = """
@@ -86,3 +87,34 @@ def test_check_reads_a_handout_block(tmp_path):
     # the emergency-number rule: a bare number in the handout's own text is found too
     assert "emergency-number" in proc.stdout + proc.stderr
     assert f"{CHAPTER}:" in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("edition, tools", [
+    ("survivors", ["Use one idea from the list above, then rest.",
+                   "Ground yourself in a minute", "If a flashback comes",
+                   "That was then. This is now."]),
+    ("partners", ["A no, or a not now, is a full answer.", "Grounding ideas to offer",
+                  "During a flashback", "If they cannot answer, do not touch them."]),
+    ("groups", ["Try two of the ideas above together", "Grounding ideas to teach",
+                "If a member has a flashback", "Do not touch anyone who cannot answer."]),
+])
+def test_the_safety_first_handout_carries_its_tools(bundled_build, edition, tools):
+    """Issue 24, item 16: the grounding list and the flashback steps, on one sheet."""
+    handout = bundled_build / edition / "handouts" / \
+        f"safe-to-feel-{edition}-ch02-safety-first-a4.pdf"
+    text = squash(pdf_text(handout))
+    guide = squash(pdf_text(bundled_build / edition / f"safe-to-feel-{edition}-a4.pdf"))
+    for words in tools:
+        assert squash(words) in text, words
+    assert squash(tools[0]) not in guide  # the tightened version is the handout's alone
+    assert len(PdfReader(handout).pages) == 2
+
+
+def test_the_groups_agreement_handout_carries_the_agreement(bundled_build):
+    handout = next((bundled_build / "groups" / "handouts").glob(
+        "*-group-agreements-and-safety-a4.pdf"))
+    text = squash(pdf_text(handout))
+    assert squash("A starter agreement to adapt") in text
+    assert squash("Sharing is optional. Anyone can pass, or step out, with no reason given.") \
+        in text
+    assert len(PdfReader(handout).pages) == 2

@@ -25,6 +25,7 @@ from conftest import (
 )
 from pypdf import PdfReader
 
+from careprint.handout_choice import heading_key
 from careprint.markup import Source, filter_edition
 
 SLUG = "safe-to-feel"
@@ -45,9 +46,11 @@ def edition_chapters(guide, edition):
                                          1)]
 
 
-def section_headings(chapter, edition) -> list[str]:
-    """The edition's `## ` headings, read from the Markdown source."""
-    lines = filter_edition(Source(chapter.body, chapter.path, chapter.body_line), edition)
+def section_headings(chapter, edition, handout: bool = False) -> list[str]:
+    """The edition's `## ` headings, read from the Markdown source (with those only its
+    handout prints, `::: handout`, when `handout`)."""
+    lines = filter_edition(Source(chapter.body, chapter.path, chapter.body_line), edition,
+                           handout)
     return [t[3:].strip() for _, t in lines if t.startswith("## ")]
 
 
@@ -100,12 +103,17 @@ def test_a_bundled_handout_holds_what_a_handout_needs(sheets, bundled_guide, edi
         assert contains(text, c.title), c.name
         assert c.summary and contains(text, c.summary), c.name
         assert c.key_points and all(contains(text, k) for k in c.key_points), c.name
-        headings = section_headings(c, edition)
-        practice = next(h for h in headings if h.startswith("Try this"))  # every one has
+        headings = section_headings(c, edition, handout=True)
+        # the practice `handout:` names (the first this edition has), or the first one
+        named = [h for h in headings for p in c.handout.practice or ()
+                 if heading_key(h) == heading_key(p)]
+        practice = (named or [h for h in headings if h.startswith("Try this")])[0]
         assert contains(text, practice), c.name
-        # one practice, not the chapter: its other sections are in chapters/
+        # one practice and the sections `handout:` names, not the chapter: its other
+        # sections are in chapters/
+        picked = {heading_key(h) for h in c.handout.sections or ()}
         others = [o for h, o in section_openings(c, edition).items()
-                  if not h.startswith("Try this")]
+                  if not h.startswith("Try this") and heading_key(h) not in picked]
         assert others and not [o for o in others if contains(text, o)], c.name
         assert "If you need help now" in flat and all(squash(r) in squash(text) for r in crisis)
         # where the whole chapter is, in words: no file name a reader cannot open (issue 21)
