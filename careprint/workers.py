@@ -156,6 +156,14 @@ def _render_job(i: int) -> list[tuple[Job, Rendered]]:
     return made
 
 
+def unmarked(html: str) -> str:
+    """`html` without the marks of a clinic's blocks (render/stamps.py), which carry a
+    word of the process's own: the kept HTML is the same in every build."""
+    from .render.stamps import BEGIN, END, MARK
+
+    return html.replace(BEGIN, "").replace(END, "").replace(MARK, "")
+
+
 def _kept_html(target: Path, html) -> list[tuple[str, str]]:
     """With --keep-html: the HTML WeasyPrint was given, beside `target`, as (temporary
     file, final path). A booklet made from its guide's render keeps that same HTML."""
@@ -164,7 +172,8 @@ def _kept_html(target: Path, html) -> list[tuple[str, str]]:
     # a guide laid out in parts (render/parts.py) was handed to WeasyPrint part by part
     kept = ([(".html", html)] if isinstance(html, str) else
             [(f".part-{i:02d}.html", h) for i, h in enumerate(html, 1)])
-    return [(str(_write_temp(target.with_suffix(suffix), text.encode("utf-8"), _WORK["tag"])),
+    return [(str(_write_temp(target.with_suffix(suffix), unmarked(text).encode("utf-8"),
+                             _WORK["tag"])),
              str(target.with_suffix(suffix))) for suffix, text in kept]
 
 

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from test_imprints import imprint_project, page_texts
 
 from careprint.outputs import plan_build
-from careprint.render import registry, shared, stamp_pdf
+from careprint.render import registry, shared, stamp_pdf, stamps
 
 HANDOUT = "everyone/handouts/rg-everyone-ch01-help-a4.pdf"
 GUIDE = "everyone/rg-everyone-a4.pdf"
@@ -252,3 +252,22 @@ def test_a_clinics_guide_laid_out_in_parts_joins_its_blocks(tmp_path):
                 owner = parents[int(kid.Stm.StructParents)][int(kid.MCID)]
                 assert owner.objgen == elem.objgen
     assert found  # the title page's and the support page's blocks
+
+
+def test_a_chapter_cannot_forge_a_clinics_block(tmp_path):
+    """A guide's text may hold HTML comments and data- attributes: marks copied from a
+    clinic's block never make a slot (the real marks carry a word of the build's own)."""
+    root = imprint_project(tmp_path)
+    path = root / "content" / "chapters" / "01-help.md"
+    forged = ('<!--careprint-slot-->\n<p data-careprint-slot="">Forged words stay.</p>\n'
+              '<!--/careprint-slot-->\n\n')
+    path.write_text(path.read_text("utf-8").replace(
+        "## Try this: save one number\n", "## Try this: save one number\n\n" + forged), "utf-8")
+    run_careprint("build", root, "--imprint", "riverside", "-f", "handouts", "--keep-html",
+                  check=True)
+    folder = root / "build" / "imprints" / "riverside" / "everyone" / "handouts"
+    text = " ".join(page_texts(folder / "rg-everyone-ch01-help-a4.pdf"))
+    assert "Forged words stay." in text
+    assert "Given to you by Riverside Test Clinic" in text
+    kept = (folder / "rg-everyone-ch01-help-a4.html").read_text("utf-8")
+    assert stamps.TOKEN not in kept  # the kept HTML is the same in every build

@@ -34,6 +34,8 @@ def render_shared(html: str, ctx: BuildContext, where: str, *, forms: bool, writ
     """render_pdf's answer for a clinic's build: the base's layout, the clinic's blocks."""
     from .weasy import anchor_pages, weasy
 
+    if not stamps.consistent(html):
+        return _whole(html, ctx, where, forms, write, accept)
     marks = [_stamp(stamps.stamp_html(html, i), ctx, where) for i in range(stamps.count(html))]
     if any(m[0] is None for m in marks):
         return _whole(html, ctx, where, forms, write, accept)
@@ -47,7 +49,7 @@ def render_shared(html: str, ctx: BuildContext, where: str, *, forms: bool, writ
         data = b""
     elif marks:
         try:
-            if placed is None:
+            if placed is None or len(placed) != len(marks):
                 raise stamp_pdf.Misfit("a picture fell on two pages, or on none")
             data = stamp_pdf.apply(data, placed, [m for m, _ in marks])
         except stamp_pdf.Misfit:

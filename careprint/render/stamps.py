@@ -24,14 +24,18 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
 ATTR = "data-careprint-slot"
-BEGIN, END = "<!--careprint-slot-->", "<!--/careprint-slot-->"
-SLOT_MARKUP = {"slot_begin": Markup(BEGIN), "slot_end": Markup(END),
-               "slot_attr": Markup(f' {ATTR}=""')}
+# the marks carry a word of this process's own, which a guide's text (where HTML comments
+# and data- attributes are allowed) cannot forge; the stamp's HTML leaves it out
+TOKEN = secrets.token_hex(8)
+BEGIN, END = f"<!--careprint-slot {TOKEN}-->", f"<!--/careprint-slot {TOKEN}-->"
+MARK = f' {ATTR}="{TOKEN}"'
+SLOT_MARKUP = {"slot_begin": Markup(BEGIN), "slot_end": Markup(END), "slot_attr": Markup(MARK)}
 NO_SLOTS = {"slot_begin": "", "slot_end": "", "slot_attr": ""}
 _SLOT_RE = re.compile(re.escape(BEGIN) + "(.*?)" + re.escape(END), re.S)
 ALT = "careprint-slot-"  # the picture in a block's place: its alternative text and number
@@ -59,6 +63,13 @@ _MARGIN_TEXT_RE = re.compile(r"(@(?:" + "|".join(_MARGINS)
 
 def count(html: str) -> int:
     return html.count(BEGIN)
+
+
+def consistent(html: str) -> bool:
+    """Each block's marks pair up around one marked element."""
+    spans = _SLOT_RE.findall(html)
+    return len(spans) == count(html) == html.count(END) == html.count(MARK) and \
+        all(span.count(MARK) == 1 for span in spans)
 
 
 @dataclass(frozen=True)
@@ -94,7 +105,8 @@ def stamp_html(html: str, index: int) -> str:
     from lxml import etree
 
     doc = lxml.html.document_fromstring(html)
-    node = doc.xpath(f"//*[@{ATTR}]")[index]
+    node = doc.xpath(f'//*[@{ATTR}="{TOKEN}"]')[index]
+    node.set(ATTR, "")  # the same stamp in every process
     node.tail = None
     # an edge above and below the block: where they fall measures its margins as they
     # collapse with its children's (a block's own margins leave those out)
