@@ -20,7 +20,18 @@ class Misfit(Exception):
 
 def apply(base: bytes, where: list[Placement], stamps: list[Stamp]) -> bytes:
     """The base PDF with each stamp drawn in its picture's place, its tags in the
-    picture's place in the structure tree, and its links."""
+    picture's place in the structure tree, and its links. Misfit if the base or a stamp is
+    not as WeasyPrint makes them: the caller lays the PDF out whole instead."""
+    import pikepdf
+
+    try:
+        return _apply(base, where, stamps)
+    except (KeyError, AttributeError, TypeError, ValueError, IndexError,
+            pikepdf.PdfError) as exc:
+        raise Misfit(f"{type(exc).__name__}: {exc}") from None
+
+
+def _apply(base: bytes, where: list[Placement], stamps: list[Stamp]) -> bytes:
     import pikepdf
 
     from .pdfbytes import pdf_bytes
