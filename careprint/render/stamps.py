@@ -137,7 +137,14 @@ def key(text: str) -> str:
 
 def measure(document) -> Stamp | None:
     """The stamp of a laid-out stamp_html document, or None if its block is not on one
-    page whole."""
+    page whole (or WeasyPrint's boxes are not as version 70 makes them)."""
+    try:
+        return _measure(document)
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def _measure(document) -> Stamp | None:
     found = [(i, box) for i, page in enumerate(document.pages)
              for box in _boxes(page._page_box)
              if box.element is not None and (box.element.get(ATTR) is not None
@@ -184,7 +191,15 @@ def slotted(html: str, stamps: list[Stamp], picture: str) -> str:
 
 
 def placements(document) -> list[Placement] | None:
-    """Where each picture of `slotted` fell, in order; None unless each is once, whole."""
+    """Where each picture of `slotted` fell, in order; None unless each is once, whole
+    (or WeasyPrint's boxes are not as version 70 makes them)."""
+    try:
+        return _placements(document)
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def _placements(document) -> list[Placement] | None:
     out: dict[int, Placement] = {}
     for i, page in enumerate(document.pages):
         for box in _boxes(page._page_box):
