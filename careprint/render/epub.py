@@ -22,6 +22,7 @@ from . import (
     chapter_fingerprint,
     digest,
     render_template,
+    stamps,
     worksheet_fingerprint,
 )
 from .common import base_context, guide_name
@@ -72,7 +73,7 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
                              ctx.root)
     book.add_item(epub.EpubItem(uid="style", file_name="style.css", media_type="text/css",
                                 content=css.encode("utf-8")))
-    context = base_context(eg, ctx)
+    context = base_context(eg, ctx) | stamps.NO_SLOTS  # marks are for PDFs alone
     cover = epub.EpubCover(file_name=COVER_IMAGE)
     cover.content = cover_png(eg.meta.title, eg.meta.subtitle, eg.edition.title,
                               eg.meta.publisher, theme)

@@ -19,6 +19,7 @@ from . import (
     digest,
     names,
     render_template,
+    stamps,
     worksheet_fingerprint,
 )
 from .common import base_context
@@ -92,7 +93,8 @@ def page_html(eg: EditionGuide, ctx: BuildContext, file: str, live_reload: str =
 
     return with_policy(render_template(
         ctx.root, eg.config.fmt("html", "template"), "formats.html.template",
-        **base_context(eg, ctx), page=all_pages[i], content_security_policy=Markup(POLICY),
+        **(base_context(eg, ctx) | stamps.NO_SLOTS), page=all_pages[i],  # marks: PDFs only
+        content_security_policy=Markup(POLICY),
         body=body, pages=all_pages, previous=all_pages[i - 1] if i > 0 else None,
         next=all_pages[i + 1] if i + 1 < len(all_pages) else None,
         chapters=eg.chapters, worksheets=eg.worksheets,
