@@ -17,7 +17,7 @@ import pikepdf
 import pytest
 from conftest import careprint_env, run_careprint
 from pypdf import PdfReader
-from test_imprints import imprint_project, page_texts
+from test_imprints import imprint_project, page_texts, sums
 
 from careprint.outputs import plan_build
 from careprint.render import registry, shared, stamp_pdf, stamps
@@ -138,6 +138,8 @@ def test_the_clinics_words_are_tagged_where_its_blocks_are(two):
     assert marks and all(m.Pg.objgen == pdf.pages[0].obj.objgen for m in marks)
     # each marked content is in the stamp's form, which the parent tree maps back
     nums = tree.ParentTree.Nums
+    keys = [int(nums[i]) for i in range(0, len(nums), 2)]
+    assert keys == sorted(set(keys))  # a number tree's keys in order, each once
     parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
     form = marks[0].Stm
     assert all(m.Stm.objgen == form.objgen for m in marks)
@@ -271,3 +273,20 @@ def test_a_chapter_cannot_forge_a_clinics_block(tmp_path):
     assert "Given to you by Riverside Test Clinic" in text
     kept = (folder / "rg-everyone-ch01-help-a4.html").read_text("utf-8")
     assert stamps.TOKEN not in kept  # the kept HTML is the same in every build
+
+
+def test_a_clinics_rebuild_after_an_edit_is_the_force_build(tmp_path):
+    """A rebuild lays the guide out with where its pages fell last time written in, and
+    finds its kept bases: the bytes are those of a build from nothing."""
+    root = imprint_project(tmp_path)
+    args = ("--imprint", "riverside", "-f", "pdf", "-f", "handouts")
+    run_careprint("build", root, *args, check=True)
+    path = root / "content" / "chapters" / "01-help.md"
+    path.write_text(path.read_text("utf-8").replace(
+        "Save one number in your phone today", "Save one number in your phone this week"),
+        "utf-8")
+    run_careprint("build", root, *args, check=True)
+    run_careprint("build", root, *args, "--force", "--out", tmp_path / "fresh", check=True)
+    made = root / "build" / "imprints" / "riverside"
+    fresh = tmp_path / "fresh" / "imprints" / "riverside"
+    assert sums(made) == sums(fresh)

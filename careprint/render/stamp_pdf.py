@@ -151,7 +151,7 @@ class _Tree:
         raise Misfit(f"no parent tree entry {page_key}")
 
 
-def _set_in(pdf, tree: _Tree, place: Placement, stamp: Stamp) -> tuple[str, set[int]]:
+def _set_in(pdf, tree: _Tree, place: Placement, stamp: Stamp) -> tuple[tuple, set[int]]:
     from pikepdf import Array, Dictionary, Name
 
     figure = tree.figures.get(place.index)
@@ -181,6 +181,9 @@ def _set_in(pdf, tree: _Tree, place: Placement, stamp: Stamp) -> tuple[str, set[
                              replace_existing=False)  # a name of its own: the same bytes
     form_key = tree.key()
     form.StructParents = form_key
+    # the parent tree's keys stay in order: the form's entry now, its elements below
+    form_parents = pdf.make_indirect(Array())
+    tree.nums.extend([form_key, form_parents])
     by_mcid: dict[int, object] = {}
     annots = {}
     for annot in spage.obj.get(Name.Annots, Array()):
@@ -199,7 +202,7 @@ def _set_in(pdf, tree: _Tree, place: Placement, stamp: Stamp) -> tuple[str, set[
                      (place.x - stamp.x, place.y - stamp.y))
     _replace(figure, grafted)
     top = max(by_mcid, default=-1)
-    tree.nums.extend([form_key, Array([by_mcid.get(i) for i in range(top + 1)])])
+    form_parents.extend([by_mcid.get(i) for i in range(top + 1)])
     return ((tx, ty, name, tree.after[place.index]),
             {int(k) for k in _kids(figure) if isinstance(k, int)})
 
