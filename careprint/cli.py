@@ -114,9 +114,9 @@ def _builds(project_dir: Path, regions, imprints) -> list[tuple[str, str]]:
 
 def _list_imprints(project_dir: Path) -> None:
     """The clinics' imprints (imprints/<id>.toml) `build --imprint ID` stamps the guide for."""
-    from .load import load_project
+    from .load import load_project_kept
 
-    imprints = load_project(Path(project_dir).resolve()).imprints
+    imprints = load_project_kept(Path(project_dir).resolve()).imprints
     if imprints:
         click.echo("imprints (careprint build --imprint ID, into build/imprints/ID/):")
         for i in imprints:
@@ -127,10 +127,10 @@ def _regions(project_dir: Path, asked) -> tuple[str, ...]:
     """The regions `--region` asks for, checked against the project: ("",) for none."""
     if not asked:
         return ("",)
-    from .load import load_project
+    from .load import load_project_kept
     from .region_view import requested
 
-    return requested(load_project(Path(project_dir).resolve()), asked)
+    return requested(load_project_kept(Path(project_dir).resolve()), asked)
 
 
 @main.command("list")

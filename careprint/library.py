@@ -30,10 +30,10 @@ def keep(out_dir: Path, root: Path, targets: dict, region: str = "", imprint: st
          ) -> None:
     """For a build that changed nothing: write the page only if it is missing."""
     if not (out_dir / PAGE).is_file():
-        from .load import load_project
+        from .load import load_project_kept
         from .outputs import localised
 
-        write(out_dir, localised(load_project(root), region, imprint), targets)
+        write(out_dir, localised(load_project_kept(root), region, imprint), targets)
 
 
 def refresh_clinics(top: Path, root: Path) -> None:

@@ -249,7 +249,7 @@ def _add_part(out, src, joined: _Joined) -> None:
         _renumber_page(page, joined.next_key, moved)
     struct = src.Root.StructTreeRoot
     top = struct.K[0] if isinstance(struct.K, Array) else struct.K
-    for kid in _as_list(top.get(Name.K)):
+    for kid in as_list(top.get(Name.K)):
         if _has_content(kid):  # not the empty elements of the stand-in anchors
             del kid.P  # set again below; not copying it keeps the part's own tree out
             joined.kids.append(out.copy_foreign(kid))
@@ -320,7 +320,7 @@ def _direct(value):
     return value  # names, numbers and booleans are plain values
 
 
-def _as_list(value) -> list:
+def as_list(value) -> list:
     """The kids of a structure element as a list."""
     import pikepdf
 
@@ -339,7 +339,7 @@ def _has_content(elem) -> bool:
         return False
     if elem.get(pikepdf.Name.Type) in (pikepdf.Name.MCR, pikepdf.Name.OBJR):
         return True
-    return any(_has_content(k) for k in _as_list(elem.get(pikepdf.Name.K)))
+    return any(_has_content(k) for k in as_list(elem.get(pikepdf.Name.K)))
 
 
 def _set_parents(elem, parent) -> None:
@@ -349,7 +349,7 @@ def _set_parents(elem, parent) -> None:
     if not isinstance(elem, pikepdf.Dictionary) or pikepdf.Name.S not in elem:
         return  # marked-content or object references, not structure elements
     elem.P = parent
-    for kid in _as_list(elem.get(pikepdf.Name.K)):
+    for kid in as_list(elem.get(pikepdf.Name.K)):
         _set_parents(kid, elem)
 
 

@@ -227,12 +227,9 @@ def _opened(data: bytes):
 
 
 def _kids(elem) -> list:
-    from pikepdf import Array, Name
+    from .parts import as_list
 
-    kids = elem.get(Name.K)
-    if kids is None:
-        return []
-    return list(kids) if isinstance(kids, Array) else [kids]
+    return as_list(elem.get("/K"))
 
 
 def _copied(pdf, value):
