@@ -44,6 +44,7 @@ class ChapterView:
     # the body again with its `::: handout` blocks, which only the handout prints; ""
     # when the chapter has none (render/handout_sections.py)
     handout_html: str = ""
+    handout_images: tuple[Image, ...] = ()  # the image files handout_html shows
 
 
 @dataclass(frozen=True)
@@ -132,8 +133,9 @@ def apply_edition(guide: Guide, edition_id: str) -> EditionGuide:
         body = Source(c.body, c.path, c.body_line)
         html, source, images = render(body, c.slug)
         used = tuple(by_id[g] for g in resolver.used_glossary)
-        handout = render(body, c.slug, handout=True)[0] if has_handout_block(body) else ""
-        views.append(ChapterView(c, i, html, source, used, images, handout))
+        handout, _, handout_images = (render(body, c.slug, handout=True)
+                                      if has_handout_block(body) else ("", "", ()))
+        views.append(ChapterView(c, i, html, source, used, images, handout, handout_images))
     ws_views = []
     for i, w in enumerate(worksheets, 1):
         instr = render(Source(w.instructions, w.path, w.instructions_line), f"worksheet-{w.id}")[0]

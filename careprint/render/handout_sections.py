@@ -18,6 +18,13 @@ _TAG_RE = re.compile(r"<(/?)([A-Za-z][\w:-]*)\b[^>]*?(/?)>")
 _FOOTNOTES_RE = re.compile(r'<div class="footnote">')
 PANEL = '<section class="practice">'  # a practice set apart as a panel (print.css)
 PRACTICE_KEY = "try-this"  # the default practice: a heading that starts "Try this"
+# a sheet's tools: "My stop word: ___" (a line to write on) and "- [ ] Turn on a light" (a
+# box to tick), in what a handout prints (docs/content-format.md, "The handout")
+_WRITE_IN_RE = re.compile(r"<(li|p)>((?:(?!</?(?:li|p|ul|ol)\b).)*?)\s*_{3,}\s*</\1>", re.S)
+_TICK_RE = re.compile(r"<li>\[ \]\s+")
+WRITE_IN = ('<{0} class="write"><span class="write-label">{1}</span>'
+            '<span class="write-in"></span></{0}>')
+TICK = '<li class="tick"><span class="tick-box"></span>'
 
 
 @dataclass(frozen=True)
@@ -76,11 +83,19 @@ def handout_body(view: ChapterView) -> HandoutBody:
                          f'{PANEL}\n{section.html}</section>\n')
         elif heading_key(section.title) in wanted:
             parts.append(section.html)
-    body = "".join(parts)
+    body = write_ins("".join(parts))
     if 'class="footnote-ref"' in body:
         body += footnotes
     glossary = tuple(g for g in view.glossary if f'href="#glossary-{g.id}"' in body)
     return HandoutBody(body, practice.title if practice else "", glossary)
+
+
+def write_ins(fragment: str) -> str:
+    """Three or more underscores that end a paragraph or a list item become a line to
+    write on, from its words to the end of the line; a list item that starts `[ ]` gets a
+    box to tick."""
+    lined = _WRITE_IN_RE.sub(lambda m: WRITE_IN.format(m.group(1), m.group(2)), fragment)
+    return _TICK_RE.sub(TICK, lined)
 
 
 def _practice(sections: list[Section], named: tuple[str, ...] | None) -> Section | None:

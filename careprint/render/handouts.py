@@ -25,6 +25,7 @@ from . import (
 )
 from .common import base_context, chapter_name, full_chapter_name, web_page_url
 from .handout_sections import handout_body
+from .keys import image_fingerprint
 from .qr import qr_code
 from .registry import Format
 
@@ -35,7 +36,8 @@ def jobs(eg: EditionGuide, paper: str) -> list[Job]:
     return [Job("handouts", eg.edition.id, v.chapter.name, chapter_name(eg, v, paper),
                 5 + len(v.html) // 6000,
                 # what the chapter's `::: handout` blocks hold is the handout's alone
-                digest(chapter_fingerprint(v), v.chapter.handout, eg.resources, v.handout_html),
+                digest(chapter_fingerprint(v), v.chapter.handout, eg.resources, v.handout_html,
+                       image_fingerprint(v.handout_images)),
                 paper)
             for v in eg.chapters]
 
@@ -99,7 +101,7 @@ def printed_alone_html(eg: EditionGuide, view: ChapterView, ctx: BuildContext, f
     targets = {f"glossary-{g.id}": f"#glossary-{g.id}" for g in glossary}
     full_chapter = full_chapter_name(eg, view, ctx.paper).split("/", 1)[1]
     body = retarget_links(name_chapters(fragment, eg), targets)
-    body = decorative_as_background(body, view.images)
+    body = decorative_as_background(body, view.images + view.handout_images)
     web_page = web_page_url(eg, view)
     return render_template(ctx.root, eg.config.fmt(fmt, "template"), f"formats.{fmt}.template",
                            **(base_context(eg, ctx) | {"qr_beside": False} | extra),

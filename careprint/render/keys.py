@@ -18,10 +18,14 @@ def digest(*parts) -> str:
 def chapter_fingerprint(view) -> tuple:
     """What a chapter contributes to an output, after the edition filter."""
     c = view.chapter
-    images = tuple((i.src, hashlib.sha256(i.path.read_bytes()).hexdigest())
-                   for i in view.images)
+    images = image_fingerprint(view.images)
     return (view.number, c.name, c.title, c.summary, c.key_points, c.content_note, view.html,
             view.glossary, images)
+
+
+def image_fingerprint(images) -> tuple:
+    """Each image's address and the SHA-256 of its file."""
+    return tuple((i.src, hashlib.sha256(i.path.read_bytes()).hexdigest()) for i in images)
 
 
 def worksheet_fingerprint(view) -> tuple:
