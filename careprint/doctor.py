@@ -13,7 +13,9 @@ from pathlib import Path
 from . import __version__
 from .config import CONFIG_NAME, load_config
 from .errors import CareprintError
+from .render import PACKAGE_TEMPLATES
 from .tools import ACE_INSTALL, EPUBCHECK_INSTALL, find_ace, find_chromium, find_epubcheck
+from .typefaces import font_file, installed_families, named_families, use_bundled_fonts
 
 Row = tuple[str, str, bool]  # (what, finding, ok)
 TIMEOUT = 60  # seconds for a tool to tell its version
@@ -33,7 +35,7 @@ def report(project: Path | None = None) -> list[Row]:
     ebooklib = _dist_version("ebooklib")
     rows.append(("ebooklib", ebooklib or "missing (pip install ebooklib)", bool(ebooklib)))
     rows += [_java(), _epubcheck(), _node(), _chromium(), _ace(root)]
-    rows += _fonts(language)
+    rows += _fonts(language, root)
     return rows
 
 
@@ -133,11 +135,13 @@ def _ace(root: Path) -> Row:
     return what, version or "found, but it did not tell its version", bool(version)
 
 
-def _fonts(language: str) -> list[Row]:
-    """Whether an installed font covers the guide's language, and Lato for the templates."""
+def _fonts(language: str, root: Path) -> list[Row]:
+    """Whether an installed font covers the guide's language, and the fonts the templates
+    name."""
     lang = language.split("-")[0].lower()
     what = f"Fonts for the guide's language ({language})"
     package = FONT_PACKAGES.get(lang, "fonts-noto-core")
+    use_bundled_fonts()  # what a build finds: careprint's typefaces and the machine's
     fc_list = shutil.which("fc-list")
     if not fc_list:
         return [(what, "cannot tell: fc-list is missing (Debian: apt-get install fontconfig)",
@@ -150,10 +154,27 @@ def _fonts(language: str) -> list[Row]:
     else:
         rows = [(what, f"missing: no installed font covers {lang!r}; its letters would print "
                  f"as empty boxes (Debian: apt-get install {package})", False)]
-    has_lato = "Lato" in _families(fc_list, ":")
-    rows.append(("Lato font (bundled templates)", "present" if has_lato else
-                 "missing: DejaVu Sans is used instead (Debian: apt-get install fonts-lato)",
-                 has_lato))
+    return rows + _theme_fonts(root)
+
+
+def _theme_fonts(root: Path) -> list[Row]:
+    """A row for each font the templates name: careprint's own, the project's templates/."""
+    installed = installed_families()
+    named = {}
+    for path in [PACKAGE_TEMPLATES / "theme.css", PACKAGE_TEMPLATES / "large-print.css",
+                 *sorted((root / "templates").glob("*.css"))]:
+        for _, family in named_families(path.read_text("utf-8", errors="replace")):
+            named.setdefault(family, path.name)
+    rows = []
+    for family, where in named.items():
+        if font_file(family) is not None:
+            rows.append((f"Font {family} ({where})", "shipped with careprint", True))
+        elif family in installed:
+            rows.append((f"Font {family} ({where})", "installed", True))
+        else:
+            rows.append((f"Font {family} ({where})", "missing: careprint does not ship it and "
+                         "this machine does not have it; builds stop at the line that names "
+                         "it", False))
     return rows
 
 

@@ -17,6 +17,7 @@ import unicodedata
 from pathlib import Path
 
 from .errors import Problem, at
+from .typefaces import use_bundled_fonts
 
 SKIPPED_CATEGORIES = ("Cc", "Cf", "Zs", "Zl", "Zp", "Co", "Cs", "Cn")
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".woff", ".woff2")
@@ -63,6 +64,7 @@ _SYSTEM: list = []
 def system_ranges() -> list[tuple[int, int]] | None:
     """What the fonts fontconfig knows cover; None if fontconfig cannot say."""
     if not _SYSTEM:
+        use_bundled_fonts()  # careprint's typefaces are among them
         fc = shutil.which("fc-list")
         out = None
         if fc:

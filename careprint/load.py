@@ -20,6 +20,7 @@ from .model import Chapter, GlossaryEntry, Guide
 from .rawhtml import check_source_structure
 from .resourceload import load_list, load_resources
 from .sourcefile import files_in, read_text, rel_path, split_front_matter
+from .typefaces import theme_font_problems
 from .worksheetload import _load_worksheet, _load_worksheets
 from .yamlload import LineDict, YamlError, load_yaml
 from .yamlvalues import key_lines, read_editions, read_string, read_string_list, unknown_keys
@@ -46,9 +47,21 @@ def load_project(root: Path) -> Guide:
     _check_unique(worksheets, "id", "worksheet id", errs)
     errs.extend(template_css_problems(root))  # for every format alike (careprint.cssguard)
     errs.extend(missing_glyph_problems(root, _texts(root)))
+    errs.extend(_font_problems(root))
     errs.raise_if_any()
     return Guide(config, tuple(chapters), tuple(worksheets), tuple(resources), tuple(glossary),
                  imprints=imprints)
+
+
+def _font_problems(root: Path) -> list:
+    """Each font a stylesheet of the project's templates/ names that no one has
+    (careprint.typefaces); careprint's own templates name only the fonts it ships."""
+    folder = root / "templates"
+    out = []
+    for path in sorted(folder.glob("*.css")) if folder.is_dir() else ():
+        css = read_text(path, f"templates/{path.name}")
+        out.extend(theme_font_problems(root, f"templates/{path.name}", css))
+    return out
 
 
 _LAST: dict = {}

@@ -2,7 +2,8 @@
 # System packages careprint uses, installed where this machine allows it (Debian/Ubuntu
 # as root, or with sudo). Elsewhere it prints what to install and carries on.
 #   libharfbuzz-subset0  WeasyPrint subsets fonts with it (much faster than fontTools)
-#   fonts-lato fonts-dejavu-core  the typefaces of the bundled templates
+#   fonts-dejavu-core    a fallback for what careprint's own typefaces (careprint/fonts:
+#                        Lato, Atkinson Hyperlegible) do not cover; the tests set it against them
 #   poppler-utils        pdftoppm and pdftotext, to look at and test the PDFs
 #   fontconfig           fc-list: which characters the installed fonts can draw (careprint/glyphs.py)
 #   zbar-tools           zbarimg: the tests read the QR codes of the handouts (tests/test_online.py)
@@ -10,7 +11,7 @@
 # (a CJK fallback among them) would change which characters this machine can draw, and so
 # what careprint/glyphs.py and its tests find.
 #   a Java runtime       EPUBCheck (the tests run it on every EPUB)
-PACKAGES="libharfbuzz-subset0 fonts-lato fonts-dejavu-core poppler-utils fontconfig zbar-tools"
+PACKAGES="libharfbuzz-subset0 fonts-dejavu-core poppler-utils fontconfig zbar-tools"
 missing=""
 for p in $PACKAGES; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

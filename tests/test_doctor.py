@@ -24,7 +24,8 @@ def test_doctor_reports_every_tool_careprint_uses(tmp_path):
                 r"Node\.js \(runs Ace by DAISY\): \d+", r"Chromium \(Ace by DAISY drives it\): /",
                 r"Ace by DAISY \(careprint check --outputs\): \d+\.",
                 r"Fonts for the guide's language \(en\): .*DejaVu Sans",
-                r"Lato font \(bundled templates\): present"):
+                r"Font Lato \(theme\.css\): shipped with careprint",
+                r"Font Atkinson Hyperlegible \(large-print\.css\): shipped with careprint"):
         assert re.search(rf"^ok  {row}", out, re.M), f"{row}\n{out}"
 
 
@@ -50,13 +51,15 @@ def test_doctor_names_the_debian_package_of_each_missing_tool(tmp_path, monkeypa
                 r"chromium\)",
                 r"Ace by DAISY \(careprint check --outputs\): cannot run: .*npm install",
                 r"Fonts for the guide's language \(ja\): missing: .*apt-get install "
-                r"fonts-noto-cjk",
-                r"Lato font \(bundled templates\): missing: .*apt-get install fonts-lato"):
+                r"fonts-noto-cjk"):
         assert re.search(rf"^!!  {row}", out, re.M), f"{row}\n{out}"
+    # careprint's own typefaces travel with it: present on a machine with no fonts at all
+    assert re.search(r"^ok  Font Lato \(theme\.css\): shipped with careprint", out, re.M), out
     # outside a project, fonts are checked for English, and doctor says so
     out = doctor(tmp_path / "bin", PATH=str(bin_dir), FONTCONFIG_FILE=str(empty))
     assert re.search(r"^ok  Guide project: no careprint\.toml in .*careprint doctor DIR", out,
                      re.M), out
-    assert re.search(r"^!!  Fonts for the guide's language \(en\): .*fonts-noto-core", out,
-                     re.M), out
+    # ... which careprint's own typefaces cover, on a machine with no fonts at all
+    assert re.search(r"^ok  Fonts for the guide's language \(en\): Atkinson Hyperlegible, "
+                     r"Lato$", out, re.M), out
 

@@ -7,6 +7,7 @@ Letter, made through the CLI (CliRunner), serves every test here.
 
 from __future__ import annotations
 
+import collections
 import html
 import re
 import subprocess
@@ -176,6 +177,15 @@ def test_the_build_summary_and_the_docs_say_how_to_print_a_booklet(made):
     assert "flipping on the short edge" in summary
 
 
+def test_a_build_that_made_no_booklet_does_not_say_how_to_print_one(made):
+    """Issue 25, quieter builds: the instructions follow a booklet just made, not every
+    build of a folder that has one."""
+    out = made["a4"][0].parent
+    again = build(out, "-q")  # nothing changed: nothing rendered
+    assert "Built 0 files" in again, again
+    assert "To print a booklet" not in again and "rendered " not in again, again
+
+
 # ---------------------------------------------------------------- large print
 
 
@@ -235,10 +245,11 @@ def families(runs) -> set[str]:
 
 def test_large_print_uses_one_sans_family(made):
     """Headings were Lato and body text DejaVu Sans, so an 18 pt heading looked smaller.
-    The figures' words are set in it too (their SVGs name Lato), in large print only."""
+    Large print is set in Atkinson Hyperlegible, which careprint ships (issue 25); the
+    figures' words are set in it too (their SVGs name Lato), in large print only."""
     figures = in_figures()
     for path in large_prints(made):
-        assert families(drawn_text(path)) == {"DejaVu-Sans"}, path.name
+        assert families(drawn_text(path)) == {"Atkinson-Hyperlegible"}, path.name
     guide = large_prints(made)[0]
     in_figure = [r for r in drawn_text(guide) if normalize(r[0]) in figures]
     assert {"Green: keep going", "Too much"} <= {r[0] for r in in_figure}, in_figure[:5]
@@ -299,3 +310,19 @@ def test_large_print_rules_and_borders_are_dark(made):
             page.extract_text(visitor_operand_before=before)
         pale = {c for c in fills if 0.25 < max(c) and min(c) < 1}  # neither dark nor white
         assert fills and not pale, (path.name, pale)
+
+
+def test_large_print_headings_are_clearly_larger_than_its_text(made):
+    """Issue 25, fault 4: headings were 19-21 pt against 18 pt text (`body *`'s 18 pt
+    outweighed the headings' own sizes). APH: headings clearly larger."""
+    guide = large_prints(made)[0]
+    runs = page_text(guide)
+    size = collections.defaultdict(float)  # each text's largest size: a title, not its
+    for text, s, _, _ in runs:                # line in the contents
+        size[text] = max(size[text], s)
+    body = collections.Counter(s for _, s, _, _ in runs).most_common(1)[0][0]
+    assert body == 18, body
+    assert size["Why numbness happens"] >= 26  # a chapter's title (h1)
+    assert size["Key points"] >= 23  # a section's heading (h2)
+    handout = large_prints(made)[1]
+    assert max(s for _, s, _, _ in page_text(handout)) >= 26

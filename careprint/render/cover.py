@@ -2,8 +2,8 @@
 the theme's colours and heading typeface. No network and no stock art.
 
 PNG rather than SVG: every reading system and library view shows a PNG cover, and the
-text is drawn with the theme's typeface when the machine has it, not left to a reading
-system that may not. The same inputs (and the same fonts and Pillow) give the same bytes.
+text is drawn with the theme's typeface (careprint ships the bundled theme's), not left to
+a reading system that may not have it. The same inputs and Pillow give the same bytes.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 
+from ..typefaces import font_file
 from .theme import font_families, rgb
 
 WIDTH, HEIGHT = 1600, 2400
@@ -18,11 +19,16 @@ MARGIN = 150
 
 
 def _font(families: list[str], bold: bool, size: int):
-    """The first of the theme's families found on this machine, else DejaVu or Pillow's own."""
+    """The first of the theme's families careprint ships (careprint/typefaces.py) or finds
+    on this machine, else DejaVu or Pillow's own."""
     from PIL import ImageFont
 
     names = []
     for family in [*families, "DejaVu Sans"]:
+        shipped = font_file(family, bold=bold)
+        if shipped is not None:
+            names.append(str(shipped))
+            continue
         stem = re.sub(r"[^A-Za-z0-9]", "", family)
         if not stem:
             continue

@@ -16,12 +16,14 @@ import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ..errors import Problem, ProjectError
+from ..typefaces import use_bundled_fonts
 from . import PACKAGE_TEMPLATES, BuildContext
 
 ATTACHMENT_RE = re.compile(r"<(?:a|link)\b[^>]*\brel\s*=\s*[\"']?[^\"'>]*\battachment", re.I)
 
 
 IMAGE_FAILURES = ("Failed to load image", "Failed to render SVG image")
+NO_ALT_RE = re.compile(r'Image ".*" has no required alt description$')
 
 
 class SandboxRefusal(FatalURLFetchingError):
@@ -101,10 +103,11 @@ def font_config(html: str):
     """
     if OWN_FONTS_RE.search(html):
         return None
-    if _FONTS.get("pid") != os.getpid():
+    if _FONTS.get("pid") != os.getpid() or _FONTS.get("conf") != os.environ["FONTCONFIG_FILE"]:
         from weasyprint.text.fonts import FontConfiguration
 
-        _FONTS.update(pid=os.getpid(), config=FontConfiguration())
+        _FONTS.update(pid=os.getpid(), config=FontConfiguration(),
+                      conf=os.environ["FONTCONFIG_FILE"])
     return _FONTS["config"]
 
 
@@ -162,6 +165,7 @@ def weasy(html: str, ctx: BuildContext, where: str, *, forms: bool = False,
     if ATTACHMENT_RE.search(html):
         raise ProjectError(Problem(where, "rel=\"attachment\" would embed a file in the PDF; "
                                    "attachments are not allowed (see docs/security.md)"))
+    use_bundled_fonts()  # careprint's typefaces, and no other copy of them
     log = logging.getLogger("weasyprint")
     collect = _Collect()
     log.addHandler(collect)
@@ -183,4 +187,6 @@ def weasy(html: str, ctx: BuildContext, where: str, *, forms: bool = False,
     missing = [m for m in collect.messages if m.startswith(IMAGE_FAILURES)]
     if missing:  # WeasyPrint leaves the image out and goes on: the reader would miss it
         raise ProjectError([Problem(where, f"an image cannot be drawn: {m}") for m in missing])
-    return data, document, tuple(collect.messages)
+    # a picture with no alt text is a warning once, at its chapter's line (assets.py)
+    kept = tuple(m for m in collect.messages if not NO_ALT_RE.match(m))
+    return data, document, kept

@@ -1,0 +1,161 @@
+"""The typefaces careprint ships, and the font configuration every PDF is set with.
+
+careprint/fonts/ holds the bundled theme's typefaces, under the SIL Open Font License
+(their licences beside them; docs/typefaces.md says what was chosen and why):
+- Lato (2.015), the body and headings of the guide, handouts, worksheets and booklets;
+- Atkinson Hyperlegible (1.006), large print: drawn by the Braille Institute for readers
+  with low vision.
+
+A machine's fonts differ; a guide's pages must not. So careprint points fontconfig (the
+library WeasyPrint, Pango and `fc-list` ask for fonts) at a configuration of its own:
+the machine's, plus careprint/fonts/, with the machine's own copies of those families
+hidden. A family careprint ships is always set in careprint's file; the machine's fonts
+are used only for what those files do not cover (another script, an emoji), and for a
+family a project's theme names that careprint does not ship.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from .errors import Problem, at
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+# family -> the file stem of its four faces in careprint/fonts/
+BUNDLED = {"Lato": "Lato", "Atkinson Hyperlegible": "AtkinsonHyperlegible"}
+FACES = {(False, False): "Regular", (False, True): "Italic", (True, False): "Bold",
+         (True, True): "BoldItalic"}
+CONF_PREFIX = "careprint-fonts-"
+DEFAULT_CONF = "/etc/fonts/fonts.conf"
+
+
+def font_file(family: str, bold: bool = False, italic: bool = False) -> Path | None:
+    """careprint's file of `family` in that face, or None when careprint does not ship it."""
+    stem = BUNDLED.get(family)
+    return FONTS / f"{stem}-{FACES[bold, italic]}.ttf" if stem else None
+
+
+def _machine_conf() -> str:
+    """The fontconfig configuration file this process would read without careprint."""
+    named = os.environ.get("FONTCONFIG_FILE")
+    if named:
+        return named
+    lib = ctypes.util.find_library("fontconfig")
+    if lib:
+        try:
+            fc = ctypes.CDLL(lib)
+            fc.FcConfigFilename.restype = ctypes.c_void_p
+            fc.FcConfigFilename.argtypes = [ctypes.c_char_p]
+            found = fc.FcConfigFilename(None)
+            if found:
+                return ctypes.string_at(found).decode()
+        except (OSError, AttributeError, UnicodeDecodeError):
+            pass
+    return DEFAULT_CONF
+
+
+def conf_text(machine_conf: str) -> str:
+    """A fontconfig configuration: `machine_conf`, careprint's fonts, and no other copy of
+    the families careprint ships."""
+    # fontconfig lets an accepted pattern, not an accepted file name, outweigh a rejected one
+    accepted = "".join(_pattern("file", path.as_posix()) for path in sorted(FONTS.glob("*.ttf")))
+    rejected = "".join(_pattern("family", family) for family in BUNDLED)
+    return ("<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"urn:fontconfig:fonts.dtd\">\n"
+            f"<fontconfig>\n<include ignore_missing=\"yes\">{escape(machine_conf)}</include>\n"
+            f"<dir>{escape(FONTS.as_posix())}</dir>\n"
+            f"<selectfont>\n<acceptfont>{accepted}</acceptfont>\n"
+            f"<rejectfont>{rejected}</rejectfont>\n</selectfont>\n</fontconfig>\n")
+
+
+def _pattern(name: str, value: str) -> str:
+    return f'<pattern><patelt name="{name}"><string>{escape(value)}</string></patelt></pattern>'
+
+
+def use_bundled_fonts() -> None:
+    """Make this process, and the programs it starts, find fonts through careprint's
+    configuration (FONTCONFIG_FILE). Call it before anything asks fontconfig for a font;
+    calling it again does nothing."""
+    current = os.environ.get("FONTCONFIG_FILE", "")
+    if Path(current).name.startswith(CONF_PREFIX):
+        return
+    text = conf_text(_machine_conf())
+    name = f"{CONF_PREFIX}{hashlib.sha256(text.encode()).hexdigest()[:16]}.conf"
+    path = Path(tempfile.gettempdir()) / f"careprint-{os.getuid()}" / name
+    if not path.is_file() or path.read_text("utf-8") != text:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".conf-")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    os.environ["FONTCONFIG_FILE"] = str(path)
+
+
+_DECL_RE = re.compile(r"(?:--[\w-]*font|font-family)\s*:\s*([^;{}]+)", re.I)
+_FACE_RE = re.compile(r"@font-face\s*{[^}]*?font-family\s*:\s*([^;}]+)", re.I | re.S)
+_GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "inherit",
+            "initial", "unset", "math", "emoji", "fangsong", "ui-sans-serif", "ui-serif"}
+
+
+def named_families(css: str) -> list[tuple[int, str]]:
+    """(line, family) of each font family a stylesheet's declarations name (a
+    `font-family:` or a `--body-font:` property), generic families and `var()` aside."""
+    css = re.sub(r"/\*.*?\*/", lambda m: "\n" * m.group(0).count("\n"), css, flags=re.S)
+    css = _FACE_RE.sub(lambda m: "\n" * m.group(0).count("\n"), css)  # a face is no request
+    out = []
+    for m in _DECL_RE.finditer(css):
+        line = css.count("\n", 0, m.start()) + 1
+        for name in m.group(1).split(","):
+            name = name.strip().removesuffix("!important").strip().strip("\"'").strip()
+            if name and name.lower() not in _GENERIC and "(" not in name:
+                out.append((line, name))
+    return out
+
+
+def installed_families() -> set[str]:
+    """Every family name fontconfig knows, careprint's own among them (empty when
+    fc-list is missing)."""
+    use_bundled_fonts()
+    fc = shutil.which("fc-list")
+    if not fc:
+        return set()
+    try:
+        out = subprocess.run([fc, ":", "family"], capture_output=True, text=True,
+                             timeout=60).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return set()
+    return {n.strip() for line in out.splitlines() for n in line.split(",") if n.strip()}
+
+
+def theme_font_problems(root: Path, rel: str, css: str) -> list[Problem]:
+    """An error at `rel`:line for each family the theme names that careprint does not ship,
+    this machine does not have and no @font-face of the project's templates/ brings: it
+    would be set in whatever font the machine picks instead, and never say so."""
+    named = named_families(css)
+    if not named:
+        return []
+    known = set(BUNDLED) | installed_families() | _project_faces(root)
+    known = {k.lower() for k in known}
+    shipped = ", ".join(BUNDLED)
+    return [Problem(at(rel, line), f"the theme names the font {family!r}, which careprint "
+                    f"does not ship ({shipped}) and this machine does not have: install it, "
+                    "add its file to templates/ with an @font-face rule, or take it out of "
+                    "the list")
+            for line, family in named if family.lower() not in known]
+
+
+def _project_faces(root: Path) -> set[str]:
+    folder = Path(root) / "templates"
+    faces = set()
+    for path in sorted(folder.glob("*.css")) if folder.is_dir() else ():
+        for m in _FACE_RE.finditer(path.read_text("utf-8", errors="replace")):
+            faces.add(m.group(1).strip().strip("\"'").strip())
+    return faces
