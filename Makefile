@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 .PHONY: build test system node-tools lint clean
 
 build: system $(VENV)/.installed-build
-	$(BIN)/careprint build
+	$(BIN)/careprint build -q
 	@echo "careprint is installed in $(VENV): run '. $(VENV)/bin/activate' to use" \
 	  "'careprint' in this shell, or run '$(BIN)/careprint'."
 

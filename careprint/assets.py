@@ -48,6 +48,37 @@ def _line_of(src: str, lines) -> int:
     return lines[0][0] if lines else 0
 
 
+_IMG_TAG_RE = re.compile(r"<img\b[^>]*>")
+_ALT_RE = re.compile(r"\balt\s*=")
+
+
+def without_alt(html: str) -> list[str]:
+    """The src of each image in `html` that has no alt attribute at all (alt="" is a
+    picture marked as decoration: it has one)."""
+    out = []
+    for tag in _IMG_TAG_RE.findall(html):
+        m = IMG_SRC_RE.match(tag)
+        if m and not _ALT_RE.search(tag):
+            out.append(m.group(1))
+    return list(dict.fromkeys(out))
+
+
+def alt_warnings(views) -> list[str]:
+    """A warning for each picture of a chapter that has no alt text, once, at the chapter's
+    line that shows it (WeasyPrint would say so once per PDF, naming the PDF)."""
+    found = {}
+    for eg in views:
+        for v in eg.chapters:
+            c = v.chapter
+            lines = list(enumerate(c.body.split("\n"), c.body_line))
+            for src in without_alt(v.html + v.handout_html):
+                where = at(c.path, _line_of(src, lines))
+                found.setdefault((str(where), src), f"{where}: image {src!r} has no alt "
+                                 "text: describe what it shows (alt=\"...\"), or write "
+                                 "alt=\"\" if it is only decoration")
+    return list(found.values())
+
+
 def find_images(html: str, lines, source_path: str, root: Path) -> tuple[list[Image],
                                                                           list[Problem]]:
     """The images `html` (made from `lines` of `source_path`) shows, checked."""

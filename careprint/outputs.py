@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .assets import alt_warnings
 from .editions import EditionGuide
 from .errors import CareprintError
 from .model import Guide
@@ -149,7 +150,7 @@ def plan_build(root: Path, editions: Sequence[str] | None, fmts: Sequence[str],
     all_jobs = picked.keep(plan_jobs(views, fmts, (paper,) if paper else guide.config.papers),
                            fmts)
     return Plan(guide, views, ctx, picked, in_shard(all_jobs, shard),
-                tuple(resource_warnings(guide, today())))
+                tuple(resource_warnings(guide, today()) + alt_warnings(views)))
 
 
 def localised(guide: Guide, region: str = "", imprint: str = "") -> Guide:
