@@ -126,9 +126,12 @@ def test_cover_image_is_declared_shown_first_and_described(built, bundled_guide,
 
 
 def test_epub_colours_come_from_the_theme(built):
+    """The theme's accent draws the panels' borders; the text takes the reading system's
+    colours, so that its night and sepia themes work (issue 25, fault 11)."""
     css = epub_files(built, "survivors")["EPUB/style.css"].decode("utf-8")
     rules = css_rules(css)
-    assert "#28566b" in rules["a"] and "#28566b" in rules["h1, h2, h3"]
+    assert "#28566b" in rules[".box, section.practice"]
+    assert not [sel for sel, body in rules.items() if re.search(r"(^|[;\s])color\s*:", body)]
     assert "#1d5c63" not in css and "{{" not in css
 
 

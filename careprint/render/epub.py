@@ -87,7 +87,7 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
     context["printable_urls"] = published_printables(eg)
     spine, toc, entries = ["cover"], [], []
     for i, page in enumerate(pages(eg)):
-        body = page_body_html(page, targets, image_files, ("tel",))  # EPUBCheck: no sms:
+        body = glossary_refs(page_body_html(page, targets, image_files, ("tel",)))  # no sms:
         xhtml = render_template(ctx.root, template, "formats.epub.template", **context,
                                 page=page, body=body, chapters=eg.chapters,
                                 worksheets=eg.worksheets)
@@ -162,6 +162,14 @@ def _toc_entry(epub, uid: str, page: dict, sections: list[dict]):
     section = epub.Section(page["title"], page["file"])
     return (section, [epub.Link(f"{page['file']}#{s['id']}", s["title"],
                                 f"{uid}-{n}") for n, s in enumerate(sections)])
+
+
+def glossary_refs(body: str) -> str:
+    """A link to a glossary entry says so to the reading system (epub:type glossref, EPUB 3
+    Structural Semantics) and to assistive technology (its DPUB-ARIA role), as the
+    glossary's terms and definitions do (_pages.html)."""
+    mark = '<a class="xref xref-glossary" '  # careprint.markup writes every one this way
+    return body.replace(mark, mark + 'epub:type="glossref" role="doc-glossref" ')
 
 
 def _landmarks(all_pages: list[dict]) -> list[dict]:
