@@ -1,4 +1,5 @@
-/* quick-exit.js: the web edition's quick-exit button (#quick-exit, in web-page.html).
+/* quick-exit.js: the quick-exit button (#quick-exit) of the web edition (web-page.html)
+   and of the library page (library.html, inline).
    Pressing Escape once, or the button, replaces this page with the button's neutral page
    (location.replace: the guide is not left in the Back history of this tab). Without
    JavaScript the button is an ordinary link to the same page. */
