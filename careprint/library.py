@@ -1,8 +1,10 @@
 """build/index.html: the library page a clinician opens to pick a file and print it.
 
-Every edition's outputs that are in the build folder, grouped (the whole guide, each
-chapter printed alone, the worksheets) and described in words, with relative links,
-page counts and sizes from the build manifest. Outputs of editions and papers that this
+Every edition's outputs that are in the build folder, in a section of their own,
+grouped (the whole guide, each chapter printed alone, the worksheets) and described in
+words, with relative links, page counts and sizes from the build manifest; the chapters
+as a table, one row a chapter and one column a form of it. The page has the web
+edition's quick-exit button. Outputs of editions and papers that this
 build did not make stay listed while their files are there. The words are all in the
 template (library.html), so that they can be translated; this module only gathers facts.
 """
@@ -61,7 +63,8 @@ def write(out_dir: Path, guide: Guide, targets: dict) -> None:
     region_name = regions.name(guide.region, meta.language) if guide.region else ""
     html = render_template(guide.config.root, TEMPLATE, meta=meta, editions=editions,
                            region=guide.region, region_name=region_name,
-                           imprint=guide.imprint, clinics=_clinics(out_dir, guide)
+                           imprint=guide.imprint, clinics=_clinics(out_dir, guide),
+                           quick_exit_url=guide.config.fmt("html", "quick_exit_url")
                            ).encode("utf-8")
     path = out_dir / PAGE
     try:
@@ -124,7 +127,24 @@ def _edition(out_dir: Path, guide: Guide, ed, targets: dict) -> dict:
     groups = [(g, e) for g, e in (("whole", whole), ("chapters", by_chapter),
                                   ("worksheets", entries.take())) if e]
     return {"id": eid, "title": ed.title, "audience": ed.audience,
-            "description": ed.description, "groups": groups}
+            "description": ed.description, "groups": groups,
+            "chapters": _table(by_chapter)}
+
+
+def _table(entries: list[dict]) -> dict:
+    """The chapters' files as a table to scan (issue 25): one row a chapter, one column a
+    form (the handout, each variant's, the whole chapter), each cell its files on each
+    paper. The columns are the forms that were built, in the order of `entries`."""
+    columns: list[str] = []
+    rows: dict[int, dict] = {}
+    for e in entries:
+        column = "full" if e["kind"] == "full" else e["variant"] or "handout"
+        if column not in columns:
+            columns.append(column)
+        row = rows.setdefault(e["number"], {"number": e["number"], "title": e["title"],
+                                            "cells": {}})
+        row["cells"].setdefault(column, []).append(e)
+    return {"columns": columns, "rows": list(rows.values())}
 
 
 class _Entries:
