@@ -10,6 +10,13 @@ from ..errors import Location, Problem, ProjectError, at, at_key
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
+def last_words_together(value: str) -> str:
+    """`value` with a no-break space between its last two words: a title's last word never
+    stands alone on its line (issue 25: "trauma" alone under the subtitle)."""
+    head, space, tail = str(value).rstrip().rpartition(" ")
+    return f"{head}\u00a0{tail}" if space and head else str(value)
+
+
 def css_string(value: str) -> str:
     """Quote a Python string as a CSS string literal."""
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
@@ -49,6 +56,7 @@ def environment(root: Path):
             "web_label": web_label,  # the support list: careprint/support.py
             "by_region": by_region,
             "checked_dates": checked,
+            "last_words_together": last_words_together,
         })
         cached = _ENV_CACHE[key] = (stamp, env)
     return cached[1]
