@@ -48,9 +48,12 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
     view = eg.chapter(job.item)
     html = handout_html(eg, view, ctx)
     data, pages, warnings = html_to_pdf(html, ctx, view.chapter.path)
-    if pages > SHEET_PAGES and web_page_url(eg, view):
-        # the QR code's address beside it rather than beneath it: as tall as the code alone
-        html = handout_html(eg, view, ctx, qr_beside=True)
+    for place in ({"qr_beside": True}, {"qr_top": True}) if web_page_url(eg, view) else ():
+        if pages <= SHEET_PAGES:
+            break
+        # the QR code's address beside it rather than beneath it: as tall as the code
+        # alone; then the code beside the title, where the head has room for it
+        html = handout_html(eg, view, ctx, **place)
         data, pages, warnings = html_to_pdf(html, ctx, view.chapter.path)
     if pages > SHEET_PAGES:
         warnings = (*warnings, too_long(view, pages))
@@ -97,14 +100,16 @@ def printed_alone_html(eg: EditionGuide, view: ChapterView, ctx: BuildContext, f
     alone: its links lead only to the words it defines. `full_chapter` names the file of
     the whole chapter printed alone, within the edition's folder; `web_page` is the address
     of the chapter's page in the web edition ([guide] url), and `qr` its QR code (or None),
-    its address beneath it, or beside it with `qr_beside=True`."""
+    its address beneath it, beside it with `qr_beside=True`, or the code beside the title
+    with `qr_top=True`."""
     targets = {f"glossary-{g.id}": f"#glossary-{g.id}" for g in glossary}
     full_chapter = full_chapter_name(eg, view, ctx.paper).split("/", 1)[1]
     body = retarget_links(name_chapters(fragment, eg), targets)
     body = decorative_as_background(body, view.images + view.handout_images)
     web_page = web_page_url(eg, view)
     return render_template(ctx.root, eg.config.fmt(fmt, "template"), f"formats.{fmt}.template",
-                           **(base_context(eg, ctx) | {"qr_beside": False} | extra),
+                           **(base_context(eg, ctx) | {"qr_beside": False, "qr_top": False}
+                              | extra),
                            view=view, body=body,
                            full_chapter=full_chapter,
                            words=glossary, web_page=web_page or "",
