@@ -49,6 +49,9 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
         chosen = tuple(w for w in eg.worksheets if w.worksheet.id == job.item)
         mode, where = "single", chosen[0].worksheet.path
     html = worksheets_html(eg, ctx, mode, chosen)
+    grow = _room(html, ctx, where, chosen)
+    if grow:  # the main writing boxes fill what their pages leave (worksheet_fill.py)
+        html = worksheets_html(eg, ctx, mode, chosen, grow)
     data, pages, warnings = html_to_pdf(html, ctx, where, forms=True)
     if mode == "single" and pages > chosen[0].worksheet.pages:
         warnings += (too_long(chosen[0].worksheet, pages),)
@@ -97,7 +100,19 @@ def fix_radio_groups(data: bytes) -> bytes:
     return pdf_bytes(pdf)
 
 
-def worksheets_html(eg: EditionGuide, ctx: BuildContext, mode: str, worksheets) -> str:
+def _room(html: str, ctx: BuildContext, where: str, chosen) -> dict[str, float]:
+    from .weasy import weasy
+    from .worksheet_fill import main_box, room_to_grow
+
+    ids = {i for i in (main_box(w.worksheet) for w in chosen) if i}
+    if not ids:
+        return {}
+    _, document, _ = weasy(html, ctx, where, forms=True, write=False)
+    return room_to_grow(document, ids)
+
+
+def worksheets_html(eg: EditionGuide, ctx: BuildContext, mode: str, worksheets,
+                    grow: dict[str, float] | None = None) -> str:
     # a link leads only to a worksheet in the same PDF; a chapter's title stays as words
     targets = {f"worksheet-{w.worksheet.id}": f"#worksheet-{w.worksheet.id}" for w in worksheets}
     worksheets = tuple(replace(w, instructions_html=retarget_links(w.instructions_html, targets),
@@ -110,7 +125,7 @@ def worksheets_html(eg: EditionGuide, ctx: BuildContext, mode: str, worksheets) 
     return render_template(ctx.root, eg.config.fmt("worksheets", "template"),
                            "formats.worksheets.template", **base_context(eg, ctx),
                            mode=mode, worksheets=worksheets, title=title,
-                           table_widths=column_widths)
+                           table_widths=column_widths, grow=grow or {})
 
 
 FORMAT = Format("worksheets", jobs, render, order=40)
