@@ -102,7 +102,7 @@ class BuildProgress:
                    f"{report.seconds:.1f} s{tail}.")
         for line in where(report):
             click.echo(line)
-        for line in instructions(w.path for w in report.rendered):  # a booklet made now
+        for line in instructions(report.rendered):  # a booklet made now
             click.echo(line)
 
 

@@ -326,3 +326,43 @@ def test_large_print_headings_are_clearly_larger_than_its_text(made):
     assert size["Key points"] >= 23  # a section's heading (h2)
     handout = large_prints(made)[1]
     assert max(s for _, s, _, _ in page_text(handout)) >= 26
+
+
+def test_a_booklet_is_for_printing_and_the_library_says_where_the_tagged_pdf_is(made):
+    """Issue 25, fault 7: booklets are untagged (their sheets are imposed two-up). The
+    library page says so, and points to the tagged PDF and the e-book beside them."""
+    import pikepdf
+
+    for booklet in booklets(made, "a4"):
+        assert "/StructTreeRoot" not in pikepdf.open(booklet).Root, booklet.name
+    guide = made["a4"][0] / f"{STEM}-large-print-a4.pdf"
+    assert "/StructTreeRoot" in pikepdf.open(guide).Root  # tagged, beside it
+    library = normalize((made["a4"][0].parent / "index.html").read_text("utf-8"))
+    assert normalize("A booklet to fold is for printing only") in library
+    assert normalize("send the A4 or Letter PDF or the e-book beside it") in library
+
+
+def test_a_thick_booklet_allows_for_creep_and_the_build_says_to_use_a_long_arm_stapler(made):
+    """Issue 25, fault 6: guide booklets are 22-31 sheets, past an office stapler."""
+    import pikepdf
+
+    from careprint.printing import MAX_SHEETS
+    from careprint.render.booklet import CALIPER
+
+    guide = made["a4"][0] / f"{STEM}-booklet-a4.pdf"
+    pdf = pikepdf.open(guide)
+    sheets = len(pdf.pages) // 2
+    assert sheets > MAX_SHEETS
+    summary = normalize(made["a4"][1])
+    assert normalize(f"{guide.name} is {sheets} sheets: staple it with a long-arm stapler") \
+        in summary, summary[-600:]
+
+    def left_x(side: int) -> float:
+        ops = pdf.pages[side].Contents.read_bytes().decode()
+        return float(re.search(r"cm /L Do", ops) and ops.split(" cm /L Do")[0].split()[-2])
+
+    # the innermost sheet's left page sits closer to the fold than the outermost's
+    inner, outer = left_x(2 * (sheets - 1)), left_x(0)
+    assert abs(inner - outer - CALIPER * (sheets - 1)) < 0.01, (inner, outer)
+    handout = made["a4"][0] / f"{HANDOUT}-booklet-a4.pdf"
+    assert f"{handout.name} is " not in made["a4"][1]  # one sheet: nothing to say

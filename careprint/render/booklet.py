@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 
 from ..editions import EditionGuide
+from ..printing import MAX_SHEETS
 from . import Artifact, BuildContext, Job, pdf_bytes, render_template
 from .common import base_context
 from .registry import Format
@@ -24,6 +25,9 @@ VARIANT = "booklet"
 
 # the sheet a booklet is printed on, landscape, in points: two pages side by side
 SHEETS = {"a4": (841.8898, 595.2756), "letter": (792.0, 612.0)}
+# past MAX_SHEETS (careprint/printing.py) the inner sheets stick out at the fore-edge
+# (creep): each inner sheet's pages move towards the fold by the paper wrapped round it
+CALIPER = 0.1 * 72 / 25.4  # 80 g/m² office paper, about 0.1 mm thick, in points
 
 
 def jobs(eg: EditionGuide, paper: str) -> list[Job]:
@@ -63,7 +67,9 @@ def impose(data: bytes, sheet: tuple[float, float], end: bytes | None = None
     pages meet at the fold, centred across it, and are scaled down only if two do not fit
     on the sheet. The document keeps its title, document information and language; the
     tags, outline, links and the XMP claim of PDF/UA of the single pages are dropped, since
-    the pages are no longer in reading order. pikepdf (qpdf) copies only what the pages
+    the pages are no longer in reading order. A booklet of more than MAX_SHEETS sheets is
+    compensated for creep: each sheet's pages move towards the fold by the thickness of the
+    sheets outside it. pikepdf (qpdf) copies only what the pages
     draw: pypdf copied the whole document first, which for a very long guide took hundreds
     of MB.
     """
@@ -83,9 +89,13 @@ def impose(data: bytes, sheet: tuple[float, float], end: bytes | None = None
     width, height = sheet
     scale = min(1.0, width / 2 / w, height / h)
     y = (height - h * scale) / 2
-    for left, right in booklet_order(len(order)):
+    sides = booklet_order(len(order))
+    thick = len(sides) // 2 > MAX_SHEETS
+    for side, (left, right) in enumerate(sides):
         xobjects, ops = Dictionary(), []
-        for name, number, x in (("/L", left, width / 2 - w * scale), ("/R", right, width / 2)):
+        creep = CALIPER * (side // 2) if thick else 0.0  # sheet 0 is the outermost
+        for name, number, x in (("/L", left, width / 2 - w * scale + creep),
+                                ("/R", right, width / 2 - creep)):
             if number is not None:
                 xobjects[name] = forms[order[number - 1]]
                 ops.append(f"q {scale:.5f} 0 0 {scale:.5f} {x:.4f} {y:.4f} cm {name} Do Q")
