@@ -157,6 +157,24 @@ def contains(haystack: str, needle: str) -> bool:
     return n in squash(haystack)
 
 
+def figure_alts(pdf) -> list[str]:
+    """The alternate text of each Figure in `pdf`'s structure tree."""
+    from pypdf import PdfReader
+
+    alts, stack = [], [PdfReader(pdf).trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            if node.get("/S") == "/Figure":
+                alts.append(str(node.get("/Alt")))
+            if "/K" in node:
+                stack.append(node["/K"])
+    return alts
+
+
 def pdf_text(path: Path) -> str:
     from pypdf import PdfReader
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import FIXTURES, epub_text, pdf_text, run_careprint, squash
+from conftest import FIXTURES, epub_text, figure_alts, pdf_text, run_careprint, squash
 from pypdf import PdfReader
 
 CHAPTER = "content/chapters/01-help.md"
@@ -138,22 +138,6 @@ def test_the_safety_first_handout_carries_its_tools(bundled_build, edition, tool
     assert len(PdfReader(handout).pages) == 2
     alts = figure_alts(handout)  # the picture, tagged, with its alt text
     assert len(alts) == 1 and "steps, joined by arrows" in alts[0], alts
-
-
-def figure_alts(pdf) -> list[str]:
-    """The alternate text of each Figure in `pdf`'s structure tree."""
-    alts, stack = [], [PdfReader(pdf).trailer["/Root"]["/StructTreeRoot"]]
-    while stack:
-        node = stack.pop()
-        node = node.get_object() if hasattr(node, "get_object") else node
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            if node.get("/S") == "/Figure":
-                alts.append(str(node.get("/Alt")))
-            if "/K" in node:
-                stack.append(node["/K"])
-    return alts
 
 
 def test_the_groups_agreement_handout_carries_the_agreement(bundled_build):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import careprint_env, copy_fixture, run_careprint
+from conftest import careprint_env, copy_fixture, figure_alts, run_careprint
 from pypdf import PdfReader
 
 from careprint.cli import main
@@ -330,19 +330,7 @@ def test_decorative_image_is_an_artifact_and_a_described_image_a_figure(tmp_path
                        "![A green square](square.png)\n")
     run_careprint("build", project, "-f", "pdf", "-f", "chapters", "--strict", check=True)
     pdf = next((project / "build").rglob("chapters/*.pdf"))
-    root = PdfReader(pdf).trailer["/Root"]
-    figures, stack = [], [root["/StructTreeRoot"]]
-    while stack:
-        node = stack.pop()
-        node = node.get_object() if hasattr(node, "get_object") else node
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            if node.get("/S") == "/Figure":
-                figures.append(str(node.get("/Alt")))
-            if "/K" in node:
-                stack.append(node["/K"])
-    assert figures == ["A green square"]
+    assert figure_alts(pdf) == ["A green square"]
 
 
 def test_chapter_printed_alone_names_the_chapters_it_refers_to(tmp_path):
