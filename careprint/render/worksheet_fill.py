@@ -11,7 +11,7 @@ from __future__ import annotations
 
 PX_MM = 25.4 / 96  # WeasyPrint lays out in CSS pixels
 MIN_MM = 3.0  # less room than this is left as it is
-SPARE_MM = 1.0  # what stays free, so that rounding never pushes a line over
+SPARE_MM = 6.0  # what stays free above the footer: a breath of white, as on every page
 DRAWN = {"textarea", "input", "td", "th", "img", "svg"}
 
 
@@ -45,7 +45,7 @@ def room_to_grow(document, ids: set[str]) -> dict[str, float]:
             ws is section for later in pages[index + 1:] for _, ws in later)
         room = (limit - bottom) * PX_MM - SPARE_MM
         if not continues and room >= MIN_MM:
-            out[box.element.get("id")] = round(room, 1)
+            out[box.element.get("id")] = float(int(room))  # whole millimetres
     return out
 
 
