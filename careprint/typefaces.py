@@ -22,6 +22,7 @@ import hashlib
 import os
 import re
 import shutil
+import stat
 import subprocess
 import tempfile
 from pathlib import Path
@@ -89,14 +90,31 @@ def use_bundled_fonts() -> None:
         return
     text = conf_text(_machine_conf())
     name = f"{CONF_PREFIX}{hashlib.sha256(text.encode()).hexdigest()[:16]}.conf"
-    path = Path(tempfile.gettempdir()) / f"careprint-{os.getuid()}" / name
+    path = _conf_dir() / name
     if not path.is_file() or path.read_text("utf-8") != text:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".conf-")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
         os.replace(tmp, path)
     os.environ["FONTCONFIG_FILE"] = str(path)
+
+
+def _conf_dir() -> Path:
+    """A folder only this user can write, for the configuration: careprint-<uid> in the
+    temporary folder, made 0700. One that is a link, another user's, or writable by
+    others is passed over for a new one of this process's own: what fontconfig reads
+    there decides which fonts every PDF is set in."""
+    folder = Path(tempfile.gettempdir()) / f"careprint-{os.getuid()}"
+    try:
+        folder.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    except OSError:
+        return Path(tempfile.mkdtemp(prefix="careprint-fonts-"))
+    st = os.lstat(folder)
+    if stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o022:
+        return folder
+    return Path(tempfile.mkdtemp(prefix="careprint-fonts-"))
 
 
 _DECL_RE = re.compile(r"(?:--[\w-]*font|font-family)\s*:\s*([^;{}]+)", re.I)

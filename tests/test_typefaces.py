@@ -134,3 +134,28 @@ def test_the_bundled_templates_name_only_what_careprint_ships():
         assert {f for _, f in named_families(text)} <= set(BUNDLED), css
     text = (ROOT / "templates" / "theme.css").read_text("utf-8")  # the bundled guide's own
     assert {f for _, f in named_families(text)} <= set(BUNDLED)
+
+
+def test_the_configuration_is_kept_where_only_this_user_can_write(tmp_path, monkeypatch):
+    """What fontconfig reads decides every PDF's type: careprint never keeps its
+    configuration in a folder that is a link, or that others can write to."""
+    import os
+    import tempfile
+
+    from careprint.typefaces import use_bundled_fonts
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    shared = tmp_path / f"careprint-{os.getuid()}"
+
+    def used() -> Path:
+        monkeypatch.delenv("FONTCONFIG_FILE", raising=False)
+        use_bundled_fonts()
+        return Path(os.environ["FONTCONFIG_FILE"]).parent
+
+    assert used() == shared and (shared.stat().st_mode & 0o777) == 0o700
+    shared.chmod(0o777)  # writable by others: passed over
+    assert used() not in (shared,) and used().parent == tmp_path
+    shared.chmod(0o700)
+    shared.rename(tmp_path / "elsewhere")
+    shared.symlink_to(tmp_path / "elsewhere")  # a link: passed over
+    assert used() != shared and not used().is_symlink()
