@@ -24,9 +24,11 @@ from .render import PACKAGE_TEMPLATES, BuildContext, Job, digest, registry, temp
 
 @functools.cache
 def careprint_digest() -> str:
-    """careprint's version and its own code: an edited renderer invalidates what it made."""
+    """careprint's version, its own code and the typefaces it sets every PDF in
+    (careprint/fonts/): an edited renderer or a new font invalidates what it made."""
     h = hashlib.sha256(__version__.encode())
-    for path in sorted(Path(__file__).resolve().parent.rglob("*.py")):
+    package = Path(__file__).resolve().parent
+    for path in [*sorted(package.rglob("*.py")), *sorted((package / "fonts").glob("*"))]:
         h.update(path.read_bytes())
     return h.hexdigest()
 
