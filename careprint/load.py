@@ -57,11 +57,9 @@ def _font_problems(root: Path) -> list:
     """Each font a stylesheet of the project's templates/ names that no one has
     (careprint.typefaces); careprint's own templates name only the fonts it ships."""
     folder = root / "templates"
-    out = []
-    for path in sorted(folder.glob("*.css")) if folder.is_dir() else ():
-        css = read_text(path, f"templates/{path.name}")
-        out.extend(theme_font_problems(root, f"templates/{path.name}", css))
-    return out
+    paths = sorted(folder.glob("*.css")) if folder.is_dir() else []
+    return theme_font_problems([(f"templates/{p.name}", read_text(p, f"templates/{p.name}"))
+                                for p in paths])
 
 
 _LAST: dict = {}

@@ -117,7 +117,10 @@ def _conf_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="careprint-fonts-"))
 
 
-_DECL_RE = re.compile(r"(?:--[\w-]*font|font-family)\s*:\s*([^;{}]+)", re.I)
+_DECL_RE = re.compile(r"(?:--[\w-]*font|font-family)\s*:\s*([^;{}]+)"
+                      # `font: bold 12pt/1.4 "Face", serif`: the families follow the size
+                      r"|\bfont\s*:[^;{}]*?[\d.]+[a-z%]*(?:\s*/\s*[\d.]+[a-z%]*)?\s+([^;{}]+)",
+                      re.I)
 _FACE_RE = re.compile(r"@font-face\s*{[^}]*?font-family\s*:\s*([^;}]+)", re.I | re.S)
 _GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "inherit",
             "initial", "unset", "math", "emoji", "fangsong", "ui-sans-serif", "ui-serif"}
@@ -131,7 +134,7 @@ def named_families(css: str) -> list[tuple[int, str]]:
     out = []
     for m in _DECL_RE.finditer(css):
         line = css.count("\n", 0, m.start()) + 1
-        for name in m.group(1).split(","):
+        for name in (m.group(1) or m.group(2)).split(","):
             name = name.strip().removesuffix("!important").strip().strip("\"'").strip()
             if name and name.lower() not in _GENERIC and "(" not in name:
                 out.append((line, name))
@@ -153,27 +156,20 @@ def installed_families() -> set[str]:
     return {n.strip() for line in out.splitlines() for n in line.split(",") if n.strip()}
 
 
-def theme_font_problems(root: Path, rel: str, css: str) -> list[Problem]:
-    """An error at `rel`:line for each family the theme names that careprint does not ship,
-    this machine does not have and no @font-face of the project's templates/ brings: it
-    would be set in whatever font the machine picks instead, and never say so."""
-    named = named_families(css)
+def theme_font_problems(sheets: list[tuple[str, str]]) -> list[Problem]:
+    """An error at its `rel`:line for each family a stylesheet ((rel, css) pairs: a
+    project's templates/*.css) names that careprint does not ship, this machine does not
+    have and no @font-face of those stylesheets brings: it would be set in whatever font
+    the machine picks instead, and never say so."""
+    named = [(rel, line, family) for rel, css in sheets for line, family in named_families(css)]
     if not named:
         return []
-    known = set(BUNDLED) | installed_families() | _project_faces(root)
-    known = {k.lower() for k in known}
+    faces = {m.group(1).strip().strip("\"'").strip()
+             for _, css in sheets for m in _FACE_RE.finditer(css)}
+    known = {k.lower() for k in {*BUNDLED, *installed_families(), *faces}}
     shipped = ", ".join(BUNDLED)
     return [Problem(at(rel, line), f"the theme names the font {family!r}, which careprint "
                     f"does not ship ({shipped}) and this machine does not have: install it, "
                     "add its file to templates/ with an @font-face rule, or take it out of "
                     "the list")
-            for line, family in named if family.lower() not in known]
-
-
-def _project_faces(root: Path) -> set[str]:
-    folder = Path(root) / "templates"
-    faces = set()
-    for path in sorted(folder.glob("*.css")) if folder.is_dir() else ():
-        for m in _FACE_RE.finditer(path.read_text("utf-8", errors="replace")):
-            faces.add(m.group(1).strip().strip("\"'").strip())
-    return faces
+            for rel, line, family in named if family.lower() not in known]

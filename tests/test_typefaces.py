@@ -100,6 +100,7 @@ def test_careprints_configuration_hides_the_machines_copy_of_a_shipped_family(tm
 @pytest.mark.parametrize("css, line", [
     (':root {\n  --body-font: "Frutiger Nowhere", sans-serif;\n}\n', 2),
     ('/* a theme */\nh1 {\n  color: red;\n  font-family: "Lato", "Frutiger Nowhere";\n}\n', 4),
+    ('h2 { color: red; }\nh1 { font: bold 14pt/1.3 "Frutiger Nowhere", sans-serif; }\n', 2),
 ])
 def test_a_font_nobody_has_is_an_error_at_its_line(tmp_path, css, line):
     project = copy_fixture("minimal", tmp_path)
