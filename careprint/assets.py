@@ -49,7 +49,7 @@ def _line_of(src: str, lines) -> int:
 
 
 _IMG_TAG_RE = re.compile(r"<img\b[^>]*>")
-_ALT_RE = re.compile(r"\balt\s*=")
+_ALT_RE = re.compile(r"\salt\s*=")  # not data-alt=
 
 
 def without_alt(html: str) -> list[str]:
