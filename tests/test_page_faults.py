@@ -6,6 +6,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, run_careprint
 from test_print_products import drawn_text
 
@@ -69,15 +70,16 @@ def test_the_bundled_subtitle_is_what_the_test_above_reads():
     assert "sexual trauma" in (ROOT / "careprint.toml").read_text("utf-8")
 
 
-def text_pages(pdf: Path) -> list[tuple[float, list[str]]]:
+def text_pages(pdf: Path, margins: tuple[float, float] = (24, 24)) -> list[tuple[float, list[str]]]:
     """For each page: how full its text area is (0-1, from the top margin to its last line
-    of text, headers and footers left out) and its lines of text."""
+    of text, headers and footers left out) and its lines of text. `margins`: the top and
+    bottom page margins in mm (print.css: 24 mm each)."""
     out = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True,
                          text=True, check=True).stdout
     pages = []
     for page in re.finditer(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', out, re.S):
         height = float(page.group(1))
-        top, bottom = 24 * MM, height - 24 * MM  # print.css: the text area
+        top, bottom = margins[0] * MM, height - margins[1] * MM
         lines = []
         for m in re.finditer(r'<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" '
                              r'yMax="([\d.]+)">(.*?)</line>', page.group(2), re.S):
@@ -162,3 +164,34 @@ def test_the_main_writing_box_fills_what_its_page_leaves(tmp_path):
     assert abs(box[3] - box[1]) / MM > 60, abs(box[3] - box[1]) / MM
     lowest = min(min(r[1], r[3]) for r in rects.values())  # PDF y runs up from the foot
     assert lowest / MM < 20 + 30, lowest / MM  # the last field ends near the foot margin
+
+
+@pytest.fixture(scope="module")
+def large_print_builds(tmp_path_factory) -> dict[str, Path]:
+    """The bundled guide's large print, on each paper."""
+    builds = {}
+    for paper in ("a4", "letter"):
+        out = tmp_path_factory.mktemp(f"large-print-{paper}")
+        run_careprint("build", ROOT, "--out", out, "-f", "large-print", "--paper", paper,
+                      check=True)
+        builds[paper] = out
+    return builds
+
+
+def test_a_large_print_handout_turns_a_page_only_when_the_page_is_full(large_print_builds):
+    """Fault 3: large-print handouts ran to 4 pages where 3 would do: the help box, kept
+    whole, started a page of its own and left the one before it 60% blank. Now a page
+    turns only where the page is full, and most sheets (every one on A4 but the longest)
+    take 3 pages at most."""
+    for paper, out in large_print_builds.items():
+        handouts = sorted(out.glob("*/handouts/*-large-print-*.pdf"))
+        assert len(handouts) == 40, (paper, len(handouts))
+        counts = []
+        for pdf in handouts:
+            pages = text_pages(pdf, margins=(22, 30))  # large-print.css
+            counts.append(len(pages))
+            assert len(pages) <= 4, (pdf.name, len(pages))
+            for number, (fill, lines) in enumerate(pages[:-1], 1):
+                assert fill >= 0.6, (pdf.name, number, round(fill, 2), lines[:2])
+        if paper == "a4":
+            assert sum(n <= 3 for n in counts) >= 0.8 * len(counts), counts
