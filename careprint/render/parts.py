@@ -36,7 +36,8 @@ ELSEWHERE = "careprint-elsewhere-"  # prefix of stand-in anchors for targets in 
 class Part:
     """What one part of the guide holds, and the page numbers it shows.
 
-    The guide template gets it as `part` (None when the guide is laid out whole).
+    The guide template gets it as `part`: one part holds every chapter when the guide is
+    laid out whole.
     """
 
     index: int
@@ -124,8 +125,10 @@ def render_in_parts(groups: list[list[str]], make_html: Callable[[Part], str], c
     notes = tuple(dict.fromkeys(w for r in results for w in r[3]))
     if not settled:
         notes += (f"page numbers did not settle after {MAX_ROUNDS} renderings of the "
-                     "parts: a number in the contents or after a cross-reference may be one "
-                     "page off; a larger [formats.pdf] part_words may help",)
+                     "guide: a number in the contents or after a cross-reference may be one "
+                     "page off",)
+    if len(results) == 1:  # the guide laid out whole
+        return results[0][1], results[0][2], notes, results[0][4], tuple(layout)
     data = join([r[1] for r in results])
     return (data, sum(r[2] for r in results), notes, tuple(r[4] for r in results),
             tuple(layout))

@@ -42,36 +42,24 @@ def _template(eg: EditionGuide) -> str:
 def render_guide(eg: EditionGuide, ctx: BuildContext, layout=None, **extra):
     """(pdf bytes, pages, warnings, html, layout) of the whole guide.
 
-    `layout` is where the pages fell the last time (Job.layout). A guide rebuilt after an
-    edit usually keeps them: the guide is then rendered once with those page numbers
-    written in, which WeasyPrint lays out in one pass, where `target-counter()` takes two
-    (a page that refers to a later one is laid out again). If the pages did move, it is
-    rendered once more with the numbers where they went, and failing that, the usual way.
-    Either way the PDF is the same, byte for byte (tests/test_rebuild_numbers.py).
-    A very long guide is laid out in parts (careprint.render.parts); `html` is then the
-    tuple of the parts' HTML.
+    The guide is always rendered with its page numbers written in (the contents, "(page
+    N)" after a cross-reference, "Page N of M"), never with WeasyPrint's target-counter():
+    the PDF is then a function of the sources and those numbers alone. (It was not so:
+    a guide laid out with target-counter() sized a table's columns around a number not yet
+    known, and one rebuilt with the numbers written in did not, so a rebuilt guide differed
+    from a fresh one: issue 23.) The numbers come from a first layout, or, after an edit,
+    from where the pages fell the last time (`layout`, Job.layout), which saves that
+    layout when they held; either way the guide is rendered again until they settle, so
+    both end at the same numbers and the same bytes (tests/test_rebuild_numbers.py).
+    A very long guide is laid out in several parts (careprint.render.parts); `html` is
+    then the tuple of the parts' HTML.
     """
     from . import parts
-    from .weasy import render_pdf
 
     where = f"templates/{_template(eg)}"
-    groups = parts.plan(eg)
-    if groups is not None:
-        return parts.render_in_parts(groups, lambda part: guide_html(eg, ctx, part, **extra),
-                                     ctx, where, seed=layout)
-    slugs = frozenset(v.chapter.slug for v in eg.chapters)
-    for _ in range(2 if layout is not None and len(layout) == 1 else 0):
-        numbering = parts.numbering(layout)  # pages moved: try once more with where they went
-        _, total, numbers = numbering
-        html = guide_html(eg, ctx, parts.Part(0, 1, slugs, 1, total, numbers), **extra)
-        data, pages, warnings, anchors = render_pdf(  # written only if the numbers held
-            html, ctx, where, accept=lambda p, a, n=numbering: parts.numbering([(p, a)]) == n)
-        layout = ((pages, anchors),)
-        if data:
-            return data, pages, warnings, html, layout
-    html = guide_html(eg, ctx, **extra)
-    data, pages, warnings, anchors = render_pdf(html, ctx, where)
-    return data, pages, warnings, html, ((pages, anchors),)
+    groups = parts.plan(eg) or [[v.chapter.slug for v in eg.chapters]]
+    return parts.render_in_parts(groups, lambda part: guide_html(eg, ctx, part, **extra),
+                                 ctx, where, seed=layout)
 
 
 _XREF_RE = re.compile(r'<a class="xref xref-chapter[^"]*" href="#([^"]+)"')
