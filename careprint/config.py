@@ -31,6 +31,7 @@ from .config_schema import (
 from .config_schema import PAPER_SIZES as PAPER_SIZES  # where the rest of careprint finds it
 from .errors import Collector, Location, Problem, ProjectError, at, at_key
 from .nesting import MAX_TOML_DEPTH, toml_nesting_line
+from .reads import note_config
 from .textguard import invisible_characters
 
 CONFIG_NAME = "careprint.toml"
@@ -142,7 +143,10 @@ class Config:
         return next(e for e in self.editions if e.id == edition_id)
 
     def fmt(self, name: str, key: str):
-        return self.formats[name][key]
+        """A value of [formats.<name>]; a render that reads it depends on it (reads.py)."""
+        value = self.formats[name][key]
+        note_config(name, key, value)
+        return value
 
 
 _KIND_NAMES = {str: "a string", list: "a list", dict: "a table", int: "an integer",

@@ -15,6 +15,7 @@ from pathlib import Path
 from .keys import source_keys, target_keys
 from .manifest import Manifest
 from .outputs import Plan
+from .reads import Now
 from .render import Job, registry
 from .results import Written
 
@@ -35,9 +36,11 @@ def decide(plan: Plan, manifest: Manifest, out_dir: Path, *, keep_html: bool,
     keys = target_keys(config, views, plan.chosen, ctx, keep_html)
     sources = source_keys(config, views, plan.chosen, ctx.root)
     skipped, stale = [], []
+    now = Now(ctx.root, config)  # what the reads each output recorded give now
     for job in plan.chosen:
         entry = manifest.targets.get(job.relpath)
-        if not force and manifest.fresh(out_dir, job.relpath, keys[job.relpath]):
+        if not force and manifest.fresh(out_dir, job.relpath, keys[job.relpath]) and \
+                now.hold(entry.get("reads")):
             skipped.append(Written(out_dir / job.relpath, entry["pages"], entry["size"],
                                    tuple(entry["warnings"]), skipped=True))
         elif force or not entry:

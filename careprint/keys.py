@@ -1,11 +1,12 @@
 """What a target depends on: the keys that decide whether an output is made again.
 
-A target's key hashes careprint's version and code, the config values its format reads
-(its [formats.X] tables: render/registry.py), the templates it uses, the edition-filtered
-content it includes (Job.content) and the build options. The input digest hashes every
-file a build could read: the fast no-op's key. `check --outputs` compares a target's
-source key (the key without the build's options) with the project as it is now
-(check/stale.py).
+A target's key hashes careprint's version and code, the guide's and the edition's own
+settings, the edition-filtered content it includes (Job.content) and the build options.
+The config values, templates and files a render reads are not listed here: they are
+recorded as it reads them (careprint/reads.py), and the next build asks whether each
+still gives what it gave. The input digest hashes every file a build could read: the fast
+no-op's key. `check --outputs` compares a target's source key (the key without the
+build's options) and its reads with the project as it is now (check/stale.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 from . import __version__
 from .config import Config
 from .editions import EditionGuide
-from .render import PACKAGE_TEMPLATES, BuildContext, Job, digest, registry, template_sources
+from .render import PACKAGE_TEMPLATES, BuildContext, Job, digest, registry
 
 
 @functools.cache
@@ -89,24 +90,18 @@ def careprint_sources() -> str:
     return h.hexdigest()
 
 
-def format_templates(config: Config, fmt: str) -> list[str]:
-    return registry.get(fmt).templates(config)
-
-
-def config_values(config: Config, edition: str, fmt: str) -> tuple:
-    """The config values an output of `fmt` in `edition` reads."""
-    return (config.guide, config.edition(edition), registry.get(fmt).tables(config),
-            config.fmt("pdf", "crisis_line"), config.papers, dict(config.review))
+def config_values(config: Config, edition: str) -> tuple:
+    """The settings every output of `edition` is made with: the guide's (its title,
+    language, date...), the edition's, the papers and the review dates. The values of the
+    [formats] tables a render reads are recorded as it reads them (careprint/reads.py)."""
+    return (config.guide, config.edition(edition), config.papers, dict(config.review))
 
 
 def target_keys(config: Config, views: list[EditionGuide], jobs: list[Job],
                 ctx: BuildContext, keep_html: bool) -> dict[str, str]:
-    templates = {fmt: template_sources(ctx.root, format_templates(config, fmt))
-                 for fmt in {j.fmt for j in jobs}}
     imprint = _imprint(views)
-    return {j.relpath: digest(careprint_digest(), config_values(config, j.edition, j.fmt),
-                              templates[j.fmt], j.content, j.paper, ctx.source_date,
-                              ctx.bleed, ctx.marks,
+    return {j.relpath: digest(careprint_digest(), config_values(config, j.edition),
+                              j.content, j.paper, ctx.source_date, ctx.bleed, ctx.marks,
                               keep_html and registry.get(j.fmt).keeps_html, j.relpath,
                               *imprint)
             for j in jobs}
@@ -124,10 +119,9 @@ def _imprint(views: list[EditionGuide]) -> tuple:
 def source_keys(config: Config, views: list[EditionGuide], jobs: list[Job],
                 root: Path) -> dict[str, str]:
     """What each target was made from, without the build's options: `check --outputs`
-    compares it with the project as it is now (check/stale.py)."""
-    templates = {fmt: template_sources(root, format_templates(config, fmt))
-                 for fmt in {j.fmt for j in jobs}}
+    compares it, and the target's recorded reads, with the project as it is now
+    (check/stale.py)."""
     imprint = _imprint(views)
-    return {j.relpath: digest(careprint_digest(), config_values(config, j.edition, j.fmt),
-                              templates[j.fmt], j.content, j.relpath, *imprint)
+    return {j.relpath: digest(careprint_digest(), config_values(config, j.edition),
+                              j.content, j.relpath, *imprint)
             for j in jobs}

@@ -115,6 +115,8 @@ def target_entry(out_dir: Path, rel: str, key: str, res) -> dict:
              "warnings": list(res.warnings)}
     if res.layout:
         entry["layout"] = res.layout
+    if res.reads is not None:  # what it read, to ask the next build (careprint/reads.py)
+        entry["reads"] = dict(sorted(res.reads.items()))
     kept = {Path(final).relative_to(out_dir).as_posix() for _, final in res.files} - {rel}
     if kept:
         entry["kept"] = {k: stamp(out_dir / k) for k in sorted(kept)}

@@ -17,6 +17,7 @@ class Rendered:
     warnings: tuple[str, ...]
     seconds: float
     layout: list | None = None  # where a guide's pages fell, as the manifest records it
+    reads: dict | None = None  # what the render read: {name: digest} (careprint/reads.py)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from . import buildlock
+from . import buildlock, reads
 from .editions import EditionGuide
 from .errors import OutputError
 from .render import BuildContext, Job, registry
@@ -137,13 +137,15 @@ def _render_job(i: int) -> list[tuple[Job, Rendered]]:
     job = _WORK["jobs"][i]
     started = time.perf_counter()
     ctx = replace(_WORK["ctx"], paper=job.paper) if job.paper else _WORK["ctx"]
-    art = format_module(job.fmt).render(_WORK["views"][job.edition], ctx, job)
+    with reads.recording() as read:  # what it reads is part of its key (reads.py)
+        art = format_module(job.fmt).render(_WORK["views"][job.edition], ctx, job)
     target = _WORK["out"] / job.relpath
     files = ((str(_write_temp(target, art.data, _WORK["tag"])), str(target)),
              *_kept_html(target, art.html))
     made = [(job, Rendered(files, art.pages, len(art.data), tuple(art.warnings),
                            time.perf_counter() - started,
-                           [[p, a] for p, a in art.layout] if art.layout else None))]
+                           [[p, a] for p, a in art.layout] if art.layout else None,
+                           dict(read)))]
     for companion in _WORK["companions"].get(job.relpath, ()):
         started = time.perf_counter()
         data, sides = format_module(companion.fmt).from_base(art.data)
@@ -151,7 +153,7 @@ def _render_job(i: int) -> list[tuple[Job, Rendered]]:
         files = ((str(_write_temp(path, data, _WORK["tag"])), str(path)),
                  *_kept_html(path, art.html))
         made.append((companion, Rendered(files, sides, len(data), (),
-                                         time.perf_counter() - started)))
+                                         time.perf_counter() - started, reads=dict(read))))
     _settle()
     return made
 

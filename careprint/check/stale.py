@@ -3,9 +3,11 @@
 File times say little: a build rewrites only the outputs whose inputs changed, so an
 untouched handout is older than a chapter edited since, yet up to date. The build's
 manifest (OUT/.careprint/manifest.json) knows better: it records, for each output, a
-digest of what it was made from (keys.source_keys: careprint itself, the config values
-and templates it uses, the edition's content it includes). An output whose recorded
-digest is not the one the project gives it now was built from older sources: a warning
+digest of what it was made from (keys.source_keys: careprint itself, the guide's and the
+edition's settings, the edition's content it includes), and what its render read (the
+config values, templates and files: careprint/reads.py). An output whose recorded digest
+is not the one the project gives it now, or one of whose reads gives something else now,
+was built from older sources: a warning
 of the `outputs` rule, naming the build command that brings it up to date.
 """
 
@@ -22,6 +24,7 @@ def stale_outputs(guide, views, out_dir: Path, formats, show, sink) -> None:
     from ..keys import source_keys
     from ..manifest import read_manifest
     from ..outputs import format_jobs
+    from ..reads import Now
 
     recorded = read_manifest(out_dir).get("targets", {})
     jobs = [j for eg in views for fmt in formats
@@ -31,9 +34,11 @@ def stale_outputs(guide, views, out_dir: Path, formats, show, sink) -> None:
     if not jobs:
         return
     now = source_keys(guide.config, views, jobs, Path(guide.config.root))
+    reads = Now(Path(guide.config.root), guide.config)  # what each render read (reads.py)
     stale: dict[tuple[str, str], list] = {}
     for j in jobs:
-        if recorded[j.relpath]["sources"] != now[j.relpath]:
+        if recorded[j.relpath]["sources"] != now[j.relpath] or \
+                not reads.hold(recorded[j.relpath].get("reads")):
             stale.setdefault((j.edition, j.fmt), []).append(j)
     for (eid, fmt), old in stale.items():
         total = sum(1 for j in jobs if j.edition == eid and j.fmt == fmt)

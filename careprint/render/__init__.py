@@ -15,7 +15,7 @@ use are re-exported here:
 
 - job.py: Job, Artifact, BuildContext, source_date (what passes between build and renderer);
 - keys.py: digest and the fingerprints of chapters and worksheets (a target's key);
-- templating.py: the sandboxed Jinja environment, render_template, template_sources;
+- templating.py: the sandboxed Jinja environment, render_template;
 - images.py: decorative images as backgrounds, image sizes;
 - retarget.py: cross-reference links pointed at where an output keeps their target;
 - pdfbytes.py: a PDF saved reproducibly.
@@ -34,10 +34,9 @@ from .templating import (
     environment,
     long_date,
     render_template,
-    template_sources,
 )
 
 __all__ = ["Artifact", "BuildContext", "Job", "PACKAGE_TEMPLATES", "chapter_fingerprint",
            "css_string", "decorative_as_background", "digest", "environment", "image_size",
            "long_date", "pdf_bytes", "render_template", "retarget_links", "source_date",
-           "template_sources", "worksheet_fingerprint"]
+           "worksheet_fingerprint"]

@@ -132,4 +132,4 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
 
 # laid out on its own A5 pages (booklet.css), then imposed: no longer made from the A4 PDF
 FORMAT = Format("booklet", jobs, render, order=70, based_on=("pdf", "handouts"),
-                variant=VARIANT, templates_extra=("booklet.css", "booklet-back.html"))
+                variant=VARIANT)

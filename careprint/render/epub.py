@@ -225,5 +225,4 @@ def _package_lang(opf: bytes, language: str) -> bytes:
     return text.encode("utf-8")
 
 
-FORMAT = Format("epub", jobs, render, order=30, paperless=True, keeps_html=False,
-                templates_extra=("epub.css", "theme.css", "epub-nav.xhtml", "epub-cover.xhtml"))
+FORMAT = Format("epub", jobs, render, order=30, paperless=True, keeps_html=False)

@@ -126,5 +126,4 @@ def with_policy(page: str) -> str:
     return f"{meta}\n{page}"
 
 
-FORMAT = Format("html", jobs, render, order=50, paperless=True,
-                templates_extra=("web.css", QUICK_EXIT))
+FORMAT = Format("html", jobs, render, order=50, paperless=True)

@@ -25,4 +25,4 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
 
 
 FORMAT = Format("large-print", jobs, render, order=60, based_on=("pdf", "handouts"),
-                variant=VARIANT, templates_extra=("large-print.css",))
+                variant=VARIANT)

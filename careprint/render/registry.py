@@ -31,7 +31,6 @@ from ..config import PAPER_SIZES
 from .job import Artifact, BuildContext, Job
 
 if TYPE_CHECKING:
-    from ..config import Config
     from ..editions import EditionGuide
 
 # how a module of careprint/render/ says it is a format: a top-level `FORMAT = Format(`
@@ -69,10 +68,6 @@ class Renderer(Protocol):
 
     def outputs(self, eg: EditionGuide) -> set[str]: ...
 
-    def templates(self, config: Config) -> list[str]: ...
-
-    def tables(self, config: Config) -> list[dict]: ...
-
 
 @dataclass(frozen=True)
 class Format:
@@ -86,8 +81,8 @@ class Format:
     paperless: made once, not once per paper (the EPUB, the web edition).
     based_on: the formats whose [formats.X] tables and templates it reuses (large print
         and booklets are the guide and the handouts again); () means its own table.
-    templates_extra: templates it reads besides its tables' `template` (a change to one
-        makes its outputs again).
+        What its renders read, of those or anything else, is recorded as they read it
+        and is part of their keys (careprint/reads.py): no format lists it.
     variant: the variant its file names carry ("large-print", "booklet"), for the library.
     from_base: for a format made from a based_on format's finished PDF: bytes -> (bytes,
         pages). When both are to be rendered, its job rides along with the base job's.
@@ -100,7 +95,6 @@ class Format:
     order: int = 100
     paperless: bool = False
     based_on: tuple[str, ...] = ()
-    templates_extra: tuple[str, ...] = ()
     variant: str = ""
     from_base: Callable[[bytes], tuple[bytes, int]] | None = None
     keeps_html: bool = True
@@ -114,19 +108,6 @@ class Format:
     def outputs(self, eg: EditionGuide) -> set[str]:
         """Every file it makes in one edition, on any paper: what pruning leaves alone."""
         return {j.relpath for j in self.targets(eg, PAPER_SIZES)}
-
-    def _tables_of(self) -> tuple[str, ...]:
-        return self.based_on or (self.name,)
-
-    def templates(self, config: Config) -> list[str]:
-        """The templates its outputs are made from (followed further by template_sources)."""
-        names = [config.formats[f]["template"] for f in self._tables_of()
-                 if "template" in config.formats.get(f, {})]
-        return names + list(self.templates_extra)
-
-    def tables(self, config: Config) -> list[dict]:
-        """The [formats.X] tables its outputs read."""
-        return [dict(config.formats.get(f, {})) for f in self._tables_of()]
 
 
 _REGISTRY: dict[str, Renderer] = {}

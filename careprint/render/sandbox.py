@@ -27,6 +27,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..errors import Problem, ProjectError
+from ..reads import note_template
 
 
 class ProjectSandbox(ImmutableSandboxedEnvironment):
@@ -36,6 +37,13 @@ class ProjectSandbox(ImmutableSandboxedEnvironment):
         if isinstance(obj, (PurePath, ModuleType)) or isinstance(value, (PurePath, ModuleType)):
             return False
         return super().is_safe_attribute(obj, attr, value)
+
+    def get_template(self, name, parent=None, globals=None):
+        """Every template a render loads, included and imported ones too (they come here
+        as well), is one it depends on (careprint/reads.py)."""
+        template = super().get_template(name, parent, globals)
+        note_template(template.name, template.filename)
+        return template
 
 
 class ProjectLoader(jinja2.FileSystemLoader):

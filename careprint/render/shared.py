@@ -18,6 +18,7 @@ import re
 import time
 from pathlib import Path
 
+from .. import reads
 from ..manifest import write_atomic as atomic_write
 from . import PACKAGE_TEMPLATES, BuildContext, stamp_pdf, stamps
 
@@ -82,15 +83,18 @@ def _stamp(html: str, ctx: BuildContext, where: str) -> tuple:
             box = record["stamp"]
             _STAMPS[k] = (None if box is None else stamps.Stamp(
                 data, *box[:6], tuple(tuple(b) for b in box[6])), tuple(record["warnings"]))
+            reads.replay(record["reads"])  # what laying it out read (careprint/reads.py)
         except (OSError, ValueError, KeyError, TypeError):
             from .weasy import weasy
 
             measured = []
-            _, _, warnings = weasy(html, ctx, where, write=False,
-                                   keep=lambda d: measured.append(stamps.measure(d)))
+            with reads.recording() as read:
+                _, _, warnings = weasy(html, ctx, where, write=False,
+                                       keep=lambda d: measured.append(stamps.measure(d)))
+            reads.replay(read)
             found = measured[0]
             _write(ctx, meta, None if found is None else found.data, {
-                "warnings": list(warnings), "stamp": None if found is None else [
+                "reads": read, "warnings": list(warnings), "stamp": None if found is None else [
                     found.x, found.y, found.width, found.height, found.margin_top,
                     found.margin_bottom, found.bookmarks]})
             _STAMPS[k] = (found, warnings)
@@ -105,6 +109,7 @@ def _base(html: str, ctx: BuildContext, where: str, forms: bool) -> tuple:
     try:
         record, data = _read(meta)
         placed = record["placements"]
+        reads.replay(record["reads"])  # what laying it out read (careprint/reads.py)
         return (data, record["pages"], tuple(record["warnings"]), record["anchors"],
                 None if placed is None else [stamps.Placement(*p) for p in placed])
     except (OSError, ValueError, KeyError, TypeError):
@@ -112,11 +117,13 @@ def _base(html: str, ctx: BuildContext, where: str, forms: bool) -> tuple:
     from .weasy import anchor_pages, weasy
 
     found = []
-    data, document, warnings = weasy(html, ctx, where, forms=forms,
-                                     keep=lambda d: found.append(stamps.placements(d)))
+    with reads.recording() as read:
+        data, document, warnings = weasy(html, ctx, where, forms=forms,
+                                         keep=lambda d: found.append(stamps.placements(d)))
+    reads.replay(read)
     placed, anchors = found[0], anchor_pages(document)
     _write(ctx, meta, data, {
-        "pages": len(document.pages), "warnings": list(warnings), "anchors": anchors,
+        "reads": read, "pages": len(document.pages), "warnings": list(warnings), "anchors": anchors,
         "placements": None if placed is None else [
             [p.index, p.page, p.x, p.y] for p in placed]})
     return data, len(document.pages), warnings, anchors, placed

@@ -112,36 +112,3 @@ def _traceback_where(exc: BaseException, name: str) -> Location | str:
             where = at(_template_path(code.co_filename, name), tb.tb_lineno)
         tb = tb.tb_next
     return where
-
-
-def template_sources(root: Path, names) -> dict[str, str]:
-    """Every template `names` use, followed through include/import/extends: {name: source}.
-
-    A project's own templates/ file wins over careprint's bundled one of the same name.
-    """
-    import jinja2
-    from jinja2 import meta
-
-    env = environment(root)
-    todo, seen = list(names), {}
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        try:
-            source, _, _ = env.loader.get_source(env, name)
-        except jinja2.TemplateNotFound:
-            seen[name] = ""  # render_template reports it, naming the config key
-            continue
-        seen[name] = source
-        if source not in _REFERENCED:
-            try:
-                _REFERENCED[source] = tuple(
-                    n for n in meta.find_referenced_templates(env.parse(source)) if n)
-            except jinja2.TemplateSyntaxError:
-                _REFERENCED[source] = ()  # reported by render_template, with template:line
-        todo.extend(_REFERENCED[source])
-    return dict(sorted(seen.items()))
-
-
-_REFERENCED: dict[str, tuple[str, ...]] = {}  # template source -> the templates it names

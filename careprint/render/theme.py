@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..reads import note_template
 from . import environment
 
 _PROP_RE = re.compile(r"--([a-z][a-z0-9-]*)\s*:\s*([^;{}]+?)\s*;")
@@ -25,7 +26,8 @@ def theme_values(root: Path) -> dict[str, str]:
     theme cannot write anything but a colour into the EPUB's stylesheet.
     """
     env = environment(root)
-    source, _, _ = env.loader.get_source(env, "theme.css")
+    source, filename, _ = env.loader.get_source(env, "theme.css")
+    note_template("theme.css", filename)  # what reads the theme depends on it (reads.py)
     source = re.sub(r"/\*.*?\*/", "", source, flags=re.S)
     found = dict(_PROP_RE.findall(source))
     out = dict(DEFAULTS)

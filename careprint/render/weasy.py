@@ -16,6 +16,7 @@ import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ..errors import Problem, ProjectError
+from ..reads import note_file
 from ..typefaces import use_bundled_fonts
 from . import PACKAGE_TEMPLATES, BuildContext
 
@@ -37,7 +38,7 @@ class SandboxFetcher(URLFetcher):
 
     def __init__(self, root: Path, figure_font: str | None = None):
         super().__init__(allowed_protocols={"file"}, allow_redirects=False)
-        root = Path(root).resolve()
+        root = self.root = Path(root).resolve()
         # imprints/: a clinic's logo (careprint/imprints.py)
         self.allowed = (root / "content", root / "templates", root / "imprints",
                         PACKAGE_TEMPLATES)
@@ -54,6 +55,7 @@ class SandboxFetcher(URLFetcher):
             raise SandboxRefusal(f"refused to load {path}: it is outside the project's "
                                  "content/ and templates/ folders")
         response = super().fetch(url, headers)
+        note_file(self.root, path)  # a render that draws it depends on it (reads.py)
         if self.figure_font and path.suffix.lower() == ".svg":
             try:
                 svg = with_font(response.read(), self.figure_font)
