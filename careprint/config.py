@@ -8,9 +8,10 @@ e.g. `careprint.toml: editions.partners.title: expected a string`.
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -33,6 +34,7 @@ from .errors import Collector, Location, Problem, ProjectError, at, at_key
 from .nesting import MAX_TOML_DEPTH, toml_nesting_line
 from .reads import note_config
 from .textguard import invisible_characters
+from .tomllines import key_lines
 
 CONFIG_NAME = "careprint.toml"
 NAME_RE = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -169,7 +171,8 @@ def _table(data: Any, path: str, opts: dict[str, Opt], errs: Collector) -> dict[
     for key in data:
         if key not in opts:
             errs.add(at_key(CONFIG_NAME, _join(path, key)),
-                     f"unknown key; expected one of: {', '.join(opts)}")
+                     f"unknown key;{_did_you_mean(key, opts)} expected one of: "
+                     f"{', '.join(opts)}")
     for key, opt in opts.items():
         kp = at_key(CONFIG_NAME, _join(path, key))
         if key not in data:
@@ -189,6 +192,12 @@ def _table(data: Any, path: str, opts: dict[str, Opt], errs: Collector) -> dict[
             value = opt.default
         out[key] = value
     return out
+
+
+def _did_you_mean(word: str, known) -> str:
+    """ " did you mean 'title'?" for a key close to a known one, else ""."""
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.7)
+    return f" did you mean {close[0]!r}?" if close else ""
 
 
 def _join(path: str, key: str) -> str:
@@ -215,10 +224,33 @@ def load_config(root: Path) -> Config:
     resources = _resources(data.get("resources", {}), errs)
     review = _review(data.get("review", {}), errs)
 
-    errs.raise_if_any()
+    if errs.problems:  # each at its key's line (careprint/tomllines.py)
+        raise ProjectError([_at_line(p, key_lines(text)) for p in errs.problems])
     return Config(root=root, guide=GuideMeta(**guide), editions=tuple(editions),
                   paper=papers[0], papers=papers, formats=MappingProxyType(formats), check=check,
                   resources=resources, review=review)
+
+
+def _at_line(problem: Problem, lines: dict[str, int]) -> Problem:
+    """`problem` at the line of its careprint.toml key, or of the nearest table above it
+    that is written (a missing key's table)."""
+    where = problem.where
+    if not isinstance(where, Location) or not where.key or where.line:
+        return problem
+    parts = where.key.split(".")
+    line = next((lines[k] for k in (".".join(parts[:i]) for i in range(len(parts), 0, -1))
+                 if k in lines), None)
+    return replace(problem, where=Location(where.path, line, where.key))
+
+
+def key_location(root: Path, key: str) -> Location:
+    """careprint.toml's `key` (a dotted path) at its line, for a problem found after the
+    config was read (a template it names that is not found)."""
+    try:
+        text = (Path(root) / CONFIG_NAME).read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return at_key(CONFIG_NAME, key)
+    return _at_line(Problem(at_key(CONFIG_NAME, key), ""), key_lines(text)).where
 
 
 def _read_config(root: Path) -> str:
@@ -292,6 +324,11 @@ def _editions(raw_eds: Any, errs: Collector) -> list[EditionConfig]:
 
 
 def _papers(raw: Any, errs: Collector) -> tuple[str, ...]:
+    if isinstance(raw, dict) and "size" in raw:  # "A4" is a4, as printers write it
+        size = raw["size"]
+        raw = {**raw, "size": size.lower() if isinstance(size, str) else
+               [v.lower() if isinstance(v, str) else v for v in size]
+               if isinstance(size, list) else size}
     size = _table(raw, "paper", PAPER_OPTS, errs)["size"]
     papers = tuple(dict.fromkeys(size)) if isinstance(size, list) else (size,)
     if not papers:

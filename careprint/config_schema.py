@@ -58,7 +58,8 @@ EDITION_OPTS = {
 PAPER_OPTS = {
     "size": Opt((str, list), "Paper size of every PDF, or a list of sizes to build each PDF "
                 'on each of them, e.g. `["a4", "letter"]`. The paper is part of every PDF\'s '
-                "file name, so sizes never overwrite each other.", default="a4",
+                "file name, so sizes never overwrite each other. Capitals are "
+                "allowed (`\"A4\"`).", default="a4",
                 choices=PAPER_SIZES),
 }
 RESOURCES_OPTS = {

@@ -15,7 +15,8 @@ class Location(str):
     """Where a problem is: a path, with a line or a careprint.toml key path.
 
     Its text is what every message prints: `content/chapters/01-x.md:12`,
-    `careprint.toml: editions.partners.title`, or the path alone. The parts are kept as data
+    `careprint.toml:22: editions.partners.title` (a key, at its line when it is written),
+    or the path alone. The parts are kept as data
     (`path`, `line`, `key`), so nothing ever parses that text back.
     """
 
@@ -26,7 +27,8 @@ class Location(str):
 
     def __new__(cls, path: str = "", line: int | None = None, key: str = "") -> Location:
         line = line or None
-        text = f"{path}: {key}" if key else f"{path}:{line}" if line else path
+        where = f"{path}:{line}" if line else path
+        text = f"{where}: {key}" if key else where
         self = super().__new__(cls, text)
         for name, value in (("path", path), ("line", line), ("key", key)):
             object.__setattr__(self, name, value)

@@ -444,7 +444,8 @@ def test_jinja_in_content_is_text(fresh):
 def test_missing_template_in_config_is_refused(built):
     toml = built / "careprint.toml"
     toml.write_text(toml.read_text() + '\n[formats.pdf]\ntemplate = "missing.html"\n')
-    assert_refused(built, ("careprint.toml: formats.pdf.template", "missing.html"))
+    line = toml.read_text().count("\n")  # the last line
+    assert_refused(built, (f"careprint.toml:{line}: formats.pdf.template", "missing.html"))
 
 
 HANDOUT_HEAD = "<!DOCTYPE html>\n<html lang=\"en\">\n<head><title>x</title></head>\n<body>\n"

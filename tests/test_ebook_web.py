@@ -320,8 +320,9 @@ def test_a_quick_exit_url_that_is_not_https_is_refused(tmp_path):
                     + '\n[formats.html]\nquick_exit_url = "javascript:alert(1)"\n', "utf-8")
     proc = run_careprint("build", project, "-f", "html")
     assert proc.returncode == 1, proc.stderr
-    assert "careprint.toml: formats.html.quick_exit_url: expected an https:// (or http://) " \
-        in proc.stderr
+    line = toml.read_text("utf-8").count("\n")  # the last line
+    assert f"careprint.toml:{line}: formats.html.quick_exit_url: expected an https:// (or " \
+        "http://) " in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not list((project / "build").rglob("*.html")) if (project / "build").exists() \
         else True

@@ -18,8 +18,8 @@ CASES = {
                      ("content/chapters/01-links.md:8", "[[chapter:b-only]]")],
     "missing-title": [("content/chapters/01-untitled.md:2", "'title'")],
     "bad-toml": [("careprint.toml:2", "invalid TOML")],
-    "bad-config": [("careprint.toml: editions.x.title", "expected a string"),
-                   ("careprint.toml: editions.x.colour", "unknown key")],
+    "bad-config": [("careprint.toml:12: editions.x.title", "expected a string"),
+                   ("careprint.toml:13: editions.x.colour", "unknown key")],
 }
 
 

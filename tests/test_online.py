@@ -363,7 +363,9 @@ def test_a_url_that_is_not_an_address_is_an_error_naming_the_key(tmp_path, value
     assert proc.returncode == 1
     shown = repr(value.strip('"'))
     said = f"{shown} {message}" if message == NOT_AN_ADDRESS else message
-    assert f"careprint.toml: guide.url: {said}" in proc.stderr, proc.stderr
+    line = next(n for n, text in enumerate(toml.read_text("utf-8").split("\n"), 1)
+                if text.startswith("url"))
+    assert f"careprint.toml:{line}: guide.url: {said}" in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (root / "build").exists()
 

@@ -61,7 +61,8 @@ def test_a_project_can_ask_for_both_papers(tmp_path):
     toml.write_text(text + '\n[paper]\nsize = ["a4", "a5"]\n')
     bad = run_careprint("list", project)
     assert bad.returncode == 1
-    assert "careprint.toml: paper.size: 'a5' is not one of: a4, letter" in bad.stderr
+    line = (text + '\n[paper]\nsize').count("\n") + 1
+    assert f"careprint.toml:{line}: paper.size: 'a5' is not one of: a4, letter" in bad.stderr
 
 
 # ---------------------------------------------------------------- names

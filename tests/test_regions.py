@@ -413,4 +413,6 @@ def test_an_edition_cannot_take_the_folder_of_region_or_clinic_builds(fixture_pr
     toml.write_text(toml.read_text().replace("[editions.everyone]", f"[editions.{name}]"))
     proc = run_careprint("build", root)
     assert proc.returncode == 1
-    assert f"careprint.toml: editions.{name}: '{name}' is the build folder" in proc.stderr
+    line = toml.read_text().split("\n").index(f"[editions.{name}]") + 1
+    assert f"careprint.toml:{line}: editions.{name}: '{name}' is the build folder" \
+        in proc.stderr

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import Location, Problem, ProjectError, at, at_key
+from ..config import key_location
+from ..errors import Location, Problem, ProjectError, at
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -75,7 +76,7 @@ def render_template(root: Path, name: str, config_key: str | None = None, **cont
         # typographic quotes, unbroken numbers and file names in every page (issue 16)
         return typeset_html(page) if name.endswith((".html", ".xhtml")) else page
     except jinja2.TemplateNotFound as exc:
-        where = at_key("careprint.toml", config_key) if config_key else f"templates/{name}"
+        where = key_location(root, config_key) if config_key else f"templates/{name}"
         raise ProjectError(Problem(where, f"template {exc.name!r} not found in templates/ "
                                    "or careprint's bundled templates")) from None
     except jinja2.TemplateSyntaxError as exc:

@@ -1,0 +1,64 @@
+"""careprint.toml's problems name their line, and a misspelt key is answered with the key
+that was meant (issue 26, "a CLI without surprises", item 4; careprint/tomllines.py)."""
+
+from __future__ import annotations
+
+import tomllib
+
+from conftest import copy_fixture, run_careprint
+
+from careprint.tomllines import key_lines
+
+TRICKY = '''[guide]
+title = """A title
+slug = "not a key: inside a string"
+"""
+subtitle = 'x'  # a comment with = in it
+a."b c".d = 1
+list = [
+  "x", # ] not the end
+  "y",
+]
+after = 2
+inline = { k = 1, j = "}" }
+
+[[series]]
+n = 1
+'''
+
+
+def test_each_key_is_found_at_its_line_past_strings_arrays_and_comments():
+    tomllib.loads(TRICKY)  # it is TOML
+    assert key_lines(TRICKY) == {
+        "guide": 1, "guide.title": 2, "guide.subtitle": 5, "guide.a": 6, "guide.a.b c": 6,
+        "guide.a.b c.d": 6, "guide.list": 7, "guide.after": 11, "guide.inline": 12,
+        "series": 14, "series.n": 15}
+
+
+def test_a_problem_in_careprint_toml_names_its_line_and_the_key_meant(tmp_path):
+    project = copy_fixture("minimal", tmp_path)
+    toml = project / "careprint.toml"
+    text = toml.read_text("utf-8").replace('title = "Tiny Guide"', 'titel = "Tiny Guide"')
+    text += '\n[paper]\nsize = "A4"\n\n[formats.pdf]\ncrisis_lin = "x"\n'
+    toml.write_text(text, "utf-8")
+    lines = text.split("\n")
+    proc = run_careprint("build", project)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    titel = lines.index('titel = "Tiny Guide"') + 1
+    crisis = lines.index('crisis_lin = "x"') + 1
+    assert f"careprint.toml:{titel}: guide.titel: unknown key; did you mean 'title'?" \
+        in proc.stderr, proc.stderr
+    assert f"careprint.toml:{crisis}: formats.pdf.crisis_lin: unknown key; did you mean " \
+        "'crisis_line'?" in proc.stderr
+    # a missing key is named at its table's header
+    assert "careprint.toml:1: guide.title: missing required key" in proc.stderr
+    assert "paper.size" not in proc.stderr  # "A4" is a4
+
+
+def test_a4_in_capitals_builds_on_a4(tmp_path):
+    project = copy_fixture("minimal", tmp_path)
+    toml = project / "careprint.toml"
+    toml.write_text(toml.read_text("utf-8") + '\n[paper]\nsize = ["A4", "Letter"]\n')
+    proc = run_careprint("list", project)
+    assert proc.returncode == 0, proc.stderr
+    assert "-a4.pdf" in proc.stdout and "-letter.pdf" in proc.stdout
