@@ -26,7 +26,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import buildrecord, checknote, library
@@ -36,10 +36,11 @@ from .config import PAPER_SIZES
 from .decide import decide
 from .errors import CareprintError
 from .keys import input_digest
-from .manifest import Manifest, foreign_files, unchanged, written_files
+from .manifest import STATE_DIR, Manifest, foreign_files, unchanged, written_files
 from .outputs import in_shard, parse_shard, plan_build, select
 from .region_view import IMPRINTS_FOLDER, SHARED_FOLDER, region_out, today
 from .render import registry
+from .render.partcache import PARTS
 from .results import BuildReport, Written
 from .workers import render_jobs
 
@@ -100,8 +101,10 @@ def build(root: Path, editions: Sequence[str] | None = None,
                           imprint=imprint, shared=req.shared)
         last = last or _open(stack, req, progress)
         decision = decide(plan, last.manifest, req.out_dir, keep_html=keep_html, force=force)
+        # the guides' parts are kept in the build folder's state (render/partcache.py)
+        ctx = replace(plan.ctx, parts=str(req.out_dir / STATE_DIR / PARTS), reuse_parts=not force)
         results = render_jobs(list(decision.stale), {eg.edition.id: eg for eg in plan.views},
-                              plan.ctx, req.out_dir, keep_html, jobs, progress,
+                              ctx, req.out_dir, keep_html, jobs, progress,
                               decision.companions)
         report = commit(plan, decision, results, last.manifest, req.out_dir, last.inputs,
                         strict, record)

@@ -15,9 +15,10 @@ from pathlib import Path
 from . import library
 from .decide import Decision
 from .errors import CareprintError, OutputError
-from .manifest import Manifest, drop_old_kept, settle, target_entry
+from .manifest import STATE_DIR, Manifest, drop_old_kept, settle, target_entry
 from .outputs import Plan, every_output
-from .render import Job
+from .render import Job, partcache
+from .render.partcache import PARTS
 from .results import BuildReport, Rendered, Written
 
 
@@ -52,6 +53,11 @@ def commit(plan: Plan, decision: Decision, results: list[tuple[Job, Rendered]],
                             [eg.edition.id for eg in plan.views])
     Manifest.write(out_dir, inputs, [j.relpath for j in plan.chosen], targets,
                    list(plan.warnings), record)
+    # the guides' kept parts that no output uses any more (render/partcache.py)
+    partcache.prune(out_dir / STATE_DIR / PARTS, {k for entry in targets.values()
+                                                  if isinstance(entry, dict)
+                                                  for k in entry.get("parts") or ()
+                                                  if isinstance(k, str)})
     library.write(out_dir, plan.guide, targets)
     return report
 

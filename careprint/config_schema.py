@@ -103,10 +103,9 @@ FORMAT_OPTS = {
                            "(about 84 characters), each sentence under about 54 (large print "
                            "gives each its own line); `careprint check` warns past these.",
                            default=""),
-        "part_words": Opt(int, "A guide with more words than this is laid out in parts of "
-                          "about this many words, joined into one PDF, so that memory stays "
-                          "flat however long the guide grows (docs/building.md). 0 never "
-                          "splits.", default=25000),
+        "part_words": Opt(int, "No longer used: every guide is laid out a chapter at a "
+                          "time (docs/building.md). Still accepted, so that a careprint.toml "
+                          "written for an earlier careprint loads.", default=25000),
     },
     "handouts": {
         "template": Opt(str, "Template of a chapter handout.", default="handout.html"),

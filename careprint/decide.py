@@ -54,8 +54,8 @@ def decide(plan: Plan, manifest: Manifest, out_dir: Path, *, keep_html: bool,
 def _layout_hint(entry: dict) -> tuple | None:
     """The layout a manifest entry recorded, or None if there is none (or it is damaged)."""
     try:
-        return tuple((int(pages), {str(k): int(v) for k, v in anchors.items()})
-                     for pages, anchors in entry["layout"])
+        return tuple((int(pages), {str(k): int(v) for k, v in anchors.items()}, str(name))
+                     for pages, anchors, name in entry["layout"])
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
 

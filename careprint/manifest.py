@@ -117,6 +117,8 @@ def target_entry(out_dir: Path, rel: str, key: str, res) -> dict:
         entry["layout"] = res.layout
     if res.reads is not None:  # what it read, to ask the next build (careprint/reads.py)
         entry["reads"] = dict(sorted(res.reads.items()))
+    if res.parts:  # the kept parts of a guide: pruned when no entry names them
+        entry["parts"] = list(res.parts)
     kept = {Path(final).relative_to(out_dir).as_posix() for _, final in res.files} - {rel}
     if kept:
         entry["kept"] = {k: stamp(out_dir / k) for k in sorted(kept)}

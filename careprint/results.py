@@ -18,6 +18,7 @@ class Rendered:
     seconds: float
     layout: list | None = None  # where a guide's pages fell, as the manifest records it
     reads: dict | None = None  # what the render read: {name: digest} (careprint/reads.py)
+    parts: tuple[str, ...] = ()  # the kept parts of a guide it used (render/partcache.py)
 
 
 @dataclass(frozen=True)

@@ -144,8 +144,8 @@ def _render_job(i: int) -> list[tuple[Job, Rendered]]:
              *_kept_html(target, art.html))
     made = [(job, Rendered(files, art.pages, len(art.data), tuple(art.warnings),
                            time.perf_counter() - started,
-                           [[p, a] for p, a in art.layout] if art.layout else None,
-                           dict(read)))]
+                           [list(item) for item in art.layout] if art.layout else None,
+                           dict(read), tuple(art.parts)))]
     for companion in _WORK["companions"].get(job.relpath, ()):
         started = time.perf_counter()
         data, sides = format_module(companion.fmt).from_base(art.data)

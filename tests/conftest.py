@@ -246,3 +246,14 @@ def epubcheck_problems(messages: list[dict]) -> list[str]:
                               for loc in m.get("locations", []))
             out.append(f"{m['severity']} {m.get('ID')}: {m.get('message')} ({where})")
     return out
+
+
+def kept_html(path: Path) -> str:
+    """The HTML --keep-html kept beside a PDF: `path` itself, or, for a guide (laid out a
+    chapter at a time: render/parts.py), its parts (NAME.part-01.html, ...) in order."""
+    path = Path(path)
+    if path.exists():
+        return path.read_text("utf-8")
+    parts = sorted(path.parent.glob(f"{path.stem}.part-*.html"))
+    assert parts, f"no kept HTML for {path}"
+    return "\n".join(p.read_text("utf-8") for p in parts)

@@ -13,6 +13,7 @@ from conftest import (
     epub_text,
     epubcheck,
     epubcheck_problems,
+    kept_html,
     normalize,
     pdf_pages,
     pdf_text,
@@ -155,8 +156,10 @@ def test_footnotes_of_different_chapters_keep_apart(tmp_path):
     run_careprint("build", project, "--out", out, "-e", "a", "-f", "pdf", "-f", "epub",
                   "--keep-html", check=True)
 
-    html = (out / "a" / "twin-a-a4.html").read_text()
-    ids = re.findall(r'\bid="([^"]+)"', html)
+    html = kept_html(out / "a" / "twin-a-a4.html")
+    # (a part's stand-ins for anchors in other parts repeat: render/parts.py)
+    ids = [i for i in re.findall(r'\bid="([^"]+)"', html)
+           if not i.startswith("careprint-elsewhere-")]
     assert len(ids) == len(set(ids))
     reader = PdfReader(out / "a" / "twin-a-a4.pdf")
     dests = reader.named_destinations

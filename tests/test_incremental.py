@@ -151,7 +151,7 @@ def test_keep_html_writes_the_html_behind_each_pdf(tmp_path):
     project = copy_fixture("two-editions", tmp_path)
     run_careprint("build", project, "--keep-html", "-e", "a", "-f", "pdf", "-f", "handouts",
                   check=True)
-    html = project / "build/a/twin-a-a4.html"
+    html = project / "build/a/twin-a-a4.part-01.html"  # the front matter's part
     assert "<title>Twin Guide: Edition A</title>" in html.read_text()
     assert (project / "build/a/handouts/twin-a-ch01-start-a4.html").is_file()
     # the kept HTML renders with bare WeasyPrint
@@ -230,19 +230,21 @@ def test_jobs_2_reports_each_target_as_it_finishes(tmp_path, monkeypatch):
 
 def test_kept_html_always_matches_the_pdf_beside_it(tmp_path):
     """A PDF rendered again keeps only the HTML this build gave WeasyPrint: no part files of
-    a guide that is no longer split, and no old HTML beside a PDF built without it."""
+    a chapter no longer there, and no old HTML beside a PDF built without it."""
     project = copy_fixture("two-editions", tmp_path)
-    toml = project / "careprint.toml"
-    toml.write_text(toml.read_text() + "\n[formats.pdf]\npart_words = 20\n")
     out = project / "build" / "a"
     rendered(project, editions=["a"], formats=["pdf"], keep_html=True)
-    assert sorted(p.name for p in out.glob("*.html")) == ["twin-a-a4.part-01.html",
-                                                         "twin-a-a4.part-02.html"]
+    parts = sorted(p.name for p in out.glob("*.html"))
+    # the front matter, each of the edition's chapters, the back matter
+    assert parts == [f"twin-a-a4.part-{i:02d}.html" for i in range(1, len(parts) + 1)]
+    assert len(parts) >= 4
+    assert all(p in (out / "SHA256SUMS").read_text() for p in parts)
 
-    toml.write_text(toml.read_text().replace("part_words = 20", "part_words = 0"))
+    (project / "content/chapters/02-second-steps.md").unlink()
+    start = project / "content/chapters/01-start.md"
+    start.write_text(start.read_text().replace("For more, see [[chapter:second-steps]].", ""))
     rendered(project, editions=["a"], formats=["pdf"], keep_html=True)
-    assert sorted(p.name for p in out.glob("*.html")) == ["twin-a-a4.html"]
-    assert "twin-a-a4.html" in (out / "SHA256SUMS").read_text()
+    assert len(list(out.glob("*.html"))) == len(parts) - 1
 
     assert rendered(project, editions=["a"], formats=["pdf"]) == {"a/twin-a-a4.pdf"}
     assert list(out.glob("*.html")) == []

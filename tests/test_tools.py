@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import careprint_env, copy_fixture, figure_alts, run_careprint
+from conftest import careprint_env, copy_fixture, figure_alts, kept_html, run_careprint
 from pypdf import PdfReader
 
 from careprint.cli import main
@@ -65,7 +65,7 @@ def test_project_templates_override_the_defaults_file_by_file(tmp_path):
     theme = (PACKAGE_TEMPLATES / "theme.css").read_text()  # a whole theme: no warnings
     (project / "templates/theme.css").write_text(theme + ":root { --accent: #123456; }\n")
     run_careprint("build", project, "-f", "pdf", "-e", "a", "--keep-html", check=True)
-    html = (project / "build/a/twin-a-a4.html").read_text()
+    html = kept_html(project / "build/a/twin-a-a4.html")
     assert "--accent: #123456" in html  # the project's theme.css
     assert "Before you begin" in html  # the bundled guide.html
 

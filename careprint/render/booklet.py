@@ -123,11 +123,11 @@ def end_pages(eg: EditionGuide, ctx: BuildContext, job: Job) -> tuple[bytes, tup
 
 
 def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
-    data, pages, warnings, html, layout = render_variant(eg, ctx, job, booklet=True)
+    data, pages, warnings, html, layout, keys = render_variant(eg, ctx, job, booklet=True)
     end, more = end_pages(eg, ctx, job) if pages % 4 else (None, ())
     imposed, sides = impose(data, SHEETS[ctx.paper], end)
     warnings = (*warnings, *more)
-    return Artifact(job.relpath, imposed, sides, warnings, html, layout)
+    return Artifact(job.relpath, imposed, sides, warnings, html, layout, keys)
 
 
 # laid out on its own A5 pages (booklet.css), then imposed: no longer made from the A4 PDF

@@ -24,8 +24,8 @@ class Job:
     weight: int  # rough cost, to start big documents first
     content: str  # digest of the edition-filtered content the output includes
     paper: str = ""  # the paper of a PDF ("a4", "letter"); "" for the EPUB and the web
-    # where the pages fell when this output was last made ((pages, {anchor: page index})
-    # per part): a guess that lets a rebuilt guide write its page numbers in (render/pdf.py)
+    # where the pages fell when this output was last made ((pages, {anchor: page index},
+    # part name) per part): the page numbers a rebuilt guide starts from (render/parts.py)
     layout: tuple | None = field(default=None, compare=False)
 
 
@@ -40,6 +40,7 @@ class Artifact:
     html: str | tuple[str, ...] | None = None  # what WeasyPrint was given (--keep-html);
     # a tuple for a guide laid out in parts
     layout: tuple | None = None  # of a whole guide: see Job.layout
+    parts: tuple[str, ...] = ()  # a guide's: the keys of its kept parts (render/partcache.py)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,10 @@ class BuildContext:
     shared: str = ""
     shared_key: str = ""
     stamp_key: str = ""  # ... and of the clinics' files (their logos)
+    # where the parts of the guides are kept (render/partcache.py), "" for nowhere; with
+    # reuse_parts False (--force) they are laid out again and kept anew
+    parts: str = ""
+    reuse_parts: bool = True
 
 
 def source_date(config_date: _dt.date, environ) -> _dt.datetime:

@@ -20,8 +20,8 @@ def jobs(eg: EditionGuide, paper: str) -> list[Job]:
 
 
 def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
-    data, pages, warnings, html, layout = render_variant(eg, ctx, job, large_print=True)
-    return Artifact(job.relpath, data, pages, warnings, html, layout)
+    data, pages, warnings, html, layout, keys = render_variant(eg, ctx, job, large_print=True)
+    return Artifact(job.relpath, data, pages, warnings, html, layout, keys)
 
 
 FORMAT = Format("large-print", jobs, render, order=60, based_on=("pdf", "handouts"),

@@ -1,51 +1,56 @@
-"""Very long guides, laid out in parts and joined into one PDF.
+"""A guide laid out a chapter at a time, each part kept, and the parts joined (issue 23).
 
-WeasyPrint keeps every laid-out page of a document in memory until the PDF is written:
-about 0.5 MB a page, so a guide of a thousand large-print pages needed over 600 MB. A guide
-with more words than `[formats.pdf] part_words` is therefore rendered in parts of about
-that many words (whole chapters; the first part also has the title page and contents, the
-last the back matter), one part at a time, and the parts are joined with their tags,
-links and bookmarks.
+An edit to one chapter once laid the whole guide out again, in every edition and variant:
+nearly half of a cold build for one sentence. Now a guide is rendered in parts: the front
+matter (title page, "before you begin", contents), each chapter, and the back matter.
+Each part is laid out alone, kept under a key of its own HTML (render/partcache.py), and
+the parts are joined with their tags, links and bookmarks (render/partjoin.py). Only one
+part is in memory at a time, so memory stays flat however long the guide grows.
 
-Page numbers cross the parts: the contents, "(page N)" after a cross-reference and
-"Page N of M" need to know where every part starts. So each part is first laid out alone
-(no PDF is written) to learn its length and where its anchors fall; then each part is
-rendered with those numbers written in as plain text. If the real numbers change a part's
-length (a wider number wraps a line), the parts are rendered again, at most MAX_ROUNDS
-times, as WeasyPrint itself repaginates.
+A part's HTML holds the page numbers it shows (the contents', a cross-reference's
+"(page N)"), written in as plain text, never left to target-counter(): WeasyPrint cannot
+see other parts, and a number not yet known once sized a table's columns differently in a
+fresh build and a rebuild. "Page N of M" and a booklet's folio are not in the parts: they
+are drawn on the joined guide (render/folio.py), so a part does not depend on where it
+falls, and an edit that moves every later page lays out again only the parts whose
+numbers changed. (A booklet's part does depend on whether it starts on a left-hand page.)
+
+Where the numbers come from: the layout of the guide's last build (Job.layout), when there
+is one; else a first round with stand-ins (PLACEHOLDER). After each round the numbers are
+read from where the anchors fell, and the parts whose numbers were wrong are rendered
+again, at most MAX_ROUNDS times, as WeasyPrint itself repaginates. Either way the guide
+ends at the same numbers, and so at the same bytes.
 """
 
 from __future__ import annotations
 
-import io
 import re
-import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..editions import EditionGuide
 from ..errors import Problem, ProjectError
-from . import pdf_bytes
+from .partjoin import ELSEWHERE, join
 
 MAX_ROUNDS = 3
 PLACEHOLDER = 999  # as wide as the page numbers of most long guides
-ELSEWHERE = "careprint-elsewhere-"  # prefix of stand-in anchors for targets in other parts
+FRONT, BACK = "(front)", "(back)"  # the names of the parts that hold no chapter
 
 
 @dataclass(frozen=True)
 class Part:
     """What one part of the guide holds, and the page numbers it shows.
 
-    The guide template gets it as `part`: one part holds every chapter when the guide is
-    laid out whole.
-    """
+    The guide template gets it as `part`. `starts_left`: a booklet's part whose first page
+    is a left-hand one (booklet.css mirrors the margins)."""
 
     index: int
     count: int
     chapters: frozenset[str]  # chapter slugs
-    first_page: int = 1
-    total: int = PLACEHOLDER
     numbers: dict = field(default_factory=dict, compare=False)
+    starts_left: bool = False
+    # the anchors it was asked for and has no number for yet: a stand-in was written
+    missing: set = field(default_factory=set, compare=False)
 
     @property
     def front(self) -> bool:
@@ -57,81 +62,101 @@ class Part:
 
     def page(self, anchor: str) -> int:
         """The page number of `anchor` (e.g. "chapter-safety-first") in the joined guide."""
+        if anchor not in self.numbers:
+            self.missing.add(anchor)
         return self.numbers.get(anchor, PLACEHOLDER)
 
 
-_TAG_RE = re.compile(r"<[^>]+>")
+def plan(eg: EditionGuide) -> list[list[str]]:
+    """The chapter slugs of each part: none in the front matter's and the back matter's,
+    one in each chapter's."""
+    return [[], *([v.chapter.slug] for v in eg.chapters), []]
 
 
-def words(html: str) -> int:
-    return len(_TAG_RE.sub(" ", html).split())
+def names(groups: list[list[str]]) -> list[str]:
+    """What the layout the manifest keeps calls each part (decide.py reads it back)."""
+    return [FRONT, *(g[0] for g in groups[1:-1]), BACK]
 
 
-def plan(eg: EditionGuide) -> list[list[str]] | None:
-    """The chapter slugs of each part, or None when the guide is laid out whole."""
-    limit = eg.config.fmt("pdf", "part_words")
-    sizes = [(v.chapter.slug, words(v.html)) for v in eg.chapters]
-    if limit <= 0 or sum(n for _, n in sizes) <= limit:
-        return None
-    groups: list[list[str]] = [[]]
-    count = 0
-    for slug, n in sizes:
-        if groups[-1] and count + n > limit:
-            groups.append([])
-            count = 0
-        groups[-1].append(slug)
-        count += n
-    return groups if len(groups) > 1 else None
+@dataclass
+class _Round:
+    """What the rounds of render_in_parts know: each part's layout and its render."""
+
+    layout: list  # (pages, {anchor: page index}) of each part, (0, {}) while unknown
+    done: dict = field(default_factory=dict)  # index -> (html, pdf, pages, warnings, key)
 
 
 def render_in_parts(groups: list[list[str]], make_html: Callable[[Part], str], ctx,
-                    where: str, seed=None):
-    """Lay out, number, render and join the parts; (pdf, pages, warnings, part HTMLs,
-    layout). With `seed`, the layout of the parts the last time (render/pdf.py:
-    render_guide), the first layout pass is skipped: the numbers are checked after."""
+                    where: str, seed=None, booklet: bool = False):
+    """Render, number and join the parts; (pdf, pages, warnings, part HTMLs, layout,
+    part keys). `seed`: the layout the manifest kept ((pages, anchors, name) per part).
+
+    The parts are laid out in order, each with the numbers known so far: those of earlier
+    parts are exact, so a part that refers only back is final at once. A part that refers
+    ahead (the contents) is only laid out, to learn its length, and rendered in the next
+    round, when every number is known. A round renders only the parts whose HTML changed;
+    the guide is done when every part is rendered with the numbers of where they fell."""
+    parts = [Part(i, len(groups), frozenset(g)) for i, g in enumerate(groups)]
+    state = _Round(_seeded(names(groups), seed))
+    for round_ in range(MAX_ROUNDS + 1):
+        for part in parts:
+            _render_one(state, part, make_html, ctx, where, booklet, final=round_ > 0)
+        _no_repeats(state.layout, where)
+        if round_ > 0 and _settled(state, parts, make_html, booklet):
+            break
+    results = [state.done[p.index] for p in parts]
+    notes = tuple(dict.fromkeys(w for r in results for w in r[3]))
+    if not _settled(state, parts, make_html, booklet):
+        notes += (f"page numbers did not settle after {MAX_ROUNDS} renderings of the "
+                  "guide: a number in the contents or after a cross-reference may be one "
+                  "page off",)
+    layout = tuple((p, a, n) for (p, a), n in zip(state.layout, names(groups), strict=True))
+    return (join([r[1] for r in results]), sum(r[2] for r in results), notes,
+            tuple(r[0] for r in results), layout, tuple(r[4] for r in results))
+
+
+def _numbered(state: _Round, part: Part, make_html, booklet: bool) -> tuple[str, Part]:
+    firsts, _, numbers = numbering(state.layout)
+    numbered = replace(part, numbers=numbers, missing=set(),
+                       starts_left=booklet and firsts[part.index] % 2 == 0)
+    return link_elsewhere(make_html(numbered)), numbered
+
+
+def _render_one(state: _Round, part: Part, make_html, ctx, where: str, booklet: bool,
+                final: bool) -> None:
+    """Lay out one part with the numbers known now, and render it unless a number it
+    shows is still a stand-in (in the first round)."""
+    from .partcache import render_part
     from .weasy import render_pdf
 
-    parts = [Part(i, len(groups), frozenset(g)) for i, g in enumerate(groups)]
-    if seed is not None and len(seed) == len(parts):
-        layout = [(pages, dict(anchors)) for pages, anchors in seed]
+    html, numbered = _numbered(state, part, make_html, booklet)
+    done = state.done.get(part.index)
+    if done is not None and done[0] == html and (done[1] or not final):
+        return
+    if numbered.missing and not final:  # its length alone, for the numbers after it
+        _, pages, notes, anchors = render_pdf(html, ctx, where, write=False)
+        state.done[part.index] = (html, b"", pages, notes, "")
     else:
-        layout = []  # (page count, {anchor: page index}) of each part
-        for part in parts:
-            _, pages, _, anchors = render_pdf(link_elsewhere(make_html(part)), ctx, where,
-                                              write=False)
-            layout.append((pages, _own(anchors)))
-            _no_repeats(layout, where)
+        data, pages, notes, anchors, key = render_part(html, ctx, where)
+        state.done[part.index] = (html, data, pages, notes, key)
+    state.layout[part.index] = (pages, _own(anchors))
 
-    done: dict[int, tuple] = {}  # part index -> (numbering used, pdf, pages, warnings, html)
-    for _ in range(MAX_ROUNDS):
-        firsts, total, numbers = numbering(layout)
-        for part in parts:
-            numbered = Part(part.index, part.count, part.chapters, firsts[part.index], total,
-                            numbers)
-            used = (numbered.first_page, total, tuple(sorted(numbers.items())))
-            if part.index in done and done[part.index][0] == used:
-                continue
-            html = link_elsewhere(make_html(numbered))
-            data, pages, notes, anchors = render_pdf(html, ctx, where)
-            done[part.index] = (used, data, pages, notes, html)
-            layout[part.index] = (pages, _own(anchors))
-        _no_repeats(layout, where)
-        if numbering(layout) == (firsts, total, numbers):
-            settled = True
-            break
-    else:
-        settled = False
-    results = [done[p.index] for p in parts]
-    notes = tuple(dict.fromkeys(w for r in results for w in r[3]))
-    if not settled:
-        notes += (f"page numbers did not settle after {MAX_ROUNDS} renderings of the "
-                     "guide: a number in the contents or after a cross-reference may be one "
-                     "page off",)
-    if len(results) == 1:  # the guide laid out whole
-        return results[0][1], results[0][2], notes, results[0][4], tuple(layout)
-    data = join([r[1] for r in results])
-    return (data, sum(r[2] for r in results), notes, tuple(r[4] for r in results),
-            tuple(layout))
+
+def _settled(state: _Round, parts: list[Part], make_html, booklet: bool) -> bool:
+    """Whether every part is rendered, with the numbers of where the parts fell."""
+    return all(p.index in state.done and state.done[p.index][1] and
+               state.done[p.index][0] == _numbered(state, p, make_html, booklet)[0]
+               for p in parts)
+
+
+def _seeded(part_names: list[str], seed) -> list:
+    """Each part's layout from the last build's, by its name; a part it lacks (a chapter
+    added) starts empty: the first round finds where it falls."""
+    kept = {}
+    for item in seed or ():
+        if len(item) == 3:
+            kept[item[2]] = (item[0], dict(item[1]))
+    return [kept.get(name, (0, {})) for name in part_names]
 
 
 def _no_repeats(layout, where: str) -> None:
@@ -140,11 +165,11 @@ def _no_repeats(layout, where: str) -> None:
     for index, (_, anchors) in enumerate(layout):
         for name in anchors:
             if seen.setdefault(name, index) != index:
-                raise ProjectError(Problem(where, f"the guide is laid out in parts (it has "
-                                           "more words than [formats.pdf] part_words), but "
-                                           f"part {index + 1} repeats #{name} from part "
-                                           f"{seen[name] + 1}: a guide template must show "
-                                           "only what `part` holds (docs/templates.md)"))
+                raise ProjectError(Problem(where, f"the guide is laid out a chapter at a "
+                                           f"time, but part {index + 1} repeats #{name} "
+                                           f"from part {seen[name] + 1}: a guide template "
+                                           "must show only what `part` holds "
+                                           "(docs/templates.md)"))
 
 
 _HREF_RE = re.compile(r'href="#([^"]+)"')
@@ -183,196 +208,3 @@ def numbering(layout) -> tuple[list[int], int, dict[str, int]]:
     return firsts, page - 1, numbers
 
 
-def join(datas: list[bytes]) -> bytes:
-    """One tagged PDF from the PDFs of the parts, in order.
-
-    Pages, their links and the structure tree are copied; the structure elements of every
-    part become children of one Document element, and the keys of the parent tree are
-    renumbered part after part. Named destinations and bookmarks are merged, so links and
-    the outline reach across parts. The catalogue (language, metadata, viewer preferences)
-    and the document information come from the first part. pikepdf (qpdf) does the
-    copying: pypdf needed as much memory to join the parts as WeasyPrint to lay them out.
-    """
-    import pikepdf
-    from pikepdf import Array, Dictionary, Name
-
-    out = pikepdf.Pdf.new()
-    document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document))
-    tree = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-    joined = _Joined(Array())
-    sources = [pikepdf.Pdf.open(io.BytesIO(d)) for d in datas]
-    for src in sources:
-        _add_part(out, src, joined)
-
-    document.K = joined.kids
-    document.P = tree
-    for kid in joined.kids:
-        _set_parents(kid, document)
-    tree.K = Array([document])
-    tree.ParentTree = out.make_indirect(Dictionary(Nums=Array(
-        [x for key, value in sorted(joined.nums, key=lambda n: n[0]) for x in (key, value)])))
-    tree.ParentTreeNextKey = joined.next_key
-    first = sources[0].Root
-    for key in (Name.Lang, Name.MarkInfo, Name.ViewerPreferences, Name.Metadata, Name.PageMode):
-        if key in first:
-            value = first[key]
-            out.Root[key] = out.copy_foreign(value) if key == Name.Metadata else _direct(value)
-    out.Root.StructTreeRoot = tree
-    if joined.dests:
-        out.Root.Names = Dictionary(Dests=Dictionary(Names=Array(
-            [x for name, dest in sorted(joined.dests, key=lambda d: d[0])
-             for x in (pikepdf.String(name), dest)])))
-    with out.open_outline() as outline:
-        outline.root.extend(joined.bookmarks)
-    out.docinfo = out.copy_foreign(sources[0].docinfo)
-    return pdf_bytes(out)
-
-
-@dataclass
-class _Joined:
-    """What join() gathers from the parts, in order, for the joined PDF."""
-
-    kids: object  # a pikepdf Array: the structure elements under the Document element
-    nums: list = field(default_factory=list)  # (key, value) of the parent tree
-    dests: list = field(default_factory=list)  # (name, destination)
-    bookmarks: list = field(default_factory=list)
-    next_key: int = 0  # the first parent-tree key of the next part
-
-
-def _add_part(out, src, joined: _Joined) -> None:
-    """Copy the pages of one part, and gather its structure, names and bookmarks."""
-    from pikepdf import Array, Name, OutlineItem
-
-    start = len(out.pages)
-    with warnings.catch_warnings():  # the names and links are carried over below
-        warnings.filterwarnings("ignore", "Copying pages from another Pdf")
-        out.pages.extend(src.pages)
-    moved: set = set()
-    for page in out.pages[start:]:
-        _renumber_page(page, joined.next_key, moved)
-    struct = src.Root.StructTreeRoot
-    top = struct.K[0] if isinstance(struct.K, Array) else struct.K
-    for kid in as_list(top.get(Name.K)):
-        if _has_content(kid):  # not the empty elements of the stand-in anchors
-            del kid.P  # set again below; not copying it keeps the part's own tree out
-            joined.kids.append(out.copy_foreign(kid))
-    pairs = struct.ParentTree.get(Name.Nums, Array())
-    last = -1
-    for i in range(0, len(pairs), 2):
-        key = int(pairs[i])
-        value = pairs[i + 1]
-        joined.nums.append((key + joined.next_key, out.copy_foreign(
-            value if value.is_indirect else src.make_indirect(value))))
-        last = max(last, key)
-    joined.next_key += last + 1
-    joined.dests.extend(_named_dests(out, src))
-    with src.open_outline() as outline:
-        pages = {page.objgen: i for i, page in enumerate(src.pages)}
-        joined.bookmarks.extend(_outline_items(outline.root, pages, start, OutlineItem))
-
-
-def _renumber_page(page, offset: int, moved: set) -> None:
-    """A page copied from a part: its keys into the parent tree move by `offset`, and a
-    link to another part goes to the real anchor instead of its stand-in."""
-    import pikepdf
-    from pikepdf import Array, Name
-
-    if Name.StructParents in page.obj:
-        page.obj.StructParents = int(page.obj.StructParents) + offset
-    # a clinic's block is a form with marked content of its own (render/stamp_pdf.py)
-    resources = page.obj.get(Name.Resources)
-    for form in (resources.get(Name.XObject, {}) if resources is not None else {}).values():
-        if Name.StructParents in form and form.objgen not in moved:
-            form.StructParents = int(form.StructParents) + offset
-            moved.add(form.objgen)  # once, though two pages drew it
-    for annot in page.obj.get(Name.Annots, Array()):
-        for key in (Name.Dest, Name.Contents):  # a link to another part: the real one
-            value = annot.get(key)
-            if isinstance(value, pikepdf.String) and str(value).startswith(ELSEWHERE):
-                annot[key] = pikepdf.String(str(value)[len(ELSEWHERE):])
-        if Name.StructParent in annot:
-            annot.StructParent = int(annot.StructParent) + offset
-
-
-def _named_dests(out, src) -> list:
-    """The named destinations of a part, but the stand-in anchors, copied into `out`."""
-    from pikepdf import Array, Dictionary, Name
-
-    flat = src.Root.get(Name.Names, Dictionary()).get(Name.Dests, Dictionary()).get(
-        Name.Names, Array())
-    dests = []
-    for i in range(0, len(flat), 2):
-        name = str(flat[i])
-        if not name.startswith(ELSEWHERE):
-            dest = flat[i + 1]
-            dests.append((name, out.copy_foreign(
-                dest if dest.is_indirect else src.make_indirect(dest))))
-    return dests
-
-
-def _direct(value):
-    """A direct copy of a small object of another PDF (a language, a dictionary of flags)."""
-    import pikepdf
-
-    if isinstance(value, pikepdf.Dictionary):
-        return pikepdf.Dictionary({k: _direct(v) for k, v in value.items()})
-    if isinstance(value, pikepdf.Array):
-        return pikepdf.Array([_direct(v) for v in value])
-    if isinstance(value, pikepdf.String):
-        return pikepdf.String(str(value))
-    return value  # names, numbers and booleans are plain values
-
-
-def as_list(value) -> list:
-    """The kids of a structure element as a list."""
-    import pikepdf
-
-    if value is None:
-        return []
-    return list(value) if isinstance(value, pikepdf.Array) else [value]
-
-
-def _has_content(elem) -> bool:
-    """Whether a structure element marks any content (an MCID, or an annotation)."""
-    import pikepdf
-
-    if isinstance(elem, int):
-        return True
-    if not isinstance(elem, pikepdf.Dictionary):
-        return False
-    if elem.get(pikepdf.Name.Type) in (pikepdf.Name.MCR, pikepdf.Name.OBJR):
-        return True
-    return any(_has_content(k) for k in as_list(elem.get(pikepdf.Name.K)))
-
-
-def _set_parents(elem, parent) -> None:
-    """Point every structure element under `elem` at its parent."""
-    import pikepdf
-
-    if not isinstance(elem, pikepdf.Dictionary) or pikepdf.Name.S not in elem:
-        return  # marked-content or object references, not structure elements
-    elem.P = parent
-    for kid in as_list(elem.get(pikepdf.Name.K)):
-        _set_parents(kid, elem)
-
-
-def _outline_items(items, pages, start, item_cls) -> list:
-    """The bookmarks of one part, with their nesting, pointing at the joined pages."""
-    made = []
-    for item in items:
-        dest = item.destination
-        if dest is None or not isinstance(dest, list) and not hasattr(dest, "__len__"):
-            continue
-        page = start + pages[dest[0].objgen]
-        args = {}
-        if len(dest) >= 4 and str(dest[1]) == "/XYZ":
-            args = {"left": _num(dest[2]), "top": _num(dest[3])}
-        new = item_cls(item.title, page, "XYZ" if args else "Fit", **args)
-        new.is_closed = item.is_closed
-        new.children.extend(_outline_items(item.children, pages, start, item_cls))
-        made.append(new)
-    return made
-
-
-def _num(value):
-    return None if value is None or str(value) == "null" else float(value)

@@ -31,8 +31,8 @@ def jobs(eg: EditionGuide, paper: str) -> list[Job]:
 
 
 def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
-    data, pages, warnings, html, layout = render_guide(eg, ctx, job.layout)
-    return Artifact(job.relpath, data, pages, warnings, html, layout)
+    data, pages, warnings, html, layout, keys = render_guide(eg, ctx, job.layout)
+    return Artifact(job.relpath, data, pages, warnings, html, layout, keys)
 
 
 def _template(eg: EditionGuide) -> str:
@@ -40,39 +40,41 @@ def _template(eg: EditionGuide) -> str:
 
 
 def render_guide(eg: EditionGuide, ctx: BuildContext, layout=None, **extra):
-    """(pdf bytes, pages, warnings, html, layout) of the whole guide.
+    """(pdf bytes, pages, warnings, part HTMLs, layout, part keys) of the whole guide.
 
-    The guide is always rendered with its page numbers written in (the contents, "(page
-    N)" after a cross-reference, "Page N of M"), never with WeasyPrint's target-counter():
-    the PDF is then a function of the sources and those numbers alone. (It was not so:
-    a guide laid out with target-counter() sized a table's columns around a number not yet
-    known, and one rebuilt with the numbers written in did not, so a rebuilt guide differed
-    from a fresh one: issue 23.) The numbers come from a first layout, or, after an edit,
-    from where the pages fell the last time (`layout`, Job.layout), which saves that
-    layout when they held; either way the guide is rendered again until they settle, so
-    both end at the same numbers and the same bytes (tests/test_rebuild_numbers.py).
-    A very long guide is laid out in several parts (careprint.render.parts); `html` is
-    then the tuple of the parts' HTML.
+    The guide is laid out a chapter at a time, each part kept (render/parts.py), with the
+    page numbers it shows written in; "Page N of M" is drawn on the joined guide
+    (render/folio.py). `layout` is where the pages fell the last time (Job.layout): the
+    numbers to start from. Either way the PDF depends on the sources alone: a rebuilt
+    guide is the same, byte for byte, as a fresh build (tests/test_rebuild_numbers.py).
     """
     from . import parts
+    from .folio import add_folios
+    from .weasy import render_pdf
 
     where = f"templates/{_template(eg)}"
-    groups = parts.plan(eg) or [[v.chapter.slug for v in eg.chapters]]
-    return parts.render_in_parts(groups, lambda part: guide_html(eg, ctx, part, **extra),
-                                 ctx, where, seed=layout)
+    data, pages, warnings, html, layout, keys = parts.render_in_parts(
+        parts.plan(eg), lambda part: guide_html(eg, ctx, part, **extra), ctx, where,
+        seed=layout, booklet=bool(extra.get("booklet")))
+    folios, _, notes, _ = render_pdf(guide_html(eg, ctx, folio_pages=pages, **extra), ctx,
+                                     where)
+    return (add_folios(data, folios), pages, tuple(dict.fromkeys(warnings + tuple(notes))),
+            html, layout, keys)
 
 
 _XREF_RE = re.compile(r'<a class="xref xref-chapter[^"]*" href="#([^"]+)"')
 
 
 def guide_html(eg: EditionGuide, ctx: BuildContext, part=None, **extra) -> str:
-    """The exact HTML that WeasyPrint renders for the guide, or for one `part` of it."""
+    """The exact HTML that WeasyPrint renders for one `part` of the guide, or, with
+    `folio_pages=N`, for its page numbers alone (render/folio.py)."""
     targets = {f"chapter-{v.chapter.slug}": f"#chapter-{v.chapter.slug}" for v in eg.chapters}
     targets |= {f"worksheet-{w.worksheet.id}": f"#worksheet-{w.worksheet.id}"
                 for w in eg.worksheets}
     targets |= {f"glossary-{g.id}": f"#glossary-{g.id}" for g in eg.glossary}
     targets[RESOURCES_ID] = f"#{RESOURCES_ID}"  # [[help:role]] in a build for every region
-    shown = [v for v in eg.chapters if part is None or v.chapter.slug in part.chapters]
+    shown = [] if "folio_pages" in extra else \
+        [v for v in eg.chapters if part is None or v.chapter.slug in part.chapters]
     bodies = {v.chapter.slug: decorative_as_background(retarget_links(v.html, targets),
                                                        v.images) for v in shown}
     if part is not None:  # the page a cross-reference leads to, written in

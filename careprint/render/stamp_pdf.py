@@ -227,7 +227,7 @@ def _opened(data: bytes):
 
 
 def _kids(elem) -> list:
-    from .parts import as_list
+    from .partjoin import as_list
 
     return as_list(elem.get("/K"))
 

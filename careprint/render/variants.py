@@ -26,8 +26,8 @@ def variant_jobs(eg: EditionGuide, fmt: str, variant: str, paper: str) -> list[J
 
 
 def render_variant(eg: EditionGuide, ctx: BuildContext, job: Job, **extra):
-    """(pdf bytes, pages, warnings, html, layout) of the guide or a handout, with `extra`
-    context; the layout (render/pdf.py: render_guide) is None for a handout."""
+    """(pdf bytes, pages, warnings, html, layout, part keys) of the guide or a handout,
+    with `extra` context; a handout has no layout (render/pdf.py: render_guide) or parts."""
     from .weasy import html_to_pdf
 
     if not job.item:
@@ -35,4 +35,4 @@ def render_variant(eg: EditionGuide, ctx: BuildContext, job: Job, **extra):
     view = eg.chapter(job.item)
     html = _handouts.handout_html(eg, view, ctx, **extra)
     data, pages, warnings = html_to_pdf(html, ctx, view.chapter.path)
-    return data, pages, warnings, html, None
+    return data, pages, warnings, html, None, ()
