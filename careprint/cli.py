@@ -215,7 +215,8 @@ def init(directory, title, force, with_templates):
 @click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000,
               help="Port on 127.0.0.1 to serve on (0: any free port). Default: 8000.")
 def serve(project_dir, edition, port):
-    """Preview the web edition in a browser, rebuilding as you edit."""
+    """Preview the web edition in a browser, and the handout and the chapter PDF of the
+    chapter you edit (at /__careprint/print/), rebuilding them each time you save."""
     from .serve import serve as run
 
     try:

@@ -1,196 +1,285 @@
-"""`careprint serve`: a live preview of the web edition on 127.0.0.1.
+"""`careprint serve`: a live preview of the web edition, and of the handout and the chapter
+PDF of the chapter being edited, on 127.0.0.1.
 
-It builds the edition's HTML into a private temporary folder, serves it, rebuilds when
-anything under content/, templates/ or careprint.toml changes (watchfiles), and makes the
-open page reload itself. While the project has an error, every page shows the error with
-its file:line instead of a stale page, and recovers when the error is fixed.
+preview.py builds what is shown, into a private temporary folder, and rebuilds it on every
+save; this module serves it:
+
+    /...                      the web edition, and the PDFs its pages link to (worksheets)
+    /handouts/..., /chapters/..., /worksheets/...   the edition's printables, each built
+                              the first time it is asked for, and kept current from then on
+    /__careprint/print/       the print preview of the chapter being edited (saved last)
+    /__careprint/print/SLUG   the print preview of one chapter
+    /__careprint/reload.js    reloads a page when what it shows has been rebuilt
+    /__careprint/state        {version, print, error, stamp}: with ?watch=W&seen=S it answers
+                              once W's stamp is no longer S (or after POLL_SECONDS), so a
+                              page waits for a build instead of asking again and again
+
+Nothing else is served: no file outside the web edition's folder and the printables the
+edition makes (no `..`, no absolute path, no symbolic link out; preview.inside). While the
+project has an error, every page shows it, with its file:line, and recovers when a save
+fixes it. Every word a page shows is in the template serve.html, to be translated.
 """
 
 from __future__ import annotations
 
-import html
+import ipaddress
 import json
 import mimetypes
-import tempfile
+import socket
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from .build import build
 from .errors import CareprintError
+from .preview import Preview, inside
+
+__all__ = ["HOST", "Handler", "Preview", "Session", "make_handler", "serve"]
+
+HOST = "127.0.0.1"  # this computer alone
+INTERNAL = "/__careprint/"
+TEMPLATE = "serve.html"
+POLL_SECONDS = 20
 
 RELOAD_JS = """(function () {
-  var seen = null;
+  var me = document.currentScript, watch = me.dataset.watch || "web";
+  var seen = me.dataset.seen || null;
   function poll() {
-    fetch("/__careprint/state", {cache: "no-store"}).then(function (r) { return r.json(); })
+    var url = "/__careprint/state?watch=" + watch +
+      (seen === null ? "" : "&seen=" + encodeURIComponent(seen));
+    fetch(url, {cache: "no-store"}).then(function (r) { return r.json(); })
       .then(function (s) {
-        if (seen !== null && s.version !== seen) { location.reload(); }
-        seen = s.version;
-      }).catch(function () {}).then(function () { setTimeout(poll, 700); });
+        if (seen !== null && s.stamp !== seen) { location.reload(); return; }
+        seen = s.stamp;
+        poll();
+      }).catch(function () { setTimeout(poll, 1000); });
   }
   poll();
 })();
 """
-RELOAD_TAG = '<script src="/__careprint/reload.js"></script>'
 
 
-class Preview:
-    """The state the server shows: the last good build, or the current error."""
+class Handler(BaseHTTPRequestHandler):
+    """Answers one request; make_handler gives it the preview it shows."""
 
-    def __init__(self, root: Path, edition: str | None, announce=None):
-        self.root = Path(root).resolve()
-        self.edition = edition
-        self.announce = announce or (lambda message: None)  # tells the terminal
-        self.tmp = tempfile.TemporaryDirectory(prefix="careprint-serve-")
-        self.out = Path(self.tmp.name)
-        self.version = 0
-        self.error: str | None = None
-        self.lock = threading.Lock()
+    preview: Preview
 
-    def rebuild(self) -> None:
-        started = time.perf_counter()
+    def log_message(self, *args):  # quiet: the terminal shows rebuilds, not requests
+        pass
+
+    def send(self, status: int, body: bytes, ctype: str) -> None:
         try:
-            from .load import load_project
-
-            editions = [self.edition] if self.edition else None
-            if editions is None:
-                editions = [load_project(self.root).config.edition_ids[0]]
-            report = build(self.root, editions=editions, formats=["html"], out=self.out,
-                           jobs=1)
-            self.edition = editions[0]
-            error = None
-        except CareprintError as exc:
-            error = exc.format_message()
-        with self.lock:
-            self.error = error
-            self.version += 1
-        if error:
-            self.announce(error)
-        else:
-            n = len(report.rendered)
-            self.announce(f"Rebuilt the {self.edition} edition in "
-                          f"{time.perf_counter() - started:.1f} s ({n} file{'s' * (n != 1)} "
-                          "changed)")
-
-    def site(self) -> Path:
-        return self.out / (self.edition or "") / "html"
-
-    def snapshot(self) -> tuple:
-        """Size and modification time of every file a build reads."""
-        files = [self.root / "careprint.toml"]
-        for folder in ("content", "templates"):
-            if (self.root / folder).is_dir():
-                files.extend(p for p in (self.root / folder).rglob("*") if p.is_file())
-        out = []
-        for path in sorted(files):
-            try:
-                st = path.stat()
-            except OSError:
-                continue
-            out.append((str(path), st.st_size, st.st_mtime_ns))
-        return tuple(out)
-
-    def watch(self, stop: threading.Event, seen: tuple) -> None:
-        """Rebuild on every change. watchfiles reports changes as they happen; once a second
-        the files' times are compared too, so a change made while the watcher was still
-        starting (or one the file system did not report) is not missed."""
-        from watchfiles import watch
-
-        def relevant(_change, path: str) -> bool:
-            rel = Path(path).resolve()
-            return rel == self.root / "careprint.toml" or any(
-                rel.is_relative_to(self.root / d) for d in ("content", "templates"))
-
-        for changes in watch(self.root, watch_filter=relevant, stop_event=stop, debounce=200,
-                             step=50, rust_timeout=1000, yield_on_timeout=True):
-            now = self.snapshot()
-            if changes or now != seen:
-                seen = now
-                self.rebuild()
-
-    def close(self) -> None:
-        self.tmp.cleanup()
-
-
-def make_handler(preview: Preview):
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):  # quiet: the terminal shows rebuilds, not requests
-            pass
-
-        def send(self, status: int, body: bytes, ctype: str) -> None:
             self.send_response(status)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()
             self.wfile.write(body)
+        except ConnectionError:  # the page was closed while it waited for an answer
+            pass
 
-        def do_GET(self):  # the http.server API
-            path = unquote(urlsplit(self.path).path)
-            if path == "/__careprint/reload.js":
-                return self.send(200, RELOAD_JS.encode(), "text/javascript")
-            if path == "/__careprint/state":
-                with preview.lock:
-                    state = {"version": preview.version, "error": preview.error}
-                return self.send(200, json.dumps(state).encode(), "application/json")
-            with preview.lock:
-                error = preview.error
-            if error:
-                return self.send(500, error_page(error).encode(), "text/html; charset=utf-8")
-            site = preview.site().resolve()
-            target = (site / path.lstrip("/")).resolve()
-            if target.is_dir():
-                target = target / "index.html"
-            if not target.is_relative_to(site) or not target.is_file():
-                return self.send(404, b"Not found", "text/plain")
-            data = target.read_bytes()
-            ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-            if target.suffix == ".html":
-                data = data.replace(b"</body>", RELOAD_TAG.encode() + b"\n</body>")
-                ctype = "text/html; charset=utf-8"
-            return self.send(200, data, ctype)
+    def page(self, status: int, html: str) -> None:
+        self.send(status, html.encode("utf-8"), "text/html; charset=utf-8")
 
-    return Handler
+    def do_GET(self):  # the http.server API
+        parts = urlsplit(self.path)
+        path = unquote(parts.path)
+        if path.startswith(INTERNAL):
+            return self.internal(path.removeprefix(INTERNAL), parse_qs(parts.query))
+        with self.preview.lock:
+            error, stamp = self.preview.error, self.preview.stamp("web")
+        if error:
+            return self.page(500, error_page(self.preview, error))
+        return self.file(find(self.preview, path), stamp)
+
+    def file(self, target: Path | None, stamp: str) -> None:
+        try:
+            data = target.read_bytes() if target else None
+        except OSError:  # removed by a build since it was found
+            data = None
+        if target is None or data is None:
+            return self.send(404, b"Not found", "text/plain")
+        if target.suffix == ".html":
+            page = with_preview(self.preview, target, data.decode("utf-8", "replace"), stamp)
+            return self.page(200, page)
+        ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        return self.send(200, data, ctype)
+
+    def internal(self, rest: str, query: dict) -> None:
+        if rest == "reload.js":
+            return self.send(200, RELOAD_JS.encode(), "text/javascript")
+        if rest == "state":
+            body = json.dumps(state(self.preview, query)).encode()
+            return self.send(200, body, "application/json")
+        if rest.split("/")[0] == "print":
+            return self.page(*print_page(self.preview, rest.removeprefix("print").strip("/")))
+        return self.send(404, b"Not found", "text/plain")
 
 
-def error_page(message: str) -> str:
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>careprint: the guide has a problem</title>
-<style>body{{font-family:sans-serif;max-width:50rem;margin:2rem auto;line-height:1.5}}
-pre{{white-space:pre-wrap;background:#fff4f4;border:1px solid #c33;padding:1rem}}</style>
-</head><body><main><h1>The guide has a problem</h1>
-<p>Fix it and save: this page reloads by itself.</p>
-<pre>{html.escape(message)}</pre></main>{RELOAD_TAG}</body></html>"""
+def make_handler(preview: Preview) -> type[Handler]:
+    return type("PreviewHandler", (Handler,), {"preview": preview})
+
+
+def find(preview: Preview, path: str) -> Path | None:
+    """The file `path` names: a printable of the edition (built if need be), or a file of
+    the web edition; None for anything else."""
+    rel = path.lstrip("/")
+    target = preview.printable(rel)
+    if target is None:
+        target = inside(preview.site(), rel)
+        if target is not None and target.is_dir():
+            target = inside(target, "index.html")
+    return target if target is not None and target.is_file() else None
+
+
+def state(preview: Preview, query: dict) -> dict:
+    """What has been built: at once, or with `seen`, once the stamp of `watch` differs."""
+    watch = query.get("watch", ["web"])[0]
+    seen = query.get("seen", [None])[0]
+    with preview.changed:
+        if seen is not None:
+            preview.changed.wait_for(lambda: preview.stamp(watch) != seen, POLL_SECONDS)
+        return {"version": preview.version, "print": preview.printed, "error": preview.error,
+                "stamp": preview.stamp(watch)}
+
+
+def render_page(preview: Preview, view: str, **context) -> str:
+    """A page (or, for `view` "page", the part added to a web page) of serve.html: the
+    project's own, or careprint's when the project's cannot be rendered; a print preview
+    then says why."""
+    import jinja2
+
+    from .render import PACKAGE_TEMPLATES, render_template
+
+    watch = context.pop("watch", "all")
+    with preview.lock:
+        catalog = preview.catalog
+        seen = context.pop("seen", None) or preview.stamp(watch)
+    context = {"view": view, "language": catalog.language if catalog else "en",
+               "edition_title": catalog.title if catalog else "", "watch": watch,
+               "seen": seen, "reload_script": f"{INTERNAL}reload.js", **context}
+    try:
+        return render_template(preview.root, TEMPLATE, **context)
+    except (CareprintError, jinja2.TemplateError) as exc:
+        if view != "page":
+            message = exc.format_message() if isinstance(exc, CareprintError) else str(exc)
+            context = {**context, "view": "error", "watch": "all", "message": message}
+        # careprint's own templates folder, read as a project's: the bundled serve.html
+        return render_template(PACKAGE_TEMPLATES.parent, TEMPLATE, **context)
+
+
+def error_page(preview: Preview, message: str) -> str:
+    return render_page(preview, "error", message=message)
+
+
+def print_page(preview: Preview, name: str) -> tuple[int, str]:
+    """(status, page): the print preview of chapter `name`, or of the chapter being edited
+    (the edition's first until a chapter is saved) when `name` is ""."""
+    with preview.lock:  # the stamp of what the page shows: a later change reloads it
+        catalog, error, current = preview.catalog, preview.error, preview.current
+        stamp = preview.stamp("print")
+    if error or catalog is None:
+        return 500, error_page(preview, error or "")
+    if name:
+        chapter = catalog.chapter(name)
+    else:
+        chapter = catalog.chapter(current) or next(iter(catalog.chapters), None)
+    if chapter is None:
+        return 404, render_page(preview, "missing", asked=name, chapters=catalog.chapters)
+    return 200, render_page(
+        preview, "print", chapter=chapter, chapters=catalog.chapters, follows=not name,
+        handout_url=f"/{quote(chapter.handout)}?v={stamp}",
+        full_url=f"/{quote(chapter.full)}?v={stamp}", page_url=f"/{quote(chapter.page)}",
+        print_url=f"{INTERNAL}print/", watch="print", seen=stamp)
+
+
+def with_preview(preview: Preview, target: Path, page: str, stamp: str) -> str:
+    """A page of the web edition, with the script that reloads it when the web edition is
+    rebuilt, and on a chapter's page a link to its print preview."""
+    with preview.lock:
+        catalog = preview.catalog
+    chapter = catalog.page_chapter(target.name) if catalog and \
+        target.parent == preview.site().resolve() else None
+    extra = render_page(preview, "page", chapter=chapter, watch="web", seen=stamp,
+                        print_url=f"{INTERNAL}print/{chapter.slug}" if chapter else "")
+    at = page.rfind("</body>")
+    return page[:at] + extra + page[at:] if at >= 0 else page + extra
+
+
+def make_server(host: str, port: int, preview: Preview) -> ThreadingHTTPServer:
+    """The server, listening on `host` (an IPv4 or IPv6 address, or a name): OSError when
+    it cannot (a busy port, an address this computer does not have)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    server_class = type("PreviewServer", (ThreadingHTTPServer,), {"address_family": family})
+    return server_class((host, port), make_handler(preview))
+
+
+class Session:
+    """A preview being served: its first build made, its server and watcher running,
+    until close(). The port is taken first, so a busy one fails at once (OSError), before
+    any build."""
+
+    def __init__(self, root: Path, edition: str | None, host: str = HOST, port: int = 8000,
+                 announce=None):
+        self.preview = Preview(root, edition)
+        self.stop = threading.Event()
+        self.threads: list[threading.Thread] = []
+        try:
+            self.server = make_server(host, port, self.preview)
+        except OSError:
+            self.preview.close()
+            raise
+        try:
+            seen = self.preview.snapshot()
+            self.preview.rebuild()
+            self.preview.announce = announce or (lambda message: None)
+            self.threads = [
+                threading.Thread(target=self.preview.watch, args=(self.stop, seen),
+                                 name="careprint-watch", daemon=True),
+                threading.Thread(target=self.server.serve_forever, name="careprint-serve",
+                                 daemon=True)]
+            for thread in self.threads:
+                thread.start()
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def url(self) -> str:
+        """The address to open: this computer's own when the server listens on every one."""
+        host, port = self.server.server_address[:2]
+        if ipaddress.ip_address(host).is_unspecified:
+            host = "::1" if ":" in host else HOST
+        return f"http://{f'[{host}]' if ':' in host else host}:{port}/"
+
+    def close(self) -> None:
+        self.stop.set()
+        if any(t.name == "careprint-serve" for t in self.threads):
+            self.server.shutdown()
+        self.server.server_close()
+        for thread in self.threads:
+            thread.join(timeout=5)
+        self.preview.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def serve(root: Path, edition: str | None, port: int, announce=print) -> None:
     """Serve until interrupted (Ctrl-C), then stop the watcher and remove the preview.
 
-    The port is taken first, so a busy one fails at once (OSError), before any build; then
-    every build, and every error, is announced as well as shown in the browser.
+    Every build, and every error, is announced as well as shown in the browser.
     """
-    preview = Preview(root, edition)
-    try:
-        server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(preview))
-    except OSError:
-        preview.close()
-        raise
-    seen = preview.snapshot()
-    preview.rebuild()
-    preview.announce = announce
-    stop = threading.Event()
-    watcher = threading.Thread(target=preview.watch, args=(stop, seen), daemon=True)
-    watcher.start()
-    announce(f"Serving the {preview.edition or 'first'} edition at "
-             f"http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
-    if preview.error:
-        announce(preview.error)
-    try:
-        server.serve_forever()
-    finally:
-        stop.set()
-        server.server_close()
-        watcher.join(timeout=5)
-        preview.close()
+    with Session(root, edition, HOST, port, announce) as session:
+        preview = session.preview
+        announce(f"Serving the {preview.edition or 'first'} edition at {session.url} "
+                 "(Ctrl-C to stop)")
+        announce(f"The handout and the whole chapter of the chapter you edit: "
+                 f"{session.url}{INTERNAL[1:]}print/")
+        if preview.error:
+            announce(preview.error)
+        threading.Event().wait()  # until Ctrl-C or SIGTERM: KeyboardInterrupt

@@ -1,0 +1,194 @@
+"""`careprint serve`: the print preview of the chapter being edited, the worksheet PDFs the
+web pages link to, and nothing served from outside the preview's build folder.
+
+Each test serves a small project made by `careprint init` (editions survivors and
+partners; the partners edition has two chapters and a worksheet). A test waits for events,
+never for a fixed time: the line a process prints, the server's answer that something was
+rebuilt (/__careprint/state?seen=..., which answers when it has).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote, urljoin, urlsplit
+
+import pytest
+from click.testing import CliRunner
+from conftest import pdf_text
+
+from careprint.cli import main
+from careprint.serve import Session
+
+DEADLINE = 60  # seconds: a test that waits longer has failed
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "guide")])
+    assert result.exit_code == 0, result.output
+    return tmp_path / "guide"
+
+
+@pytest.fixture
+def session(project):
+    with Session(project, "partners", port=0) as running:
+        assert running.preview.error is None, running.preview.error
+        yield running
+
+
+def get(url: str) -> tuple[int, str, bytes]:
+    """(status, content type, body) of a GET."""
+    try:
+        with urllib.request.urlopen(url, timeout=DEADLINE) as r:
+            return r.status, r.headers["Content-Type"], r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers["Content-Type"], e.read()
+
+
+def raw_get(base: str, path: str) -> tuple[int, bytes]:
+    """A GET of `path` exactly as written (urllib would tidy `..` and `//` away)."""
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=DEADLINE)
+    try:
+        conn.putrequest("GET", path, skip_host=False, skip_accept_encoding=True)
+        conn.endheaders()
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def stamp_of(page: bytes) -> str:
+    """What a page of the preview watches, and the stamp it was served at."""
+    return re.search(rb'data-seen="([^"]*)"', page).group(1).decode()
+
+
+def wait_for_change(base: str, watch: str, seen: str) -> dict:
+    """The state once `watch` has changed since `seen`: the server answers then (or after
+    its own wait, with nothing new: ask again, until the deadline)."""
+    deadline = time.monotonic() + DEADLINE
+    while time.monotonic() < deadline:
+        state = json.loads(get(f"{base}__careprint/state?watch={watch}&seen={seen}")[2])
+        if state["stamp"] != seen:
+            return state
+    raise AssertionError(f"nothing new to {watch} after {DEADLINE} s")
+
+
+def save(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def iframes(page: bytes) -> list[str]:
+    return [src.decode().replace("&amp;", "&")
+            for src in re.findall(rb'<iframe src="([^"]+)"', page)]
+
+
+# ---------------------------------------------------------------- the print preview
+
+
+def test_saving_a_chapter_shows_its_new_handout_and_chapter_pdf(session, project):
+    base = session.url
+    status, _, page = get(f"{base}__careprint/print/")
+    assert status == 200
+    assert b"Welcome to this guide" in page  # the edition's first, until a chapter is saved
+    assert b'data-watch="print"' in page and b"/__careprint/reload.js" in page
+    save(project / "content/chapters/02-supporting-someone.md",
+         "  - Let the person you support set the pace.",
+         "  - Let the person you support set the pace, quartz lanterns.")
+    wait_for_change(base, "print", stamp_of(page))
+    # built on the save, before anything asked for them: the saved chapter's alone
+    printed = sorted(p.name for p in session.preview.folder().glob("*/*.pdf"))
+    assert printed == ["guide-partners-ch02-supporting-someone-a4.pdf",
+                       "guide-partners-ch02-supporting-someone-full-a4.pdf"]
+    status, _, page = get(f"{base}__careprint/print/")
+    assert status == 200 and b"Supporting someone you care about" in page
+    handout, full = iframes(page)
+    assert "/handouts/" in handout and "/chapters/" in full
+    for url in (handout, full):
+        status, ctype, pdf = get(urljoin(base, url))
+        assert status == 200 and ctype == "application/pdf" and pdf.startswith(b"%PDF")
+        path = session.preview.folder() / urlsplit(url).path.lstrip("/")
+        assert "quartz lanterns" in " ".join(pdf_text(path).split())
+
+
+def test_the_print_preview_of_a_chosen_chapter_is_built_when_asked_for(session):
+    base = session.url
+    status, _, page = get(f"{base}01-welcome.html")
+    assert status == 200
+    assert b'href="/__careprint/print/welcome"' in page  # the chapter's link to its print
+    status, _, page = get(f"{base}__careprint/print/welcome")
+    assert status == 200 and b"Welcome to this guide" in page
+    assert not list(session.preview.folder().glob("handouts/*.pdf"))  # not built yet
+    for url in iframes(page):
+        status, ctype, pdf = get(urljoin(base, url))
+        assert status == 200 and ctype == "application/pdf" and pdf.startswith(b"%PDF")
+    status, _, page = get(f"{base}__careprint/print/no-such-chapter")
+    assert status == 404 and b"no-such-chapter" in page
+    assert b"/__careprint/print/supporting-someone" in page  # the chapters to choose from
+
+
+def test_a_chapter_the_edition_leaves_out_is_named_not_printed(project):
+    said: list[str] = []
+    with Session(project, "survivors", port=0, announce=said.append) as running:
+        status, _, page = get(f"{running.url}01-welcome.html")
+        assert status == 200
+        save(project / "content/chapters/02-supporting-someone.md", "## Let them set the "
+             "pace", "## Let them set their own pace")
+        wait_for_change(running.url, "web", stamp_of(page))
+        assert not list(running.preview.folder().glob("*/*.pdf"))
+    assert "content/chapters/02-supporting-someone.md: not in the survivors edition, so " \
+        "not in its print preview (serve --edition NAME previews another)" in said
+
+
+def test_worksheet_pages_link_to_pdfs_that_are_served(session):
+    base = session.url
+    status, _, page = get(f"{base}worksheet-first-steps.html")
+    assert status == 200
+    links = re.findall(rb'href="([^"]+\.pdf)"', page)
+    assert len(links) == 2  # the worksheet alone, and the pack
+    for link in links:
+        url = urljoin(f"{base}worksheet-first-steps.html", link.decode())
+        status, ctype, pdf = get(url)
+        assert status == 200, url
+        assert ctype == "application/pdf" and pdf.startswith(b"%PDF")
+
+
+# ---------------------------------------------------------------- nothing from outside
+
+
+def test_nothing_outside_the_build_folder_is_served(session, project, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the private notes of a client")
+    site = session.preview.site()
+    up = os.path.relpath(secret, site)
+    assert up.startswith("../")
+    (site / "notes.html").symlink_to(secret)
+    (site / "elsewhere").symlink_to(tmp_path, target_is_directory=True)
+    handout = next(iter(session.preview.catalog.printables))
+    for path in (f"/{up}", "/" + quote(up), "/" + up.replace("../", "%2e%2e%2f"),
+                 str(secret), "/" + quote(str(secret), safe=""), f"//{secret}",
+                 "/notes.html", "/elsewhere/secret.txt", "/careprint.toml",
+                 "/../../careprint.toml", f"/{os.path.relpath(project, site)}/careprint.toml"):
+        status, body = raw_get(session.url, path)
+        assert status == 404, path
+        assert b"private notes" not in body and b"[guide]" not in body, path
+    # a printable the build made, replaced by a link out: refused too
+    status, _ = raw_get(session.url, "/" + handout)
+    assert status == 200
+    built = session.preview.folder() / handout
+    built.unlink()
+    built.symlink_to(secret)
+    status, body = raw_get(session.url, "/" + handout)
+    assert status == 404 and b"private notes" not in body
+
+
+# ---------------------------------------------------------------- the command line
