@@ -212,15 +212,22 @@ def init(directory, title, force, with_templates):
 @PROJECT
 @click.option("--edition", "-e", metavar="NAME", default=None,
               help="The edition to preview. Default: the first in careprint.toml.")
+@click.option("--host", default="127.0.0.1", metavar="ADDRESS",
+              help="Address to listen on. Default: 127.0.0.1, where only this computer can "
+              "open the preview. On another (0.0.0.0: every network this computer is on), "
+              "anyone who can reach it can read the guide while the preview runs.")
 @click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000,
-              help="Port on 127.0.0.1 to serve on (0: any free port). Default: 8000.")
-def serve(project_dir, edition, port):
+              help="Port to serve on (0: any free port). Default: 8000.")
+@click.option("--open", "open_browser", is_flag=True,
+              help="Open the preview in the default web browser once it is ready.")
+def serve(project_dir, edition, host, port, open_browser):
     """Preview the web edition in a browser, and the handout and the chapter PDF of the
     chapter you edit (at /__careprint/print/), rebuilding them each time you save."""
     from .serve import serve as run
 
     try:
-        run(project_dir, edition, port, announce=lambda m: click.echo(m, err=True))
+        run(project_dir, edition, port, announce=lambda m: click.echo(m, err=True),
+            host=host, open_browser=open_browser)
     except KeyboardInterrupt:
         click.echo("Stopped the preview.", err=True)
     except OSError as exc:
@@ -228,8 +235,8 @@ def serve(project_dir, edition, port):
 
         hint = "; serve on another port with --port N, or on any free one with --port 0" \
             if exc.errno == errno.EADDRINUSE else ""
-        raise click.ClickException(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}{hint}") \
-            from None
+        raise click.ClickException(f"cannot serve on {host}:{port}: "
+                                   f"{exc.strerror or exc}{hint}") from None
 
 
 @main.command()

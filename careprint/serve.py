@@ -1,5 +1,5 @@
 """`careprint serve`: a live preview of the web edition, and of the handout and the chapter
-PDF of the chapter being edited, on 127.0.0.1.
+PDF of the chapter being edited, on 127.0.0.1 (another address only with --host).
 
 preview.py builds what is shown, into a private temporary folder, and rebuilds it on every
 save; this module serves it:
@@ -246,6 +246,10 @@ class Session:
             raise
 
     @property
+    def address(self) -> str:
+        return self.server.server_address[0]
+
+    @property
     def url(self) -> str:
         """The address to open: this computer's own when the server listens on every one."""
         host, port = self.server.server_address[:2]
@@ -269,17 +273,35 @@ class Session:
         self.close()
 
 
-def serve(root: Path, edition: str | None, port: int, announce=print) -> None:
+def serve(root: Path, edition: str | None, port: int, announce=print, host: str = HOST,
+          open_browser: bool = False) -> None:
     """Serve until interrupted (Ctrl-C), then stop the watcher and remove the preview.
 
-    Every build, and every error, is announced as well as shown in the browser.
+    Every build, and every error, is announced as well as shown in the browser; with
+    `open_browser`, the preview is opened in the default browser once it is listening.
     """
-    with Session(root, edition, HOST, port, announce) as session:
+    with Session(root, edition, host, port, announce) as session:
         preview = session.preview
         announce(f"Serving the {preview.edition or 'first'} edition at {session.url} "
                  "(Ctrl-C to stop)")
         announce(f"The handout and the whole chapter of the chapter you edit: "
                  f"{session.url}{INTERNAL[1:]}print/")
+        if not ipaddress.ip_address(session.address).is_loopback:
+            announce(f"note: listening on {session.address}, not only on this computer: "
+                     "anyone who can reach it can read the guide while the preview runs")
         if preview.error:
             announce(preview.error)
+        if open_browser:
+            open_in_browser(session.url, announce)
         threading.Event().wait()  # until Ctrl-C or SIGTERM: KeyboardInterrupt
+
+
+def open_in_browser(url: str, announce) -> None:
+    import webbrowser
+
+    try:
+        opened = webbrowser.open(url)
+    except webbrowser.Error:
+        opened = False
+    if not opened:
+        announce(f"note: no web browser could be opened here; open {url} in one")

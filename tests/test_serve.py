@@ -1,10 +1,11 @@
 """`careprint serve`: the print preview of the chapter being edited, the worksheet PDFs the
-web pages link to, and nothing served from outside the preview's build folder.
+web pages link to, --open, --host, and nothing served from outside the preview's build
+folder.
 
 Each test serves a small project made by `careprint init` (editions survivors and
 partners; the partners edition has two chapters and a worksheet). A test waits for events,
 never for a fixed time: the line a process prints, the server's answer that something was
-rebuilt (/__careprint/state?seen=..., which answers when it has).
+rebuilt (/__careprint/state?seen=..., which answers when it has), the browser being opened.
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ import http.client
 import json
 import os
 import re
+import signal
+import threading
 import time
 import urllib.error
 import urllib.request
+import webbrowser
 from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -192,3 +196,90 @@ def test_nothing_outside_the_build_folder_is_served(session, project, tmp_path):
 
 
 # ---------------------------------------------------------------- the command line
+
+
+class Browser:
+    """webbrowser.open, replaced: it records the address, reads the page there (the
+    preview is listening by then), and stops the preview as Ctrl-C would. If serve never
+    opens it, a watchdog interrupts the test instead of letting it hang."""
+
+    def __init__(self, monkeypatch, look=None):
+        self.opened: list[str] = []
+        self.pages: list[tuple[int, bytes]] = []
+        self.look = look or (lambda url: None)
+        self.done = threading.Event()
+        monkeypatch.setattr(webbrowser, "open", self.open)
+        threading.Thread(target=self.watchdog, daemon=True).start()
+
+    def open(self, url, *args, **kwargs):
+        self.opened.append(url)
+        status, _, body = get(url)
+        self.pages.append((status, body))
+        self.look(url)
+        self.done.set()
+        raise KeyboardInterrupt  # Ctrl-C
+
+    def watchdog(self):
+        if not self.done.wait(DEADLINE):
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, to the test: it fails, not hangs
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """browser() replaces webbrowser.open (Browser); the watchdogs end with the test."""
+    made: list[Browser] = []
+    yield lambda look=None: made.append(Browser(monkeypatch, look)) or made[-1]
+    for each in made:
+        each.done.set()
+
+
+def test_open_opens_the_preview_once_it_is_listening(project, browser):
+    window = browser()
+    result = CliRunner().invoke(main, ["serve", str(project), "--port", "0", "--open"])
+    assert result.exit_code == 0, result.output
+    assert len(window.opened) == 1
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/", window.opened[0])
+    status, body = window.pages[0]
+    assert status == 200 and b"Welcome to this guide" in body
+    assert f"at {window.opened[0]} (Ctrl-C to stop)" in result.output
+    assert "Stopped the preview." in result.output
+
+
+def refused(host: str, port: int) -> bool:
+    import socket
+
+    try:
+        socket.create_connection((host, port), timeout=DEADLINE).close()
+    except ConnectionRefusedError:
+        return True
+    return False
+
+
+def test_serve_listens_on_127_0_0_1_unless_told_otherwise(project, browser):
+    """127.0.0.2 is this computer too (all of 127/8 is): a server that listened on every
+    address would answer there."""
+    seen = {}
+
+    def look(url):
+        port = urlsplit(url).port
+        seen[url] = (refused("127.0.0.1", port), refused("127.0.0.2", port))
+
+    browser(look)
+    result = CliRunner().invoke(main, ["serve", str(project), "--port", "0", "--open"])
+    assert result.exit_code == 0, result.output
+    browser(look)
+    other = CliRunner().invoke(main, ["serve", str(project), "--port", "0", "--open",
+                                      "--host", "127.0.0.2"])
+    assert other.exit_code == 0, other.output
+    (default, default_refused), (chosen, chosen_refused) = seen.items()
+    assert urlsplit(default).hostname == "127.0.0.1" and default_refused == (False, True)
+    assert urlsplit(chosen).hostname == "127.0.0.2" and chosen_refused[1] is False
+    assert "not only on this computer" not in result.output
+
+
+def test_serve_help_names_every_option():
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0
+    for option in ("--edition", "--host", "--port", "--open"):
+        assert option in result.output
+    assert "/__careprint/print/" in result.output
