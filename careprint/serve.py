@@ -207,6 +207,24 @@ def with_preview(preview: Preview, target: Path, page: str, stamp: str) -> str:
     return page[:at] + extra + page[at:] if at >= 0 else page + extra
 
 
+def check_edition(root: Path, edition: str | None) -> None:
+    """Refuse an edition careprint.toml does not have, as `build` does (with the message of
+    outputs.select). A careprint.toml that cannot be read is not refused here: the preview
+    shows its problem until a save fixes it, then the edition is checked like the rest."""
+    if not edition:
+        return
+    from .config import load_config
+    from .confine import check_inside
+    from .outputs import select
+
+    try:
+        check_inside(Path(root))
+        ids = load_config(Path(root).resolve()).edition_ids
+    except CareprintError:
+        return
+    select([edition], ids, "edition")
+
+
 def make_server(host: str, port: int, preview: Preview) -> ThreadingHTTPServer:
     """The server, listening on `host` (an IPv4 or IPv6 address, or a name): OSError when
     it cannot (a busy port, an address this computer does not have)."""
@@ -222,6 +240,7 @@ class Session:
 
     def __init__(self, root: Path, edition: str | None, host: str = HOST, port: int = 8000,
                  announce=None):
+        check_edition(root, edition)
         self.preview = Preview(root, edition)
         self.stop = threading.Event()
         self.threads: list[threading.Thread] = []

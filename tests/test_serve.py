@@ -1,6 +1,6 @@
 """`careprint serve`: the print preview of the chapter being edited, the worksheet PDFs the
-web pages link to, --open, --host, and nothing served from outside the preview's build
-folder.
+web pages link to, the edition refused as `build` refuses it, --open, --host, and nothing
+served from outside the preview's build folder.
 
 Each test serves a small project made by `careprint init` (editions survivors and
 partners; the partners edition has two chapters and a worksheet). A test waits for events,
@@ -25,7 +25,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 from click.testing import CliRunner
-from conftest import pdf_text
+from conftest import pdf_text, run_careprint
 
 from careprint.cli import main
 from careprint.serve import Session
@@ -231,6 +231,20 @@ def browser(monkeypatch):
     yield lambda look=None: made.append(Browser(monkeypatch, look)) or made[-1]
     for each in made:
         each.done.set()
+
+
+def test_serve_refuses_an_unknown_edition_as_build_does(project, browser):
+    opened = browser()  # a preview that started anyway is stopped, and seen
+    build = CliRunner().invoke(main, ["build", str(project), "-e", "partner"])
+    serve = CliRunner().invoke(main, ["serve", str(project), "-e", "partner", "--port", "0",
+                                      "--open"])
+    assert not opened.opened
+    assert build.exit_code == serve.exit_code == 1
+    expected = "Error: unknown edition 'partner'; valid editions: survivors, partners\n"
+    assert build.output == serve.output == expected
+    proc = run_careprint("serve", project, "-e", "partner", "--port", "0", timeout=DEADLINE)
+    assert proc.returncode == 1
+    assert proc.stderr == expected  # once, without a traceback
 
 
 def test_open_opens_the_preview_once_it_is_listening(project, browser):
