@@ -302,3 +302,20 @@ def test_an_edit_to_one_chapter_lays_out_its_part_alone_and_prunes_the_old(tmp_p
                   "a4", check=True)
     assert (out / rel).read_bytes() == (fresh / rel).read_bytes()
     assert (cache / f"{after[2]}.pdfpart").read_bytes().startswith(b"%PDF")
+
+
+def test_pruning_removes_only_careprints_own_parts_and_what_a_kill_left(tmp_path):
+    """OUT/.careprint/parts/ holds the parts the outputs use; a part no output uses, or a
+    temporary file a build killed while writing left, goes; nothing else is touched."""
+    from careprint.render.partcache import prune
+
+    used, old = "a" * 64, "b" * 64
+    names = [f"{used}.pdfpart", f"{used}.json", f"{old}.pdfpart", f"{old}.json",
+             f".{old}.json.x1y2z3.tmp", "notes.pdf", ".other.tmp", f"{old}.pdf"]
+    for name in names:
+        (tmp_path / name).write_text("x")
+    (tmp_path / f"{old[:-1]}c.pdfpart").symlink_to(tmp_path / "notes.pdf")
+    prune(tmp_path, {used})
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"{used}.pdfpart", f"{used}.json", "notes.pdf", ".other.tmp", f"{old}.pdf",
+         f"{old[:-1]}c.pdfpart"])

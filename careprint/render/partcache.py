@@ -24,6 +24,7 @@ from .. import reads
 
 KEY_RE = re.compile(r"[0-9a-f]{64}")
 PARTS = "parts"  # the folder in the build folder's state (manifest.STATE_DIR)
+TMP_RE = re.compile(r"\.[0-9a-f]{64}\.(?:pdfpart|json)\.[^/]+\.tmp")  # _replace's
 PDF = ".pdfpart"  # a part's PDF: not a reader's file, and no `*.pdf` search finds it
 
 
@@ -95,12 +96,17 @@ def _replace(path: Path, data: bytes) -> None:
 
 
 def prune(folder: Path, used: set[str]) -> None:
-    """Remove the kept parts no output uses: careprint's own files only (a 64-hex-digit
-    name with .pdfpart or .json), and never through a link."""
+    """Remove the kept parts no output uses, and what a killed build left half-written:
+    careprint's own files only (a 64-hex-digit name with .pdfpart or .json, or _replace's
+    temporary file of one), and never through a link."""
     if folder.is_symlink() or not folder.is_dir():
         return
     for path in folder.iterdir():
-        if path.suffix in (PDF, ".json") and KEY_RE.fullmatch(path.stem) and \
-                path.stem not in used and path.is_file() and not path.is_symlink():
+        ours = path.suffix in (PDF, ".json") and KEY_RE.fullmatch(path.stem) and \
+            path.stem not in used
+        # ... or one a build killed while writing it left (the build folder is locked:
+        # no other build is writing here now)
+        ours = ours or TMP_RE.fullmatch(path.name)
+        if ours and path.is_file() and not path.is_symlink():
             with contextlib.suppress(OSError):
                 path.unlink()
