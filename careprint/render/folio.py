@@ -17,13 +17,10 @@ from __future__ import annotations
 import io
 
 
-def add_folios(data: bytes, folios: bytes) -> bytes:
-    """`data` with page i of `folios` drawn over its page i, as an artifact."""
+def add_folios(pdf, folios: bytes) -> None:
+    """Draw page i of `folios` over page i of the open `pdf`, as an artifact."""
     import pikepdf
 
-    from .pdfbytes import pdf_bytes
-
-    pdf = pikepdf.Pdf.open(io.BytesIO(data))
     numbers = pikepdf.Pdf.open(io.BytesIO(folios))
     if len(numbers.pages) != len(pdf.pages):
         raise ValueError(f"{len(numbers.pages)} page numbers for {len(pdf.pages)} pages")
@@ -35,7 +32,6 @@ def add_folios(data: bytes, folios: bytes) -> bytes:
         if content is not None:  # a page with a number (the title page has none)
             form.write(content)
             _overlay(pdf, page, pdf.copy_foreign(form), f"/CareprintFolio{number}")
-    return pdf_bytes(pdf)
 
 
 def _overlay(pdf, page, form, name: str) -> None:

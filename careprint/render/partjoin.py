@@ -11,8 +11,9 @@ from . import pdf_bytes
 ELSEWHERE = "careprint-elsewhere-"  # prefix of stand-in anchors for targets in other parts
 
 
-def join(datas: list[bytes]) -> bytes:
-    """One tagged PDF from the PDFs of the parts, in order.
+def join(datas: list[bytes], finish=None) -> bytes:
+    """One tagged PDF from the PDFs of the parts, in order; `finish(pdf)`, if given, is
+    called on it before it is written (render/folio.py draws the page numbers).
 
     Pages, their links and the structure tree are copied; the structure elements of every
     part become children of one Document element, and the keys of the parent tree are
@@ -53,6 +54,8 @@ def join(datas: list[bytes]) -> bytes:
     with out.open_outline() as outline:
         outline.root.extend(joined.bookmarks)
     out.docinfo = out.copy_foreign(sources[0].docinfo)
+    if finish is not None:
+        finish(out)
     return pdf_bytes(out)
 
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 
 from ..editions import EditionGuide
 from ..errors import Problem, ProjectError
-from .partjoin import ELSEWHERE, join
+from .partjoin import ELSEWHERE
 
 MAX_ROUNDS = 3
 PLACEHOLDER = 999  # as wide as the page numbers of most long guides
@@ -84,12 +84,15 @@ class _Round:
 
     layout: list  # (pages, {anchor: page index}) of each part, (0, {}) while unknown
     done: dict = field(default_factory=dict)  # index -> (html, pdf, pages, warnings, key)
+    # (index, numbers, starts_left) -> (html, Part): a part's HTML is made once per numbers
+    made: dict = field(default_factory=dict)
 
 
 def render_in_parts(groups: list[list[str]], make_html: Callable[[Part], str], ctx,
                     where: str, seed=None, booklet: bool = False):
-    """Render, number and join the parts; (pdf, pages, warnings, part HTMLs, layout,
-    part keys). `seed`: the layout the manifest kept ((pages, anchors, name) per part).
+    """Render and number the parts; (the parts' PDFs, pages, warnings, part HTMLs, layout,
+    part keys): render/pdf.py joins them. `seed`: the layout the manifest kept ((pages,
+    anchors, name) per part).
 
     The parts are laid out in order, each with the numbers known so far: those of earlier
     parts are exact, so a part that refers only back is final at once. A part that refers
@@ -102,7 +105,7 @@ def render_in_parts(groups: list[list[str]], make_html: Callable[[Part], str], c
         for part in parts:
             _render_one(state, part, make_html, ctx, where, booklet, final=round_ > 0)
         _no_repeats(state.layout, where)
-        if round_ > 0 and _settled(state, parts, make_html, booklet):
+        if _settled(state, parts, make_html, booklet):
             break
     results = [state.done[p.index] for p in parts]
     notes = tuple(dict.fromkeys(w for r in results for w in r[3]))
@@ -111,15 +114,19 @@ def render_in_parts(groups: list[list[str]], make_html: Callable[[Part], str], c
                   "guide: a number in the contents or after a cross-reference may be one "
                   "page off",)
     layout = tuple((p, a, n) for (p, a), n in zip(state.layout, names(groups), strict=True))
-    return (join([r[1] for r in results]), sum(r[2] for r in results), notes,
+    return ([r[1] for r in results], sum(r[2] for r in results), notes,
             tuple(r[0] for r in results), layout, tuple(r[4] for r in results))
 
 
 def _numbered(state: _Round, part: Part, make_html, booklet: bool) -> tuple[str, Part]:
+    """The part's HTML with the numbers known now, and the part as it was given them."""
     firsts, _, numbers = numbering(state.layout)
-    numbered = replace(part, numbers=numbers, missing=set(),
-                       starts_left=booklet and firsts[part.index] % 2 == 0)
-    return link_elsewhere(make_html(numbered)), numbered
+    left = booklet and firsts[part.index] % 2 == 0
+    memo = (part.index, tuple(sorted(numbers.items())), left)
+    if memo not in state.made:
+        numbered = replace(part, numbers=numbers, missing=set(), starts_left=left)
+        state.made[memo] = (link_elsewhere(make_html(numbered)), numbered)
+    return state.made[memo]
 
 
 def _render_one(state: _Round, part: Part, make_html, ctx, where: str, booklet: bool,

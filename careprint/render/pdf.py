@@ -51,16 +51,18 @@ def render_guide(eg: EditionGuide, ctx: BuildContext, layout=None, **extra):
     from . import parts
     from .folio import add_folios
     from .partcache import render_part
+    from .partjoin import join
 
     where = f"templates/{_template(eg)}"
-    data, pages, warnings, html, layout, keys = parts.render_in_parts(
+    datas, pages, warnings, html, layout, keys = parts.render_in_parts(
         parts.plan(eg), lambda part: guide_html(eg, ctx, part, **extra), ctx, where,
         seed=layout, booklet=bool(extra.get("booklet")))
     # the page numbers, kept like a part: the same while the guide's length is
     folios, _, notes, _, key = render_part(guide_html(eg, ctx, folio_pages=pages, **extra),
                                            ctx, where)
-    return (add_folios(data, folios), pages, tuple(dict.fromkeys(warnings + tuple(notes))),
-            html, layout, (*keys, key))
+    data = join(datas, finish=lambda pdf: add_folios(pdf, folios))
+    return (data, pages, tuple(dict.fromkeys(warnings + tuple(notes))), html, layout,
+            (*keys, key))
 
 
 _XREF_RE = re.compile(r'<a class="xref xref-chapter[^"]*" href="#([^"]+)"')
