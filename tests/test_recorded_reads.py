@@ -141,3 +141,19 @@ def test_an_entry_without_its_reads_is_made_again_and_check_names_a_stale_read(t
                                 prog_name="careprint")
     assert "built from older sources" in result.output, result.output
     assert "--format handouts" in result.output
+
+
+def test_a_chapter_moved_remakes_the_chapters_printed_alone_that_name_it(tmp_path):
+    """A chapter printed alone names another by its place: "(chapter 2 of the full
+    guide)". Moving that chapter changes the words, so the key holds the number and the
+    title of each chapter it names (found by the differential test)."""
+    project = copy_fixture("two-editions", tmp_path)
+    out = project / "build"
+    args = ("build", project, "-e", "b", "-f", "chapters", "--paper", "a4", "-j", "1")
+    invoke(*args)
+    pdf = out / "b/chapters/twin-b-ch01-start-full-a4.pdf"
+    assert "(chapter 2 of the full guide)" in pdf_text(pdf)
+    chapters = project / "content" / "chapters"
+    (chapters / "02-second-steps.md").rename(chapters / "04-second-steps.md")
+    invoke(*args)
+    assert "(chapter 3 of the full guide)" in pdf_text(pdf)

@@ -10,13 +10,14 @@ from __future__ import annotations
 from ..editions import ChapterView, EditionGuide
 from . import Artifact, BuildContext, Job, chapter_fingerprint, digest
 from .common import full_chapter_name
-from .handouts import printed_alone_html
+from .handouts import named_chapters, printed_alone_html
 from .registry import Format
 
 
 def jobs(eg: EditionGuide, paper: str) -> list[Job]:
     return [Job("chapters", eg.edition.id, v.chapter.name, full_chapter_name(eg, v, paper),
-                5 + len(v.html) // 2000, digest(chapter_fingerprint(v), eg.resources), paper)
+                5 + len(v.html) // 2000,
+                digest(chapter_fingerprint(v), eg.resources, named_chapters(eg, v.html)), paper)
             for v in eg.chapters]
 
 

@@ -37,6 +37,7 @@ def jobs(eg: EditionGuide, paper: str) -> list[Job]:
                 5 + len(v.html) // 6000,
                 # what the chapter's `::: handout` blocks hold is the handout's alone
                 digest(chapter_fingerprint(v), v.chapter.handout, eg.resources, v.handout_html,
+                       named_chapters(eg, v.html, v.handout_html),
                        image_fingerprint(v.handout_images)),
                 paper)
             for v in eg.chapters]
@@ -69,6 +70,15 @@ def too_long(view: ChapterView, pages: int) -> str:
 
 _CHAPTER_REF_RE = re.compile(r'<a class="xref xref-chapter" href="#chapter-([^"]+)">(.*?)</a>',
                              re.S)
+
+
+def named_chapters(eg: EditionGuide, *fragments: str) -> tuple:
+    """The number and title of each chapter `fragments` refer to: what name_chapters
+    prints of them, and so part of the key of a chapter printed alone (a chapter moved or
+    renamed remakes the handouts that name it: tests/test_incremental_differential.py)."""
+    slugs = {m.group(1) for f in fragments for m in _CHAPTER_REF_RE.finditer(f)}
+    return tuple((v.chapter.slug, v.number, v.chapter.title) for v in eg.chapters
+                 if v.chapter.slug in slugs)
 
 
 def name_chapters(fragment: str, eg: EditionGuide) -> str:
