@@ -1,7 +1,10 @@
 """The third stage of a build: rendering the stale targets, in worker processes.
 
 Each job renders (render/registry.py: its format's `render`) into temporary files beside
-its target, biggest first, in `--jobs` forked workers or inline. A job's companions (formats
+its target, biggest first, in `--jobs` forked workers or inline. With the environment
+variable CAREPRINT_JOB_ORDER_SEED set, the jobs are dealt in an order shuffled with that
+seed instead (tests/test_incremental_differential.py: every output is the same whatever
+the order, and whichever worker renders it). A job's companions (formats
 made from its finished PDF: Format.from_base) are made from the same bytes. Each result is a
 results.Rendered; only when every job has succeeded does the build rename them into place
 (careprint/commit.py). On any failure or interruption every temporary file is removed.
@@ -12,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import random
 import signal
 import time
 from dataclasses import replace
@@ -46,6 +50,8 @@ def render_jobs(jobs: list[Job], views: dict[str, EditionGuide], ctx: BuildConte
                  companions=companions or {})
     total = len(jobs) + sum(len(c) for c in (companions or {}).values())
     order = sorted(range(len(jobs)), key=lambda i: (-jobs[i].weight, jobs[i].relpath))
+    if os.environ.get("CAREPRINT_JOB_ORDER_SEED"):  # tests: no output may depend on the order
+        random.Random(os.environ["CAREPRINT_JOB_ORDER_SEED"]).shuffle(order)
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     results: list[tuple[Job, Rendered]] = []
 
