@@ -49,16 +49,17 @@ def careprint_env(**extra: str) -> dict[str, str]:
 
 
 def run_careprint(*args, cwd: Path | None = None, check: bool = False,
-                  timeout: float = 300, allow_warnings: bool = False
-                  ) -> subprocess.CompletedProcess:
-    """Run `python -m careprint ARGS` (the real console path, careprint.cli:run).
+                  timeout: float = 300, allow_warnings: bool = False,
+                  env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m careprint ARGS` (the real console path, careprint.cli:run), with
+    `env` added to its environment.
 
     A build that prints a warning fails the test, as WeasyPrint's own `assert_no_logs`
     does, unless the test says it expects one (`allow_warnings=True`).
     """
     proc = subprocess.run([sys.executable, "-m", "careprint", *map(str, args)],
-                          cwd=cwd, env=careprint_env(), capture_output=True, text=True,
-                          timeout=timeout)
+                          cwd=cwd, env=careprint_env(**(env or {})), capture_output=True,
+                          text=True, timeout=timeout)
     if check and proc.returncode != 0:
         raise AssertionError(f"careprint {' '.join(map(str, args))} exited "
                              f"{proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
