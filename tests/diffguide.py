@@ -2,7 +2,8 @@
 
 The guide is what `careprint init` writes (two editions; a second chapter, for partners
 only, with a cross-reference; a worksheet), with a third chapter for every edition that
-holds a cross-reference the edits retarget and a picture they replace. Each edit is a
+holds a picture the edits replace and, in its practice (so on its handouts too), a
+cross-reference they retarget. Each edit is a
 frozen dataclass whose fields are choices made by Hypothesis, read against the project
 as it is when the edit is applied (an index picks among what is there, modulo its count),
 so that every sequence of edits leaves a project that builds without a warning.
@@ -42,13 +43,10 @@ Some things help you feel steady. A warm drink, a walk or a familiar song can al
 
 ![A calm lake at dawn, with soft light on the water](images/calm.png)
 
-## Where to read more
-
-The chapter [[chapter:welcome]] shows how to use this guide at your own pace.
-
 ## Try this: one steady breath
 
 If it feels right, breathe in slowly, and let the breath out a little more slowly.
+The chapter [[chapter:welcome]] has another short pause to try.
 """
 
 

@@ -8,26 +8,31 @@ changed, the picture replaced, a worksheet field added). After each edit the gui
 built again into the folders of its earlier builds, as an editor would, and with
 `--force` into a new one; each folder must then hold the same files as the new one
 (every edition, format and paper, the library page and SHA256SUMS), with the same bytes.
-A mismatch names each file that differs, with the difference of its text (pdftotext),
-and keeps both folders for a look.
+A mismatch names each file that differs, with the difference of its text (pdftotext) or
+the pages that look different (pdftoppm), and keeps both folders for a look.
 
 There are three such folders, rebuilt in three ways: with `--jobs 1`, with `--jobs 2`,
 and with `--jobs 2` and the jobs dealt in an order shuffled by careprint/workers.py
 (CAREPRINT_JOB_ORDER_SEED, a seed made from the project's files, so that a failure
-replays). A mismatch in all three is a target's key that missed the edit; in one alone,
-an output that depends on the order of the jobs or on which worker rendered it. The four
-builds of a step run side by side.
+replays). After each edit two of them are rebuilt, in turn, and the third after the next
+edit, with both edits at once: every edit is checked as soon as it is made, twice, and
+the time of a third rebuild goes to more edits. A mismatch in every folder rebuilt is a
+target's key that missed the edit; in one alone, an output that depends on the order of
+the jobs or on which worker rendered it. The builds of a step run side by side.
 
 In CI (the default) the test runs one sequence: every kind of edit once, in the order and
-with the choices Hypothesis draws first with a fixed seed (the simplest); about 2.5
+with the choices Hypothesis draws first with a fixed seed (the simplest); about 3
 minutes on a 2-core machine. A longer run draws random sequences of any length, and
-shrinks a failing one to the fewest edits:
+shrinks a failing one to the fewest edits (--basetemp keeps the folders of a mismatch,
+which another pytest run could otherwise clear):
 
     CAREPRINT_DIFF_EXAMPLES=30 CAREPRINT_DIFF_STEPS=8 .venv/bin/pytest -p no:cacheprovider \\
-        tests/test_incremental_differential.py
+        --basetemp=/tmp/differential tests/test_incremental_differential.py
 
 (CAREPRINT_DIFF_EXAMPLES: how many sequences; CAREPRINT_DIFF_STEPS: the most edits in
-one, 8 by default. An edit costs 10 to 15 s.)
+one, 8 by default. An edit costs 10 to 15 s. Hypothesis gives up shrinking after five
+minutes, and goes on from its database, .hypothesis/, in the next run. docs/building.md
+says the same.)
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ from pathlib import Path
 
 import pytest
 from conftest import assert_no_build_warnings, careprint_env
-from diffguide import make_guide, sequences, tours
+from diffguide import ReorderChapters, make_guide, sequences, tours
 from hypothesis import HealthCheck, Phase, given, note, settings
 
 EXAMPLES = os.environ.get("CAREPRINT_DIFF_EXAMPLES")
@@ -93,15 +98,15 @@ class Workspace:
             sha.update(hashlib.sha256(path.read_bytes()).digest())
         return sha.hexdigest()[:8]
 
-    def build(self) -> tuple[Path, str]:
-        """Rebuild each folder and make a fresh build, side by side; return the fresh
-        build's folder and the seed the shuffled rebuild was given."""
+    def build(self, names: list[str]) -> tuple[Path, str]:
+        """Rebuild the folders `names` and make a fresh build, side by side; return the
+        fresh build's folder and the seed a shuffled rebuild was given."""
         self.step += 1
         fresh, seed = self.root / f"fresh-{self.step}", self.seed()
         shutil.rmtree(self.root / f"fresh-{self.step - 1}", ignore_errors=True)
         runs = [(fresh, ("--force", "--jobs", "2"), "")]
         runs += [(self.rebuilt(name), ("--jobs", jobs), seed if shuffled else "")
-                 for name, (jobs, shuffled) in REBUILDS.items()]
+                 for name, (jobs, shuffled) in REBUILDS.items() if name in names]
         side_by_side(self.project, runs, self.root / "logs")
         return fresh, seed
 
@@ -127,6 +132,12 @@ def side_by_side(project: Path, runs, logs: Path) -> None:
         assert_no_build_warnings(cmd[3:], output)
 
 
+def rebuilt_after(edit: int) -> list[str]:
+    """The folders rebuilt after the edit numbered `edit`: every one but one, in turn."""
+    names = list(REBUILDS)
+    return [name for name in names if name != names[edit % len(names)]]
+
+
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory) -> Workspace:
     ws = Workspace(tmp_path_factory.mktemp("differential"))
@@ -140,25 +151,46 @@ def test_a_rebuild_is_the_same_as_a_fresh_build(workspace):
     @chosen_settings()
     @given(edits=tours() if EXAMPLES is None else sequences(STEPS))
     def edited_and_rebuilt(edits):
-        workspace.start()
-        for n, edit in enumerate(edits, 1):
-            done = edit.apply(workspace.project)
-            note(f"edit {n}: {done}")
-            fresh, seed = workspace.build()
-            report = []
-            for name, (jobs, shuffled) in REBUILDS.items():
-                problems = differences(workspace.rebuilt(name), fresh)
-                if problems:
-                    how_built = f"--jobs {jobs}" + (f", job order seed {seed}" if shuffled
-                                                    else "")
-                    kept = keep(workspace.root, name, workspace.rebuilt(name), fresh)
-                    report.append(f"rebuilt with {how_built}: {len(problems)} files differ "
-                                  f"(both folders kept in {kept}):\n" + "\n".join(problems))
-            if report:
-                pytest.fail(f"after edit {n} ({done}), a rebuild is not the fresh build:\n"
-                            + "\n".join(report))
+        rebuild_each_edit(workspace, edits, note)
 
     edited_and_rebuilt()
+
+
+@pytest.mark.xfail(strict=True, raises=pytest.fail.Exception, reason=(
+    "a key problem (reported in issue 23): a chapter printed alone (its handouts and its "
+    "`chapters` PDF) names the chapter it cross-references and that chapter's number, "
+    "'(chapter 1 of the full guide)' (render/handouts.py: name_chapters), and its key "
+    "has its own chapter but not that number: a moved chapter leaves the others naming "
+    "its old number. Remove this mark once the key has it."))
+def test_a_chapter_moved_is_renamed_where_another_names_it(workspace):
+    # 01-welcome and 02-supporting-someone swap places; 03-steady-ground, which stays
+    # chapter 3 of the partners' edition, names welcome: chapter 2 now, not 1
+    rebuild_each_edit(workspace, [ReorderChapters(0, 1)], print)
+
+
+def rebuild_each_edit(workspace: Workspace, edits, say) -> None:
+    """Make each edit in turn, `say` what it did, and rebuild after it: each folder rebuilt
+    must be the fresh build."""
+    workspace.start()
+    for n, edit in enumerate(edits, 1):
+        done = edit.apply(workspace.project)
+        say(f"edit {n}: {done}")
+        names = rebuilt_after(n)
+        fresh, seed = workspace.build(names)
+        report = []
+        for name in names:
+            jobs, shuffled = REBUILDS[name]
+            problems = differences(workspace.rebuilt(name), fresh)
+            if problems:
+                how_built = f"--jobs {jobs}" + (f", job order seed {seed}" if shuffled else "")
+                if n > 1 and name not in rebuilt_after(n - 1):
+                    how_built += f", after edits {n - 1} and {n} at once"
+                kept = keep(workspace.root, name, workspace.rebuilt(name), fresh)
+                report.append(f"rebuilt with {how_built}: {len(problems)} files differ "
+                              f"(both folders kept in {kept}):\n" + "\n".join(problems))
+        if report:
+            pytest.fail(f"after edit {n} ({done}), a rebuild is not the fresh build:\n"
+                        + "\n".join(report))
 
 
 # ---------------------------------------------------------------- comparing two builds
