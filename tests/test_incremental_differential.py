@@ -156,13 +156,10 @@ def test_a_rebuild_is_the_same_as_a_fresh_build(workspace):
     edited_and_rebuilt()
 
 
-@pytest.mark.xfail(strict=True, raises=pytest.fail.Exception, reason=(
-    "a key problem (reported in issue 23): a chapter printed alone (its handouts and its "
-    "`chapters` PDF) names the chapter it cross-references and that chapter's number, "
-    "'(chapter 1 of the full guide)' (render/handouts.py: name_chapters), and its key "
-    "has its own chapter but not that number: a moved chapter leaves the others naming "
-    "its old number. Remove this mark once the key has it."))
 def test_a_chapter_moved_is_renamed_where_another_names_it(workspace):
+    """The key problem this test found: a chapter printed alone names the chapter it
+    cross-references by its number, '(chapter 1 of the full guide)', and its key lacked
+    that number (render/handouts.py: named_chapters)."""
     # 01-welcome and 02-supporting-someone swap places; 03-steady-ground, which stays
     # chapter 3 of the partners' edition, names welcome: chapter 2 now, not 1
     rebuild_each_edit(workspace, [ReorderChapters(0, 1)], print)
