@@ -127,6 +127,8 @@ class Now:
         if kind != "config" and (rest.startswith("/") or ".." in rest.split("/")):
             return None  # a damaged manifest cannot point careprint elsewhere
         if kind == "config":
+            if self.config is None:  # asked without one (a kept part reads no config)
+                return None
             _, table, key = rest.split(".", 2)
             value = self.config.formats.get(table, {}).get(key, _MISSING)
             return None if value is _MISSING else value_digest(value)
