@@ -51,7 +51,7 @@ from pathlib import Path
 import pytest
 from conftest import assert_no_build_warnings, careprint_env
 from diffguide import ReorderChapters, make_guide, sequences, tours
-from hypothesis import HealthCheck, Phase, given, note, settings
+from hypothesis import HealthCheck, Phase, event, given, note, settings
 
 EXAMPLES = os.environ.get("CAREPRINT_DIFF_EXAMPLES")
 STEPS = int(os.environ.get("CAREPRINT_DIFF_STEPS", "8"))
@@ -123,11 +123,13 @@ def side_by_side(project: Path, runs, logs: Path) -> None:
         env = careprint_env(**({"CAREPRINT_JOB_ORDER_SEED": seed} if seed else {}))
         started.append((cmd, log, subprocess.Popen(cmd, env=env, stdout=log,
                                                    stderr=subprocess.STDOUT, text=True)))
-    for cmd, log, proc in started:
+    ended = []
+    for cmd, log, proc in started:  # every build ends before any is judged
         code = proc.wait(timeout=600)
         log.seek(0)
-        output = log.read()
+        ended.append((cmd, code, log.read()))
         log.close()
+    for cmd, code, output in ended:
         assert code == 0, f"{' '.join(cmd[2:])} exited {code}:\n{output}"
         assert_no_build_warnings(cmd[3:], output)
 
@@ -151,6 +153,8 @@ def test_a_rebuild_is_the_same_as_a_fresh_build(workspace):
     @chosen_settings()
     @given(edits=tours() if EXAMPLES is None else sequences(STEPS))
     def edited_and_rebuilt(edits):
+        for edit in edits:  # --hypothesis-show-statistics counts the kinds of edit
+            event(type(edit).__name__)
         rebuild_each_edit(workspace, edits, note)
 
     edited_and_rebuilt()
