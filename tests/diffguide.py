@@ -279,13 +279,14 @@ class EditStylesheet:
         return f"templates/theme.css: {prop} set to {value}"
 
 
-# (table of careprint.toml, key, values an edit may give it, as TOML)
-SETTINGS = (("guide", "subtitle", ('"A short, plain-language guide"',
+# (table of careprint.toml, key, values an edit may give it, as TOML); the first one
+# changes one edition's outputs alone
+SETTINGS = (("editions.partners", "title", ('"For partners and loved ones"',
+                                            '"For partners, family and friends"')),
+            ("guide", "subtitle", ('"A short, plain-language guide"',
                                    '"A gentle guide, one step at a time"')),
             ("guide", "version", ('"0.1.0"', '"0.2.0"')),
             ("guide", "publisher", ('"Your organisation"', '"Harbour Community Health"')),
-            ("editions.partners", "title", ('"For partners and loved ones"',
-                                            '"For partners, family and friends"')),
             ("formats.pdf", "crisis_line",
              ('"In the US call or text 988. In the UK call Samaritans on 116 123."',
               '"In the US call or text 988. In the UK and Ireland call 116 123."')),
