@@ -11,11 +11,12 @@ tag at hand and the made XHTML has a link where the author wrote one: each check
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .cssguard import style_attribute_problems
 from .errors import Problem, at
+from .reserved import reserved_problem
+from .urls import address_problem, shown, url_scheme_problem
 
 ALLOWED_TAGS = frozenset("""
 a abbr b bdi bdo blockquote br caption cite code dd del details dfn div dl dt em figcaption
@@ -26,11 +27,13 @@ ALLOWED_ATTRS = frozenset("""
 class id title lang dir alt src href colspan rowspan scope role width height start reversed
 open cite datetime style rel
 """.split())
-BAD_URL_RE = re.compile(r"^\s*(javascript|vbscript|data|file):", re.I)
+# attributes that hold an address, judged by careprint.urls as a browser reads them
+URL_ATTRS = ("href", "cite")
 
-# the rules an attribute can break (attribute_rule); STYLE: its CSS is checked (cssguard)
-HANDLER, NOT_ALLOWED, BAD_URL, STYLE, ATTACHMENT = (
-    "handler", "not-allowed", "bad-url", "style", "attachment")
+# the rules an attribute can break (attribute_rule); STYLE: its CSS is checked (cssguard);
+# BAD_URL, RESERVED: the message is careprint.urls's or careprint.reserved's
+HANDLER, NOT_ALLOWED, BAD_URL, STYLE, ATTACHMENT, RESERVED = (
+    "handler", "not-allowed", "bad-url", "style", "attachment", "reserved")
 
 
 def attribute_rule(name: str, value: str) -> str:
@@ -43,8 +46,10 @@ def attribute_rule(name: str, value: str) -> str:
         return HANDLER
     if low not in ALLOWED_ATTRS:
         return NOT_ALLOWED
-    if low in ("href", "src") and BAD_URL_RE.match(value):
+    if low in URL_ATTRS and address_problem(value) or low == "src" and url_scheme_problem(value):
         return BAD_URL
+    if low in ("class", "id") and reserved_problem(low, value):
+        return RESERVED
     if low == "style":
         return STYLE
     if low == "rel" and "attachment" in value.lower():
@@ -68,13 +73,11 @@ _ATTACHMENT = "rel=attachment embeds files in the PDF and is not allowed in cont
 RAW_HTML = Wording(30, {
     HANDLER: _HANDLER,
     NOT_ALLOWED: "attribute {name}= on <{tag}> is not allowed in content",
-    BAD_URL: "{name}={value!r}: javascript:, data: and file: URLs are not allowed in content",
     ATTACHMENT: _ATTACHMENT,
 })
 MADE_XHTML = Wording(40, {
     HANDLER: _HANDLER,
     NOT_ALLOWED: "attribute {name}= is not allowed in content",
-    BAD_URL: "link {value!r}: javascript:, data: and file: URLs are not allowed in content",
     ATTACHMENT: _ATTACHMENT,
 })
 
@@ -84,8 +87,19 @@ def attribute_problems(rule: str, wording: Wording, name: str, value: str, tag: 
     """The problems of an attribute that breaks `rule` (attribute_rule), at `path:line`."""
     if rule == STYLE:
         return style_problems(value, path, line)
+    if rule in (BAD_URL, RESERVED):
+        return [Problem(at(path, line), url_attribute_message(name, value) if rule == BAD_URL
+                        else reserved_problem(name.lower(), value))]
     message = wording.messages[rule].format(name=name, tag=tag, value=value[:wording.clip])
     return [Problem(at(path, line), message)]
+
+
+def url_attribute_message(name: str, value: str) -> str:
+    """What is wrong with the address in the attribute `name` (href, cite or src)."""
+    if name.lower() == "src":
+        return (f"src={shown(value)}: a picture in content is a file of the project, named "
+                "by its path (images/leaf.png), never an address with a scheme")
+    return address_problem(value) or ""
 
 
 def style_problems(value: str, path: str, line: int) -> list[Problem]:

@@ -32,7 +32,7 @@ from .errors import Collector, ProjectError, at
 from .model import Resource
 from .resourceload import read_resource
 from .sourcefile import files_in, read_text, rel_path
-from .textguard import url_problem
+from .urls import url_problem
 from .yamlload import LineDict
 
 FOLDER = "imprints"

@@ -10,6 +10,10 @@ A link to a chapter's file (`02-safety-first.md`, `./02-safety-first.md`,
 makes, through the same Resolver (careprint.markup), keeping the link's own words. Any
 other link without a scheme (another file, a folder, `../...`, `/...`, `//host/...`) is
 an error naming `file:line`. `file:` links are refused by careprint.markup.check_xhtml.
+
+A link whose words say one thing and whose address does another is an error too
+(careprint.urls.label_problem): `[116 123](tel:+19005550199)`, `[www.nhs.uk](https://evil
+.example)`, `[help@clinic.example](mailto:someone@else.example)`.
 """
 
 from __future__ import annotations
@@ -19,9 +23,10 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from .errors import Problem, at
+from .urls import address_problem, browser_form, label_problem
 
-LINK_RE = re.compile(r'<a\b(?P<before>[^>]*?)\bhref="(?P<href>[^"]*)"(?P<after>[^>]*)>'
-                     r"(?P<label>.*?)</a>", re.S)
+LINK_RE = re.compile(r"""<a\b(?P<before>[^>]*?)\bhref\s*=\s*(?P<q>["'])(?P<href>.*?)(?P=q)"""
+                     r"(?P<after>[^>]*)>(?P<label>.*?)</a>", re.S | re.I)
 CHAPTER_FILE_RE = re.compile(r"^(?:\d+-)?(?P<slug>[a-z0-9][a-z0-9-]*)\.md$")
 
 
@@ -44,8 +49,9 @@ def chapter_slug(href: str, slugs) -> str | None:
 
 def _problem(href: str) -> str | None:
     """Why `href`, a link in content, can lead nowhere a reader can follow, or None."""
-    parts = urlsplit(href.strip())
-    if href.strip() == "":
+    href = browser_form(href)
+    parts = urlsplit(href)
+    if href == "":
         return "a link with no address leads to the folder the guide was built in; give it one"
     if parts.scheme or href.startswith("#"):
         return None
@@ -58,9 +64,14 @@ def _problem(href: str) -> str | None:
             "or give a whole https:// address")
 
 
+def _words(m) -> str:
+    """The words a reader sees in the link that `m` (LINK_RE) matched."""
+    return html.unescape(re.sub(r"<[^>]*>", "", m.group("label"))).strip()
+
+
 def _line(m, href: str, lines) -> int:
     """The line a link most likely came from: its address, else its words."""
-    label = html.unescape(re.sub(r"<[^>]*>", "", m.group("label"))).strip()
+    label = _words(m)
     needles = [href, m.group("href")] if href.strip() else ["]()", 'href=""', "href=''"]
     for needle in [*needles, label]:
         for n, text in lines:
@@ -81,7 +92,8 @@ def local_links(fragment: str, lines, path: str, resolver) -> tuple[str, list[Pr
         slug = chapter_slug(href, slugs)
         if slug is not None:
             return resolver.chapter_link(slug, m.group("label"), where)
-        why = _problem(href)
+        # an address that is wrong in itself is reported by markup.check_xhtml, once
+        why = _problem(href) or (not address_problem(href) and label_problem(_words(m), href))
         if why:
             problems.append(Problem(where, why))
         return m.group(0)

@@ -299,7 +299,7 @@ def _tag_problems(m: re.Match, path: str, n: int) -> list[Problem]:
     problems = []
     for am in ATTR_RE.finditer(m.group(3) or ""):
         name = am.group(1).lower()
-        value = (am.group(2) or "").strip("\"'")
+        value = html.unescape((am.group(2) or "").strip("\"'"))  # as a browser reads it
         rule = attribute_rule(name, value)
         if rule:
             problems.extend(attribute_problems(rule, RAW_HTML, name, value, tag, path, n))
@@ -325,5 +325,5 @@ def check_xhtml(fragment: str, lines: list[Line], path: str) -> list[Problem]:
 
 def _line_of(value: str, name: str, lines: list[Line]) -> int:
     """The source line an attribute of the made XHTML most likely came from."""
-    return next((n for n, t in lines if value and value in t),
+    return next((n for n, t in lines if value and (value in t or value in html.unescape(t))),
                 next((n for n, t in lines if name in t), lines[0][0] if lines else 0))

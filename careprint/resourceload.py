@@ -14,7 +14,7 @@ from . import regions
 from .errors import Collector, ProjectError, at
 from .model import Resource
 from .sourcefile import files_in, read_text, rel_path
-from .textguard import url_problem
+from .urls import url_problem
 from .verification import read_verification
 from .yamlload import LineDict, YamlError, load_yaml
 from .yamlvalues import key_lines, read_string, unknown_keys

@@ -1,4 +1,4 @@
-"""Characters a reader cannot see, and URLs a reader cannot use: refused with file:line.
+"""Characters a reader cannot see: refused with file:line (addresses: careprint.urls).
 
 A U+202E RIGHT-TO-LEFT OVERRIDE inside "Call 116 123" prints the number reversed, and a
 zero-width space inside it breaks dialling from a screen and searching; neither shows in
@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import urlsplit
 
 from .errors import Problem, at
 
@@ -96,28 +95,3 @@ def invisible_characters(text: str, path: str, first_line: int = 1) -> list[Prob
             seen.add(ch)
             problems.append(Problem(at(path, n), why))
     return problems
-
-
-# ---------------------------------------------------------------- resource URLs
-
-URL_SCHEMES = ("https", "http", "tel", "sms", "mailto")
-
-
-def url_problem(url: str) -> str | None:
-    """Why `url` cannot be a resource's address, or None when it can."""
-    if any(c.isspace() for c in url):
-        return f"url {url[:60]!r}: a URL has no spaces or line breaks"
-    try:
-        parts = urlsplit(url)
-    except ValueError as exc:
-        return f"url {url[:60]!r}: not a URL ({exc})"
-    scheme = parts.scheme.lower()
-    if scheme not in URL_SCHEMES:
-        hint = f" (write https://{url})" if not scheme and "." in url else ""
-        return (f"url {url[:60]!r}: a resource's url starts with "
-                f"{', '.join(s + ':' for s in URL_SCHEMES)}{hint}")
-    if scheme in ("http", "https") and not parts.hostname:
-        return f"url {url[:60]!r}: names no website (write {scheme}://host/...)"
-    if scheme not in ("http", "https") and not url.split(":", 1)[1].strip("/"):
-        return f"url {url[:60]!r}: says {scheme}: but nothing after it"
-    return None

@@ -189,6 +189,21 @@ def _phone_problem(url: str, form: str, scheme: str) -> str | None:
     return None
 
 
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be a resource's or an imprint's address, or None when it can: a
+    whole https:, http:, tel:, sms: or mailto: address (address_problem)."""
+    if any(c.isspace() for c in url):
+        return f"url {shown(url)}: a URL has no spaces or line breaks"
+    scheme = scheme_of(url)
+    if scheme not in ALLOWED_SCHEMES:
+        hint = f" (write https://{url})" if not scheme and "." in url else ""
+        return (f"url {shown(url)}: a resource's url starts with "
+                f"{', '.join(s + ':' for s in ALLOWED_SCHEMES)}{hint}")
+    if scheme not in ("http", "https") and not url.split(":", 1)[1].strip("/"):
+        return f"url {shown(url)}: says {scheme}: but nothing after it"
+    return address_problem(url)
+
+
 # ---------------------------------------------------------------- words against address
 
 _PHONE_TEXT_RE = re.compile(r"^\+?[0-9][0-9 \u00a0().-]*[0-9]$")
