@@ -35,6 +35,7 @@ from .nesting import MAX_TOML_DEPTH, toml_nesting_line
 from .reads import note_config
 from .textguard import invisible_characters
 from .tomllines import key_lines
+from .urls import report_address_problem, url_problem
 
 CONFIG_NAME = "careprint.toml"
 NAME_RE = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -376,6 +377,11 @@ def _review(raw: Any, errs: Collector) -> MappingProxyType:
                          "(YYYY-MM-DD)")
                 value = None
         values[key] = value if isinstance(value, _dt.date) else None
+    report = values["report_errors"]
+    if isinstance(report, str) and report.strip() and report_address_problem(report.strip()):
+        errs.add(at_key(CONFIG_NAME, "review.report_errors"),
+                 report_address_problem(report.strip()))
+        values["report_errors"] = ""
     if values["clinical_reviewers"] and values["reviewed_on"] is None:
         errs.add(at_key(CONFIG_NAME, "review.reviewed_on"), "clinical_reviewers needs the "
                  "date of their review: reviewed_on = YYYY-MM-DD")
@@ -404,6 +410,8 @@ def _formats(raw_formats: Any, errs: Collector) -> dict[str, MappingProxyType]:
             and " " not in exit_url):
         errs.add(at_key(CONFIG_NAME, "formats.html.quick_exit_url"),
                  "expected an https:// (or http://) address of a neutral page")
+    elif url_problem(exit_url):
+        errs.add(at_key(CONFIG_NAME, "formats.html.quick_exit_url"), url_problem(exit_url))
     return formats
 
 

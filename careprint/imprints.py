@@ -32,7 +32,7 @@ from .errors import Collector, ProjectError, at
 from .model import Resource
 from .resourceload import read_resource
 from .sourcefile import files_in, read_text, rel_path
-from .urls import url_problem
+from .urls import address_problem, url_problem
 from .yamlload import LineDict
 
 FOLDER = "imprints"
@@ -145,6 +145,8 @@ def _text(top: LineDict, key: str, rel: str, errs: Collector) -> str:
             problem = f"{key}: expected an https:// address"
     elif value and key == "email" and not EMAIL_RE.match(value):
         problem = f"email {value[:60]!r}: expected an address such as hello@clinic.example"
+    elif value and key == "email":  # the page links it as mailto:{email}
+        problem = address_problem(f"mailto:{value}")
     if problem:
         errs.add(at(rel, top.line_of(key)), problem)
         return ""

@@ -204,6 +204,19 @@ def url_problem(url: str) -> str | None:
     return address_problem(url)
 
 
+def report_address_problem(value: str) -> str | None:
+    """Why [review] report_errors, an e-mail address or an https:// address that the
+    colophon links, is neither, or None."""
+    if "@" in value and "://" not in value:
+        if not _EMAIL_RE.match(value):
+            return f"{shown(value)} is not an e-mail address such as errors@clinic.example"
+        return address_problem("mailto:" + value)
+    if scheme_of(value) not in ("http", "https"):
+        return (f"{shown(value)}: expected an https:// address or an e-mail address "
+                "(errors@clinic.example)")
+    return url_problem(value)
+
+
 # ---------------------------------------------------------------- words against address
 
 _PHONE_TEXT_RE = re.compile(r"^\+?[0-9][0-9 \u00a0().-]*[0-9]$")
