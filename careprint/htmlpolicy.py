@@ -11,11 +11,12 @@ tag at hand and the made XHTML has a link where the author wrote one: each check
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 from .cssguard import style_attribute_problems
 from .errors import Problem, at
-from .reserved import reserved_problem
+from .reserved import placement_problem, reserved_problem
 from .urls import address_problem, shown, url_scheme_problem
 
 ALLOWED_TAGS = frozenset("""
@@ -103,6 +104,9 @@ def url_attribute_message(name: str, value: str) -> str:
 
 
 def style_problems(value: str, path: str, line: int) -> list[Problem]:
-    """A style attribute in content may load nothing (careprint.cssguard)."""
+    """A style attribute in content may load nothing (careprint.cssguard), nor be placed
+    over the page (careprint.reserved)."""
+    placed = placement_problem(html.unescape(value))
     return [Problem(p.where, f"{p.message} (content may not load files through CSS)")
-            for p in style_attribute_problems(value, path, line)]
+            for p in style_attribute_problems(value, path, line)] + (
+        [Problem(at(path, line), placed)] if placed else [])

@@ -105,3 +105,23 @@ def reserved_problem(kind: str, value: str) -> str | None:
                     "the like), so content may not use it: it could pose as part of the page. "
                     "Choose another name")
     return None
+
+
+_PLACED = ("fixed", "absolute", "sticky")
+
+
+def placement_problem(style: str) -> str | None:
+    """Why a style attribute of content would lift it out of the text, onto careprint's
+    own page furniture, or None: `position: fixed` (absolute, sticky) puts a fake button
+    on every page or over the quick-exit band, and `z-index` above it."""
+    for decl in tinycss2.parse_declaration_list(style, skip_comments=True,
+                                                skip_whitespace=True):
+        if decl.type != "declaration":
+            continue
+        words = {t.lower_value for t in decl.value if t.type == "ident"}
+        if decl.lower_name == "z-index" or decl.lower_name == "position" and words & set(_PLACED):
+            shown = tinycss2.serialize(decl.value).strip()[:30]
+            return (f"style {decl.lower_name}: {shown}: content may not be placed over the "
+                    "page (fixed, absolute or sticky, or stacked with z-index), where it "
+                    "could cover or pose as careprint's own buttons and footers; delete it")
+    return None

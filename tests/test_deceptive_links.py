@@ -247,3 +247,22 @@ def test_a_class_a_template_gains_is_reserved(tmp_path, monkeypatch):
         assert reserved.reserved_problem("id", "brand-new-id")
     finally:
         reserved.reserved_names.cache_clear()
+
+
+@pytest.mark.parametrize("style", ["position: fixed; top: 0; right: 0",
+                                   "POSITION:absolute", "posit\\69 on: sticky",
+                                   "position: &#x66;ixed", "z-index: 99"])
+def test_content_may_not_be_placed_over_the_page(style):
+    """A fake quick-exit button without the class: a style attribute that fixes a link
+    over the page (or stacks it above the band) is refused, in raw HTML and attribute
+    lists alike."""
+    html = f'<a style="{style}" href="https://evil.example/">Quick exit</a>'
+    for found in (check_raw_html([(5, html)], PATH),
+                  check_xhtml(html.replace("&#x66;", "f"), [(5, html)], PATH)):
+        assert len(found) == 1 and str(found[0]).startswith(f"{PATH}:5: style "), found
+        assert "may not be placed over the page" in str(found[0])
+
+
+def test_a_style_that_stays_in_the_text_passes():
+    html = '<span style="position: relative; color: #333">x</span>'
+    assert check_raw_html([(5, html)], PATH) == []
