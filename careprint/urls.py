@@ -231,9 +231,12 @@ def digits(text: str) -> str:
 def label_problem(words: str, url: str) -> str | None:
     """Why a link whose visible `words` are these goes somewhere else than they say, or
     None: a phone number must be dialled as shown, an e-mail address written to, and a
-    web address or domain visited. Any other words are not judged here."""
+    web address or domain visited. Any other words, and links with no scheme (inside the
+    guide), are not judged here."""
     words = " ".join(words.split())
     scheme, form = scheme_of(url), browser_form(url)
+    if not scheme:  # a link inside the guide (a chapter, #section): careprint's own
+        return None
     if _PHONE_TEXT_RE.match(words) and len(digits(words)) >= 3 and scheme in ("tel", "sms"):
         target = form.split(":", 1)[1].partition("?")[0]
         if digits(words) != digits(unquote(target)):
