@@ -67,8 +67,9 @@ def url_scheme_problem(url: str) -> str | None:
         return None
     hidden = (" (a browser ignores the tabs, line breaks and spaces in it)"
               if browser_form(url) != url else "")
-    return (f"link {shown(url)} is a {scheme}: address{hidden}; links may only be https:, "
-            "http:, mailto:, tel: or sms: addresses, or a chapter ([[chapter:slug]])")
+    return (f"link {shown(url)} is a {scheme}: address{hidden}, which is not allowed: links "
+            "may only be https:, http:, mailto:, tel: or sms: addresses, or a chapter "
+            "([[chapter:slug]])")
 
 
 def address_problem(url: str) -> str | None:
