@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import library
+from . import library, outguard
 from .decide import Decision
 from .errors import CareprintError, OutputError
 from .manifest import STATE_DIR, Manifest, drop_old_kept, settle, target_entry
@@ -37,6 +37,7 @@ def commit(plan: Plan, decision: Decision, results: list[tuple[Job, Rendered]],
             for tmp, _final in res.files:
                 Path(tmp).unlink(missing_ok=True)
         raise strict_failure(warnings)
+    outguard.inspect(results, out_dir)  # what must never ship stops it here (outguard.py)
     targets = dict(manifest.targets)
     for job, res in results:
         for tmp, final in res.files:

@@ -15,6 +15,8 @@ import zipfile
 
 from ..cssguard import checked_stylesheet
 from ..editions import EditionGuide
+from ..imagestrip import stripped
+from ..outguard_html import without_comments
 from . import (
     Artifact,
     BuildContext,
@@ -144,11 +146,12 @@ def _metadata(book, eg: EditionGuide, ctx: BuildContext) -> None:
 
 
 def _document(book, uid: str, file_name: str, xhtml: str, properties=()) -> str:
-    """Add one XHTML document that careprint wrote in full; return its id."""
+    """Add one XHTML document that careprint wrote in full, without its comments
+    (careprint/outguard_html.py); return its id."""
     from ebooklib import epub
 
     item = epub.EpubItem(uid=uid, file_name=file_name, media_type="application/xhtml+xml",
-                         content=xhtml.encode("utf-8"))
+                         content=without_comments(xhtml).encode("utf-8"))
     item.properties = list(properties)
     book.add_item(item)
     return uid
@@ -190,7 +193,8 @@ def _add_images(book, eg: EditionGuide) -> dict[str, str]:
             name = f"images/{digest}{image.path.suffix.lower()}"
             if name not in names.values():
                 book.add_item(epub.EpubItem(uid=f"img-{digest}", file_name=name,
-                                            media_type=image.media_type, content=data))
+                                            media_type=image.media_type,
+                                            content=stripped(data, image.media_type)))
             names[image.src] = name
     return names
 

@@ -11,6 +11,8 @@ import re
 
 from ..cssguard import checked_stylesheet
 from ..editions import EditionGuide
+from ..imagestrip import stripped
+from ..outguard_html import without_comments
 from . import (
     Artifact,
     BuildContext,
@@ -78,7 +80,8 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
     if job.item.startswith("image:"):
         src = job.item.removeprefix("image:")
         image = next(i for v in eg.chapters for i in v.images if i.src == src)
-        return Artifact(job.relpath, image.path.read_bytes(), 1)
+        # published without the camera's metadata (careprint/imagestrip.py)
+        return Artifact(job.relpath, stripped(image.path.read_bytes(), image.media_type), 1)
     html = page_html(eg, ctx, job.item)
     return Artifact(job.relpath, html.encode("utf-8"), 1)
 
@@ -91,7 +94,8 @@ def page_html(eg: EditionGuide, ctx: BuildContext, file: str, live_reload: str =
     body = page_body_html(all_pages[i], link_targets(eg, "html"), images)
     from markupsafe import Markup
 
-    return with_policy(render_template(
+    # no comment reaches a reader: content's, templates' (careprint/outguard_html.py)
+    return with_policy(without_comments(render_template(
         ctx.root, eg.config.fmt("html", "template"), "formats.html.template",
         **(base_context(eg, ctx) | stamps.NO_SLOTS), page=all_pages[i],  # marks: PDFs only
         content_security_policy=Markup(POLICY),
@@ -100,7 +104,7 @@ def page_html(eg: EditionGuide, ctx: BuildContext, file: str, live_reload: str =
         chapters=eg.chapters, worksheets=eg.worksheets,
         printables=printables(eg, folder(eg)), printable_urls=published_printables(eg),
         quick_exit_url=eg.config.fmt("html", "quick_exit_url"),
-        quick_exit_script=QUICK_EXIT, live_reload=live_reload))
+        quick_exit_script=QUICK_EXIT, live_reload=live_reload)))
 
 
 # Only the edition's own files: no request leaves the site, whatever a page holds. Style

@@ -27,6 +27,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..errors import Problem, ProjectError
+from ..outguard_html import template_check
 from ..reads import note_template
 
 
@@ -59,6 +60,7 @@ class ProjectLoader(jinja2.FileSystemLoader):
         real = Path(os.path.realpath(filename))
         if not real.is_relative_to(self.root):
             raise ProjectError(Problem(f"templates/{template}", outside_message(real)))
+        template_check(template, source)  # no script, refresh or <base> (outguard_html.py)
         return source, filename, uptodate
 
 

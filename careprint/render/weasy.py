@@ -16,6 +16,7 @@ import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ..errors import Problem, ProjectError
+from ..imagestrip import stripped
 from ..reads import note_file
 from ..typefaces import use_bundled_fonts
 from . import PACKAGE_TEMPLATES, BuildContext
@@ -23,6 +24,7 @@ from . import PACKAGE_TEMPLATES, BuildContext
 ATTACHMENT_RE = re.compile(r"<(?:a|link)\b[^>]*\brel\s*=\s*[\"']?[^\"'>]*\battachment", re.I)
 
 
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")
 IMAGE_FAILURES = ("Failed to load image", "Failed to render SVG image")
 NO_ALT_RE = re.compile(r'Image ".*" has no required alt description$')
 
@@ -56,13 +58,23 @@ class SandboxFetcher(URLFetcher):
                                  "content/ and templates/ folders")
         response = super().fetch(url, headers)
         note_file(self.root, path)  # a render that draws it depends on it (reads.py)
-        if self.figure_font and path.suffix.lower() == ".svg":
-            try:
-                svg = with_font(response.read(), self.figure_font)
-            finally:
-                response.close()
-            return URLFetcherResponse(response.url, svg, response.headers, response.status)
-        return response
+        suffix = path.suffix.lower()
+        if suffix not in IMAGE_SUFFIXES:
+            return response
+        try:  # an image goes in without the camera's metadata (careprint/imagestrip.py)
+            data = stripped(response.read())
+        finally:
+            response.close()
+        if self.figure_font and suffix == ".svg":
+            data = with_font(data, self.figure_font)
+        return _Stripped(response.url, data, response.headers, response.status)
+
+
+class _Stripped(URLFetcherResponse):
+    """A picture's bytes as fetched, stripped: with no path, WeasyPrint embeds these
+    bytes rather than reading the file again (weasyprint/images.py, LazyLocalImage)."""
+
+    path = None
 
 
 # A document that sets its figures' words in one family says so in its head (large print:

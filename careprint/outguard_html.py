@@ -1,0 +1,218 @@
+"""The output guard's reading of a page (HTML or XHTML) and of a project's templates.
+
+page_findings() reads a finished page as a browser would (html.parser: entities decoded,
+attribute values as the browser sees them) and lists what must never ship:
+
+- a <script> that is not careprint's own (one with a `src` naming a bundled script, and
+  nothing inside it), an inline event handler (any on* attribute), a
+  <meta http-equiv="refresh">, a <base>, and an <iframe>, <frame>, <object>, <embed>,
+  <applet>, <portal> or <form>;
+- an address (href, src, action, formaction, xlink:href, poster, data, cite, srcset...)
+  whose scheme, read as WHATWG does, is not https:, http:, mailto:, tel: or sms:, or that
+  has no scheme and leads out of the output (`//host`, `/x`, `../..` past its top);
+- `file:` anywhere in the page;
+- a comment, or a declaration that is not the doctype (conditional comments);
+- an invisible character (careprint.textguard's classification) in text or attributes.
+
+template_problems() is the same idea, read from a project template's source as it is
+loaded (render/sandbox.py): a template that adds a script, a refresh or a <base> is an
+error naming the template and line, and a project file that would replace one of
+careprint's scripts is an error naming it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote
+
+from .errors import Problem, ProjectError, at
+from .textguard import invisible_characters
+
+try:  # the one judge of a link's scheme (engineer `links`), when it is there
+    from .urls import url_scheme_problem
+except ImportError:  # pragma: no cover - until careprint/urls.py is merged
+    _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+    def url_scheme_problem(url: str) -> str | None:
+        form = re.sub(r"[\t\n\r]", "", url.strip("".join(map(chr, range(0x21)))))
+        m = _SCHEME_RE.match(form)
+        scheme = m.group(1).lower() if m else ""
+        if not scheme or scheme in ("https", "http", "mailto", "tel", "sms"):
+            return None
+        return (f"link {url[:60]!r} is a {scheme}: address; links may only be https:, "
+                "http:, mailto:, tel: or sms: addresses")
+
+BUNDLED_SCRIPTS = ("quick-exit.js",)  # careprint's own scripts (render/html.py)
+FORBIDDEN_TAGS = frozenset({"base", "iframe", "frame", "frameset", "object", "embed",
+                            "applet", "portal", "form"})
+URL_ATTRS = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster",
+                       "data", "cite", "background", "longdesc", "ping", "manifest",
+                       "codebase", "usemap"})
+FILE_RE = re.compile(r"\bfile:", re.I)
+_COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)|<!\[(?:if|endif)\b[^\]]*\]>", re.S | re.I)
+
+
+def without_comments(page: str) -> str:
+    """`page` without its comments (content's, templates', conditional ones): careprint's
+    markers and an editor's notes are not for readers."""
+    return _COMMENT_RE.sub("", page)
+
+
+class _PageReader(HTMLParser):
+    def __init__(self, name: str, scripts: tuple[str, ...]):
+        super().__init__(convert_charrefs=True)
+        self.name, self.scripts = name, scripts
+        self.found: list[tuple[int, str]] = []
+        self.in_script = False
+
+    def note(self, why: str) -> None:
+        self.found.append((self.getpos()[0], why))
+
+    def handle_starttag(self, tag, attrs):
+        local = tag.rsplit(":", 1)[-1]
+        values = dict(attrs)
+        if local == "script":
+            self.in_script = True
+            src = values.get("src") or ""
+            if posixpath.basename(src.split("?")[0]) not in self.scripts:
+                self.note(f"a <script> that is not careprint's own ({src[:60] or 'inline'})")
+        elif local in FORBIDDEN_TAGS:
+            self.note(f"a <{local}> element")
+        elif local == "meta" and (values.get("http-equiv") or "").strip().lower() == "refresh":
+            self.note("a <meta http-equiv=\"refresh\"> (it sends the reader elsewhere)")
+        for attr, value in attrs:
+            self.attribute(attr, value or "")
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag):
+        if tag.rsplit(":", 1)[-1] == "script":
+            self.in_script = False
+
+    def attribute(self, attr: str, value: str) -> None:
+        if attr.startswith("on"):
+            self.note(f"an event handler attribute {attr}=")
+        urls = [u.strip().split()[0] for u in value.split(",") if u.strip()] \
+            if attr in ("srcset", "imagesrcset") else [value] if attr in URL_ATTRS else []
+        for url in urls:
+            why = url_problem(url, self.name)
+            if why:
+                self.note(f"{attr}=: {why}")
+        self.text(value)
+
+    def handle_data(self, data):
+        if self.in_script and data.strip():
+            self.note("a script written into the page")
+        self.text(data)
+
+    def text(self, value: str) -> None:
+        if value.isascii():
+            return
+        line = self.getpos()[0]
+        for p in invisible_characters(value, self.name, line):
+            self.found.append((p.where.line or line, p.message.split(":")[0]))
+
+    def handle_comment(self, data):
+        self.note(f"a comment <!--{data[:40]}-->")
+
+    def handle_decl(self, decl):
+        if not decl.lower().startswith("doctype"):
+            self.note(f"a declaration <!{decl[:40]}>")
+
+    def unknown_decl(self, data):
+        if not data.startswith("CDATA["):
+            self.note(f"a declaration <![{data[:40]}]>")
+
+
+def url_problem(url: str, page: str) -> str | None:
+    """Why a reader's browser must not be sent to `url` from the page at `page` (a path
+    inside the output), or None."""
+    why = url_scheme_problem(url)
+    if why:
+        return why
+    form = re.sub(r"[\t\n\r]", "", url.strip("".join(map(chr, range(0x21))))).replace("\\", "/")
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", form) or form.startswith("#") or not form:
+        return None
+    if form.startswith("/"):
+        return (f"link {url[:60]!r} leads out of the output (a path from the top of a "
+                "website, or another host)")
+    path = unquote(re.split(r"[?#]", form, maxsplit=1)[0])
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+    if joined == ".." or joined.startswith("../"):
+        return f"link {url[:60]!r} leads out of the output folder"
+    return None
+
+
+def page_findings(page: str, name: str, scripts: tuple[str, ...] = BUNDLED_SCRIPTS
+                  ) -> list[tuple[int, str]]:
+    """(line, what) for each thing in `page` (at `name`, a path inside the output) that
+    must not ship; `scripts` are the names of careprint's scripts it may load."""
+    reader = _PageReader(name, scripts)
+    reader.feed(page)
+    reader.close()
+    told = {line for line, why in reader.found if "file:" in why}
+    for m in FILE_RE.finditer(page):
+        line = page.count("\n", 0, m.start()) + 1
+        if line not in told:  # not a link's address, already named
+            shown = re.split(r"[\s\"'<>]", page[m.start():m.start() + 60], maxsplit=1)[0]
+            reader.found.append((line, f"a file: address {shown!r}"))
+    return sorted(set(reader.found))
+
+
+# ---------------------------------------------------------------- templates, as loaded
+
+_TEMPLATE_RE = re.compile(r"<\s*(script|base)\b|http-equiv\s*=\s*[\"']?\s*refresh", re.I)
+
+
+def template_check(name: str, source: str) -> None:
+    """Stop with template_problems(), if there are any."""
+    problems = template_problems(name, source)
+    if problems:
+        raise ProjectError(problems)
+
+
+def template_problems(name: str, source: str) -> list[Problem]:
+    """A project template's problems: it replaces one of careprint's scripts, or it adds
+    a <script> (other than the ones careprint's own templates load its scripts with), a
+    refresh or a <base>. Each names templates/NAME:line."""
+    where = f"templates/{name}"
+    if posixpath.basename(name) in BUNDLED_SCRIPTS or name.endswith(".js"):
+        return [Problem(where, "a project cannot replace or add careprint's scripts (they "
+                        "run in every reader's browser); delete this file")]
+    problems = []
+    for m in _TEMPLATE_RE.finditer(source):
+        kind = (m.group(1) or "refresh").lower()
+        if kind == "script" and _script_tag(source, m) in _bundled_tags():
+            continue  # a bundled template's own <script> for careprint's script, copied
+        what = {"script": "a <script>", "base": "a <base>"}.get(
+            kind, "a <meta http-equiv=\"refresh\">")
+        problems.append(Problem(at(where, source.count("\n", 0, m.start()) + 1),
+                                f"{what}: a template may not add script, a refresh or a "
+                                "<base> to careprint's pages (they would run or send "
+                                "readers elsewhere); remove it"))
+    return problems
+
+
+def _script_tag(source: str, m: re.Match) -> str:
+    """The <script> at `m` up to its end tag, spaces normalised."""
+    end = source.lower().find("</script", m.start())
+    return re.sub(r"\s+", " ", source[m.start():end if end >= 0 else len(source)])
+
+
+_BUNDLED: list[frozenset[str]] = []
+
+
+def _bundled_tags() -> frozenset[str]:
+    """careprint's own templates' <script> elements that load careprint's scripts (a
+    `src` from the page's context, or quick-exit.js included)."""
+    if not _BUNDLED:
+        tags = set()
+        for path in (Path(__file__).resolve().parent / "templates").glob("*.*html"):
+            source = path.read_text(encoding="utf-8")
+            tags |= {_script_tag(source, m) for m in re.finditer(r"<\s*script\b", source)}
+        _BUNDLED.append(frozenset(t for t in tags if 'src="{{' in t or
+                                  '{% include "quick-exit.js" %}' in t))
+    return _BUNDLED[0]
