@@ -45,18 +45,28 @@ FIX = ("careprint stopped before putting it in place: remove it from the templat
 
 def inspect(results, out_dir: Path) -> None:
     """Read every rendered file of `results` ((job, Rendered) pairs); if any holds what
-    must never ship, remove them all and stop with a ProjectError naming each."""
+    must never ship, remove them all and stop with a ProjectError naming each. A worker
+    has read what it rendered already (Rendered.found), in parallel; what it has not is
+    read here."""
     problems: list[Problem] = []
     for _job, res in results:
-        for tmp, final in res.files:
-            name = _relative(Path(final), out_dir)
-            problems += [Problem(where, f"{what}; {FIX}")
-                         for where, what in file_findings(Path(tmp), name)]
+        found = res.found if res.found is not None else findings(res.files, out_dir)
+        problems.extend(found)
     if problems:
         for _job, res in results:
             for tmp, _final in res.files:
                 Path(tmp).unlink(missing_ok=True)
         raise ProjectError(problems)
+
+
+def findings(files, out_dir: Path) -> tuple[Problem, ...]:
+    """What must not ship in rendered `files`, (temporary file, final path) pairs."""
+    problems = []
+    for tmp, final in files:
+        name = _relative(Path(final), out_dir)
+        problems += [Problem(where, f"{what}; {FIX}")
+                     for where, what in file_findings(Path(tmp), name)]
+    return tuple(problems)
 
 
 def _relative(path: Path, out_dir: Path) -> str:

@@ -19,6 +19,7 @@ class Rendered:
     layout: list | None = None  # where a guide's pages fell, as the manifest records it
     reads: dict | None = None  # what the render read: {name: digest} (careprint/reads.py)
     parts: tuple[str, ...] = ()  # the kept parts of a guide it used (render/partcache.py)
+    found: tuple | None = None  # what the output guard found in it (outguard.py), if read
 
 
 @dataclass(frozen=True)

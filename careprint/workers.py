@@ -21,7 +21,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from . import buildlock, reads
+from . import buildlock, outguard, reads
 from .editions import EditionGuide
 from .errors import OutputError
 from .render import BuildContext, Job, registry
@@ -160,6 +160,8 @@ def _render_job(i: int) -> list[tuple[Job, Rendered]]:
                  *_kept_html(path, art.html))
         made.append((companion, Rendered(files, sides, len(data), (),
                                          time.perf_counter() - started, reads=dict(read))))
+    # the output guard reads what this worker wrote, in parallel (careprint/outguard.py)
+    made = [(j, replace(r, found=outguard.findings(r.files, _WORK["out"]))) for j, r in made]
     _settle()
     return made
 
