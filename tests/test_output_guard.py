@@ -19,8 +19,9 @@ from conftest import copy_fixture, run_careprint
 
 import careprint
 from careprint.imagestrip import stripped, stripping
-from careprint.outguard import member_findings, pdf_findings
+from careprint.outguard import member_findings
 from careprint.outguard_html import page_findings, template_problems
+from careprint.outguard_pdf import pdf_findings
 
 BUNDLED = Path(careprint.__file__).parent / "templates"
 HANDOUT = "everyone/handouts/tiny-everyone-ch01-hello-a4.pdf"
@@ -348,3 +349,40 @@ def test_the_guard_finds_what_must_not_ship_in_a_pdf(tmp_path, kind, what):
     assert any(what in why for why in found), found
     assert pdf_findings(_pdf_with(tmp_path, {"/S": "/URI", "/URI": "https://www.nhs.uk/"})) \
         == []
+
+
+def _pdf_showing(tmp_path: Path, text: str) -> Path:
+    """A one-page PDF that draws one glyph per character of `text`, each mapped back to
+    that character by its font's ToUnicode map (as WeasyPrint writes them)."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(200, 200)
+    pairs = "".join(f"<{n:04x}> <{ord(c):04x}>\n" for n, c in enumerate(text, 1))
+    cmap = DecodedStreamObject()
+    cmap.set_data(("begincmap\n1 begincodespacerange\n<0000> <ffff>\nendcodespacerange\n"
+                   f"{len(text)} beginbfchar\n{pairs}endbfchar\nendcmap\n").encode())
+    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"),
+                             NameObject("/Subtype"): NameObject("/Type0"),
+                             NameObject("/ToUnicode"): writer._add_object(cmap)})
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject(
+        {NameObject("/F1"): writer._add_object(font)})})
+    content = DecodedStreamObject()
+    codes = "".join(f"{n:04x}" for n in range(1, len(text) + 1))
+    content.set_data(f"BT\n/F1 12 Tf\n[<{codes}>0] TJ\nET\n".encode())
+    page[NameObject("/Contents")] = writer._add_object(content)
+    path = tmp_path / "text.pdf"
+    with path.open("wb") as fh:
+        writer.write(fh)
+    return path
+
+
+def test_the_guard_reads_the_text_a_pdf_shows(tmp_path):
+    """A glyph the page draws that stands for a direction control or a zero-width space
+    (what a reader copies or hears) is found; a font's unused glyphs are not read."""
+    found = pdf_findings(_pdf_showing(tmp_path, "Call \u202e116 123\u202c"))
+    assert any("text-direction control U+202E" in why for why in found), found
+    assert any("invisible character U+200B" in why
+               for why in pdf_findings(_pdf_showing(tmp_path, "116\u200b123"))), found
+    assert pdf_findings(_pdf_showing(tmp_path, "Call 116 123")) == []
