@@ -61,10 +61,13 @@ def inspect(results, out_dir: Path) -> None:
 def findings(files, out_dir: Path) -> tuple[Problem, ...]:
     """What must not ship in rendered `files`, (temporary file, final path) pairs."""
     problems = []
-    for tmp, final in files:
+    for i, (tmp, final) in enumerate(files):
         name = _relative(Path(final), out_dir)
+        # after a PDF, the HTML WeasyPrint was given (--keep-html): its relative addresses
+        # lead from content/chapters/, not from the output folder
+        kept = i > 0 and files[0][1].endswith(".pdf")
         problems += [Problem(where, f"{what}; {FIX}")
-                     for where, what in file_findings(Path(tmp), name)]
+                     for where, what in file_findings(Path(tmp), name, kept)]
     return tuple(problems)
 
 
@@ -75,25 +78,26 @@ def _relative(path: Path, out_dir: Path) -> str:
         return path.as_posix()
 
 
-def file_findings(path: Path, name: str) -> list[tuple[str, str]]:
+def file_findings(path: Path, name: str, kept: bool = False) -> list[tuple[str, str]]:
     """(where, what) for each thing in the file at `path` (to be `name`, a path inside the
-    output folder) that must not ship."""
+    output folder) that must not ship; `kept` for kept HTML (see findings)."""
     suffix = posixpath.splitext(name)[1].lower()
     if suffix == ".pdf":
         return [(name, what) for what in pdf_findings(path)]
     if suffix == ".epub":
         return epub_findings(path.read_bytes(), name)
-    return member_findings(path.read_bytes(), name, name, BUNDLED_SCRIPTS)
+    return member_findings(path.read_bytes(), name, name, BUNDLED_SCRIPTS, not kept)
 
 
-def member_findings(data: bytes, name: str, shown: str, scripts: tuple[str, ...]
-                    ) -> list[tuple[str, str]]:
+def member_findings(data: bytes, name: str, shown: str, scripts: tuple[str, ...],
+                    outward: bool = True) -> list[tuple[str, str]]:
     """(where, what) for one web page, image, script or stylesheet (`name` inside the
     output, or inside an EPUB; `shown` is how an error names it)."""
     suffix = posixpath.splitext(name)[1].lower()
     if suffix in PAGES:
         page = data.decode("utf-8", "replace")
-        return [(at(shown, line), what) for line, what in page_findings(page, name, scripts)]
+        return [(at(shown, line), what)
+                for line, what in page_findings(page, name, scripts, outward)]
     if suffix in IMAGES:
         found = [(shown, f"{what}: metadata in a published picture")
                  for what in dict.fromkeys(stripping(data)[1])]

@@ -62,9 +62,9 @@ def without_comments(page: str) -> str:
 
 
 class _PageReader(HTMLParser):
-    def __init__(self, name: str, scripts: tuple[str, ...]):
+    def __init__(self, name: str, scripts: tuple[str, ...], outward: bool):
         super().__init__(convert_charrefs=True)
-        self.name, self.scripts = name, scripts
+        self.name, self.scripts, self.outward = name, scripts, outward
         self.found: list[tuple[int, str]] = []
         self.in_script = False
 
@@ -98,7 +98,7 @@ class _PageReader(HTMLParser):
         urls = [u.strip().split()[0] for u in value.split(",") if u.strip()] \
             if attr in ("srcset", "imagesrcset") else [value] if attr in URL_ATTRS else []
         for url in urls:
-            why = url_problem(url, self.name)
+            why = url_problem(url, self.name if self.outward else None)
             if why:
                 self.note(f"{attr}=: {why}")
         self.text(value)
@@ -127,11 +127,11 @@ class _PageReader(HTMLParser):
             self.note(f"a declaration <![{data[:40]}]>")
 
 
-def url_problem(url: str, page: str) -> str | None:
+def url_problem(url: str, page: str | None) -> str | None:
     """Why a reader's browser must not be sent to `url` from the page at `page` (a path
-    inside the output), or None."""
+    inside the output), or None; with `page` None, only its scheme is judged."""
     why = url_scheme_problem(url)
-    if why:
+    if why or page is None:
         return why
     form = re.sub(r"[\t\n\r]", "", url.strip("".join(map(chr, range(0x21))))).replace("\\", "/")
     if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", form) or form.startswith("#") or not form:
@@ -146,11 +146,12 @@ def url_problem(url: str, page: str) -> str | None:
     return None
 
 
-def page_findings(page: str, name: str, scripts: tuple[str, ...] = BUNDLED_SCRIPTS
-                  ) -> list[tuple[int, str]]:
+def page_findings(page: str, name: str, scripts: tuple[str, ...] = BUNDLED_SCRIPTS,
+                  outward: bool = True) -> list[tuple[int, str]]:
     """(line, what) for each thing in `page` (at `name`, a path inside the output) that
-    must not ship; `scripts` are the names of careprint's scripts it may load."""
-    reader = _PageReader(name, scripts)
+    must not ship; `scripts` are the names of careprint's scripts it may load. With
+    `outward` False, an address without a scheme is not judged (kept HTML)."""
+    reader = _PageReader(name, scripts, outward)
     reader.feed(page)
     reader.close()
     told = {line for line, why in reader.found if "file:" in why}
