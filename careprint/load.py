@@ -17,6 +17,7 @@ from .handout_choice import read_handout_choice
 from .imprints import load_imprints
 from .markup import Source, check_only_blocks, check_raw_html
 from .model import Chapter, GlossaryEntry, Guide
+from .outguard_html import project_template_problems
 from .rawhtml import check_source_structure
 from .resourceload import load_list, load_resources
 from .sourcefile import files_in, read_text, rel_path, split_front_matter
@@ -46,6 +47,7 @@ def load_project(root: Path) -> Guide:
     _check_unique(chapters, "slug", "chapter slug", errs)
     _check_unique(worksheets, "id", "worksheet id", errs)
     errs.extend(template_css_problems(root))  # for every format alike (careprint.cssguard)
+    errs.extend(project_template_problems(root))  # no script added (careprint.outguard_html)
     errs.extend(missing_glyph_problems(root, _texts(root)))
     errs.extend(_font_problems(root))
     errs.raise_if_any()

@@ -168,6 +168,22 @@ def page_findings(page: str, name: str, scripts: tuple[str, ...] = BUNDLED_SCRIP
 _TEMPLATE_RE = re.compile(r"<\s*(script|base)\b|http-equiv\s*=\s*[\"']?\s*refresh", re.I)
 
 
+def project_template_problems(root) -> list[Problem]:
+    """template_problems() of every page template and script in the project's
+    templates/, read as the project loads (careprint/load.py): an error there stops
+    every build, whatever its formats, before anything is written."""
+    folder = Path(root) / "templates"
+    if not folder.is_dir():
+        return []
+    problems = []
+    for path in sorted(folder.rglob("*")):
+        if path.suffix.lower() in (".js", ".mjs", ".html", ".xhtml", ".htm") and \
+                path.is_file():
+            name = path.relative_to(folder).as_posix()
+            problems += template_problems(name, path.read_text("utf-8", errors="replace"))
+    return problems
+
+
 def template_check(name: str, source: str) -> None:
     """Stop with template_problems(), if there are any."""
     problems = template_problems(name, source)
@@ -180,7 +196,7 @@ def template_problems(name: str, source: str) -> list[Problem]:
     a <script> (other than the ones careprint's own templates load its scripts with), a
     refresh or a <base>. Each names templates/NAME:line."""
     where = f"templates/{name}"
-    if posixpath.basename(name) in BUNDLED_SCRIPTS or name.endswith(".js"):
+    if posixpath.basename(name) in BUNDLED_SCRIPTS or name.endswith((".js", ".mjs")):
         return [Problem(where, "a project cannot replace or add careprint's scripts (they "
                         "run in every reader's browser); delete this file")]
     problems = []

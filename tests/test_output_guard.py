@@ -114,13 +114,15 @@ def test_a_template_that_adds_script_a_refresh_or_a_base_is_refused(project, nam
     assert f"  templates/{name}:{line}: {what}: a template may not add script" in err, err
 
 
-def test_a_project_cannot_replace_careprints_script(project):
+@pytest.mark.parametrize("fmt", ["html", "handouts"])
+def test_a_project_cannot_replace_careprints_script(project, fmt):
     """templates/quick-exit.js would run in every reader's browser, and passes the page's
-    Content-Security-Policy (same origin): it is an error naming it."""
+    Content-Security-Policy (same origin): it is an error naming it, in a build of any
+    format (the build page, index.html, includes the script too)."""
     (project / "templates").mkdir()
     (project / "templates" / "quick-exit.js").write_text(
         "document.addEventListener('keydown', e => fetch('/k?' + e.key));\n")
-    err = refused(project, "--format", "html")
+    err = refused(project, "--format", fmt)
     assert "  templates/quick-exit.js: a project cannot replace or add careprint's " \
            "scripts" in err, err
 
