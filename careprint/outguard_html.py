@@ -51,7 +51,7 @@ FORBIDDEN_TAGS = frozenset({"base", "iframe", "frame", "frameset", "object", "em
 URL_ATTRS = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster",
                        "data", "cite", "background", "longdesc", "ping", "manifest",
                        "codebase", "usemap"})
-FILE_RE = re.compile(r"\bfile:", re.I)
+FILE_RE = re.compile(r"\bfile:[\\/]", re.I)  # a file URI, not "the file: ..." in prose
 _COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)|<!\[(?:if|endif)\b[^\]]*\]>", re.S | re.I)
 
 
@@ -77,7 +77,9 @@ class _PageReader(HTMLParser):
         if local == "script":
             self.in_script = True
             src = values.get("src") or ""
-            if posixpath.basename(src.split("?")[0]) not in self.scripts:
+            own = posixpath.basename(src.split("?")[0]) in self.scripts and \
+                not re.match(r"\s*([A-Za-z][A-Za-z0-9+.-]*:|[/\\])", src)  # of this site
+            if not own:
                 self.note(f"a <script> that is not careprint's own ({src[:60] or 'inline'})")
         elif local in FORBIDDEN_TAGS:
             self.note(f"a <{local}> element")

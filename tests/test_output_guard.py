@@ -270,6 +270,8 @@ def test_comments_and_svg_metadata_do_not_ship(project):
     ('<a href="../../../etc/passwd">x</a>', "leads out of the output folder"),
     ('<p onmouseover="steal()">x</p>', "event handler attribute onmouseover="),
     ('<script src="keylogger.js"></script>', "a <script> that is not careprint's own"),
+    ('<script src="https://evil.example/quick-exit.js"></script>',
+     "a <script> that is not careprint's own"),
     ('<script src="quick-exit.js">steal()</script>', "a script written into the page"),
     ('<meta http-equiv=" Refresh" content="0; url=https://evil.example/">',
      'a <meta http-equiv="refresh">'),
@@ -293,7 +295,8 @@ def test_the_guard_passes_what_careprint_writes():
     page = ('<!DOCTYPE html>\n<html><head><script src="quick-exit.js" defer></script>'
             '</head><body><a href="02-next.html#top">n</a> <a href="tel:+44116123">t</a> '
             '<a href="https://www.nhs.uk/">w</a> <a href="../handouts/x.pdf">h</a> '
-            '<a href="#s">s</a> <a href="mailto:a@b.example">m</a> co\u00adop</body></html>')
+            '<a href="#s">s</a> <a href="mailto:a@b.example">m</a> co\u00adop '
+            '<p>Name the file: then print it.</p></body></html>')
     assert page_findings(page, "everyone/html/01-hello.html") == []
     assert template_problems("web-page.html", (BUNDLED / "web-page.html").read_text()) == []
     assert template_problems("library.html", (BUNDLED / "library.html").read_text()) == []
