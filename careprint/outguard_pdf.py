@@ -4,7 +4,8 @@ Every link annotation's action and every action elsewhere (the document's /OpenA
 /AA, a page's, an annotation's or a form field's /AA, the outline's): only a URI with an
 allowed scheme (read as WHATWG does), a jump inside the document or a named action. No
 JavaScript, Launch, GoToR, GoToE, SubmitForm or ImportData action, no document-level
-script, no embedded file, attachment or media annotation. And no invisible character in
+script, no embedded file, attachment or media annotation, no metadata in a JPEG a page
+draws (careprint/imagestrip.py). And no invisible character in
 the text a PDF keeps: what its pages show (the glyphs drawn, mapped to Unicode by their
 fonts), the outline, the document information, form fields and alternate texts.
 
@@ -18,6 +19,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from .imagestrip import stripping
 from .outguard_html import url_problem
 from .textguard import invisible_characters
 
@@ -68,7 +70,7 @@ def _catalog(root) -> list[str]:
 
 
 def _page(page, n: int, fonts: dict) -> list[str]:
-    found = _font_texts(page, fonts)
+    found = _font_texts(page, fonts) + [f"page {n}: {what}" for what in _pictures(page)]
     if "/AA" in page:
         found.append(f"page {n}: actions run on opening or closing it (/AA)")
     for ref in page.get("/Annots") or ():
@@ -232,3 +234,24 @@ def _parse_cmap(data: bytes) -> dict:
 
 def _utf16(value: str) -> str:
     return bytes.fromhex(value).decode("utf-16-be", "replace")
+
+
+def _pictures(page) -> list[str]:
+    """Metadata in the JPEGs a page draws (WeasyPrint embeds a JPEG's own bytes: its EXIF
+    and comment would ship in the PDF); other pictures are stored as bare pixels."""
+    found, stack, seen = [], [_get(page, "/Resources")], set()
+    while stack and len(seen) < 10_000:
+        resources = stack.pop()
+        objects = _get(resources, "/XObject") if resources is not None else None
+        for ref in (objects or {}).values():
+            key = getattr(ref, "idnum", None) or id(ref)
+            if key in seen:
+                continue
+            seen.add(key)
+            obj = ref.get_object()
+            if obj.get("/Subtype") == "/Form":
+                stack.append(_get(obj, "/Resources"))
+            elif obj.get("/Filter") == "/DCTDecode":
+                found += [f"{what} in a picture" for what in
+                          dict.fromkeys(stripping(obj._data, "image/jpeg")[1])]
+    return found

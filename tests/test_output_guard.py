@@ -325,6 +325,17 @@ def _pdf_with(tmp_path: Path, action: dict | None = None, names: str = "",
                 [TextStringObject("run"), writer._add_object(script)])})})
     if names == "attachment":
         writer.add_attachment("notes.txt", b"secret")
+    if names == "jpeg":  # a photo drawn with its own bytes, EXIF and comment included
+        from pypdf.generic import StreamObject
+
+        photo = StreamObject()
+        photo.set_data(camera_jpeg())
+        photo.update({NameObject("/Type"): NameObject("/XObject"),
+                      NameObject("/Subtype"): NameObject("/Image"),
+                      NameObject("/Filter"): NameObject("/DCTDecode")})
+        writer.pages[0][NameObject("/Resources")] = DictionaryObject({
+            NameObject("/XObject"): DictionaryObject({
+                NameObject("/Im1"): writer._add_object(photo)})})
     if open_action:
         writer._root_object[NameObject("/OpenAction")] = DictionaryObject({
             NameObject("/S"): NameObject("/Launch"),
@@ -344,6 +355,7 @@ def _pdf_with(tmp_path: Path, action: dict | None = None, names: str = "",
     ("javascript", "JavaScript in the document"),
     ("attachment", "embedded files in the document"),
     ("open", "the action on opening: a Launch action"),
+    ("jpeg", "page 1: EXIF (camera, place and time) in a picture"),
 ])
 def test_the_guard_finds_what_must_not_ship_in_a_pdf(tmp_path, kind, what):
     if isinstance(kind, dict):
