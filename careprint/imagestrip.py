@@ -50,8 +50,12 @@ def stripping(data: bytes, media_type: str = "") -> tuple[bytes, list[str]]:
         return data, []
     try:
         return strip(data)
-    except (_Malformed, struct.error, IndexError):
+    except (_Malformed, struct.error, IndexError, ValueError):
+        pass
+    try:
         return _reencoded(data), ["metadata (the file was re-encoded without it)"]
+    except Exception:  # Pillow cannot read it either: as it is (the output guard reads it)
+        return data, ["a structure careprint cannot follow"]
 
 
 def kind_of(data: bytes) -> str:

@@ -40,6 +40,8 @@ IMAGES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
 TEXTS = (".css", ".opf", ".ncx", ".xml")
 FIX = ("careprint stopped before putting it in place: remove it from the template (in "
        "templates/) or the chapter that writes it")
+FIX_PICTURE = ("careprint stopped before putting it in place: save the picture again without "
+               "its metadata (an image editor's \"export\" does) and build again")
 
 
 def inspect(results, out_dir: Path) -> None:
@@ -66,7 +68,7 @@ def findings(files, out_dir: Path) -> tuple[Problem, ...]:
         # after a PDF, the HTML WeasyPrint was given (--keep-html): its relative addresses
         # lead from content/chapters/, not from the output folder
         kept = i > 0 and files[0][1].endswith(".pdf")
-        problems += [Problem(where, f"{what}; {FIX}")
+        problems += [Problem(where, f"{what}; {FIX_PICTURE if 'picture' in what else FIX}")
                      for where, what in file_findings(Path(tmp), name, kept)]
     return tuple(problems)
 
@@ -99,7 +101,7 @@ def member_findings(data: bytes, name: str, shown: str, scripts: tuple[str, ...]
         return [(at(shown, line), what)
                 for line, what in page_findings(page, name, scripts, outward)]
     if suffix in IMAGES:
-        found = [(shown, f"{what}: metadata in a published picture")
+        found = [(shown, f"a published picture holds {what} (metadata)")
                  for what in dict.fromkeys(stripping(data)[1])]
         if suffix == ".svg" and FILE_RE.search(data.decode("utf-8", "replace")):
             found.append((shown, "a file: address in a picture"))

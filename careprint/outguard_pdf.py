@@ -252,6 +252,6 @@ def _pictures(page) -> list[str]:
             if obj.get("/Subtype") == "/Form":
                 stack.append(_get(obj, "/Resources"))
             elif obj.get("/Filter") == "/DCTDecode":
-                found += [f"{what} in a picture" for what in
+                found += [f"a picture holds {what} (metadata)" for what in
                           dict.fromkeys(stripping(obj._data, "image/jpeg")[1])]
     return found

@@ -355,7 +355,7 @@ def _pdf_with(tmp_path: Path, action: dict | None = None, names: str = "",
     ("javascript", "JavaScript in the document"),
     ("attachment", "embedded files in the document"),
     ("open", "the action on opening: a Launch action"),
-    ("jpeg", "page 1: EXIF (camera, place and time) in a picture"),
+    ("jpeg", "page 1: a picture holds EXIF (camera, place and time)"),
 ])
 def test_the_guard_finds_what_must_not_ship_in_a_pdf(tmp_path, kind, what):
     if isinstance(kind, dict):
