@@ -30,20 +30,7 @@ from urllib.parse import unquote
 
 from .errors import Problem, ProjectError, at
 from .textguard import invisible_characters
-
-try:  # the one judge of a link's scheme (engineer `links`), when it is there
-    from .urls import url_scheme_problem
-except ImportError:  # pragma: no cover - until careprint/urls.py is merged
-    _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
-
-    def url_scheme_problem(url: str) -> str | None:
-        form = re.sub(r"[\t\n\r]", "", url.strip("".join(map(chr, range(0x21)))))
-        m = _SCHEME_RE.match(form)
-        scheme = m.group(1).lower() if m else ""
-        if not scheme or scheme in ("https", "http", "mailto", "tel", "sms"):
-            return None
-        return (f"link {url[:60]!r} is a {scheme}: address; links may only be https:, "
-                "http:, mailto:, tel: or sms: addresses")
+from .urls import browser_form, url_scheme_problem
 
 BUNDLED_SCRIPTS = ("quick-exit.js",)  # careprint's own scripts (render/html.py)
 FORBIDDEN_TAGS = frozenset({"base", "iframe", "frame", "frameset", "object", "embed",
@@ -135,7 +122,7 @@ def url_problem(url: str, page: str | None) -> str | None:
     why = url_scheme_problem(url)
     if why or page is None:
         return why
-    form = re.sub(r"[\t\n\r]", "", url.strip("".join(map(chr, range(0x21))))).replace("\\", "/")
+    form = browser_form(url).replace("\\", "/")  # as WeasyPrint and browsers read it
     if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", form) or form.startswith("#") or not form:
         return None
     if form.startswith("/"):
