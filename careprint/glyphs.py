@@ -16,10 +16,14 @@ import subprocess
 import unicodedata
 from pathlib import Path
 
+from .charrefs import decode_text
 from .errors import Problem, at
 from .typefaces import use_bundled_fonts
 
-SKIPPED_CATEGORIES = ("Cc", "Cf", "Zs", "Zl", "Zp", "Co", "Cs", "Cn")
+# Cc, Cf, Zl, Zp and Co are refused wherever they are (careprint.textguard); a code point
+# unassigned in Python's Unicode database (Cn) is checked here, since a newer font may
+# draw a newer emoji
+SKIPPED_CATEGORIES = ("Cc", "Cf", "Zs", "Zl", "Zp", "Co", "Cs")
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".woff", ".woff2")
 # (first, last, package): where a character no font covers can be found on Debian
 PACKAGES = (
@@ -112,22 +116,34 @@ def missing_glyph_problems(root: Path, files: list[tuple[str, str]]) -> list[Pro
         return []  # no fontconfig to ask: WeasyPrint's own warnings still name the glyphs
     coverage = Coverage(system + project_ranges(root))
     problems, seen = [], set()
-    for rel, text in files:
+    for rel, written in files:
+        text = decode_text(written)  # `&#x4F60;` is drawn as 你 is (careprint.charrefs)
         missing = sorted(ch for ch in set(text) - seen if ord(ch) >= 0x80
                          and ord(ch) not in coverage and _drawn(ch))
         seen.update(missing)
         for ch in missing:
-            code, name = ord(ch), unicodedata.name(ch, "")
-            problems.append(Problem(at(rel, text.count("\n", 0, text.index(ch)) + 1), (
-                f"no installed font can draw {ch!r} (U+{code:04X}"
-                f"{', ' + name if name else ''}): it would print as an empty box. "
-                f"Install a font that covers it, e.g. {package_for(code)}")))
+            line = text.count("\n", 0, text.index(ch)) + 1
+            problems.append(Problem(at(rel, line), _message(ch)))
     return problems
+
+
+def _message(ch: str) -> str:
+    code, name = ord(ch), unicodedata.name(ch, "")
+    if unicodedata.category(ch) == "Cn":
+        return (f"U+{code:04X} is not a character: Unicode "
+                f"{unicodedata.unidata_version} assigns nothing to it and no installed font "
+                "draws it, so it would print as an empty box. Delete it")
+    return (f"no installed font can draw {ch!r} (U+{code:04X}"
+            f"{', ' + name if name else ''}): it would print as an empty box. "
+            f"Install a font that covers it, e.g. {package_for(code)}")
 
 
 def _drawn(ch: str) -> bool:
     """Whether `ch` needs a glyph (not a control, a space, a joiner or a selector)."""
-    return unicodedata.category(ch) not in SKIPPED_CATEGORIES and not _variation(ord(ch))
+    code = ord(ch)
+    noncharacter = (code & 0xFFFE) == 0xFFFE or 0xFDD0 <= code <= 0xFDEF  # textguard's
+    return unicodedata.category(ch) not in SKIPPED_CATEGORIES and not _variation(code) \
+        and not noncharacter
 
 
 def _variation(code: int) -> bool:

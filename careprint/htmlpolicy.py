@@ -20,12 +20,12 @@ from .reserved import placement_problem, reserved_problem
 from .urls import address_problem, shown, url_scheme_problem
 
 ALLOWED_TAGS = frozenset("""
-a abbr b bdi bdo blockquote br caption cite code dd del details dfn div dl dt em figcaption
+a abbr b bdi blockquote br caption cite code dd del details dfn div dl dt em figcaption
 figure h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp small span strong sub summary
 sup table tbody td tfoot th thead tr u ul var aside section
 """.split())
 ALLOWED_ATTRS = frozenset("""
-class id title lang dir alt src href colspan rowspan scope role width height start reversed
+class id title lang alt src href colspan rowspan scope role width height start reversed
 open cite datetime style rel
 """.split())
 # attributes that hold an address, judged by careprint.urls as a browser reads them
@@ -33,8 +33,8 @@ URL_ATTRS = ("href", "cite")
 
 # the rules an attribute can break (attribute_rule); STYLE: its CSS is checked (cssguard);
 # BAD_URL, RESERVED: the message is careprint.urls's or careprint.reserved's
-HANDLER, NOT_ALLOWED, BAD_URL, STYLE, ATTACHMENT, RESERVED = (
-    "handler", "not-allowed", "bad-url", "style", "attachment", "reserved")
+HANDLER, NOT_ALLOWED, BAD_URL, STYLE, ATTACHMENT, RESERVED, DIRECTION = (
+    "handler", "not-allowed", "bad-url", "style", "attachment", "reserved", "direction")
 
 
 def attribute_rule(name: str, value: str) -> str:
@@ -45,6 +45,8 @@ def attribute_rule(name: str, value: str) -> str:
         return ""
     if low.startswith("on"):
         return HANDLER
+    if low == "dir":
+        return DIRECTION
     if low not in ALLOWED_ATTRS:
         return NOT_ALLOWED
     if low in URL_ATTRS and address_problem(value) or low == "src" and url_scheme_problem(value):
@@ -67,17 +69,28 @@ class Wording:
     messages: dict[str, str]
 
 
+# a direction override prints "116 123" as "321 611"; right-to-left text will come with
+# the language support of issue 28, never from content
+NO_DIRECTION = ("right-to-left text will come with language support (issue 28); until then "
+                "delete it")
+DIRECTION_TAG = ("<{tag}> reverses the order in which its text is shown (a phone number can "
+                 "print reversed), and is not allowed in content: " + NO_DIRECTION)
+TAG_MESSAGES = {"bdo": DIRECTION_TAG}
+_DIRECTION = ("{name}= sets the direction of text, which can print a number reversed, and "
+              "is not allowed in content: " + NO_DIRECTION)
 TAG_NOT_ALLOWED = ("raw HTML <{tag}> is not allowed in content (see docs/security.md for the "
                    "allowed tags)")
 _HANDLER = "event-handler attribute {name}= is not allowed in content"
 _ATTACHMENT = "rel=attachment embeds files in the PDF and is not allowed in content"
 RAW_HTML = Wording(30, {
     HANDLER: _HANDLER,
+    DIRECTION: _DIRECTION,
     NOT_ALLOWED: "attribute {name}= on <{tag}> is not allowed in content",
     ATTACHMENT: _ATTACHMENT,
 })
 MADE_XHTML = Wording(40, {
     HANDLER: _HANDLER,
+    DIRECTION: _DIRECTION,
     NOT_ALLOWED: "attribute {name}= is not allowed in content",
     ATTACHMENT: _ATTACHMENT,
 })
@@ -105,8 +118,28 @@ def url_attribute_message(name: str, value: str) -> str:
 
 def style_problems(value: str, path: str, line: int) -> list[Problem]:
     """A style attribute in content may load nothing (careprint.cssguard), nor be placed
-    over the page (careprint.reserved)."""
+    over the page (careprint.reserved), nor set the direction of text."""
     placed = placement_problem(html.unescape(value))
-    return [Problem(p.where, f"{p.message} (content may not load files through CSS)")
-            for p in style_attribute_problems(value, path, line)] + (
-        [Problem(at(path, line), placed)] if placed else [])
+    problems = [Problem(p.where, f"{p.message} (content may not load files through CSS)")
+                for p in style_attribute_problems(value, path, line)]
+    if placed:
+        problems.append(Problem(at(path, line), placed))
+    names = direction_properties(value)
+    if names:
+        problems.append(Problem(at(path, line), f"style {': and '.join(names)}: sets the "
+                                "direction of text, which can print a number reversed, and "
+                                "is not allowed in content: " + NO_DIRECTION))
+    return problems
+
+
+def direction_properties(style: str) -> list[str]:
+    """The properties of a style attribute that set the direction of text, as CSS reads
+    them (escapes decoded: `dir\\65 ction` is `direction`)."""
+    import tinycss2
+
+    found = []
+    for decl in tinycss2.parse_blocks_contents(html.unescape(style)):
+        if decl.type == "declaration" and decl.lower_name in ("direction", "unicode-bidi") \
+                and decl.lower_name not in found:
+            found.append(decl.lower_name)
+    return found

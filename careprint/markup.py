@@ -24,6 +24,7 @@ from .htmlpolicy import (
     ALLOWED_TAGS,
     MADE_XHTML,
     RAW_HTML,
+    TAG_MESSAGES,
     TAG_NOT_ALLOWED,
     attribute_problems,
     attribute_rule,
@@ -295,7 +296,7 @@ def _tag_problems(m: re.Match, path: str, n: int) -> list[Problem]:
     """The problems of one tag of raw HTML (a match of TAG_RE) on line `n`."""
     tag = m.group(2).lower()
     if tag not in ALLOWED_TAGS:
-        return [Problem(at(path, n), TAG_NOT_ALLOWED.format(tag=tag))]
+        return [Problem(at(path, n), TAG_MESSAGES.get(tag, TAG_NOT_ALLOWED).format(tag=tag))]
     problems = []
     for am in ATTR_RE.finditer(m.group(3) or ""):
         name = am.group(1).lower()

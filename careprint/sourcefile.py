@@ -3,14 +3,12 @@ chapter's front matter split from its body."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from .errors import Problem, ProjectError, at
 from .textguard import invisible_characters
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def read_text(path: Path, rel: str) -> str:
@@ -30,7 +28,8 @@ def read_text(path: Path, rel: str) -> str:
         raise ProjectError(Problem(rel, f"not UTF-8: invalid byte at offset {exc.start}; "
                               "save the file as UTF-8")) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = CONTROL_RE.sub("", text)  # stray control characters (a form feed...) are noise
+    # a control character (a form feed, VT...) is refused, not dropped: dropped, it glued
+    # the words on either side of it together (careprint.textguard)
     hidden = invisible_characters(text, rel)
     if hidden:
         raise ProjectError(hidden)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .charrefs import NOT_A_CHARACTER, decode_line
 from .errors import Problem, at
 
 BIDI_CONTROLS = frozenset([0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
@@ -38,8 +39,13 @@ _FLAG_TAGS_RE = re.compile("\U0001F3F4([\U000E0020-\U000E007E]+\U000E007F)")
 _JOINABLE = ("L", "M", "So", "Sk")  # category prefixes a joiner may stand between
 
 
+_C0_NAMES = {0x0B: "LINE TABULATION (VT)", 0x0C: "FORM FEED (FF)", 0x7F: "DELETE"}
+
+
 def _name(ch: str) -> str:
-    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'CONTROL CHARACTER')}"
+    fallback = "CONTROL CHARACTER" if unicodedata.category(ch) == "Cc" else ""
+    name = unicodedata.name(ch, _C0_NAMES.get(ord(ch), fallback))
+    return f"U+{ord(ch):04X} {name}".rstrip()
 
 
 def _harmless(line: str, i: int, allowed: set[int]) -> bool:
@@ -59,39 +65,82 @@ def _harmless(line: str, i: int, allowed: set[int]) -> bool:
     return False
 
 
-def _why(ch: str, column: int) -> str | None:
-    code, what = ord(ch), f"{_name(ch)} at column {column}"
+def _why(ch: str, column: int, written: str) -> str | None:
+    code = ord(ch)
+    what = f"{_name(ch)} at column {column}"
+    if written != ch:
+        what = f"{_name(ch)}, written {written}, at column {column}"
     if code in BIDI_CONTROLS:
         return (f"invisible text-direction control {what}: it changes the order in which "
                 "the text around it is shown (a phone number can print reversed); delete it "
-                "(for right-to-left text use <bdi> or dir=\"rtl\")")
+                "(right-to-left text will come with language support, issue 28)")
     if (code & 0xFFFE) == 0xFFFE or 0xFDD0 <= code <= 0xFDEF:
         return (f"{what} is not a character (a Unicode noncharacter, which XHTML refuses): "
                 "delete it")
+    if ch == NOT_A_CHARACTER and written != ch:
+        return f"{written} at column {column} names no character: delete it"
+    return _why_category(ch, what)
+
+
+def _why_category(ch: str, what: str) -> str | None:
     category = unicodedata.category(ch)
     if category == "Cf":
         return (f"invisible character {what}: readers cannot see it, and it breaks search, "
                 "copying and dialling; delete it")
+    if category == "Cc" and ord(ch) < 0x80:
+        return (f"control character {what}: it prints as nothing and glues the words "
+                "around it together; put a space or a line break there instead")
     if category == "Cc":
         return (f"control character {what}: is the file saved in another encoding? Save it "
                 "as UTF-8 and delete the character")
+    if category in ("Zl", "Zp"):
+        return (f"{what}: no font draws it, and readers get an empty box or words run "
+                "together; start a new line (or a new paragraph) instead")
+    if category == "Co":
+        return (f"private-use character {what}: it means nothing outside one font, so it "
+                "prints as an empty box and screen readers cannot read it; write the "
+                "character you mean, or delete it")
     return None
 
 
+def _suspect(line: str) -> bool:
+    """Whether `line` can hold anything invisible: a character outside printable ASCII,
+    or a character reference."""
+    return not line.isascii() or "&" in line or "\\" in line or not line.isprintable()
+
+
+def _escaped_lines(text: str, path: str) -> int:
+    """How many lines from the first of `text` are YAML or TOML, where a backslash escape
+    is a character: all of a .yaml or .toml file, a chapter's front matter."""
+    if path.endswith((".yaml", ".yml", ".toml")):
+        return len(text)
+    if path.endswith(".md") and text.startswith("---"):
+        end = text.find("\n---", 3)
+        return text.count("\n", 0, end) + 1 if end > 0 else 0
+    return 0
+
+
 def invisible_characters(text: str, path: str, first_line: int = 1) -> list[Problem]:
-    """One Problem per line and character for each invisible character in `text`."""
+    """One Problem per line and character for each invisible character in `text`, as
+    written or as a character reference (careprint.charrefs)."""
     problems = []
-    for n, line in enumerate(text.split("\n"), first_line):
-        if line.isascii():
+    escaped = _escaped_lines(text, path)
+    for i, line in enumerate(text.split("\n")):
+        n = first_line + i
+        if not _suspect(line):
             continue
-        allowed = {i for m in _FLAG_TAGS_RE.finditer(line) for i in range(*m.span(1))}
+        chars = decode_line(line, escapes=i < escaped)
+        decoded = "".join(c for c, _, _ in chars)
+        allowed = {i for m in _FLAG_TAGS_RE.finditer(decoded) for i in range(*m.span(1))}
         seen = set()
-        for i, ch in enumerate(line):
-            if ch < "\x80" or ch in seen or ch.isprintable():
+        for i, (ch, column, written) in enumerate(chars):
+            if ch in "\t\r\n" or (ch, written) in seen:
                 continue
-            why = _why(ch, i + 1)
-            if why is None or _harmless(line, i, allowed):
+            if ch.isprintable() and not (ch == NOT_A_CHARACTER and written != ch):
                 continue
-            seen.add(ch)
+            why = _why(ch, column, written)
+            if why is None or _harmless(decoded, i, allowed):
+                continue
+            seen.add((ch, written))
             problems.append(Problem(at(path, n), why))
     return problems
