@@ -14,6 +14,7 @@ from .cssguard import template_css_problems
 from .errors import Collector, ProjectError, at
 from .glyphs import missing_glyph_problems
 from .handout_choice import read_handout_choice
+from .idguard import duplicate_id_problems
 from .imprints import load_imprints
 from .markup import Source, check_only_blocks, check_raw_html
 from .model import Chapter, GlossaryEntry, Guide
@@ -46,6 +47,7 @@ def load_project(root: Path) -> Guide:
     glossary = _load_glossary(root, errs)
     _check_unique(chapters, "slug", "chapter slug", errs)
     _check_unique(worksheets, "id", "worksheet id", errs)
+    errs.extend(duplicate_id_problems(chapters, worksheets, glossary, config.edition_ids))
     errs.extend(template_css_problems(root))  # for every format alike (careprint.cssguard)
     errs.extend(project_template_problems(root))  # no script added (careprint.outguard_html)
     errs.extend(missing_glyph_problems(root, _texts(root)))

@@ -194,3 +194,48 @@ def test_vt_and_ff_in_the_glossary_and_careprint_toml_are_errors(fresh):
     problems = load_problems(fresh)
     where = f"careprint.toml:{line_of(text, 'u000bpartners')}"
     assert any(p.startswith(where) and "U+000B" in p for p in problems), problems
+
+
+# ---------------------------------------------------------------- 6: duplicate ids
+
+GROUNDING = "- id: grounding\n  term: Grounding\n  definition: Noticing the room.\n"
+
+
+@pytest.mark.parametrize("html, word", [
+    ("## Fake {: #glossary-grounding }", "the glossary entry 'grounding'"),
+    ('<span id="chapter-start">x</span>', "the chapter 'start'"),
+    ("A paragraph.\n{: #worksheet-check-in }", "the worksheet 'check-in'"),
+    ('<span id="title-start">x</span>', "the chapter 'start'"),
+    ('<span id="fn-start-1">x</span>', "a footnote"),
+])
+def test_an_id_careprint_gives_its_own_parts_is_refused_in_content(fresh, html, word):
+    write(fresh, GLOSSARY, GROUNDING)
+    text = HEAD + "## Ids\n\nSee [[glossary:grounding]].\n\n" + html + "\n"
+    write(fresh, CHAPTER, text)
+    needle = html.split("\n")[-1][:12]
+    lines = refused(fresh, f"{CHAPTER}:{line_of(text, needle)}", word)
+    assert len(lines) == 1, lines
+
+
+def test_an_id_given_twice_is_refused_naming_the_first(fresh):
+    text = HEAD + ("## Ids {: #mine }\n\nA paragraph.\n\n<span id=\"mine\">x</span>\n\n"
+                   "`{: #mine }` in code, and in a comment <!-- {: #mine } -->.\n")
+    write(fresh, CHAPTER, text)
+    first, second = line_of(text, "## Ids"), line_of(text, '<span id="mine"')
+    lines = refused(fresh, f"{CHAPTER}:{second}", f"already given at {CHAPTER}:{first}")
+    assert len(lines) == 1, lines
+
+
+def test_an_id_given_twice_in_two_files_is_refused(fresh):
+    edit(fresh, WORKSHEET, "Write as much", "Write as much {: #mine }")
+    text = HEAD + "## Ids\n\nA paragraph.\n{: #mine }\n"
+    write(fresh, CHAPTER, text)
+    problems = load_problems(fresh)
+    assert len(problems) == 1 and "id 'mine' is already given at" in problems[0], problems
+
+
+def test_the_same_id_in_two_editions_is_fine(fresh):
+    text = HEAD + ("## Ids\n\n::: only survivors\nFor you.\n{: #mine }\n:::\n\n"
+                   "::: only partners\nFor them.\n{: #mine }\n:::\n")
+    write(fresh, CHAPTER, text)
+    load_project(fresh)
