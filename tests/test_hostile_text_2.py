@@ -239,3 +239,48 @@ def test_the_same_id_in_two_editions_is_fine(fresh):
                    "::: only partners\nFor them.\n{: #mine }\n:::\n")
     write(fresh, CHAPTER, text)
     load_project(fresh)
+
+
+# ---------------------------------------------------------------- 5: pressure words, hidden
+
+
+def pressure_lines(project) -> set[int]:
+    return {f["line"] for f in check_findings(project)
+            if f["rule"] == "pressure-words" and f["file"] == CHAPTER}
+
+
+@pytest.mark.parametrize("body", [
+    "Soft: you m&shy;ust go.",
+    "Soft, as a character: you m\u00adust go.",
+    "Cyrillic: you mu\u0455t go.",
+    "Greek: YOU \u039cUS\u03a4 GO.",
+    "<details><summary>You must go</summary>Fine.</details>",
+    "A picture ![You must go](pic.png) here.",
+    'A [link](https://example.org "You must click") here.',
+    '<abbr title="you must">YM</abbr> here.',
+    "<img src=\"pic.png\" alt='You must look'>",
+])
+def test_pressure_words_a_reader_gets_are_found_however_they_are_hidden(fresh, body):
+    from PIL import Image
+
+    Image.new("RGB", (10, 10)).save(fresh / "content/chapters/pic.png")
+    text = HEAD + "## Words\n\nA line before.\n\n" + body + "\n"
+    write(fresh, CHAPTER, text)
+    assert pressure_lines(fresh) == {line_of(text, body[:12])}
+
+
+def test_pressure_words_in_a_comment_are_not_findings(fresh):
+    """No reader gets a comment (outputs carry none), and editors write notes in them."""
+    text = HEAD + ("## Words\n\nA line.\n\n<!-- you must rewrite this -->\n\n"
+                   "<!--\nyou must\n-->\n\nA line after, <!-- you must --> here.\n")
+    write(fresh, CHAPTER, text)
+    assert pressure_lines(fresh) == set()
+
+
+def test_a_pressure_phrase_of_the_project_is_normalised_too(fresh):
+    edit(fresh, "careprint.toml", "[editions.survivors]",
+         '[check.pressure-words]\nadd = { "go to b\u0435d" = "\\"rest\\"" }\n\n'
+         "[editions.survivors]")
+    text = HEAD + "## Words\n\nA line.\n\nNow go to bed.\n"
+    write(fresh, CHAPTER, text)
+    assert pressure_lines(fresh) == {line_of(text, "Now go")}

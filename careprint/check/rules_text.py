@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..model import Chapter
+from .reader_text import hidden_texts, normalise
 from .registry import Context, rule
 from .report import Readability
 from .text import Block, Text, clip, words
@@ -74,15 +75,25 @@ def long_paragraph(ctx: Context, path, b: Block, ss, eid) -> None:
 
 @rule("pressure-words", "text")
 def pressure(ctx: Context, path: str, line: int, text: str, eid) -> None:
+    """The text a reader sees, normalised (careprint.check.reader_text): a soft hyphen,
+    a look-alike letter or full-width letters do not hide a phrase."""
     if not text:
         return
-    norm = text.replace("\u2019", "'").replace("\u2018", "'")
+    norm = normalise(text)
     for phrase, suggestion, rx in _pressure_patterns(ctx):
         # "you do not have to", "nobody needs to": a negation gives permission
         if any(not NEGATION_RE.search(norm[:m.start()]) for m in rx.finditer(norm)):
             ctx.add("pressure-words", path, line,
                     f"\"{phrase}\" can read as pressure; offer a choice instead, "
                     f"e.g. {suggestion}", eid)
+
+
+@rule("pressure-words", "block")
+def pressure_hidden(ctx: Context, path: str, b: Block, eid) -> None:
+    """What else a reader gets from a block: alt text, titles, raw HTML's words
+    (`<details><summary>`...). Not comments, which no reader gets."""
+    for line, text in hidden_texts(b.kind, b.lines):
+        pressure(ctx, path, line, text, eid)
 
 
 def _pressure_patterns(ctx: Context):
@@ -94,7 +105,7 @@ def _pressure_patterns(ctx: Context):
         for phrase, suggestion in table.items():
             if phrase.lower() in ignore:
                 continue
-            body = r"\s+".join(re.escape(w) for w in phrase.replace("\u2019", "'").split())
+            body = r"\s+".join(re.escape(w) for w in normalise(phrase).split())
             rx = re.compile(rf"(?<![\w']){body}(?![\w'])", re.I)
             patterns.append((phrase, suggestion, rx))
         ctx.cache["pressure"] = patterns
