@@ -6,12 +6,20 @@ an editor. So every source file (chapters, worksheets, resources, the glossary a
 careprint.toml) is scanned for:
 
 - the bidirectional controls (U+202A to U+202E, U+2066 to U+2069, U+200E, U+200F,
-  U+061C): right-to-left text needs none of them in a guide, since `<bdi>` and
-  `dir="rtl"` say the same thing visibly;
+  U+061C): right-to-left text will come with language support (issue 28), never from
+  controls or `dir=` in content (careprint.htmlpolicy);
 - every other invisible format character (Unicode category Cf: U+200B, U+2060, a U+FEFF
-  inside the text, the tag characters...), the C1 control characters (U+0080 to
-  U+009F, the trace of text decoded with the wrong encoding) and the noncharacters
-  (U+FFFE, U+FDD0...), which no XHTML may hold.
+  inside the text, the tag characters...), the C0 control characters but tab and line
+  breaks (a VT or a form feed glues the words on either side together), the C1 control
+  characters (U+0080 to U+009F, the trace of text decoded with the wrong encoding) and
+  the noncharacters (U+FFFE, U+FDD0, U+10FFFF...), which no XHTML may hold;
+- the characters no font draws: U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR and
+  the private-use code points (careprint.glyphs finds unassigned ones and those no
+  installed font covers).
+
+Each is found however it is written: as itself, as a character reference (`&#x202E;`,
+`&#8238;`, `&lrm;`) and, in YAML and TOML, as a backslash escape (`"\\u202e"`, `"\\v"`):
+careprint.charrefs decodes them, and the finding names the spelling and its column.
 
 Three format characters do real work in text and are harmless where they do it, so they
 pass there and nowhere else:
