@@ -284,3 +284,8 @@ def test_a_pressure_phrase_of_the_project_is_normalised_too(fresh):
     text = HEAD + "## Words\n\nA line.\n\nNow go to bed.\n"
     write(fresh, CHAPTER, text)
     assert pressure_lines(fresh) == {line_of(text, "Now go")}
+
+
+def test_a_raw_vt_in_careprint_toml_is_an_error_at_its_line(fresh):
+    text = edit(fresh, "careprint.toml", 'title = "For partners"', 'title = "For\x0bpartners"')
+    refused(fresh, f"careprint.toml:{line_of(text, 'For' + chr(11))}", "\\x0b")
