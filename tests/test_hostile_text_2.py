@@ -203,10 +203,11 @@ GROUNDING = "- id: grounding\n  term: Grounding\n  definition: Noticing the room
 
 @pytest.mark.parametrize("html, word", [
     ("## Fake {: #glossary-grounding }", "the glossary entry 'grounding'"),
-    ('<span id="chapter-start">x</span>', "the chapter 'start'"),
+    ("A paragraph.\n{: #chapter-start }", "the chapter 'start'"),
     ("A paragraph.\n{: #worksheet-check-in }", "the worksheet 'check-in'"),
-    ('<span id="title-start">x</span>', "the chapter 'start'"),
+    ("A paragraph.\n{: #title-start }", "the chapter 'start'"),
     ('<span id="fn-start-1">x</span>', "a footnote"),
+    ('<span id="chapter-start">x</span>', "careprint's own"),  # careprint.reserved's too
 ])
 def test_an_id_careprint_gives_its_own_parts_is_refused_in_content(fresh, html, word):
     write(fresh, GLOSSARY, GROUNDING)
