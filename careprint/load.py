@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from . import bounds
 from .config import NAME_RE, Config, load_config
 from .confine import check_inside
 from .cssguard import template_css_problems
@@ -100,7 +101,10 @@ def _load_chapters(root: Path, config: Config, errs: Collector) -> list[Chapter]
         errs.add("content/chapters", "folder not found: a guide needs at least one chapter")
         return []
     chapters = []
-    for path in files_in(folder):
+    paths = files_in(folder)
+    if _too_many_chapters(root, [p for p in paths if CHAPTER_RE.match(p.name)], errs):
+        return []
+    for path in paths:
         rel = rel_path(root, path)
         m = CHAPTER_RE.match(path.name)
         if not m and path.suffix.lower() in IMAGE_SUFFIXES:
@@ -119,6 +123,19 @@ def _load_chapters(root: Path, config: Config, errs: Collector) -> list[Chapter]
     if not chapters and not errs.problems:
         errs.add("content/chapters", "no chapters found (add content/chapters/01-slug.md)")
     return chapters
+
+
+def _too_many_chapters(root: Path, paths: list[Path], errs: Collector) -> bool:
+    """Whether the chapters pass a limit of careprint.bounds (reported), before any is
+    read: each is laid out, so 2,000 chapters took 153 s and 1.5 GB."""
+    where = rel_path(root, root / "content" / "chapters")
+    found = bounds.count_problem(len(paths), bounds.MAX_CHAPTERS, where, "chapters",
+                                 "a guide this long is several guides")
+    kib = sum(p.stat().st_size for p in paths) // 1024
+    found += bounds.count_problem(kib, bounds.MAX_CHAPTERS_KIB, where, "KiB of chapters",
+                                  "a guide this long is several guides")
+    errs.extend(found)
+    return bool(found)
 
 
 def _load_chapter(path, rel, number, slug, config, errs) -> Chapter | None:
@@ -144,6 +161,7 @@ def _load_chapter(path, rel, number, slug, config, errs) -> Chapter | None:
     editions = read_editions(meta, rel, config, errs)
     handout = read_handout_choice(meta, rel, body, errs)  # careprint/handout_choice.py
     body_src = Source(body, rel, body_line)
+    errs.extend(bounds.markdown_problems(body, rel, body_line))
     errs.extend(check_only_blocks(body_src, config.edition_ids))
     errs.extend(check_raw_html(body_src.lines(), rel))
     errs.extend(check_source_structure(body_src.lines(), rel))
@@ -174,7 +192,15 @@ def _load_glossary(root: Path, errs: Collector) -> list[GlossaryEntry]:
     if not (root / rel).is_file():
         return []
     out = []
-    for i, item in enumerate(load_list(root, rel, errs)):
+    entries = load_list(root, rel, errs)
+    lines = getattr(entries, "item_lines", [])
+    where = at(rel, lines[bounds.MAX_GLOSSARY]) if len(lines) > bounds.MAX_GLOSSARY else rel
+    too_many = bounds.count_problem(len(entries), bounds.MAX_GLOSSARY, where, "glossary entries",
+                                    "keep the terms a reader of this guide needs")
+    if too_many:
+        errs.extend(too_many)
+        return []
+    for i, item in enumerate(entries):
         if not isinstance(item, dict):
             errs.add(rel, f"entry {i + 1}: expected id, term and definition")
             continue
