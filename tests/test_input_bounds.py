@@ -55,3 +55,17 @@ def test_a_huge_image_stops_a_build_before_anything_is_written(tmp_path):
     assert status == 1 and "content/chapters/01-start.md:12: " in output, output
     assert "13000 x 13000 pixels (169 megapixels)" in output
     assert not out.exists() and peak < PEAK_MB
+
+
+def test_a_huge_careprint_toml_is_refused_by_a_build_without_reading_it_whole(tmp_path):
+    """The build's digests of the project's files (careprint/keys.py) read each file a
+    MiB at a time, so the size check is what a huge file meets; before, a build held a
+    50 MiB careprint.toml in memory twice over (a sparse 200 MiB file here, written in no
+    time)."""
+    project = copy_fixture("bad-input/base", tmp_path)
+    with open(project / "careprint.toml", "ab") as fh:
+        fh.truncate(200 * 1024 * 1024)
+    status, output, peak = refused(project, "build", "--format", "html", "--out",
+                                   tmp_path / "out")
+    assert status == 1 and "the limit for careprint.toml is 256 KiB" in output, output
+    assert peak < 200, f"{peak} MB"
