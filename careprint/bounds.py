@@ -26,6 +26,7 @@ MAX_FOOTNOTES = 200  # footnotes defined in one chapter
 MAX_FOOTNOTE_REFS = 500  # references to footnotes in one chapter
 MAX_TABLE_COLUMNS = 20  # a Markdown table, or a worksheet's table: 5% of a page each
 MAX_GLOSSARY = 1000  # glossary entries
+MAX_RESOURCES = 1000  # services, in all resources files together (the bundled guide: 57)
 MAX_WORKSHEETS = 200
 MAX_FIELDS = 60  # fields of one worksheet (it prints on at most 20 pages)
 MAX_OPTIONS = 100  # options of one checklist

@@ -20,7 +20,7 @@ from .markup import Source, check_only_blocks, check_raw_html
 from .model import Chapter, GlossaryEntry, Guide
 from .rawhtml import check_source_structure
 from .resourceload import load_list, load_resources
-from .sourcefile import files_in, read_text, rel_path, split_front_matter
+from .sourcefile import MAX_SOURCE_BYTES, files_in, read_text, rel_path, split_front_matter
 from .typefaces import theme_font_problems
 from .worksheetload import _load_worksheet, _load_worksheets
 from .yamlload import LineDict, YamlError, load_yaml
@@ -42,6 +42,9 @@ def load_project(root: Path) -> Guide:
     chapters = _load_chapters(root, config, errs)
     worksheets = _load_worksheets(root, config, errs)
     resources = load_resources(root, errs)
+    errs.extend(bounds.count_problem(len(resources), bounds.MAX_RESOURCES, "content/resources",
+                                     "services in the resources files", "keep the services "
+                                     "a reader of this guide can reach"))
     imprints = load_imprints(root, errs)
     glossary = _load_glossary(root, errs)
     _check_unique(chapters, "slug", "chapter slug", errs)
@@ -86,6 +89,8 @@ def _texts(root: Path) -> list[tuple[str, str]]:
     out = []
     for path in paths:
         try:
+            if path.stat().st_size > MAX_SOURCE_BYTES:
+                continue  # refused where it is loaded, never read whole
             out.append((rel_path(root, path), path.read_text("utf-8", errors="replace")))
         except OSError:
             continue  # reported where the file is loaded

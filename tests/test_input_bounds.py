@@ -69,3 +69,15 @@ def test_a_huge_careprint_toml_is_refused_by_a_build_without_reading_it_whole(tm
                                    tmp_path / "out")
     assert status == 1 and "the limit for careprint.toml is 256 KiB" in output, output
     assert peak < 200, f"{peak} MB"
+
+
+def test_a_huge_source_is_refused_without_being_read(tmp_path):
+    """A worksheet past the limit of a source file is refused before it is read, and no
+    other check (the glyph check reads every source) reads it whole (sparse: 300 MiB of
+    nothing)."""
+    project = copy_fixture("bad-input/base", tmp_path)
+    with open(project / "content/worksheets/huge.yaml", "wb") as fh:
+        fh.truncate(300 * 1024 * 1024)
+    status, output, peak = refused(project, "check")
+    assert status == 1 and "the limit for one source file is 2048 KiB" in output, output
+    assert peak < 200, f"{peak} MB"

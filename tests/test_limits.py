@@ -163,6 +163,13 @@ def _all_chapters(project):
             fh.truncate(1_900_000)
 
 
+def _resources(project):
+    lines = project / "content/resources/lines.yaml"
+    entry = lines.read_text("utf-8")  # one service
+    lines.write_text("".join(entry.replace("Test Line", f"Line {i}") for i in range(1001)),
+                     "utf-8")
+
+
 BOUNDS = {
     "a word: characters without a space (a web address too), in any chapter or YAML file":
         lambda p: bombs.long_word(p, 301),
@@ -176,6 +183,7 @@ BOUNDS = {
         f"[^n{i}]: A note.\n" for i in range(201))),
     "references to footnotes in one chapter": lambda p: bombs._append(p, "[^n] " * 501),
     "columns of a Markdown table": lambda p: bombs.markdown_columns(p, 21),
+    "services in the resources files, together": _resources,
     "glossary entries": _glossary,
     "worksheets in a guide": _worksheets,
     "fields of a worksheet": _fields,
