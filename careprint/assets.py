@@ -166,25 +166,38 @@ def _svg(path: Path, root: Path, src: str, where: str) -> list[Problem]:
 _DRAWN: dict[tuple[str, str], str | None] = {}
 
 
+def pixel_problem(path: Path) -> str | None:
+    """'W x H pixels (M megapixels); the limit is...' when the PNG, JPEG, GIF or WebP file
+    `path` has more pixels than MAX_IMAGE_PIXELS, read from its header; else None. Pillow's
+    own decompression-bomb warning (or error) is never raised: this says it instead. Raises
+    when the header cannot be read."""
+    from PIL import Image as PILImage  # Pillow comes with WeasyPrint
+
+    limit, PILImage.MAX_IMAGE_PIXELS = PILImage.MAX_IMAGE_PIXELS, None
+    try:
+        with PILImage.open(path) as im:  # reads the header only
+            width, height = im.size
+    finally:
+        PILImage.MAX_IMAGE_PIXELS = limit
+    if width * height <= MAX_IMAGE_PIXELS:
+        return None
+    return (f"{width} x {height} pixels ({-(-width * height // 1_000_000)} megapixels); the "
+            f"limit is {MAX_IMAGE_PIXELS // 1_000_000} megapixels: scale it down (a full "
+            "page printed at 300 dpi needs about 9)")
+
+
 def _raster_problem(path: Path, src: str) -> str | None:
     """Why the PNG, JPEG, GIF or WebP file `path` cannot be used: more pixels than
     MAX_IMAGE_PIXELS (read from its header, before anything is decoded), or damaged."""
     from PIL import Image as PILImage  # Pillow comes with WeasyPrint
 
     damaged = f"image {src!r} is damaged and cannot be read"
-    limit, PILImage.MAX_IMAGE_PIXELS = PILImage.MAX_IMAGE_PIXELS, None  # no bomb warning:
-    try:  # the check below says it, at the chapter's line
-        with PILImage.open(path) as im:  # reads the header only
-            width, height = im.size
+    try:
+        too_many = pixel_problem(path)
     except Exception:  # any failure to read the header means a damaged file
         return damaged
-    finally:
-        PILImage.MAX_IMAGE_PIXELS = limit
-    if width * height > MAX_IMAGE_PIXELS:
-        return (f"image {src!r} is {width} x {height} pixels "
-                f"({-(-width * height // 1_000_000)} megapixels); the limit is "
-                f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels: scale it down (a full page "
-                "printed at 300 dpi needs about 9)")
+    if too_many:
+        return f"image {src!r} is {too_many}"
     try:
         with PILImage.open(path) as im:
             im.verify()

@@ -3,7 +3,7 @@ clear error at its file:line, in bounded memory, by `careprint check` as by a bu
 
 Each runs `careprint check` in a child of a small wrapper process, whose
 RUSAGE_CHILDREN is then that check's own peak memory alone. Before these bounds they took
-from 1.4 GB to 6 GB, or hung; refused, each takes about 40 MB (and well under a second:
+from 1.4 GB to 6 GB, or hung; refused, each takes under 100 MB (and a second or two:
 bench/run.py, section 8, times them; tests assert no time). The limits' messages are
 compared with docs/content-format.md in tests/test_limits.py."""
 
@@ -81,3 +81,20 @@ def test_a_huge_source_is_refused_without_being_read(tmp_path):
     status, output, peak = refused(project, "check")
     assert status == 1 and "the limit for one source file is 2048 KiB" in output, output
     assert peak < 200, f"{peak} MB"
+
+
+def test_a_huge_image_a_template_shows_stops_the_build_undecoded(tmp_path):
+    """A template's images are not checked at load (no chapter shows them): careprint's
+    fetcher refuses one past the limit from its header, before WeasyPrint decodes it."""
+    project = copy_fixture("bad-input/base", tmp_path)
+    (project / "templates").mkdir()
+    (project / "templates/huge.png").write_bytes(bombs.png_header_only(13_000, 13_000))
+    handout = (ROOT / "careprint/templates/handout.html").read_text("utf-8")
+    (project / "templates/handout.html").write_text(handout.replace(
+        "<body>", '<body><img src="../../templates/huge.png" alt="Logo"/>', 1), "utf-8")
+    status, output, peak = refused(project, "build", "-f", "handouts", "-e", "survivors",
+                                   "--out", tmp_path / "out")
+    assert status == 1, output
+    assert "image 'huge.png' is 13000 x 13000 pixels (169 megapixels)" in output, output
+    assert "Traceback" not in output and "Warning" not in output
+    assert peak < PEAK_MB, f"{peak} MB"
