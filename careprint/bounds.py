@@ -25,6 +25,7 @@ MAX_CHAPTERS_KIB = 8 * 1024  # all chapters together: about 1.3 million words
 MAX_FOOTNOTES = 200  # footnotes defined in one chapter
 MAX_FOOTNOTE_REFS = 500  # references to footnotes in one chapter
 MAX_TABLE_COLUMNS = 20  # a Markdown table, or a worksheet's table: 5% of a page each
+MAX_TABLE_ROWS = 500  # rows of a Markdown table: some 15 printed pages
 MAX_GLOSSARY = 1000  # glossary entries
 MAX_RESOURCES = 1000  # services, in all resources files together (the bundled guide: 57)
 MAX_WORKSHEETS = 200
@@ -64,10 +65,16 @@ def markdown_problems(body: str, rel: str, first_line: int) -> list[Problem]:
     out = []
     texts = body.split("\n")
     defs = refs = 0
+    rows = None  # the rows of the table being read, or None outside a table
     code = fenced(texts)
     for n, (text, in_code) in enumerate(zip(texts, code, strict=True), first_line):
         if in_code:
             continue
+        if rows is not None:  # a table's rows run to the first blank line
+            rows = rows + 1 if text.strip() else None
+            if rows == MAX_TABLE_ROWS + 1:
+                out.append(Problem(at(rel, n), f"a table of more than {MAX_TABLE_ROWS} rows: "
+                                   "no reader can use a table that long; split it"))
         if _FOOTNOTE_DEF_RE.match(text):
             defs += 1
             if defs == MAX_FOOTNOTES + 1:
@@ -79,7 +86,8 @@ def markdown_problems(body: str, rel: str, first_line: int) -> list[Problem]:
                                "footnotes in one chapter: fold some into the text, or split "
                                "the chapter"))
             refs = -10 ** 9  # reported once
-        if "-" in text and _TABLE_RULE_RE.match(text):
+        if rows is None and "-" in text and _TABLE_RULE_RE.match(text):
+            rows = 0 if "|" in text else None  # `---` alone is a rule, not a table
             columns = _columns(text)
             if columns > MAX_TABLE_COLUMNS:
                 out.append(Problem(at(rel, n), f"a table of {columns} columns; the limit is "

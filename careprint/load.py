@@ -166,10 +166,12 @@ def _load_chapter(path, rel, number, slug, config, errs) -> Chapter | None:
     editions = read_editions(meta, rel, config, errs)
     handout = read_handout_choice(meta, rel, body, errs)  # careprint/handout_choice.py
     body_src = Source(body, rel, body_line)
-    errs.extend(bounds.markdown_problems(body, rel, body_line))
     errs.extend(check_only_blocks(body_src, config.edition_ids))
     errs.extend(check_raw_html(body_src.lines(), rel))
     errs.extend(check_source_structure(body_src.lines(), rel))
+    named = {p.where for p in errs.problems[n_before:]}  # a line's first problem, once
+    errs.extend(p for p in bounds.markdown_problems(body, rel, body_line)
+                if p.where not in named)
     if len(errs.problems) > n_before:
         return None
     return Chapter(path=rel, number=number, slug=slug, title=title, editions=editions,

@@ -112,7 +112,9 @@ def load_yaml(text: str, first_line: int = 1):
     padded = "\n" * (first_line - 1) + text
     try:
         _refuse_aliases(padded)
-        return yaml.load(padded, Loader=_Loader)  # a SafeLoader subclass: safe
+        data = yaml.load(padded, Loader=_Loader)  # a SafeLoader subclass: safe
+        _refuse_long_word(padded)  # after the YAML's own errors: a word there is found too
+        return data
     except (DuplicateKey, _Refused) as exc:
         raise YamlError(exc.line, str(exc)) from None
     except ValueError_ as exc:
@@ -141,14 +143,18 @@ class _Refused(yaml.YAMLError):  # YAML careprint does not read, at its line
 def _refuse_aliases(text: str) -> None:
     """Refuse an anchor (`&name`) or alias (`*name`): a 90 KB worksheet of aliases of
     aliases expanded to 20,000 labels of 10 KB each (3.4 GB, then a hang), and nothing
-    careprint reads needs one. Refuse a word longer than careprint.bounds.MAX_WORD too.
-    The events are read (by libyaml, fast) only when the text has a `&` or a `*`."""
-    found = long_word(text)
-    if found:
-        raise _Refused(found[0], long_word_message(found[1]))
+    careprint reads needs one. The events are read (by libyaml, fast) only when the text
+    has a `&` or a `*`."""
     if "&" not in text and "*" not in text:
         return
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _Refused(event.start_mark.line + 1, "YAML anchors and aliases (`&name`, "
                            "`*name`) are not allowed here: write each value out in full")
+
+
+def _refuse_long_word(text: str) -> None:
+    """Refuse a word longer than careprint.bounds.MAX_WORD, at its line."""
+    found = long_word(text)
+    if found:
+        raise _Refused(found[0], long_word_message(found[1]))

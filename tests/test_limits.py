@@ -184,6 +184,8 @@ BOUNDS = {
     "references to footnotes in one chapter": lambda p: bombs._append(p, "[^n] " * 501),
     "columns of a Markdown table": lambda p: bombs.markdown_columns(p, 21),
     "services in the resources files, together": _resources,
+    "rows of a Markdown table": lambda p: bombs._append(p, "| a | b |\n| --- | --- |\n"
+                                                    + "| x | y |\n" * 501),
     "glossary entries": _glossary,
     "worksheets in a guide": _worksheets,
     "fields of a worksheet": _fields,
@@ -215,6 +217,7 @@ def test_a_guide_at_every_bound_is_accepted(tmp_path):
     bombs._append(project, "".join(f"[^n{i}]: A note.\n" for i in range(200)))
     bombs._append(project, "x[^n1] " * 500)
     bombs.markdown_columns(project, 20)
+    bombs._append(project, "| a | b |\n| --- | --- |\n" + "| x | y |\n" * 500)
     _svg("<g>" * 49 + "</g>" * 49 + '<defs><g id="a"><rect/></g></defs>'
          + '<use href="#a"/>' * 6000)(project)
     bombs.checklist_options(project, 100)
