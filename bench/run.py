@@ -3,6 +3,7 @@
     .venv/bin/pip install -e ".[bench]"      # pandoc, for the comparison (pypandoc-binary)
     .venv/bin/python bench/run.py            # the bundled guide, and a synthetic 10x guide
     .venv/bin/python bench/run.py --quick    # skip the 10x guide
+    .venv/bin/python bench/run.py --refusals # only section 8, pathological inputs refused
 
 Every figure is a wall time measured in this run; the ratios compare figures of one run,
 because these machines are shared and noisy.
@@ -124,9 +125,51 @@ def clinics(project: Path, out: Path, n: int, cold: float) -> None:
           "without imprints (issue 27's target: 3x)")
 
 
+REFUSAL_WRAPPER = ("import resource, subprocess, sys\n"
+                   "r = subprocess.run(sys.argv[1:], capture_output=True)\n"
+                   "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN)"
+                   ".ru_maxrss // 1024)\n")
+
+
+def check_cost(project: Path) -> tuple[float, int, int]:
+    """(seconds, exit status, peak RSS in MB) of `careprint check --strict` on `project`,
+    run under a wrapper process so that the peak is that check's alone."""
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", REFUSAL_WRAPPER, sys.executable, "-m",
+                           "careprint", "check", "--strict", str(project)], env=ENV,
+                          capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - started
+    status, peak = proc.stdout.split()
+    return seconds, int(status), int(peak)
+
+
+def refusals(tmp: Path) -> None:
+    """Each pathological input of issue 22, item 16 (bench/bombs.py), refused by `careprint
+    check`: its time and peak memory, against `check` of the same small project without it.
+    Before the bounds these took 1.4 to 6 GB, or hung."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import bombs
+
+    base = ROOT / "tests" / "fixtures" / "bad-input" / "base"
+    plain, _, plain_mb = check_cost(base)
+    print("\n8. Refusals of pathological inputs (issue 22, item 16): careprint check")
+    print(f"   the small project itself: {plain:.2f} s, peak RSS {plain_mb} MB")
+    for i, (name, make) in enumerate(bombs.BOMBS.items()):
+        project = tmp / f"bomb-{i}"
+        shutil.copytree(base, project)
+        expected = make(project)
+        seconds, status, peak = check_cost(project)
+        refused = "refused" if status == 1 else f"NOT REFUSED (exit {status})"
+        print(f"   {name:40} {refused}: {seconds:5.2f} s ({seconds / plain:.1f}x), "
+              f"peak RSS {peak} MB ({peak / plain_mb:.1f}x)  [{expected}]")
+        shutil.rmtree(project)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the 10x guide")
+    parser.add_argument("--refusals", action="store_true",
+                        help="only section 8: the refusals of pathological inputs")
     parser.add_argument("--imprints", type=int, default=20, metavar="N",
                         help="clinics to build in one region (issue 27's target: 20 cost at "
                         "most 3x the build without them); 0 skips it")
@@ -135,6 +178,8 @@ def main() -> None:
     print(f"careprint benchmark: {jobs} CPUs, Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        if args.refusals:
+            return refusals(tmp)
         project = copy_project(tmp / "guide")
         out = tmp / "out"
 
@@ -201,6 +246,7 @@ def main() -> None:
 
         if args.imprints:
             clinics(project, tmp / "clinics", args.imprints, cold)
+        refusals(tmp)
         if args.quick:
             return
         big = synthetic(tmp / "big", 10)

@@ -17,6 +17,10 @@ from urllib.parse import unquote, urlsplit
 from .errors import Problem, at
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
+# Pixels decoded from one image. A full-bleed A4 page at 300 dpi is 8.7 megapixels, A3
+# 17.4, a phone camera's photo 12 to 24: 40 covers them all, and decodes to at most
+# 160 MB (4 bytes a pixel). A 493 KB PNG of 13,000 x 13,000 pixels took 1.4 GB a worker.
+MAX_IMAGE_PIXELS = 40_000_000
 IMG_SRC_RE = re.compile(r'<img\b[^>]*?\bsrc="([^"]*)"')
 MEDIA_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg",
                b"GIF87a": "image/gif", b"GIF89a": "image/gif"}
@@ -129,8 +133,10 @@ def image_file_problems(real: Path, root: Path, src: str, where
     if media is None:
         return None, [Problem(where, f"image {src!r} is not a PNG, JPEG, GIF, WebP or SVG "
                               "file")]
-    if media != "image/svg+xml" and not _decodes(real):
-        return None, [Problem(where, f"image {src!r} is damaged and cannot be read")]
+    if media != "image/svg+xml":
+        why = _raster_problem(real, src)
+        if why:
+            return None, [Problem(where, why)]
     if media == "image/svg+xml":
         bad = _svg(real, root, src, where)
         if bad:
@@ -160,14 +166,43 @@ def _svg(path: Path, root: Path, src: str, where: str) -> list[Problem]:
 _DRAWN: dict[tuple[str, str], str | None] = {}
 
 
-def _decodes(path: Path) -> bool:
+def pixel_problem(path: Path) -> str | None:
+    """'W x H pixels (M megapixels); the limit is...' when the PNG, JPEG, GIF or WebP file
+    `path` has more pixels than MAX_IMAGE_PIXELS, read from its header; else None. Pillow's
+    own decompression-bomb warning (or error) is never raised: this says it instead. Raises
+    when the header cannot be read."""
     from PIL import Image as PILImage  # Pillow comes with WeasyPrint
 
+    limit, PILImage.MAX_IMAGE_PIXELS = PILImage.MAX_IMAGE_PIXELS, None
+    try:
+        with PILImage.open(path) as im:  # reads the header only
+            width, height = im.size
+    finally:
+        PILImage.MAX_IMAGE_PIXELS = limit
+    if width * height <= MAX_IMAGE_PIXELS:
+        return None
+    return (f"{width} x {height} pixels ({-(-width * height // 1_000_000)} megapixels); the "
+            f"limit is {MAX_IMAGE_PIXELS // 1_000_000} megapixels: scale it down (a full "
+            "page printed at 300 dpi needs about 9)")
+
+
+def _raster_problem(path: Path, src: str) -> str | None:
+    """Why the PNG, JPEG, GIF or WebP file `path` cannot be used: more pixels than
+    MAX_IMAGE_PIXELS (read from its header, before anything is decoded), or damaged."""
+    from PIL import Image as PILImage  # Pillow comes with WeasyPrint
+
+    damaged = f"image {src!r} is damaged and cannot be read"
+    try:
+        too_many = pixel_problem(path)
+    except Exception:  # any failure to read the header means a damaged file
+        return damaged
+    if too_many:
+        return f"image {src!r} is {too_many}"
     try:
         with PILImage.open(path) as im:
             im.verify()
         with PILImage.open(path) as im:
             im.load()
     except Exception:  # any decoding failure means a damaged file
-        return False
-    return True
+        return damaged
+    return None

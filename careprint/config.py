@@ -254,11 +254,20 @@ def key_location(root: Path, key: str) -> Location:
     return _at_line(Problem(at_key(CONFIG_NAME, key), ""), key_lines(text)).where
 
 
+MAX_CONFIG_BYTES = 256 * 1024  # the bundled guide's careprint.toml is 3 KiB
+
+
 def _read_config(root: Path) -> str:
     path = root / CONFIG_NAME
     if not path.is_file():
         raise ProjectError(Problem(CONFIG_NAME, f"not found in {root} (is this a careprint "
                                     "project? `careprint init DIR` creates one)"))
+    size = path.stat().st_size
+    if size > MAX_CONFIG_BYTES:  # tomllib took 6 GB to read 50 MB
+        raise ProjectError(Problem(CONFIG_NAME, f"file is {size // 1024} KiB; the limit for "
+                                   f"careprint.toml is {MAX_CONFIG_BYTES // 1024} KiB (a "
+                                   "guide's settings take a few): remove what is not "
+                                   "settings"))
     try:
         return path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -55,8 +55,18 @@ def layout_digest(root: Path, clinics: bool = False) -> str:
     for path in [*project_files(root), *_files_in(PACKAGE_TEMPLATES)]:
         if path.is_relative_to(imprints) == clinics:
             with contextlib.suppress(OSError):
-                h.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+                _feed(h, path)
     return h.hexdigest()
+
+
+def _feed(h, path: Path) -> None:
+    """h.update(path, NUL, the file's bytes, NUL), reading the file a MiB at a time: a
+    50 MiB file dropped into the project is hashed, never held in memory whole."""
+    with path.open("rb") as fh:
+        h.update(str(path).encode() + b"\0")
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    h.update(b"\0")
 
 
 def input_digest(root: Path, options: dict) -> str:
@@ -64,7 +74,7 @@ def input_digest(root: Path, options: dict) -> str:
     h = hashlib.sha256(f"{careprint_digest()}\0{json.dumps(options, sort_keys=True)}".encode())
     for path in [*project_files(root), *_files_in(PACKAGE_TEMPLATES)]:
         with contextlib.suppress(OSError):
-            h.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+            _feed(h, path)
     return h.hexdigest()
 
 
@@ -73,9 +83,9 @@ def source_files(root: Path) -> dict[str, str]:
     project and the SHA-256 of its bytes (`careprint join` names a file that differs)."""
     files = {}
     for path in project_files(root):
-        with contextlib.suppress(OSError):
-            files[path.relative_to(root).as_posix()] = hashlib.sha256(
-                path.read_bytes()).hexdigest()
+        with contextlib.suppress(OSError), path.open("rb") as fh:
+            files[path.relative_to(root).as_posix()] = hashlib.file_digest(
+                fh, "sha256").hexdigest()
     return files
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from . import bounds
 from .config import NAME_RE, Config, load_config
 from .confine import check_inside
 from .cssguard import template_css_problems
@@ -21,7 +22,7 @@ from .model import Chapter, GlossaryEntry, Guide
 from .outguard_html import project_template_problems
 from .rawhtml import check_source_structure
 from .resourceload import load_list, load_resources
-from .sourcefile import files_in, read_text, rel_path, split_front_matter
+from .sourcefile import MAX_SOURCE_BYTES, files_in, read_text, rel_path, split_front_matter
 from .typefaces import theme_font_problems
 from .worksheetload import _load_worksheet, _load_worksheets
 from .yamlload import LineDict, YamlError, load_yaml
@@ -43,6 +44,9 @@ def load_project(root: Path) -> Guide:
     chapters = _load_chapters(root, config, errs)
     worksheets = _load_worksheets(root, config, errs)
     resources = load_resources(root, errs)
+    errs.extend(bounds.count_problem(len(resources), bounds.MAX_RESOURCES, "content/resources",
+                                     "services in the resources files", "keep the services "
+                                     "a reader of this guide can reach"))
     imprints = load_imprints(root, errs)
     glossary = _load_glossary(root, errs)
     _check_unique(chapters, "slug", "chapter slug", errs)
@@ -89,6 +93,8 @@ def _texts(root: Path) -> list[tuple[str, str]]:
     out = []
     for path in paths:
         try:
+            if path.stat().st_size > MAX_SOURCE_BYTES:
+                continue  # refused where it is loaded, never read whole
             out.append((rel_path(root, path), path.read_text("utf-8", errors="replace")))
         except OSError:
             continue  # reported where the file is loaded
@@ -104,7 +110,10 @@ def _load_chapters(root: Path, config: Config, errs: Collector) -> list[Chapter]
         errs.add("content/chapters", "folder not found: a guide needs at least one chapter")
         return []
     chapters = []
-    for path in files_in(folder):
+    paths = files_in(folder)
+    if _too_many_chapters(root, [p for p in paths if CHAPTER_RE.match(p.name)], errs):
+        return []
+    for path in paths:
         rel = rel_path(root, path)
         m = CHAPTER_RE.match(path.name)
         if not m and path.suffix.lower() in IMAGE_SUFFIXES:
@@ -123,6 +132,19 @@ def _load_chapters(root: Path, config: Config, errs: Collector) -> list[Chapter]
     if not chapters and not errs.problems:
         errs.add("content/chapters", "no chapters found (add content/chapters/01-slug.md)")
     return chapters
+
+
+def _too_many_chapters(root: Path, paths: list[Path], errs: Collector) -> bool:
+    """Whether the chapters pass a limit of careprint.bounds (reported), before any is
+    read: each is laid out, so 2,000 chapters took 153 s and 1.5 GB."""
+    where = rel_path(root, root / "content" / "chapters")
+    found = bounds.count_problem(len(paths), bounds.MAX_CHAPTERS, where, "chapters",
+                                 "a guide this long is several guides")
+    kib = sum(p.stat().st_size for p in paths) // 1024
+    found += bounds.count_problem(kib, bounds.MAX_CHAPTERS_KIB, where, "KiB of chapters",
+                                  "a guide this long is several guides")
+    errs.extend(found)
+    return bool(found)
 
 
 def _load_chapter(path, rel, number, slug, config, errs) -> Chapter | None:
@@ -151,6 +173,9 @@ def _load_chapter(path, rel, number, slug, config, errs) -> Chapter | None:
     errs.extend(check_only_blocks(body_src, config.edition_ids))
     errs.extend(check_raw_html(body_src.lines(), rel))
     errs.extend(check_source_structure(body_src.lines(), rel))
+    named = {p.where for p in errs.problems[n_before:]}  # a line's first problem, once
+    errs.extend(p for p in bounds.markdown_problems(body, rel, body_line)
+                if p.where not in named)
     if len(errs.problems) > n_before:
         return None
     return Chapter(path=rel, number=number, slug=slug, title=title, editions=editions,
@@ -178,7 +203,15 @@ def _load_glossary(root: Path, errs: Collector) -> list[GlossaryEntry]:
     if not (root / rel).is_file():
         return []
     out = []
-    for i, item in enumerate(load_list(root, rel, errs)):
+    entries = load_list(root, rel, errs)
+    lines = getattr(entries, "item_lines", [])
+    where = at(rel, lines[bounds.MAX_GLOSSARY]) if len(lines) > bounds.MAX_GLOSSARY else rel
+    too_many = bounds.count_problem(len(entries), bounds.MAX_GLOSSARY, where, "glossary entries",
+                                    "keep the terms a reader of this guide needs")
+    if too_many:
+        errs.extend(too_many)
+        return []
+    for i, item in enumerate(entries):
         if not isinstance(item, dict):
             errs.add(rel, f"entry {i + 1}: expected id, term and definition")
             continue

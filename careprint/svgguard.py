@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from pathlib import Path
 from xml.parsers import expat
 
@@ -31,6 +32,19 @@ ACTIVE = frozenset({"script", "foreignobject", "handler", "listener", "iframe", 
                     "object", "audio", "video", "canvas"})
 ANIMATIONS = frozenset({"set", "animate", "animatemotion", "animatetransform",
                         "animatecolor", "discard"})
+
+
+# What WeasyPrint is asked to draw, counted before it is (a <use> of a group of <use>s of
+# groups... drew 10 to the 9th elements from a few KB, and hung): the elements of an SVG,
+# counted once for every <use> or reference that draws them again, and how deep they nest
+# (drawing recurses once a level). A detailed illustration has a few thousand elements
+# nested a dozen deep.
+MAX_SVG_ELEMENTS = 20_000
+MAX_SVG_DEPTH = 50
+# a url(#id) that draws the element it names again (a gradient or filter is not counted)
+DRAWS = frozenset({"pattern", "mask", "clippath", "marker", "symbol", "g", "use", "path",
+                   "image", "text", "svg"})
+_URL_ID_RE = re.compile(r"url\(\s*['\"]?#([^'\")\s]+)")
 
 
 class _Refused(Exception):
@@ -45,6 +59,7 @@ class _Reader:
         self.depth = 0
         self.style: list[str] | None = None  # text of the <style> being read
         self.style_line = 0
+        self.tree = _Tree()
         p = expat.ParserCreate(namespace_separator=" ")
         p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
         p.StartDoctypeDeclHandler = self.doctype
@@ -72,6 +87,10 @@ class _Reader:
             raise _Refused(f"the root element is <{local}>, not an <svg> in the SVG "
                            f"namespace ({SVG_NS}): this is not an SVG image")
         self.depth += 1
+        if self.depth > MAX_SVG_DEPTH:
+            raise _Refused(f"elements nested more than {MAX_SVG_DEPTH} deep here: "
+                           "simplify the drawing (or save it flattened)")
+        self.tree.start(local.lower(), attrs, self.parser.CurrentLineNumber)
         low = local.lower()
         if low in ACTIVE or ns == XHTML_NS:
             self.refuse(f"<{local}> is active or embedded content and is not allowed")
@@ -102,6 +121,7 @@ class _Reader:
 
     def end(self, name) -> None:
         self.depth -= 1
+        self.tree.end()
         if self.style is not None and name.rpartition(" ")[2].lower() == "style":
             self.css("".join(self.style), self.style_line, "<style>")
             self.style = None
@@ -121,7 +141,77 @@ def svg_problems(path: Path) -> list[tuple[int, str]]:
     except expat.ExpatError as exc:
         return [(exc.lineno, "cannot be drawn: it is not well-formed XML "
                  f"({expat.ErrorString(exc.code)}, column {exc.offset + 1})")]
-    return reader.problems
+    return reader.problems + reader.tree.problems()
+
+
+class _Tree:
+    """The SVG's elements (parent, the ids it refers to), to count what drawing it draws."""
+
+    def __init__(self):
+        self.parent: list[int] = []
+        self.lines: list[int] = []
+        self.refs: list[list[str]] = []
+        self.names: list[str] = []
+        self.ids: dict[str, int] = {}
+        self.open: list[int] = []
+
+    def start(self, name: str, attrs: dict, line: int) -> None:
+        if len(self.parent) >= MAX_SVG_ELEMENTS:
+            raise _Refused(f"more than {MAX_SVG_ELEMENTS} elements: simplify the drawing")
+        i = len(self.parent)
+        self.parent.append(self.open[-1] if self.open else -1)
+        self.lines.append(line)
+        self.names.append(name)
+        refs = []
+        for key, value in attrs.items():
+            local = key.rpartition(" ")[2]
+            if local == "id":
+                self.ids.setdefault(value, i)
+            elif local == "href" and value.strip().startswith("#"):
+                refs.append(value.strip()[1:])
+            elif "url(" in value:
+                refs.extend(_URL_ID_RE.findall(value))
+        self.refs.append(refs)
+        self.open.append(i)
+
+    def end(self) -> None:
+        self.open.pop()
+
+    def problems(self) -> list[tuple[int, str]]:
+        """The element where what is drawn passes MAX_SVG_ELEMENTS, or one that draws
+        itself; each element counts once per time it is drawn. Never recurses."""
+        n = len(self.parent)
+        children: list[list[int]] = [[] for _ in range(n)]
+        for i, p in enumerate(self.parent):
+            if p >= 0:
+                children[p].append(i)
+        edges = [children[i] + [self.ids[r] for r in self.refs[i] if r in self.ids
+                                and self.names[self.ids[r]] in DRAWS] for i in range(n)]
+        size, state = [0] * n, [0] * n  # state: 0 new, 1 being counted, 2 counted
+        for root in range(n - 1, -1, -1):
+            if state[root]:
+                continue
+            stack = [root]
+            while stack:
+                i = stack[-1]
+                if state[i] == 0:
+                    state[i] = 1
+                    for j in edges[i]:
+                        if state[j] == 1:
+                            return [(self.lines[i], "an element here draws itself (a <use> "
+                                     "of itself, or of a group around it): remove the loop")]
+                        if state[j] == 0:
+                            stack.append(j)
+                    continue
+                stack.pop()
+                if state[i] == 1:
+                    state[i] = 2
+                    size[i] = min(1 + sum(size[j] for j in edges[i]), MAX_SVG_ELEMENTS + 1)
+                    if size[i] > MAX_SVG_ELEMENTS:
+                        return [(self.lines[i], f"drawing this draws more than "
+                                 f"{MAX_SVG_ELEMENTS} elements once each <use> (or other "
+                                 "reference) is drawn: simplify the drawing")]
+        return []
 
 
 _DRAWN: dict[str, str | None] = {}  # SVG digest -> why WeasyPrint could not draw it

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import re
 
+from .bounds import MAX_TABLE_COLUMNS
 from .errors import at
 from .model import CELL_TYPES, Column, Field
 from .yamlvalues import field_int, field_strings
@@ -69,6 +70,10 @@ def _columns(item, i: int, rel: str, errs) -> tuple[Column, ...] | None:
     key_line = item.line_of("columns")
     if not isinstance(raw, list):
         errs.add(at(rel, key_line), f"fields[{i}].columns: expected a list of headings")
+        return None
+    if len(raw) > MAX_TABLE_COLUMNS:
+        errs.add(at(rel, key_line), f"fields[{i}].columns: {len(raw)} columns; the limit is "
+                 f"{MAX_TABLE_COLUMNS}: no page can print more legibly")
         return None
     lines = getattr(raw, "item_lines", None) or [key_line] * len(raw)
     out = []

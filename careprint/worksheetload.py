@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import bounds
 from .config import NAME_RE, Config
 from .errors import Collector, ProjectError, at
 from .markup import Source, check_only_blocks, check_raw_html
@@ -37,7 +38,13 @@ COMMON_FIELD_KEYS = ("type", "label", "key")
 
 def _load_worksheets(root: Path, config: Config, errs: Collector) -> list[Worksheet]:
     out = []
-    for path in files_in(root / "content" / "worksheets"):
+    paths = files_in(root / "content" / "worksheets")
+    too_many = bounds.count_problem(len(paths), bounds.MAX_WORKSHEETS, "content/worksheets",
+                                    "worksheets", "a guide this long is several guides")
+    if too_many:
+        errs.extend(too_many)
+        return []
+    for path in paths:
         rel = rel_path(root, path)
         if path.suffix not in (".yaml", ".yml"):
             errs.add(rel, "not a worksheet: worksheet files are <id>.yaml")
@@ -80,6 +87,7 @@ def _load_worksheet(text, rel, stem, config, errs) -> Worksheet | None:
     for key, line in (("instructions", instr_line), ("closing", closing_line)):
         if isinstance(data.get(key), str):
             src = Source(data[key], rel, line)
+            errs.extend(bounds.markdown_problems(data[key], rel, line))
             errs.extend(check_only_blocks(src, config.edition_ids))
             errs.extend(check_raw_html(src.lines(), rel))
             errs.extend(check_source_structure(src.lines(), rel))
@@ -110,6 +118,11 @@ def _fields(data, rel, errs) -> list[Field]:
         return []
     if not isinstance(raw, list) or not raw:
         errs.add(at(rel, data.line_of("fields")), "fields: expected a non-empty list")
+        return []
+    if len(raw) > bounds.MAX_FIELDS:
+        line = raw.item_lines[bounds.MAX_FIELDS] if isinstance(raw, LineList) else data.line
+        errs.extend(bounds.count_problem(len(raw), bounds.MAX_FIELDS, at(rel, line), "fields",
+                                         "split the worksheet in two"))
         return []
     out, keys = [], {}
     for i, item in enumerate(raw):
@@ -169,6 +182,11 @@ def _text_field(item, i, rel, errs):
 
 
 def _checklist_field(item, i, rel, errs):
+    raw = item.get("options")
+    if isinstance(raw, list) and len(raw) > bounds.MAX_OPTIONS:
+        errs.add(at(rel, item.line_of("options")), f"fields[{i}].options: {len(raw)} options; "
+                 f"the limit is {bounds.MAX_OPTIONS}: split the checklist")
+        return None
     options = field_strings(item, "options", i, rel, errs, required=True)
     other = item.get("other", False)
     if not isinstance(other, bool):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import yaml
 
+from .bounds import long_word, long_word_message
 from .errors import YamlError
 from .nesting import MAX_DEPTH, yaml_too_deep
 
@@ -110,8 +111,11 @@ def load_yaml(text: str, first_line: int = 1):
     """
     padded = "\n" * (first_line - 1) + text
     try:
-        return yaml.load(padded, Loader=_Loader)  # a SafeLoader subclass: safe
-    except DuplicateKey as exc:
+        _refuse_aliases(padded)
+        data = yaml.load(padded, Loader=_Loader)  # a SafeLoader subclass: safe
+        _refuse_long_word(padded)  # after the YAML's own errors: a word there is found too
+        return data
+    except (DuplicateKey, _Refused) as exc:
         raise YamlError(exc.line, str(exc)) from None
     except ValueError_ as exc:
         raise YamlError(exc.line, f"invalid YAML value: {exc.message}") from None
@@ -128,3 +132,29 @@ def load_yaml(text: str, first_line: int = 1):
     except (ValueError, TypeError, IndexError, KeyError, OverflowError) as exc:
         raise YamlError(first_line, f"invalid YAML value: {exc}") from None
 
+
+
+class _Refused(yaml.YAMLError):  # YAML careprint does not read, at its line
+    def __init__(self, line, message):
+        super().__init__(message)
+        self.line = line
+
+
+def _refuse_aliases(text: str) -> None:
+    """Refuse an anchor (`&name`) or alias (`*name`): a 90 KB worksheet of aliases of
+    aliases expanded to 20,000 labels of 10 KB each (3.4 GB, then a hang), and nothing
+    careprint reads needs one. The events are read (by libyaml, fast) only when the text
+    has a `&` or a `*`."""
+    if "&" not in text and "*" not in text:
+        return
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused(event.start_mark.line + 1, "YAML anchors and aliases (`&name`, "
+                           "`*name`) are not allowed here: write each value out in full")
+
+
+def _refuse_long_word(text: str) -> None:
+    """Refuse a word longer than careprint.bounds.MAX_WORD, at its line."""
+    found = long_word(text)
+    if found:
+        raise _Refused(found[0], long_word_message(found[1]))

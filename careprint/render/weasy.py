@@ -33,6 +33,22 @@ class SandboxRefusal(FatalURLFetchingError):
     """A document asked for a resource outside the sandbox; the render stops."""
 
 
+RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+
+
+def _refuse_too_many_pixels(path: Path) -> None:
+    """Refuse an image past careprint.assets.MAX_IMAGE_PIXELS before WeasyPrint decodes it
+    (a chapter's images were checked at load; a template's are checked here)."""
+    from ..assets import pixel_problem
+
+    try:
+        why = pixel_problem(path)
+    except Exception:  # not an image Pillow reads: WeasyPrint says so, and that stops it
+        return
+    if why:
+        raise SandboxRefusal(f"image {path.name!r} is {why}")
+
+
 class SandboxFetcher(URLFetcher):
     """Fetches local files inside the project's content/ and templates/ and careprint's
     bundled templates. Everything else (network, file: URLs elsewhere, `..`, symbolic links
@@ -56,6 +72,8 @@ class SandboxFetcher(URLFetcher):
         if ".." in path.parts or not any(real.is_relative_to(a) for a in self.allowed):
             raise SandboxRefusal(f"refused to load {path}: it is outside the project's "
                                  "content/ and templates/ folders")
+        if real.suffix.lower() in RASTER_SUFFIXES:  # a template's image: not checked at load
+            _refuse_too_many_pixels(real)
         response = super().fetch(url, headers)
         note_file(self.root, path)  # a render that draws it depends on it (reads.py)
         suffix = path.suffix.lower()
