@@ -309,3 +309,67 @@ def test_a_build_whose_pid_cannot_be_looked_up_here_is_waited_for(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+# ---------------------------------------------------------------- an output someone changed
+
+
+def fill_in(pdf: Path) -> bytes:
+    """What a PDF viewer does on saving a filled-in form: an incremental update appended to
+    the file (pypdf), saved in place."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(pdf, incremental=True)
+    writer.add_metadata({"/Subject": "my answers"})
+    with open(pdf, "wb") as fh:
+        writer.write(fh)
+    return pdf.read_bytes()
+
+
+@pytest.mark.allow_warnings  # the build says it kept the changed worksheet
+@pytest.mark.parametrize("force", [False, True], ids=["plain", "force"])
+def test_a_worksheet_filled_in_in_place_is_never_overwritten(tmp_path, force):
+    project = copy_fixture("worksheets", tmp_path)
+    args = ("build", project, "-e", "a", "-f", "worksheets", "--only", "all-fields",
+            "--jobs", "1")
+    run_careprint(*args, check=True)
+    folder = project / "build/a"
+    [sheet] = [p for p in (folder / "worksheets").glob("*.pdf")]
+    answers = fill_in(sheet)
+    chapter = project / "content/worksheets/all-fields.yaml"  # the worksheet changes too
+    chapter.write_text(chapter.read_text().replace("title:", "title: New", 1))
+    proc = run_careprint(*args, *(["--force"] if force else []), allow_warnings=True)
+    assert proc.returncode == 0, proc.stderr
+    assert sheet.read_bytes() == answers
+    assert (f"warning: {sheet}: changed since careprint wrote it (filled in?); it was kept "
+            "as it is, not rebuilt, and is not listed in SHA256SUMS. To keep it, move it out "
+            "of the build folder; to have careprint make it again, delete it and build "
+            "again") in proc.stderr
+    assert proc.stderr.count(sheet.name) == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert sheet.relative_to(folder).as_posix() not in checksummed(folder)
+    # the next build, which has nothing to do, says so again and still keeps it
+    again = run_careprint(*args, allow_warnings=True)
+    assert again.returncode == 0 and sheet.read_bytes() == answers
+    assert again.stderr.count(f"{sheet}: changed since careprint wrote it") == 1
+    # --strict fails on it, writing nothing
+    strict = run_careprint(*args, "--strict", allow_warnings=True)
+    assert strict.returncode == 1 and "changed since careprint wrote it" in strict.stderr
+    assert sheet.read_bytes() == answers
+    # deleted, it is made again, and listed
+    sheet.unlink()
+    run_careprint(*args, check=True)
+    assert sheet.read_bytes() != answers
+    assert sheet.relative_to(folder).as_posix() in checksummed(folder)
+
+
+def test_an_output_only_touched_is_still_careprints(tmp_path):
+    """A copy of the build folder, or `touch`, changes a file's time, not its bytes: it is
+    still careprint's, replaced and listed as before."""
+    project = copy_fixture("two-editions", tmp_path)
+    built(project, editions=["b"], formats=["html"])
+    page = project / "build/b/html/03-b-extra.html"
+    os.utime(page, ns=(1, 1))
+    report = built(project, editions=["b"], formats=["html"])
+    assert report.changed == [] and report.foreign == []
+    assert "html/03-b-extra.html" in checksummed(project / "build/b")
