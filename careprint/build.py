@@ -45,6 +45,7 @@ from .manifest import (
     unchanged,
     written_files,
 )
+from .outdir import check_out, out_folder, refuse_links
 from .outputs import in_shard, parse_shard, plan_build, select
 from .region_view import IMPRINTS_FOLDER, SHARED_FOLDER, region_out, today
 from .render import registry
@@ -107,6 +108,7 @@ def build(root: Path, editions: Sequence[str] | None = None,
         plan = plan_build(req.root, editions, req.formats, paper, only or (), req.shard,
                           bleed=bleed or "", marks=marks, environ=environ, region=region,
                           imprint=imprint, shared=req.shared)
+        refuse_links(req.out_dir, [j.relpath for j in plan.chosen])  # outdir.py
         last = last or _open(stack, req, progress)
         decision = decide(plan, last.manifest, req.out_dir, keep_html=keep_html, force=force)
         # the guides' parts are kept in the build folder's state (render/partcache.py)
@@ -135,13 +137,15 @@ def request(root, out, editions, formats, paper, shard, keep_html, bleed, marks,
             only, region="", imprint="") -> Request:
     """Check the options that need no project, and gather them."""
     root = Path(root).resolve()
-    out_dir = Path(out).resolve() if out else root / "build"
+    given = out_folder(root, out)  # its links resolved but for its own name (outdir.py)
+    out_dir = given
     shared, top = "", None
     if imprint:
         shared, top = str(out_dir / IMPRINTS_FOLDER / SHARED_FOLDER), out_dir
         out_dir = out_dir / IMPRINTS_FOLDER / imprint
     if region:
         out_dir = region_out(out_dir, region)
+    check_out(root, given, out_dir)  # careprint's own folder, or refused (outdir.py)
     if paper is not None and paper not in PAPER_SIZES:
         raise CareprintError(f"unknown paper size {paper!r}; valid: {', '.join(PAPER_SIZES)}")
     fmts = select(formats, registry.names(), "format")
@@ -171,6 +175,7 @@ def fast_noop(req: Request, last: LastBuild, only: tuple[str, ...], strict: bool
     are as it left them. Decided from file bytes alone, without parsing anything."""
     if last.manifest.inputs != last.inputs:
         return None
+    refuse_links(req.out_dir, last.manifest.outputs)  # outdir.py
     report = _up_to_date(req.out_dir, last.manifest)
     if report is None:
         return None

@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import queue
+import shutil
 import signal
 import subprocess
 import sys
@@ -373,3 +374,70 @@ def test_an_output_only_touched_is_still_careprints(tmp_path):
     report = built(project, editions=["b"], formats=["html"])
     assert report.changed == [] and report.foreign == []
     assert "html/03-b-extra.html" in checksummed(project / "build/b")
+
+
+# ---------------------------------------------------------------- --out: careprint's own folder
+
+
+def refused(*args, cwd=None) -> str:
+    proc = run_careprint("build", *args, "-e", "a", "-f", "epub", "--jobs", "1", cwd=cwd)
+    assert proc.returncode == 1, (proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr
+    return proc.stderr
+
+
+def test_out_a_folder_that_is_not_a_careprint_build_folder_is_refused(tmp_path):
+    project = copy_fixture("two-editions", tmp_path)
+    site = tmp_path / "site"
+    (site / "css").mkdir(parents=True)
+    (site / "index.html").write_text("<p>my site</p>\n")
+    (site / "css/site.css").write_text("p {}\n")
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    err = refused(project, "--out", site)
+    assert (f"--out {site} is not a careprint build folder (it has no "
+            ".careprint/manifest.json) and is not empty: it holds css/site.css, index.html. "
+            "A build would replace its files (index.html, SHA256SUMS); build into a new or "
+            "empty folder, or into the build folder of an earlier build") in err
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    # an empty folder, and the build folder of an earlier build, are careprint's to write
+    (tmp_path / "empty").mkdir()
+    for _ in ("empty", "now careprint's"):
+        run_careprint("build", project, "-e", "a", "-f", "epub", "--out", tmp_path / "empty",
+                      check=True)
+
+
+@pytest.mark.parametrize("out", ["", ".", "content", "content/new", "templates"])
+def test_out_the_project_or_its_sources_or_nothing_is_refused(tmp_path, out):
+    project = copy_fixture("two-editions", tmp_path)
+    (project / "templates").mkdir(exist_ok=True)
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    err = refused(".", "--out", out, cwd=project)
+    if out == "":
+        assert "--out is empty: name the folder to write the outputs to, such as build " \
+            "(the default)" in err
+    elif out == ".":
+        assert f"--out {project} is the project folder, or holds it" in err
+    else:
+        assert f"--out {project / out} is in the project's {out.split('/')[0]}/ " \
+            "folder, which the build reads" in err
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("linked", ["build", "build/a"], ids=["build-folder", "edition"])
+def test_a_build_folder_or_edition_folder_that_is_a_symlink_is_refused(tmp_path, linked):
+    project = copy_fixture("two-editions", tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "index.html").write_text("keep me\n")
+    if linked == "build/a":
+        run_careprint("build", project, "-e", "a", "-f", "epub", check=True)
+        shutil.rmtree(project / "build/a")
+    (project / linked).symlink_to(elsewhere)
+    for force in ([], ["--force"]):
+        err = refused(project, *force)
+        where = f"--out {project / linked}" if linked == "build" else str(project / linked)
+        assert (f"{where} is a symbolic link (to {elsewhere}); careprint never writes "
+                "through one. Make it a real folder, or build with --out into a folder of "
+                "its own") in err
+    assert [p.name for p in elsewhere.iterdir()] == ["index.html"]
+    assert (elsewhere / "index.html").read_text() == "keep me\n"
