@@ -14,6 +14,7 @@ records what the build was made from, with which options, and which shard it was
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -141,7 +142,10 @@ def changed_since(path: Path, entry: dict | None) -> bool:
 
 
 def changed_note(path: Path) -> str:
-    """What a build says of an output it kept because someone changed it."""
+    """What a build says of an output it kept because someone changed it (`path` from the
+    current folder, when it is in it)."""
+    with contextlib.suppress(OSError, ValueError):
+        path = path.relative_to(Path.cwd())
     return (f"{path}: changed since careprint wrote it (filled in?); it was kept as it is, "
             "not rebuilt, and is not listed in SHA256SUMS. To keep it, move it out of the "
             "build folder; to have careprint make it again, delete it and build again")
