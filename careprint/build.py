@@ -197,7 +197,8 @@ def _up_to_date(out_dir: Path, manifest: Manifest) -> BuildReport | None:
     targets = manifest.targets
     for rel in manifest.outputs:
         entry = targets.get(rel)
-        if entry and changed_since(out_dir / rel, entry) and not _listed(out_dir, rel):
+        if entry and changed_since(out_dir / rel, entry, manifest.pending.get(rel)) and \
+                not _listed(out_dir, rel):
             report.changed.append(out_dir / rel)
             continue
         if not entry or not unchanged(out_dir / rel, entry):

@@ -18,7 +18,17 @@ from pathlib import Path
 from . import library
 from .decide import Decision
 from .errors import CareprintError, OutputError
-from .manifest import STATE_DIR, Manifest, changed_since, drop_old_kept, settle, target_entry
+from .manifest import (
+    STATE_DIR,
+    Manifest,
+    changed_since,
+    clear_pending,
+    drop_old_kept,
+    settle,
+    sha256,
+    target_entry,
+    write_pending,
+)
 from .outputs import Plan, every_output
 from .render import Job, partcache
 from .render.partcache import PARTS
@@ -42,10 +52,13 @@ def commit(plan: Plan, decision: Decision, results: list[tuple[Job, Rendered]],
                 Path(tmp).unlink(missing_ok=True)
         raise strict_failure(warnings)
     targets = dict(manifest.targets)
+    digests = {Path(final).relative_to(out_dir).as_posix(): sha256(Path(tmp))
+               for _, res in results for tmp, final in res.files}
+    write_pending(out_dir, {**manifest.pending, **digests})
     for job, res in results:
         res = replace(res, files=_place(res.files, job.relpath, targets.get(job.relpath),
-                                         out_dir))
-        entry = target_entry(out_dir, job.relpath, decision.keys[job.relpath], res)
+                                         out_dir, manifest.pending))
+        entry = target_entry(out_dir, job.relpath, decision.keys[job.relpath], res, digests)
         entry["sources"] = decision.sources[job.relpath]  # for check --outputs (check/stale.py)
         drop_old_kept(out_dir, targets.get(job.relpath), entry)
         targets[job.relpath] = entry
@@ -60,6 +73,7 @@ def commit(plan: Plan, decision: Decision, results: list[tuple[Job, Rendered]],
     report.foreign = [p for p in foreign if p not in report.changed]
     Manifest.write(out_dir, inputs, [j.relpath for j in plan.chosen], targets,
                    list(plan.warnings), record)
+    clear_pending(out_dir)
     # the guides' kept parts that no output uses any more (render/partcache.py)
     partcache.prune(out_dir / STATE_DIR / PARTS, {k for entry in targets.values()
                                                   if isinstance(entry, dict)
@@ -74,7 +88,8 @@ def strict_failure(warnings: list[str]) -> CareprintError:
                           + "\n".join(f"  {w}" for w in warnings))
 
 
-def _place(files, rel: str, old: dict | None, out_dir: Path) -> tuple[tuple[str, str], ...]:
+def _place(files, rel: str, old: dict | None, out_dir: Path,
+           pending: dict) -> tuple[tuple[str, str], ...]:
     """Rename each rendered file of the output `rel` into place, but for a file beside it
     (kept HTML) that someone changed since careprint wrote it: its temporary file goes
     (decide.py keeps the output itself from being rendered). The files placed."""
@@ -83,7 +98,7 @@ def _place(files, rel: str, old: dict | None, out_dir: Path) -> tuple[tuple[str,
     placed = []
     for tmp, final in files:
         beside = Path(final).relative_to(out_dir).as_posix()
-        if beside != rel and changed_since(Path(final), kept.get(beside)):
+        if beside != rel and changed_since(Path(final), kept.get(beside), pending.get(beside)):
             Path(tmp).unlink(missing_ok=True)
             continue
         _rename(Path(tmp), Path(final))

@@ -43,7 +43,7 @@ def decide(plan: Plan, manifest: Manifest, out_dir: Path, *, keep_html: bool,
     now = Now(ctx.root, config)  # what the reads each output recorded give now
     for job in plan.chosen:
         entry = manifest.targets.get(job.relpath)
-        if changed_since(out_dir / job.relpath, entry):
+        if changed_since(out_dir / job.relpath, entry, manifest.pending.get(job.relpath)):
             changed.append(out_dir / job.relpath)
         elif not force and manifest.fresh(out_dir, job.relpath, keys[job.relpath]) and \
                 now.hold(entry.get("reads")):

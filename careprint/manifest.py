@@ -28,6 +28,10 @@ from .errors import OutputError
 
 STATE_DIR = ".careprint"
 CHECKSUMS = "SHA256SUMS"
+# the SHA-256 of each file a build is about to rename into place, written before the first
+# rename and removed once the manifest records them: after a build killed in between, a
+# file it placed is still known as careprint's, not taken for one someone changed
+PENDING = "pending.json"
 
 
 def read_manifest(out_dir: Path) -> dict:
@@ -53,7 +57,14 @@ class Manifest:
 
     @classmethod
     def read(cls, out_dir: Path) -> Manifest:
-        return cls(read_manifest(out_dir))
+        data = read_manifest(out_dir)
+        pending = read_pending(out_dir)
+        return cls({**data, "pending": pending} if pending else data)
+
+    @property
+    def pending(self) -> dict[str, str]:
+        """{relpath: SHA-256} of the files a build killed while it renamed them placed."""
+        return self.data.get("pending", {})
 
     @property
     def targets(self) -> dict:
@@ -96,9 +107,28 @@ def write_manifest(out_dir: Path, manifest: dict) -> None:
                  json.dumps(manifest, indent=1, sort_keys=True).encode())
 
 
-def stamp(path: Path) -> dict:
+def read_pending(out_dir: Path) -> dict[str, str]:
+    try:
+        data = json.loads((out_dir / STATE_DIR / PENDING).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def write_pending(out_dir: Path, pending: dict[str, str]) -> None:
+    write_atomic(out_dir / STATE_DIR / PENDING, json.dumps(pending, sort_keys=True).encode())
+
+
+def clear_pending(out_dir: Path) -> None:
+    (out_dir / STATE_DIR / PENDING).unlink(missing_ok=True)
+
+
+def stamp(path: Path, digest: str | None = None) -> dict:
     st = path.stat()
-    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": sha256(path)}
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns,
+            "sha256": digest or sha256(path)}
 
 
 def sha256(path: Path) -> str:
@@ -119,26 +149,26 @@ def unchanged(path: Path, entry: dict) -> bool:
         st.st_mtime_ns == entry.get("mtime_ns")
 
 
-def as_written(path: Path, entry: dict | None) -> bool:
+def as_written(path: Path, entry: dict | None, also: str | None = None) -> bool:
     """Whether `path` holds the bytes careprint wrote there (`entry` its record): the size
-    and mtime it recorded, or else (a copy, a `touch`) the SHA-256. Only a file that has
-    changed is hashed."""
-    if not isinstance(entry, dict):
-        return False
-    if unchanged(path, entry):
+    and mtime it recorded, or else (a copy, a `touch`) the SHA-256, or `also` (PENDING's).
+    Only a file that has changed is hashed."""
+    entry = entry if isinstance(entry, dict) else {}
+    if entry and unchanged(path, entry):
         return True
-    if not isinstance(entry.get("sha256"), str) or not path.is_file() or path.is_symlink():
+    hashes = {h for h in (entry.get("sha256"), also) if isinstance(h, str)}
+    if not hashes or not path.is_file() or path.is_symlink():
         return False
     try:
-        return sha256(path) == entry["sha256"]
+        return sha256(path) in hashes
     except OSError:
         return False
 
 
-def changed_since(path: Path, entry: dict | None) -> bool:
+def changed_since(path: Path, entry: dict | None, also: str | None = None) -> bool:
     """Whether something is at `path` that careprint did not write there, or changed since
     it did (a worksheet filled in and saved in place): careprint never replaces it."""
-    return os.path.lexists(path) and not as_written(path, entry)
+    return os.path.lexists(path) and not as_written(path, entry, also)
 
 
 def changed_note(path: Path) -> str:
@@ -151,10 +181,10 @@ def changed_note(path: Path) -> str:
             "build folder; to have careprint make it again, delete it and build again")
 
 
-def target_entry(out_dir: Path, rel: str, key: str, res) -> dict:
+def target_entry(out_dir: Path, rel: str, key: str, res, digests: dict) -> dict:
     """The record of a target this build wrote (renamed into place), with its kept HTML;
-    `res` is its results.Rendered."""
-    entry = {"key": key, **stamp(out_dir / rel), "pages": res.pages,
+    `res` is its results.Rendered, `digests` the SHA-256 of each file placed, by path."""
+    entry = {"key": key, **stamp(out_dir / rel, digests.get(rel)), "pages": res.pages,
              "warnings": list(res.warnings)}
     if res.layout:
         entry["layout"] = res.layout
@@ -164,7 +194,7 @@ def target_entry(out_dir: Path, rel: str, key: str, res) -> dict:
         entry["parts"] = list(res.parts)
     kept = {Path(final).relative_to(out_dir).as_posix() for _, final in res.files} - {rel}
     if kept:
-        entry["kept"] = {k: stamp(out_dir / k) for k in sorted(kept)}
+        entry["kept"] = {k: stamp(out_dir / k, digests.get(k)) for k in sorted(kept)}
     return entry
 
 

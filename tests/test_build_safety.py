@@ -441,3 +441,32 @@ def test_a_build_folder_or_edition_folder_that_is_a_symlink_is_refused(tmp_path,
                 "its own") in err
     assert [p.name for p in elsewhere.iterdir()] == ["index.html"]
     assert (elsewhere / "index.html").read_text() == "keep me\n"
+
+
+def test_a_build_killed_while_it_renames_leaves_nothing_taken_for_a_changed_file(
+        tmp_path, monkeypatch):
+    """The files renamed into place before the manifest records them are still known as
+    careprint's (.careprint/pending.json): the next build replaces them and lists them."""
+    from careprint import commit
+
+    project = copy_fixture("two-editions", tmp_path)
+    built(project, editions=["b"], formats=["html"])
+    chapter = project / "content/chapters/03-b-extra.md"
+    chapter.write_text(chapter.read_text() + "\nA new last sentence.\n")
+    real = commit._rename
+
+    def killed_after(tmp, final):
+        real(tmp, final)
+        if final.name == "03-b-extra.html":
+            raise KeyboardInterrupt  # as a kill -9 would stop it, before the manifest
+
+    monkeypatch.setattr(commit, "_rename", killed_after)
+    with pytest.raises(KeyboardInterrupt):
+        built(project, editions=["b"], formats=["html"])
+    monkeypatch.setattr(commit, "_rename", real)
+    page = project / "build/b/html/03-b-extra.html"
+    assert "A new last sentence." in page.read_text()
+    report = built(project, editions=["b"], formats=["html"])
+    assert report.changed == [] and report.foreign == []
+    assert "html/03-b-extra.html" in checksummed(project / "build/b")
+    assert not (project / "build/.careprint/pending.json").exists()
