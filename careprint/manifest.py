@@ -273,7 +273,9 @@ def write_checksums(out_dir: Path, edition: str, ours: dict,
             if changed is not None:
                 changed.append(path)
             continue
-        digest = sha256(path)
+        recorded = ours[rel].get("sha256")  # the bytes careprint wrote: hashed once
+        digest = recorded if isinstance(recorded, str) and unchanged(path, ours[rel]) \
+            else sha256(path)
         lines.append(f"{digest}  {rel.split('/', 1)[1]}\n")
     write_atomic(folder / CHECKSUMS, "".join(lines).encode())
 
