@@ -56,8 +56,10 @@ def commit(plan: Plan, decision: Decision, results: list[tuple[Job, Rendered]],
                for _, res in results for tmp, final in res.files}
     write_pending(out_dir, {**manifest.pending, **digests})
     for job, res in results:
-        res = replace(res, files=_place(res.files, job.relpath, targets.get(job.relpath),
-                                         out_dir, manifest.pending))
+        placed = _place(res.files, job.relpath, targets.get(job.relpath), out_dir,
+                        manifest.pending)
+        report.changed += [Path(f) for _, f in res.files if (_, f) not in placed]
+        res = replace(res, files=placed)
         entry = target_entry(out_dir, job.relpath, decision.keys[job.relpath], res, digests)
         entry["sources"] = decision.sources[job.relpath]  # for check --outputs (check/stale.py)
         drop_old_kept(out_dir, targets.get(job.relpath), entry)

@@ -470,3 +470,22 @@ def test_a_build_killed_while_it_renames_leaves_nothing_taken_for_a_changed_file
     assert report.changed == [] and report.foreign == []
     assert "html/03-b-extra.html" in checksummed(project / "build/b")
     assert not (project / "build/.careprint/pending.json").exists()
+
+
+@pytest.mark.allow_warnings  # the build says it kept the changed HTML
+def test_kept_html_someone_changed_is_kept_while_its_pdf_is_rebuilt(tmp_path):
+    project = copy_fixture("two-editions", tmp_path)
+    kw = {"editions": ["b"], "formats": ["handouts"], "only": ["b-extra"], "keep_html": True}
+    built(project, **kw)
+    folder = project / "build/b"
+    html = folder / "handouts/twin-b-ch03-b-extra-a4.html"
+    pdf = html.with_suffix(".pdf")
+    html.write_text(html.read_text() + "<!-- my notes -->\n")
+    chapter = project / "content/chapters/03-b-extra.md"
+    chapter.write_text(chapter.read_text() + "\nA new last sentence.\n")
+    report = built(project, **kw)
+    assert html.read_text().endswith("<!-- my notes -->\n")
+    assert [w.path for w in report.rendered] == [pdf]  # made again, beside the kept HTML
+    assert report.changed == [html]
+    assert "handouts/twin-b-ch03-b-extra-a4.html" not in checksummed(folder)
+    assert "handouts/twin-b-ch03-b-extra-a4.pdf" in checksummed(folder)
