@@ -1,9 +1,9 @@
 """The last stage of a build: the rendered files renamed into place, and the record kept.
 
 Under --strict a warning stops the build here and the temporary files go: nothing was
-written. Otherwise each rendered file replaces its target, but for a file changed since
-careprint wrote it (a worksheet filled in and saved in place: manifest.changed_since),
-which is kept as it is and named in the report, the manifest gains its entry,
+written. Otherwise the SHA-256 of each rendered file is noted (manifest.PENDING), each
+replaces its target (but for a file someone changed since careprint wrote it, which is
+kept as it is and named in the report: manifest.changed_since), the manifest gains its entry,
 what the project no longer makes is pruned (what no registered format owns: outputs.py,
 every_output), each edition's SHA256SUMS is written, then the manifest and the library
 page (careprint/library.py).
@@ -58,7 +58,7 @@ def commit(plan: Plan, decision: Decision, results: list[tuple[Job, Rendered]],
     for job, res in results:
         placed = _place(res.files, job.relpath, targets.get(job.relpath), out_dir,
                         manifest.pending)
-        report.changed += [Path(f) for _, f in res.files if (_, f) not in placed]
+        report.changed += [Path(final) for tmp, final in res.files if (tmp, final) not in placed]
         res = replace(res, files=placed)
         entry = target_entry(out_dir, job.relpath, decision.keys[job.relpath], res, digests)
         entry["sources"] = decision.sources[job.relpath]  # for check --outputs (check/stale.py)

@@ -54,15 +54,15 @@ def check_out(root: Path, given: Path, out_dir: Path) -> None:
         if place.exists() and not place.is_dir():
             raise CareprintError(f"--out {place} is a file, not a folder: name a folder for "
                                  "the outputs")
-    _careprints(out_dir)
-    if given != out_dir:  # a region's or a clinic's build: the page of the whole build
-        _careprints(given, skip=(REGIONS_FOLDER, IMPRINTS_FOLDER))
+    for place in {given, out_dir}:  # a region's or a clinic's build: the whole build's too
+        _careprints(place)
 
 
-def _careprints(real: Path, skip: tuple[str, ...] = ()) -> None:
-    """Refuse a folder with files in it (but in `skip`) and no careprint manifest."""
+def _careprints(real: Path) -> None:
+    """Refuse a folder with files in it and no careprint manifest (the folders of the
+    builds for a region or a clinic aside, which have their own)."""
     if real.is_dir() and not (real / MANIFEST).is_file():
-        held = _held(real, skip)
+        held = _held(real, (REGIONS_FOLDER, IMPRINTS_FOLDER))
         if held:
             names = ", ".join(p.relative_to(real).as_posix() for p in held[:SHOWN])
             more = ", ..." if len(held) > SHOWN else ""
@@ -107,9 +107,8 @@ def refuse_links(out_dir: Path, rels: Iterable, name: str = "") -> None:
     it, or of folders), is a symbolic link: careprint never writes through one."""
     seen: set[Path] = set()
     for rel in [PurePosixPath(STATE_DIR, "x"), *map(PurePosixPath, rels)]:
-        folder = out_dir
-        for part in ("", *rel.parts[:-1]) if rel.parts else ("",):
-            folder = folder / part if part else folder
+        folders = [out_dir.joinpath(*rel.parts[:n]) for n in range(len(rel.parts))]
+        for folder in folders:
             if folder in seen:
                 continue
             seen.add(folder)
