@@ -88,18 +88,21 @@ def _not_the_project(root: Path, place: Path) -> None:
                                  "as build (the default)")
 
 
-def _held(folder: Path, skip: tuple[str, ...] = ()) -> list[Path]:
-    """The files in `folder` (a careprint build's state, its lock, the temporary files of
-    an interrupted build and the folders in `skip` aside; empty folders too)."""
+def _held(folder: Path, skip: tuple[str, ...] = (), most: int = 100) -> list[Path]:
+    """Up to `most` of the files in `folder`, sorted (a careprint build's state, its lock,
+    the temporary files of an interrupted build and the folders in `skip` aside; empty
+    folders too). Links are not followed."""
     found = []
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if rel.parts[0] in (STATE_DIR, *skip) or path.is_dir() and not path.is_symlink():
-            continue
-        if rel.as_posix() == LOCK_NAME or TEMP_RE.match(path.name):
-            continue
-        found.append(path)
-    return found
+    for here, dirs, names in os.walk(folder):
+        if Path(here) == folder:
+            dirs[:] = [d for d in dirs if d not in (STATE_DIR, *skip)]
+            names = [n for n in names if n != LOCK_NAME]
+        dirs.sort()
+        found += [Path(here, n) for n in sorted(names) if not TEMP_RE.match(n)]
+        found += [Path(here, d) for d in dirs if Path(here, d).is_symlink()]
+        if len(found) >= most:
+            break
+    return sorted(found)
 
 
 def refuse_links(out_dir: Path, rels: Iterable, name: str = "") -> None:
