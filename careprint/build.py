@@ -36,7 +36,16 @@ from .config import PAPER_SIZES
 from .decide import decide
 from .errors import CareprintError
 from .keys import input_digest
-from .manifest import STATE_DIR, Manifest, foreign_files, unchanged, written_files
+from .manifest import (
+    CHECKSUMS,
+    STATE_DIR,
+    Manifest,
+    changed_since,
+    foreign_files,
+    unchanged,
+    written_files,
+)
+from .outdir import check_out, out_folder, refuse_links
 from .outputs import in_shard, parse_shard, plan_build, select
 from .region_view import IMPRINTS_FOLDER, SHARED_FOLDER, region_out, today
 from .render import registry
@@ -99,6 +108,7 @@ def build(root: Path, editions: Sequence[str] | None = None,
         plan = plan_build(req.root, editions, req.formats, paper, only or (), req.shard,
                           bleed=bleed or "", marks=marks, environ=environ, region=region,
                           imprint=imprint, shared=req.shared)
+        refuse_links(req.out_dir, [j.relpath for j in plan.chosen])  # outdir.py
         last = last or _open(stack, req, progress)
         decision = decide(plan, last.manifest, req.out_dir, keep_html=keep_html, force=force)
         # the guides' parts are kept in the build folder's state (render/partcache.py)
@@ -127,13 +137,15 @@ def request(root, out, editions, formats, paper, shard, keep_html, bleed, marks,
             only, region="", imprint="") -> Request:
     """Check the options that need no project, and gather them."""
     root = Path(root).resolve()
-    out_dir = Path(out).resolve() if out else root / "build"
+    given = out_folder(root, out)  # its links resolved but for its own name (outdir.py)
+    out_dir = given
     shared, top = "", None
     if imprint:
         shared, top = str(out_dir / IMPRINTS_FOLDER / SHARED_FOLDER), out_dir
         out_dir = out_dir / IMPRINTS_FOLDER / imprint
     if region:
         out_dir = region_out(out_dir, region)
+    check_out(root, given, out_dir)  # careprint's own folder, or refused (outdir.py)
     if paper is not None and paper not in PAPER_SIZES:
         raise CareprintError(f"unknown paper size {paper!r}; valid: {', '.join(PAPER_SIZES)}")
     fmts = select(formats, registry.names(), "format")
@@ -163,6 +175,7 @@ def fast_noop(req: Request, last: LastBuild, only: tuple[str, ...], strict: bool
     are as it left them. Decided from file bytes alone, without parsing anything."""
     if last.manifest.inputs != last.inputs:
         return None
+    refuse_links(req.out_dir, last.manifest.outputs)  # outdir.py
     report = _up_to_date(req.out_dir, last.manifest)
     if report is None:
         return None
@@ -178,10 +191,16 @@ def fast_noop(req: Request, last: LastBuild, only: tuple[str, ...], strict: bool
 
 
 def _up_to_date(out_dir: Path, manifest: Manifest) -> BuildReport | None:
+    """The last build's report, if its outputs are as it left them: but for one someone
+    changed since that SHA256SUMS already leaves out, which is kept and named again."""
     report = BuildReport()
     targets = manifest.targets
     for rel in manifest.outputs:
         entry = targets.get(rel)
+        if entry and changed_since(out_dir / rel, entry, manifest.pending.get(rel)) and \
+                not _listed(out_dir, rel):
+            report.changed.append(out_dir / rel)
+            continue
         if not entry or not unchanged(out_dir / rel, entry):
             return None
         report.written.append(Written(out_dir / rel, entry["pages"], entry["size"],
@@ -189,3 +208,13 @@ def _up_to_date(out_dir: Path, manifest: Manifest) -> BuildReport | None:
     editions = sorted({rel.split("/", 1)[0] for rel in manifest.outputs})
     report.foreign = foreign_files(out_dir, written_files(targets), editions)
     return report
+
+
+def _listed(out_dir: Path, rel: str) -> bool:
+    """Whether the edition's SHA256SUMS lists the output `rel`."""
+    edition, name = rel.split("/", 1)
+    try:
+        lines = (out_dir / edition / CHECKSUMS).read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return True
+    return any(line.split("  ", 1)[-1] == name for line in lines)

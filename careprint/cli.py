@@ -64,7 +64,7 @@ def main() -> None:
               "`all`: every imprint), into OUT/imprints/ID/: its name and logo on the title "
               "page and handouts, its local services first, its region's services. "
               "Default: no clinic.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Folder to write the outputs to. Default: PROJECT_DIR/build.")
 @click.option("--force", is_flag=True,
               help="Rebuild every output, even those unchanged since the last build.")

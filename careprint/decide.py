@@ -1,7 +1,10 @@
 """The second stage of a build: which of the planned targets must be made again.
 
 A target whose key (careprint/keys.py) is the one the manifest recorded, and whose file is
-as the last build left it, is skipped; every other one is stale. A stale target of a
+as the last build left it, is skipped; every other one is stale, but for one whose file
+someone changed since careprint wrote it (a worksheet filled in and saved in place), or
+put there: that file is kept as it is, whatever the options (--force too), and the build
+says so (manifest.changed_note). A stale target of a
 format made from another's finished PDF (render/registry.py, Format.from_base) rides along
 with its base's job when that is stale too: one WeasyPrint render, not two. (Booklets were
 made so; they are now laid out on their own A5 pages, and no bundled format uses it.)
@@ -13,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .keys import source_keys, target_keys
-from .manifest import Manifest
+from .manifest import Manifest, changed_since
 from .outputs import Plan
 from .reads import Now
 from .render import Job, registry
@@ -27,6 +30,7 @@ class Decision:
     skipped: tuple[Written, ...] = ()  # up to date: not rendered
     stale: tuple[Job, ...] = ()  # to render, each in its own job
     companions: dict[str, list[Job]] = field(default_factory=dict)  # base relpath -> riders
+    changed: tuple[Path, ...] = ()  # changed since careprint wrote them: kept, not rendered
 
 
 def decide(plan: Plan, manifest: Manifest, out_dir: Path, *, keep_html: bool,
@@ -35,11 +39,13 @@ def decide(plan: Plan, manifest: Manifest, out_dir: Path, *, keep_html: bool,
     config, views, ctx = plan.guide.config, plan.views, plan.ctx
     keys = target_keys(config, views, plan.chosen, ctx, keep_html)
     sources = source_keys(config, views, plan.chosen, ctx.root)
-    skipped, stale = [], []
+    skipped, stale, changed = [], [], []
     now = Now(ctx.root, config)  # what the reads each output recorded give now
     for job in plan.chosen:
         entry = manifest.targets.get(job.relpath)
-        if not force and manifest.fresh(out_dir, job.relpath, keys[job.relpath]) and \
+        if changed_since(out_dir / job.relpath, entry, manifest.pending.get(job.relpath)):
+            changed.append(out_dir / job.relpath)
+        elif not force and manifest.fresh(out_dir, job.relpath, keys[job.relpath]) and \
                 now.hold(entry.get("reads")):
             skipped.append(Written(out_dir / job.relpath, entry["pages"], entry["size"],
                                    tuple(entry["warnings"]), skipped=True))
@@ -48,7 +54,7 @@ def decide(plan: Plan, manifest: Manifest, out_dir: Path, *, keep_html: bool,
         else:  # where its pages fell last time: a guide may reuse it (render/pdf.py)
             stale.append(replace(job, layout=_layout_hint(entry)))
     alone, companions = pair_companions(stale)
-    return Decision(keys, sources, tuple(skipped), tuple(alone), companions)
+    return Decision(keys, sources, tuple(skipped), tuple(alone), companions, tuple(changed))
 
 
 def _layout_hint(entry: dict) -> tuple | None:

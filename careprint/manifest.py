@@ -2,16 +2,19 @@
 
 Each target's entry holds its key (build.py: what it depends on), the size and modification
 time the build left it with, its page count, its warnings, and the HTML kept beside it
-(`--keep-html`), with the same stamps. That record is the only list of what careprint
-wrote: a build removes only files it names and finds as careprint left them, and each
-edition's SHA256SUMS lists only those. A file someone else put in an output folder (a
-client's filled-in worksheet) is left in place, and the build says so. Its `build` entry
+(`--keep-html`), with the same stamps (size, modification time and SHA-256). That record
+is the only list of what careprint wrote: a build removes or replaces only files it names
+and finds as careprint left them (the same bytes), and each edition's SHA256SUMS lists
+only those. A file someone else put in an output folder, or an output changed since
+careprint wrote it (a client's worksheet, filled in and saved in place), is left as it
+is, and the build says so. Its `build` entry
 records what the build was made from, with which options, and which shard it was
 (buildrecord.py): what `careprint join` checks.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -25,6 +28,10 @@ from .errors import OutputError
 
 STATE_DIR = ".careprint"
 CHECKSUMS = "SHA256SUMS"
+# the SHA-256 of each file a build is about to rename into place, written before the first
+# rename and removed once the manifest records them: after a build killed in between, a
+# file it placed is still known as careprint's, not taken for one someone changed
+PENDING = "pending.json"
 
 
 def read_manifest(out_dir: Path) -> dict:
@@ -38,7 +45,7 @@ def read_manifest(out_dir: Path) -> dict:
         return {}
     if data.get("careprint") == __version__:
         return data
-    return {"targets": {rel: {k: e[k] for k in ("size", "mtime_ns", "kept") if k in e}
+    return {"targets": {rel: {k: e[k] for k in ("size", "mtime_ns", "sha256", "kept") if k in e}
                         for rel, e in data["targets"].items() if isinstance(e, dict)}}
 
 
@@ -50,7 +57,14 @@ class Manifest:
 
     @classmethod
     def read(cls, out_dir: Path) -> Manifest:
-        return cls(read_manifest(out_dir))
+        data = read_manifest(out_dir)
+        pending = read_pending(out_dir)
+        return cls({**data, "pending": pending} if pending else data)
+
+    @property
+    def pending(self) -> dict[str, str]:
+        """{relpath: SHA-256} of the files a build killed while it renamed them placed."""
+        return self.data.get("pending", {})
 
     @property
     def targets(self) -> dict:
@@ -93,9 +107,36 @@ def write_manifest(out_dir: Path, manifest: dict) -> None:
                  json.dumps(manifest, indent=1, sort_keys=True).encode())
 
 
-def stamp(path: Path) -> dict:
+def read_pending(out_dir: Path) -> dict[str, str]:
+    try:
+        data = json.loads((out_dir / STATE_DIR / PENDING).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def write_pending(out_dir: Path, pending: dict[str, str]) -> None:
+    write_atomic(out_dir / STATE_DIR / PENDING, json.dumps(pending, sort_keys=True).encode())
+
+
+def clear_pending(out_dir: Path) -> None:
+    (out_dir / STATE_DIR / PENDING).unlink(missing_ok=True)
+
+
+def stamp(path: Path, digest: str | None = None) -> dict:
     st = path.stat()
-    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns,
+            "sha256": digest or sha256(path)}
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def unchanged(path: Path, entry: dict) -> bool:
@@ -108,10 +149,42 @@ def unchanged(path: Path, entry: dict) -> bool:
         st.st_mtime_ns == entry.get("mtime_ns")
 
 
-def target_entry(out_dir: Path, rel: str, key: str, res) -> dict:
+def as_written(path: Path, entry: dict | None, also: str | None = None) -> bool:
+    """Whether `path` holds the bytes careprint wrote there (`entry` its record): the size
+    and mtime it recorded, or else (a copy, a `touch`) the SHA-256, or `also` (PENDING's).
+    Only a file that has changed is hashed."""
+    entry = entry if isinstance(entry, dict) else {}
+    if entry and unchanged(path, entry):
+        return True
+    hashes = {h for h in (entry.get("sha256"), also) if isinstance(h, str)}
+    if not hashes or not path.is_file() or path.is_symlink():
+        return False
+    try:
+        return sha256(path) in hashes
+    except OSError:
+        return False
+
+
+def changed_since(path: Path, entry: dict | None, also: str | None = None) -> bool:
+    """Whether something is at `path` that careprint did not write there, or changed since
+    it did (a worksheet filled in and saved in place): careprint never replaces it."""
+    return os.path.lexists(path) and not as_written(path, entry, also)
+
+
+def changed_note(path: Path) -> str:
+    """What a build says of an output it kept because someone changed it (`path` from the
+    current folder, when it is in it)."""
+    with contextlib.suppress(OSError, ValueError):
+        path = path.relative_to(Path.cwd())
+    return (f"{path}: changed since careprint wrote it (filled in?); it was kept as it is, "
+            "not rebuilt, and is not listed in SHA256SUMS. To keep it, move it out of the "
+            "build folder; to have careprint make it again, delete it and build again")
+
+
+def target_entry(out_dir: Path, rel: str, key: str, res, digests: dict) -> dict:
     """The record of a target this build wrote (renamed into place), with its kept HTML;
-    `res` is its results.Rendered."""
-    entry = {"key": key, **stamp(out_dir / rel), "pages": res.pages,
+    `res` is its results.Rendered, `digests` the SHA-256 of each file placed, by path."""
+    entry = {"key": key, **stamp(out_dir / rel, digests.get(rel)), "pages": res.pages,
              "warnings": list(res.warnings)}
     if res.layout:
         entry["layout"] = res.layout
@@ -121,7 +194,7 @@ def target_entry(out_dir: Path, rel: str, key: str, res) -> dict:
         entry["parts"] = list(res.parts)
     kept = {Path(final).relative_to(out_dir).as_posix() for _, final in res.files} - {rel}
     if kept:
-        entry["kept"] = {k: stamp(out_dir / k) for k in sorted(kept)}
+        entry["kept"] = {k: stamp(out_dir / k, digests.get(k)) for k in sorted(kept)}
     return entry
 
 
@@ -149,7 +222,7 @@ def remove_written(out_dir: Path, files: dict[str, dict]) -> None:
     """Remove each of `files` that is as careprint left it; leave any changed since."""
     for rel, entry in files.items():
         path = out_dir / rel
-        if _inside(out_dir, rel) and unchanged(path, entry):
+        if _inside(out_dir, rel) and as_written(path, entry):
             path.unlink(missing_ok=True)
 
 
@@ -163,17 +236,20 @@ def drop_old_kept(out_dir: Path, old: dict | None, new: dict) -> None:
                                  if k not in new.get("kept", {}) and isinstance(v, dict)})
 
 
-def settle(out_dir: Path, targets: dict, every: set[str], editions: list[str]) -> list[Path]:
+def settle(out_dir: Path, targets: dict, every: set[str], editions: list[str],
+           changed: list[Path] | None = None) -> list[Path]:
     """After a build of `editions`: remove what an earlier build wrote there that the
     project no longer makes (`every` is all it makes, in every format), write each
     edition's SHA256SUMS, and return the files in those folders careprint did not write.
-    `targets` (the manifest's) loses the entries of the removed files."""
+    `targets` (the manifest's) loses the entries of the removed files; `changed` gains the
+    outputs changed since careprint wrote them."""
     for rel in [r for r in targets if _edition(r) in editions and r not in every]:
         entry = targets.pop(rel)
         remove_written(out_dir, written_files({rel: entry}))
     ours = written_files(targets)
+    changed = [] if changed is None else changed
     for edition in editions:
-        write_checksums(out_dir, edition, ours)
+        write_checksums(out_dir, edition, ours, changed)
     return foreign_files(out_dir, ours, editions)
 
 
@@ -181,17 +257,26 @@ def _edition(rel: str) -> str:
     return rel.split("/", 1)[0]
 
 
-def write_checksums(out_dir: Path, edition: str, ours: dict) -> None:
-    """OUT/<edition>/SHA256SUMS: `sha256sum -c` verifies every file careprint wrote there."""
+def write_checksums(out_dir: Path, edition: str, ours: dict,
+                    changed: list[Path] | None = None) -> None:
+    """OUT/<edition>/SHA256SUMS: `sha256sum -c` verifies every file careprint wrote there,
+    as it wrote it; one changed since (filled in) is left out, and added to `changed`."""
     folder = out_dir / edition
     if not folder.is_dir():
         return
     lines = []
     for rel in sorted((r for r in ours if _edition(r) == edition), key=lambda r: r.split("/")):
         path = out_dir / rel
-        if _inside(out_dir, rel) and path.is_file() and not path.is_symlink():
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            lines.append(f"{digest}  {rel.split('/', 1)[1]}\n")
+        if not _inside(out_dir, rel) or not os.path.lexists(path):
+            continue
+        if not as_written(path, ours[rel]):
+            if changed is not None:
+                changed.append(path)
+            continue
+        recorded = ours[rel].get("sha256")  # the bytes careprint wrote: hashed once
+        digest = recorded if isinstance(recorded, str) and unchanged(path, ours[rel]) \
+            else sha256(path)
+        lines.append(f"{digest}  {rel.split('/', 1)[1]}\n")
     write_atomic(folder / CHECKSUMS, "".join(lines).encode())
 
 

@@ -42,6 +42,7 @@ class BuildReport:
     notes: list[str] = field(default_factory=list)
     check_errors: int = 0  # what `careprint check` would call errors (careprint/checknote.py)
     project_warnings: list[str] = field(default_factory=list)  # of no one output (resources)
+    changed: list[Path] = field(default_factory=list)  # outputs someone changed: kept as they are
 
     @property
     def rendered(self) -> list[Written]:
@@ -53,5 +54,7 @@ class BuildReport:
 
     @property
     def warnings(self) -> list[str]:
-        return self.project_warnings + [f"{w.path}: {m}" for w in self.written
-                                        for m in w.warnings]
+        from .manifest import changed_note
+
+        return self.project_warnings + [changed_note(p) for p in self.changed] + \
+            [f"{w.path}: {m}" for w in self.written for m in w.warnings]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import tomllib
 from pathlib import Path
 
@@ -46,6 +47,7 @@ def init_project(dest: Path, title: str | None = None, force: bool = False,
     for src in chosen:
         if src.is_file():
             plan.setdefault(dest / "templates" / src.name, src.read_text("utf-8"))
+    _refuse_links(dest, plan)
     existing = [p for p in plan if p.exists()]
     if existing and not force:
         names = ", ".join(str(p) for p in existing[:5])
@@ -54,8 +56,35 @@ def init_project(dest: Path, title: str | None = None, force: bool = False,
                              "Nothing was written; use --force to overwrite them.")
     for path, text in plan.items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, "utf-8")
+        _write(path, text)
     return list(plan)
+
+
+def _refuse_links(dest: Path, plan) -> None:
+    """init never writes through a symbolic link (a file, or a folder on the way, that
+    leads out of the project): refused before anything is written, naming the link."""
+    seen: set[Path] = set()
+    for path in plan:
+        rel = path.relative_to(dest)
+        for depth in range(1, len(rel.parts) + 1):
+            here = dest.joinpath(*rel.parts[:depth])
+            if here in seen:
+                continue
+            seen.add(here)
+            if here.is_symlink():
+                raise CareprintError(f"{here} is a symbolic link (to {os.readlink(here)}); "
+                                     "careprint init never writes through one. Nothing was "
+                                     "written: remove the link, or init a new folder.")
+
+
+def _write(path: Path, text: str) -> None:
+    """Write `path`, refusing a symbolic link put there since it was checked."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        raise CareprintError(f"cannot write {path}: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
 
 
 def project_slug(title: str) -> str:

@@ -14,6 +14,13 @@ save; this module serves it:
                               once W's stamp is no longer S (or after POLL_SECONDS), so a
                               page waits for a build instead of asking again and again
 
+A request is answered only when its Host header names the preview as it is served: this
+computer's own names (127.0.0.1, localhost, [::1]) or the --host address, with the port;
+on every address (--host 0.0.0.0), any IP address too. Any other name gets 421 and a short
+plain message, so a web page that turns its own name into this computer's address (DNS
+rebinding) cannot read the preview. A path longer than MAX_TARGET characters gets 414, one
+with a control character (a NUL) 400; no path ends the server.
+
 Nothing else is served: no file outside the web edition's folder and the printables the
 edition makes (no `..`, no absolute path, no symbolic link out; preview.inside). While the
 project has an error, every page shows it, with its file:line, and recovers when a save
@@ -40,6 +47,8 @@ HOST = "127.0.0.1"  # this computer alone
 INTERNAL = "/__careprint/"
 TEMPLATE = "serve.html"
 POLL_SECONDS = 20
+MAX_TARGET = 2048  # characters of a request's path and query: longer is refused (414)
+LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 RELOAD_JS = """(function () {
   var me = document.currentScript, watch = me.dataset.watch || "web";
@@ -83,6 +92,9 @@ class Handler(BaseHTTPRequestHandler):
         self.send(status, html.encode("utf-8"), "text/html; charset=utf-8")
 
     def do_GET(self):  # the http.server API
+        refusal = self.refusal()
+        if refusal:
+            return self.send(*refusal, "text/plain; charset=utf-8")
         parts = urlsplit(self.path)
         path = unquote(parts.path)
         if path.startswith(INTERNAL):
@@ -92,6 +104,20 @@ class Handler(BaseHTTPRequestHandler):
         if error:
             return self.page(500, error_page(self.preview, error))
         return self.file(find(self.preview, path), stamp)
+
+    def refusal(self) -> tuple[int, bytes] | None:
+        """(status, message) for a request not to answer: a Host this preview is not served
+        at, a path too long, or one with a control character."""
+        port = self.server.server_address[1]
+        if not host_allowed(self.headers.get("Host", ""), self.server.server_address[0],
+                            getattr(self.server, "host", HOST), port):
+            return 421, (f"This preview answers only at http://{HOST}:{port}/ or the "
+                         "address it was started on.\n").encode()
+        if len(self.path) > MAX_TARGET:
+            return 414, f"Address longer than {MAX_TARGET} characters.\n".encode()
+        if any(ord(c) < 32 or ord(c) == 127 for c in unquote(urlsplit(self.path).path)):
+            return 400, b"Bad address.\n"
+        return None
 
     def file(self, target: Path | None, stamp: str) -> None:
         try:
@@ -125,12 +151,32 @@ def find(preview: Preview, path: str) -> Path | None:
     """The file `path` names: a printable of the edition (built if need be), or a file of
     the web edition; None for anything else."""
     rel = path.lstrip("/")
-    target = preview.printable(rel)
-    if target is None:
-        target = inside(preview.site(), rel)
-        if target is not None and target.is_dir():
-            target = inside(target, "index.html")
-    return target if target is not None and target.is_file() else None
+    try:
+        target = preview.printable(rel)
+        if target is None:
+            target = inside(preview.site(), rel)
+            if target is not None and target.is_dir():
+                target = inside(target, "index.html")
+        return target if target is not None and target.is_file() else None
+    except (OSError, ValueError):  # a name too long for the file system, say
+        return None
+
+
+def host_allowed(header: str, bound: str, host: str, port: int) -> bool:
+    """Whether a request's Host header names the preview: this computer's names or the
+    address given with --host, at the port it listens on; any IP address when it listens
+    on every address (no name a DNS rebinding could use)."""
+    name, given_port = _split_host(header.strip().lower())
+    if given_port != str(port) and not (given_port == "" and port == 80):
+        return False
+    names = {*LOCAL_NAMES, f"[{host.lower()}]" if ":" in host else host.lower()}
+    if name in names:
+        return True
+    try:
+        ipaddress.ip_address(name.strip("[]"))
+    except ValueError:
+        return False
+    return ipaddress.ip_address(bound).is_unspecified
 
 
 def state(preview: Preview, query: dict) -> dict:
@@ -142,6 +188,15 @@ def state(preview: Preview, query: dict) -> dict:
             preview.changed.wait_for(lambda: preview.stamp(watch) != seen, POLL_SECONDS)
         return {"version": preview.version, "print": preview.printed, "error": preview.error,
                 "stamp": preview.stamp(watch)}
+
+
+def _split_host(value: str) -> tuple[str, str]:
+    """A Host header -> (name, port): ("[::1]", "8000"), ("localhost", "")."""
+    if value.startswith("["):
+        name, _, rest = value.partition("]")
+        return name + "]", rest[1:] if rest.startswith(":") else rest or ""
+    name, sep, port = value.rpartition(":")
+    return (name, port) if sep else (value, "")
 
 
 def render_page(preview: Preview, view: str, **context) -> str:
@@ -229,7 +284,8 @@ def make_server(host: str, port: int, preview: Preview) -> ThreadingHTTPServer:
     """The server, listening on `host` (an IPv4 or IPv6 address, or a name): OSError when
     it cannot (a busy port, an address this computer does not have)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    server_class = type("PreviewServer", (ThreadingHTTPServer,), {"address_family": family})
+    server_class = type("PreviewServer", (ThreadingHTTPServer,),
+                        {"address_family": family, "host": host})
     return server_class((host, port), make_handler(preview))
 
 

@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import queue
+import shutil
 import signal
 import subprocess
 import sys
@@ -309,3 +310,182 @@ def test_a_build_whose_pid_cannot_be_looked_up_here_is_waited_for(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+# ---------------------------------------------------------------- an output someone changed
+
+
+def fill_in(pdf: Path) -> bytes:
+    """What a PDF viewer does on saving a filled-in form: an incremental update appended to
+    the file (pypdf), saved in place."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(pdf, incremental=True)
+    writer.add_metadata({"/Subject": "my answers"})
+    with open(pdf, "wb") as fh:
+        writer.write(fh)
+    return pdf.read_bytes()
+
+
+@pytest.mark.allow_warnings  # the build says it kept the changed worksheet
+@pytest.mark.parametrize("force", [False, True], ids=["plain", "force"])
+def test_a_worksheet_filled_in_in_place_is_never_overwritten(tmp_path, force):
+    project = copy_fixture("worksheets", tmp_path)
+    args = ("build", project, "-e", "a", "-f", "worksheets", "--only", "all-fields",
+            "--jobs", "1")
+    run_careprint(*args, check=True)
+    folder = project / "build/a"
+    [sheet] = [p for p in (folder / "worksheets").glob("*.pdf")]
+    answers = fill_in(sheet)
+    chapter = project / "content/worksheets/all-fields.yaml"  # the worksheet changes too
+    chapter.write_text(chapter.read_text().replace("title:", "title: New", 1))
+    proc = run_careprint(*args, *(["--force"] if force else []), allow_warnings=True)
+    assert proc.returncode == 0, proc.stderr
+    assert sheet.read_bytes() == answers
+    assert (f"warning: {sheet}: changed since careprint wrote it (filled in?); it was kept "
+            "as it is, not rebuilt, and is not listed in SHA256SUMS. To keep it, move it out "
+            "of the build folder; to have careprint make it again, delete it and build "
+            "again") in proc.stderr
+    assert proc.stderr.count(sheet.name) == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert sheet.relative_to(folder).as_posix() not in checksummed(folder)
+    # the next build, which has nothing to do, says so again and still keeps it
+    again = run_careprint(*args, allow_warnings=True)
+    assert again.returncode == 0 and sheet.read_bytes() == answers
+    assert again.stderr.count(f"{sheet}: changed since careprint wrote it") == 1
+    # --strict fails on it, writing nothing
+    strict = run_careprint(*args, "--strict", allow_warnings=True)
+    assert strict.returncode == 1 and "changed since careprint wrote it" in strict.stderr
+    assert sheet.read_bytes() == answers
+    # deleted, it is made again, and listed
+    sheet.unlink()
+    run_careprint(*args, check=True)
+    assert sheet.read_bytes() != answers
+    assert sheet.relative_to(folder).as_posix() in checksummed(folder)
+
+
+def test_an_output_only_touched_is_still_careprints(tmp_path):
+    """A copy of the build folder, or `touch`, changes a file's time, not its bytes: it is
+    still careprint's, replaced and listed as before."""
+    project = copy_fixture("two-editions", tmp_path)
+    built(project, editions=["b"], formats=["html"])
+    page = project / "build/b/html/03-b-extra.html"
+    os.utime(page, ns=(1, 1))
+    report = built(project, editions=["b"], formats=["html"])
+    assert report.changed == [] and report.foreign == []
+    assert "html/03-b-extra.html" in checksummed(project / "build/b")
+
+
+# ---------------------------------------------------------------- --out: careprint's own folder
+
+
+def refused(*args, cwd=None) -> str:
+    proc = run_careprint("build", *args, "-e", "a", "-f", "epub", "--jobs", "1", cwd=cwd)
+    assert proc.returncode == 1, (proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr
+    return proc.stderr
+
+
+def test_out_a_folder_that_is_not_a_careprint_build_folder_is_refused(tmp_path):
+    project = copy_fixture("two-editions", tmp_path)
+    site = tmp_path / "site"
+    (site / "css").mkdir(parents=True)
+    (site / "index.html").write_text("<p>my site</p>\n")
+    (site / "css/site.css").write_text("p {}\n")
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    err = refused(project, "--out", site)
+    assert (f"--out {site} is not a careprint build folder (it has no "
+            ".careprint/manifest.json) and is not empty: it holds css/site.css, index.html. "
+            "A build would replace its files (index.html, SHA256SUMS); build into a new or "
+            "empty folder, or into the build folder of an earlier build") in err
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    # an empty folder, and the build folder of an earlier build, are careprint's to write
+    (tmp_path / "empty").mkdir()
+    for _ in ("empty", "now careprint's"):
+        run_careprint("build", project, "-e", "a", "-f", "epub", "--out", tmp_path / "empty",
+                      check=True)
+
+
+@pytest.mark.parametrize("out", ["", ".", "content", "content/new", "templates"])
+def test_out_the_project_or_its_sources_or_nothing_is_refused(tmp_path, out):
+    project = copy_fixture("two-editions", tmp_path)
+    (project / "templates").mkdir(exist_ok=True)
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    err = refused(".", "--out", out, cwd=project)
+    if out == "":
+        assert "--out is empty: name the folder to write the outputs to, such as build " \
+            "(the default)" in err
+    elif out == ".":
+        assert f"--out {project} is the project folder, or holds it" in err
+    else:
+        assert f"--out {project / out} is in the project's {out.split('/')[0]}/ " \
+            "folder, which the build reads" in err
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("linked", ["build", "build/a"], ids=["build-folder", "edition"])
+def test_a_build_folder_or_edition_folder_that_is_a_symlink_is_refused(tmp_path, linked):
+    project = copy_fixture("two-editions", tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "index.html").write_text("keep me\n")
+    if linked == "build/a":
+        run_careprint("build", project, "-e", "a", "-f", "epub", check=True)
+        shutil.rmtree(project / "build/a")
+    (project / linked).symlink_to(elsewhere)
+    for force in ([], ["--force"]):
+        err = refused(project, *force)
+        where = f"--out {project / linked}" if linked == "build" else str(project / linked)
+        assert (f"{where} is a symbolic link (to {elsewhere}); careprint never writes "
+                "through one. Make it a real folder, or build with --out into a folder of "
+                "its own") in err
+    assert [p.name for p in elsewhere.iterdir()] == ["index.html"]
+    assert (elsewhere / "index.html").read_text() == "keep me\n"
+
+
+def test_a_build_killed_while_it_renames_leaves_nothing_taken_for_a_changed_file(
+        tmp_path, monkeypatch):
+    """The files renamed into place before the manifest records them are still known as
+    careprint's (.careprint/pending.json): the next build replaces them and lists them."""
+    from careprint import commit
+
+    project = copy_fixture("two-editions", tmp_path)
+    built(project, editions=["b"], formats=["html"])
+    chapter = project / "content/chapters/03-b-extra.md"
+    chapter.write_text(chapter.read_text() + "\nA new last sentence.\n")
+    real = commit._rename
+
+    def killed_after(tmp, final):
+        real(tmp, final)
+        if final.name == "03-b-extra.html":
+            raise KeyboardInterrupt  # as a kill -9 would stop it, before the manifest
+
+    monkeypatch.setattr(commit, "_rename", killed_after)
+    with pytest.raises(KeyboardInterrupt):
+        built(project, editions=["b"], formats=["html"])
+    monkeypatch.setattr(commit, "_rename", real)
+    page = project / "build/b/html/03-b-extra.html"
+    assert "A new last sentence." in page.read_text()
+    report = built(project, editions=["b"], formats=["html"])
+    assert report.changed == [] and report.foreign == []
+    assert "html/03-b-extra.html" in checksummed(project / "build/b")
+    assert not (project / "build/.careprint/pending.json").exists()
+
+
+@pytest.mark.allow_warnings  # the build says it kept the changed HTML
+def test_kept_html_someone_changed_is_kept_while_its_pdf_is_rebuilt(tmp_path):
+    project = copy_fixture("two-editions", tmp_path)
+    kw = {"editions": ["b"], "formats": ["handouts"], "only": ["b-extra"], "keep_html": True}
+    built(project, **kw)
+    folder = project / "build/b"
+    html = folder / "handouts/twin-b-ch03-b-extra-a4.html"
+    pdf = html.with_suffix(".pdf")
+    html.write_text(html.read_text() + "<!-- my notes -->\n")
+    chapter = project / "content/chapters/03-b-extra.md"
+    chapter.write_text(chapter.read_text() + "\nA new last sentence.\n")
+    report = built(project, **kw)
+    assert html.read_text().endswith("<!-- my notes -->\n")
+    assert [w.path for w in report.rendered] == [pdf]  # made again, beside the kept HTML
+    assert report.changed == [html]
+    assert "handouts/twin-b-ch03-b-extra-a4.html" not in checksummed(folder)
+    assert "handouts/twin-b-ch03-b-extra-a4.pdf" in checksummed(folder)

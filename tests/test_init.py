@@ -89,3 +89,23 @@ def test_worksheet_field_keys_drop_accents_like_slugs(tmp_path):
                      "utf-8")
     worksheet = load_project(project).worksheets[0]
     assert worksheet.fields[0].key == "como-estas"
+
+
+@pytest.mark.parametrize("link", ["careprint.toml", "content", "templates/theme.css"])
+def test_init_force_never_writes_through_a_symbolic_link(tmp_path, link):
+    """A folder to init into may hold links out of it: --force writes nothing through one."""
+    project, outside = tmp_path / "g", tmp_path / "outside"
+    outside.mkdir()
+    (outside / "mine.txt").write_text("keep me\n")
+    target = outside if link == "content" else outside / "mine.txt"
+    (project / link).parent.mkdir(parents=True, exist_ok=True)
+    (project / link).symlink_to(target)
+    result = CliRunner().invoke(main, ["init", str(project), "--force"])
+    assert result.exit_code == 1, result.output
+    assert (f"{project / link} is a symbolic link (to {target}); careprint init never "
+            "writes through one. Nothing was written: remove the link, or init a new "
+            "folder.") in result.output
+    assert "Traceback" not in result.output
+    assert [p.name for p in outside.iterdir()] == ["mine.txt"]
+    assert (outside / "mine.txt").read_text() == "keep me\n"
+    assert not (project / "README.md").exists()

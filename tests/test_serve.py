@@ -297,3 +297,49 @@ def test_serve_help_names_every_option():
     for option in ("--edition", "--host", "--port", "--open"):
         assert option in result.output
     assert "/__careprint/print/" in result.output
+
+
+def get_as(base: str, path: str, host: str | None) -> tuple[int, bytes]:
+    """A GET of `path` with the Host header `host` (None: none at all)."""
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=DEADLINE)
+    try:
+        conn.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
+        if host is not None:
+            conn.putheader("Host", host)
+        conn.endheaders()
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def test_only_the_names_the_preview_is_served_at_are_answered(session):
+    """DNS rebinding: a page of evil.example, its name turned into 127.0.0.1, asks the
+    preview with Host: evil.example:PORT. It gets a short refusal, not the guide."""
+    port = urlsplit(session.url).port
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LocalHost:{port}",
+                 f"[::1]:{port}"):
+        status, body = get_as(session.url, "/", host)
+        assert status == 200 and b"<html" in body, (host, status)
+    for host in (f"evil.example:{port}", "evil.example", f"127.0.0.1:{port + 1}",
+                 f"localhost.evil.example:{port}", "", None):
+        status, body = get_as(session.url, "/", host)
+        assert status == 421, (host, status)
+        assert body == (f"This preview answers only at http://127.0.0.1:{port}/ or the "
+                        "address it was started on.\n").encode()
+    status, _ = get_as(session.url, "/__careprint/state", f"evil.example:{port}")
+    assert status == 421
+
+
+def test_a_nul_or_a_very_long_path_gets_a_plain_answer_and_the_server_goes_on(session,
+                                                                               capfd):
+    for path, status in [("/%00", 400), ("/x%00y/", 400), ("/__careprint/print/%00", 400),
+                         ("/handouts/%00.pdf", 400), ("/%0a", 400),
+                         ("/" + "a" * 5000, 414), ("/" + "a/" * 3000, 414),
+                         ("/" + "a" * 1000, 404), ("/__careprint/print/" + "b" * 1000, 404)]:
+        got, body = raw_get(session.url, path)
+        assert got == status, (path[:30], got, body[:200])
+        assert b"Traceback" not in body
+    assert "Traceback" not in capfd.readouterr().err
+    assert get(session.url)[0] == 200  # still serving
