@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import regions
 from .config import PAPER_SIZES
+from .errors import CareprintError, Problem, at
 from .model import Guide
 from .render import names, registry
 
@@ -66,6 +67,7 @@ def write(out_dir: Path, guide: Guide, targets: dict) -> None:
                            imprint=guide.imprint, clinics=_clinics(out_dir, guide),
                            quick_exit_url=guide.config.fmt("html", "quick_exit_url")
                            ).encode("utf-8")
+    _guard(html, out_dir)
     path = out_dir / PAGE
     try:
         if path.read_bytes() == html:
@@ -73,6 +75,21 @@ def write(out_dir: Path, guide: Guide, targets: dict) -> None:
     except OSError:
         pass
     write_atomic(path, html)
+
+
+def _guard(page: bytes, out_dir: Path) -> None:
+    """The output guard (careprint/outguard_html.py) on the library page, which is written
+    after the outputs it lists: what must never ship stops it being written. Its links
+    lead to other build folders (a region's, a clinic's), so only their schemes count."""
+    from .outguard_html import page_findings
+
+    found = page_findings(page.decode("utf-8"), PAGE, outward=False, inline_ok=True)
+    if found:
+        raise CareprintError(
+            "the outputs are in place, but the build folder's page was not written:\n"
+            + "\n".join(f"  {Problem(at(str(out_dir / PAGE), line), what)}"
+                        for line, what in found)
+            + f"\nremove what is named from the project's templates/{TEMPLATE}")
 
 
 def _clinics(out_dir: Path, guide: Guide) -> list[dict]:

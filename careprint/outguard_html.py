@@ -54,6 +54,8 @@ class _PageReader(HTMLParser):
         self.name, self.scripts, self.outward = name, scripts, outward
         self.found: list[tuple[int, str]] = []
         self.in_script = False
+        self.script: tuple[int, list[str]] = (0, [])
+        self.inline_ok = False  # careprint's own script, written into the page whole
 
     def note(self, why: str) -> None:
         self.found.append((self.getpos()[0], why))
@@ -63,11 +65,14 @@ class _PageReader(HTMLParser):
         values = dict(attrs)
         if local == "script":
             self.in_script = True
-            src = values.get("src") or ""
-            own = posixpath.basename(src.split("?")[0]) in self.scripts and \
-                not re.match(r"\s*([A-Za-z][A-Za-z0-9+.-]*:|[/\\])", src)  # of this site
+            src = values.get("src")
+            self.script = (self.getpos()[0], [])
+            own = self.inline_ok if src is None else (
+                posixpath.basename(src.split("?")[0]) in self.scripts and
+                not re.match(r"\s*([A-Za-z][A-Za-z0-9+.-]*:|[/\\])", src))  # of this site
             if not own:
-                self.note(f"a <script> that is not careprint's own ({src[:60] or 'inline'})")
+                shown = (src or "")[:60] or "inline"
+                self.note(f"a <script> that is not careprint's own ({shown})")
         elif local in FORBIDDEN_TAGS:
             self.note(f"a <{local}> element")
         elif local == "meta" and (values.get("http-equiv") or "").strip().lower() == "refresh":
@@ -78,8 +83,12 @@ class _PageReader(HTMLParser):
     handle_startendtag = handle_starttag
 
     def handle_endtag(self, tag):
-        if tag.rsplit(":", 1)[-1] == "script":
+        if tag.rsplit(":", 1)[-1] == "script" and self.in_script:
             self.in_script = False
+            line, parts = self.script
+            written = "".join(parts).strip()
+            if written and (not self.inline_ok or written not in bundled_texts()):
+                self.found.append((line, "a script written into the page"))
 
     def attribute(self, attr: str, value: str) -> None:
         if attr.startswith("on"):
@@ -93,8 +102,8 @@ class _PageReader(HTMLParser):
         self.text(value)
 
     def handle_data(self, data):
-        if self.in_script and data.strip():
-            self.note("a script written into the page")
+        if self.in_script:
+            self.script[1].append(data)
         self.text(data)
 
     def text(self, value: str) -> None:
@@ -114,6 +123,18 @@ class _PageReader(HTMLParser):
     def unknown_decl(self, data):
         if not data.startswith("CDATA["):
             self.note(f"a declaration <![{data[:40]}]>")
+
+
+def bundled_texts() -> frozenset[str]:
+    """The text of each of careprint's own scripts, without the spaces at its ends."""
+    if not _TEXTS:
+        folder = Path(__file__).resolve().parent / "templates"
+        _TEXTS.append(frozenset((folder / n).read_text("utf-8").strip()
+                                for n in BUNDLED_SCRIPTS))
+    return _TEXTS[0]
+
+
+_TEXTS: list[frozenset[str]] = []
 
 
 def url_problem(url: str, page: str | None) -> str | None:
@@ -136,11 +157,14 @@ def url_problem(url: str, page: str | None) -> str | None:
 
 
 def page_findings(page: str, name: str, scripts: tuple[str, ...] = BUNDLED_SCRIPTS,
-                  outward: bool = True) -> list[tuple[int, str]]:
+                  outward: bool = True, inline_ok: bool = False) -> list[tuple[int, str]]:
     """(line, what) for each thing in `page` (at `name`, a path inside the output) that
     must not ship; `scripts` are the names of careprint's scripts it may load. With
-    `outward` False, an address without a scheme is not judged (kept HTML)."""
+    `outward` False, an address without a scheme is not judged (kept HTML). With
+    `inline_ok`, a script written into the page whole, byte for byte one of careprint's
+    own (the build folder's library page), is careprint's."""
     reader = _PageReader(name, scripts, outward)
+    reader.inline_ok = inline_ok
     reader.feed(page)
     reader.close()
     told = {line for line, why in reader.found if "file:" in why}

@@ -403,3 +403,28 @@ def test_the_guard_reads_the_text_a_pdf_shows(tmp_path):
     assert any("invisible character U+200B" in why
                for why in pdf_findings(_pdf_showing(tmp_path, "116\u200b123"))), found
     assert pdf_findings(_pdf_showing(tmp_path, "Call 116 123")) == []
+
+
+def test_the_library_page_is_guarded_too(project):
+    """The build folder's index.html is written after the outputs it lists, outside the
+    guard's reading in commit: a project's library template that adds a link no check on
+    the sources judges is refused, and the page is not written; careprint's own page, with
+    its quick-exit script written in, passes."""
+    run_careprint("build", project, "--jobs", "1", "--format", "html", cwd=project.parent,
+                  check=True)
+    page = (project / "build" / "index.html").read_text("utf-8")
+    assert "<script>" in page and page_findings(page, "index.html", inline_ok=True) == []
+    override(project, "library.html", "</main>",
+             '<a href="{{ "java" ~ "script" }}:alert(1)">x</a>\n'
+             '<scr{{ "" }}ipt>document.title = 1</script>\n</main>')
+    proc = run_careprint("build", project, "--jobs", "1", "--format", "html",
+                         cwd=project.parent)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert re.search(r"build/index\.html:\d+: href=: link 'javascript:alert\(1\)' is a "
+                     r"javascript: address", proc.stderr), proc.stderr
+    assert re.search(r"build/index\.html:\d+: a script written into the page",
+                     proc.stderr), proc.stderr
+    assert "the outputs are in place, but the build folder's page was not written" \
+        in proc.stderr
+    assert (project / "build" / "index.html").read_text("utf-8") == page
