@@ -24,11 +24,11 @@ from .manifest import (
     CHECKSUMS,
     STATE_DIR,
     Manifest,
+    as_written,
     drop_old_kept,
     read_manifest,
     settle,
     stamp,
-    unchanged,
     written_files,
 )
 
@@ -105,7 +105,7 @@ def _replaced(out_dir: Path, claims: dict) -> tuple[list[str], set[str]]:
             problems.append(f"{path}: a folder on its way leads out of {out_dir}")
         elif not os.path.lexists(path):
             continue
-        elif rel not in ours or not unchanged(path, ours[rel]):
+        elif rel not in ours or not as_written(path, ours[rel]):
             why = "careprint did not write it" if rel not in ours else \
                 "it has changed since careprint wrote it"
             problems.append(f"{path}: {why}, and join would replace it")

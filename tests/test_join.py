@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -160,6 +161,18 @@ def test_joining_again_copies_nothing_and_keeps_the_files(catalogue, tmp_path):
     assert "28 outputs, 0 files copied, 28 already there." in proc.stdout
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.pdf")} == before
     assert files(out) == files(catalogue["whole"])
+
+
+def test_an_output_only_touched_is_joined_over(catalogue, tmp_path):
+    """A joined output whose time changed but not its bytes (a backup tool, a `touch`) is
+    still careprint's: join keeps it and does not refuse (the manifest's SHA-256)."""
+    out = tmp_path / "joined"
+    shutil.copytree(catalogue["joined"], out)
+    touched = out / sorted(sums(out))[0]
+    os.utime(touched, (1_000_000_000, 1_000_000_000))
+    proc = join("--project", catalogue["project"], "--out", out, *catalogue["shards"])
+    assert proc.returncode == 0, proc.stderr
+    assert "28 outputs, 0 files copied, 28 already there." in proc.stdout
 
 
 # ---------------------------------------------------------------- refusals
