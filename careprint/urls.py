@@ -14,7 +14,9 @@ An address must also not lie about where it goes:
   evil.example);
 - no host name whose labels mix scripts, such as a Cyrillic `а` in `nhs.uk`, written
   out or as punycode (`xn--...`); a label wholly in one script (`пример`), or in the
-  scripts one language writes together (Han with kana, Han with Hangul), is allowed;
+  scripts one language writes together (Han with kana, Han with Hangul), is allowed,
+  unless, under a Latin top-level domain, every letter of it looks like a Latin one
+  (`раура.com` in Cyrillic: careprint/confusables.py), as Chrome refuses it too;
 - a `mailto:` names one address, and may carry a `subject` and a `body` (a reader sees
   both before sending) but no other header: `cc`, `bcc` and `to` add recipients the
   reader does not see on the page;
@@ -34,6 +36,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from urllib.parse import parse_qsl, unquote, urlsplit
+
+from .confusables import looks_latin
 
 ALLOWED_SCHEMES = ("https", "http", "mailto", "tel", "sms")
 _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
@@ -111,7 +115,8 @@ def host_problem(host: str, url: str) -> str | None:
     """Why the host name `host` (of `url`) may be a look-alike, or None."""
     if "%" in host:
         return f"link {shown(url)}: a host name has no % escapes; write it out"
-    for label in normal_host(host).split("."):
+    labels = normal_host(host).split(".")
+    for label in labels:
         shown_label, scripts = label, None
         if label.startswith("xn--"):
             try:
@@ -124,6 +129,12 @@ def host_problem(host: str, url: str) -> str | None:
             return (f"link {shown(url)}: the host name part {shown_label!r} mixes letters "
                     "of different alphabets, a trick to make one address look like another "
                     "(such as a Cyrillic 'а' in nhs.uk); type the address again by hand")
+        latin = looks_latin(shown_label) if labels[-1].isascii() else None
+        if latin:
+            return (f"link {shown(url)}: the host name part {shown_label!r} is written in "
+                    f"letters of another alphabet that all look like Latin ones ({latin!r}), "
+                    "a trick to make one address look like another; type the address "
+                    "again by hand")
     return None
 
 

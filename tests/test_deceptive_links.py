@@ -72,6 +72,9 @@ def test_markdown_links_are_read_after_character_references(md):
     ("https://nh\u0455.uk/", "mixes letters of different alphabets"),  # Cyrillic dze
     ("https://www.\u0430pple.com/", "mixes letters"),  # Cyrillic a
     ("https://xn--pple-43d.com/", "mixes letters"),  # the same, as punycode
+    # wholly Cyrillic, every letter a look-alike, under a Latin top-level domain
+    ("https://\u0440\u0430\u0443\u0440\u0430\u04cf.com/", "all look like Latin ones ('paypal')"),
+    ("https://xn--80aa0cbo65f.com/", "all look like Latin ones ('paypal')"),
     ("https://a%2eb.example/", "no % escapes"),
     ("mailto:help@clinic.example?bcc=someone@else.example", "has bcc="),
     ("mailto:help@clinic.example?cc=someone@else.example", "has cc="),
@@ -90,6 +93,8 @@ def test_an_address_that_goes_elsewhere_than_it_says_is_refused(url, said):
 @pytest.mark.parametrize("url", [
     "https://\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444/",  # wholly Cyrillic
     "https://xn--e1afmkfd.xn--p1ai/",  # the same, as punycode
+    "https://\u0441\u0430\u0439\u0442.com/",  # Cyrillic, not all look-alikes
+    "https://\u0440\u0430\u0443\u0440\u0430\u04cf.\u0440\u0444/",  # under a Cyrillic domain
     "https://\u65e5\u672c\u8a9e\u3072\u3089\u304c\u306a.jp/",  # Han with kana
     "https://www.nhs.uk:443/mental-health?x=1#y",
     "mailto:help@clinic.example?subject=Hello&body=I%20found%20a%20mistake",

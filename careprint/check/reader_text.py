@@ -6,10 +6,8 @@ undoes each: NFKC (full-width, ligatures, mathematical letters), format characte
 removed (soft hyphen, zero-width characters), typographic apostrophes made plain, and the
 confusable letters of CONFUSABLES mapped to the Latin letters they look like.
 
-CONFUSABLES is a small table, not all of Unicode's confusables.txt (UTS #39): the Cyrillic,
-Greek and Armenian letters that are drawn like a Latin letter in the fonts careprint
-ships, taken from confusables.txt's mappings to a single Latin letter. It is used only to
-find phrases, never to change the text.
+CONFUSABLES (careprint/confusables.py) is a small table, not all of Unicode's
+confusables.txt (UTS #39). It is used only to find phrases, never to change the text.
 
 Text a reader gets that is not running prose is found too, by `hidden_texts`: the alt
 text of images and the `title=`, `alt=` and `aria-label=` of raw HTML (screen readers
@@ -25,19 +23,10 @@ import html
 import re
 import unicodedata
 
+from ..confusables import CONFUSABLES
 from ..markup import Line
 from .text import COMMENT_RE, plain
 
-_PAIRS = {
-    # Cyrillic
-    "a": "а", "c": "сϲ", "d": "ԁ", "e": "еҽ", "h": "һհ", "i": "іι", "j": "ј", "k": "κ",
-    "l": "ӏ", "n": "ոη", "o": "оοօσ", "p": "рρ", "q": "ԛ", "s": "ѕ", "u": "υս",
-    "v": "νѵ", "w": "ԝѡ", "x": "хχ", "y": "уү", "g": "ɡ",
-    "A": "АΑ", "B": "ВΒ", "C": "СϹ", "E": "ЕΕ", "H": "НΗ", "I": "ІΙӀ", "J": "Ј", "K": "КΚ",
-    "M": "МΜ", "N": "Ν", "O": "ОΟՕ", "P": "РΡ", "Q": "Ԛ", "S": "Ѕ", "T": "ТΤ", "W": "Ԝ",
-    "X": "ХΧ", "Y": "ҮΥ", "Z": "Ζ",
-}
-CONFUSABLES = str.maketrans({c: latin for latin, cs in _PAIRS.items() for c in cs})
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\uff07": "'"})
 
 
