@@ -57,7 +57,26 @@ def inspect(results, out_dir: Path) -> None:
         for _job, res in results:
             for tmp, _final in res.files:
                 Path(tmp).unlink(missing_ok=True)
-        raise ProjectError(problems)
+        raise ProjectError(once(problems))
+
+
+SHOWN = 3  # the other places a repeated finding names before "and N more"
+
+
+def once(problems: list[Problem]) -> list[Problem]:
+    """Each finding once: one a template puts on every page is named at its first place,
+    with how many others hold it."""
+    by_what: dict[str, list[Problem]] = {}
+    for p in problems:
+        by_what.setdefault(p.message, []).append(p)
+    told = []
+    for what, found in by_what.items():
+        if len(found) > 1:
+            others = ", ".join(str(p.where) for p in found[1:1 + SHOWN])
+            more = f" and {len(found) - 1 - SHOWN} more" if len(found) > 1 + SHOWN else ""
+            what = f"{what} (also in {others}{more})"
+        told.append(Problem(found[0].where, what))
+    return told
 
 
 def findings(files, out_dir: Path) -> tuple[Problem, ...]:

@@ -93,6 +93,9 @@ def test_a_script_spelt_past_the_template_check_is_caught_in_the_web_edition(pro
     assert re.search(r"^  everyone/html/01-hello\.html:\d+: a <script> that is not "
                      "careprint's own", err, re.M), err
     assert re.search(r"^  everyone/html/01-hello\.html:\d+: .*file: address", err, re.M), err
+    # the template's script is on every page: it is named once, with the other pages
+    said = [ln for ln in err.splitlines() if "a <script> that is not careprint's own" in ln]
+    assert len(said) == 1 and "(also in everyone/html/" in said[0], err
 
 
 # ---------------------------------------------------------------- item 10: templates
