@@ -191,21 +191,11 @@ def _table(data: Any, path: str, opts: dict[str, Opt], errs: Collector) -> dict[
             bad = next(v for v in values if not isinstance(v, str) or v not in opt.choices)
             errs.add(kp, f"{bad!r} is not one of: {', '.join(opt.choices)}")
             value = opt.default
-        out[key] = value if _in_range(opt, value, kp, errs) else opt.default
+        wrong = opt.out_of_range(value)
+        if wrong:
+            errs.add(kp, wrong)
+        out[key] = opt.default if wrong else value
     return out
-
-
-def _in_range(opt: Opt, value: Any, kp: str, errs: Collector) -> bool:
-    """Whether a number is finite and within its option's range; if not, an error naming
-    the range (`nan` is in none)."""
-    if opt.lo is None or not isinstance(value, (int, float)) or isinstance(value, bool):
-        return True
-    if opt.lo <= value <= opt.hi:  # False for nan
-        return True
-    whole, shown = "a whole number" if opt.kind is int else "a number", repr(value)
-    shown = shown if len(shown) <= 24 else f"{shown[:20]}..."
-    errs.add(kp, f"{shown} is out of range: expected {whole} from {opt.lo:,} to {opt.hi:,}")
-    return False
 
 
 def _did_you_mean(word: str, known) -> str:

@@ -31,6 +31,17 @@ class Opt:
     lo: float | None = None
     hi: float | None = None
 
+    def out_of_range(self, value: Any) -> str:
+        """What is wrong with a number outside this option's range (`nan` is in none), or
+        "" when it is in range or is no number."""
+        if self.lo is None or not isinstance(value, (int, float)) or isinstance(value, bool):
+            return ""
+        if self.lo <= value <= self.hi:  # False for nan
+            return ""
+        whole, shown = "a whole number" if self.kind is int else "a number", repr(value)
+        shown = shown if len(shown) <= 24 else f"{shown[:20]}..."
+        return f"{shown} is out of range: expected {whole} from {self.lo:,} to {self.hi:,}"
+
 
 GUIDE_OPTS = {
     "title": Opt(str, "The guide's title, on every cover and title page, and in the "
