@@ -157,3 +157,19 @@ def test_the_limits_are_in_the_docs():
         f"{limits.MEMORY // 1024 ** 3} GB |" in docs
     for figure in (limits.TURNS, limits.CHARS, limits.ITEMS, limits.OUTPUT):
         assert f"| {figure:,} " in docs, figure
+
+
+def test_a_value_no_hook_measures_is_stopped_by_the_memory_cap(project, monkeypatch):
+    """Lists written out by hand, nested, then printed: no operator or filter makes them,
+    but their text would be 10,000,000,000 characters. The address-space cap (Linux)
+    stops it, and the limit it had is restored afterwards."""
+    import resource
+
+    monkeypatch.setattr(limits, "MEMORY", 200 * 1024 ** 2)
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    message = render(project, "{% set s = 'x' * 10**7 %}{% set a = [s, s, s, s, s, s, s, s, "
+                     "s, s] %}{% set b = [a, a, a, a, a, a, a, a, a, a] %}"
+                     "{% set c = [b, b, b, b, b, b, b, b, b, b] %}{{ [c, c, c, c, c, c, c, c, c,"
+                     " c]|string }}")
+    assert "template stopped: it needed more than 200 MB of memory" in message
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
