@@ -48,9 +48,21 @@ def default_workers(cpus: int | None, available: int | None,
     return max(1, workers)
 
 
-def available_memory() -> int | None:
+def available_memory(cgroup: str = "/sys/fs/cgroup") -> int | None:
     """Bytes of memory available to new processes without swapping: MemAvailable of
-    /proc/meminfo on Linux, the free physical pages elsewhere; None when neither is known."""
+    /proc/meminfo on Linux, or less when the process's control group (a container, a CI
+    job) allows less; the free physical pages elsewhere; None when nothing tells."""
+    found = [m for m in (_meminfo_available(), cgroup_room(cgroup)) if m is not None]
+    if found:
+        return min(found)
+    try:
+        pages, size = os.sysconf("SC_AVPHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, OSError, ValueError):
+        return None
+    return pages * size if pages > 0 and size > 0 else None
+
+
+def _meminfo_available() -> int | None:
     try:
         with open("/proc/meminfo", encoding="ascii") as fh:
             for line in fh:
@@ -58,11 +70,18 @@ def available_memory() -> int | None:
                     return int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
         pass
+    return None
+
+
+def cgroup_room(folder: str) -> int | None:
+    """What a cgroup v2 memory limit still allows (memory.max less memory.current), or
+    None without a limit."""
     try:
-        pages, size = os.sysconf("SC_AVPHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
-    except (AttributeError, OSError, ValueError):
+        limit = Path(folder, "memory.max").read_text("ascii").strip()
+        used = int(Path(folder, "memory.current").read_text("ascii").strip())
+        return None if limit == "max" else max(int(limit) - used, 0)
+    except (OSError, ValueError):
         return None
-    return pages * size if pages > 0 and size > 0 else None
 
 
 def cpu_cores() -> int | None:

@@ -45,3 +45,16 @@ def test_the_memory_available_is_read_from_this_system():
     available = workers.available_memory()
     assert available is None or available > 0
     assert (workers.cpu_cores() or 1) >= 1
+
+
+def test_a_container_limit_counts_as_the_memory_available(tmp_path):
+    """In a container or a CI job, the cgroup's memory limit, less what it uses, is the
+    memory available when it is less than the machine's."""
+    (tmp_path / "memory.max").write_text(f"{4 * GB}\n")
+    (tmp_path / "memory.current").write_text(f"{1 * GB}\n")
+    assert workers.cgroup_room(str(tmp_path)) == 3 * GB
+    available = workers.available_memory(str(tmp_path))
+    assert available is not None and available <= 3 * GB
+    (tmp_path / "memory.max").write_text("max\n")
+    assert workers.cgroup_room(str(tmp_path)) is None
+    assert workers.cgroup_room(str(tmp_path / "none")) is None
