@@ -69,7 +69,8 @@ def main() -> None:
 @click.option("--force", is_flag=True,
               help="Rebuild every output, even those unchanged since the last build.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Render in N worker processes. Default: the number of CPUs.")
+              help="Render in N worker processes. Default: one a CPU core, no more than the "
+              "memory available holds at 1.5 GB each (at least one).")
 @click.option("--shard", metavar="K/N", default=None,
               help="Build only the K-th of N deterministic shares of the outputs (for CI).")
 @click.option("--keep-html", is_flag=True,

@@ -21,6 +21,7 @@ from .config_schema import (
     CHECK_OPTS,
     EDITION_OPTS,
     FORMAT_OPTS,
+    GRADE_RANGE,
     GUIDE_OPTS,
     NUM,
     PAPER_OPTS,
@@ -34,7 +35,7 @@ from .errors import Collector, Location, Problem, ProjectError, at, at_key
 from .nesting import MAX_TOML_DEPTH, toml_nesting_line
 from .reads import note_config
 from .textguard import invisible_characters
-from .tomllines import key_lines
+from .tomllines import key_lines, long_integer_problem
 from .urls import report_address_problem, url_problem
 
 CONFIG_NAME = "careprint.toml"
@@ -62,7 +63,8 @@ def _rule_table(rule: str, opts: dict[str, Opt], data: Any, edition_ids: list[st
         opts = dict(opts)
         for eid in edition_ids:
             opts[eid] = Opt(NUM, f"Highest Flesch-Kincaid grade of the {eid} edition.",
-                            default=READABILITY_EDITION_GRADES.get(eid))
+                            default=READABILITY_EDITION_GRADES.get(eid),
+                            lo=GRADE_RANGE[0], hi=GRADE_RANGE[1])
     values = _table(data, path, opts, errs)
     for key, value in values.items():
         values[key] = _rule_value(at_key(CONFIG_NAME, f"{path}.{key}"), key, value,
@@ -75,11 +77,9 @@ def _rule_table(rule: str, opts: dict[str, Opt], data: Any, edition_ids: list[st
 
 
 def _rule_value(kp: str, key: str, value: Any, default: Any, errs: Collector) -> Any:
-    """One option of a rule, checked past its type: numbers above 0, lists and tables of
-    non-empty strings (read-only from here on), Ace impacts that Ace knows."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0:
-        errs.add(kp, "expected a number greater than 0")
-    elif isinstance(value, list):
+    """One option of a rule, checked past its type (and its range, in _table): lists and
+    tables of non-empty strings (read-only from here on), Ace impacts that Ace knows."""
+    if isinstance(value, list):
         if not all(isinstance(v, str) and v.strip() for v in value):
             errs.add(kp, "expected a list of non-empty strings")
             value = default
@@ -191,7 +191,10 @@ def _table(data: Any, path: str, opts: dict[str, Opt], errs: Collector) -> dict[
             bad = next(v for v in values if not isinstance(v, str) or v not in opt.choices)
             errs.add(kp, f"{bad!r} is not one of: {', '.join(opt.choices)}")
             value = opt.default
-        out[key] = value
+        wrong = opt.out_of_range(value)
+        if wrong:
+            errs.add(kp, wrong)
+        out[key] = opt.default if wrong else value
     return out
 
 
@@ -359,11 +362,6 @@ def _resources(raw: Any, errs: Collector) -> MappingProxyType:
                      f"{str(code)[:40]!r} is not an ISO 3166 code careprint knows: a country "
                      "(US, GB, IE...) or a part of one (GB-SCT, CA-ON...), in capitals")
     values["regions"] = tuple(dict.fromkeys(c for c in codes if isinstance(c, str)))
-    days = values["max_age_days"]
-    if not isinstance(days, int) or not 1 <= days <= 3650:
-        errs.add(at_key(CONFIG_NAME, "resources.max_age_days"),
-                 "expected a whole number of days from 1 to 3650")
-        values["max_age_days"] = RESOURCES_OPTS["max_age_days"].default
     return MappingProxyType(values)
 
 
@@ -437,6 +435,8 @@ def _parse_toml(text: str) -> dict:
     except RecursionError:
         raise ProjectError(Problem(CONFIG_NAME, "arrays or inline tables nested too "
                                    "deep")) from None
+    except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits)
+        raise ProjectError(long_integer_problem(text, CONFIG_NAME)) from None
 
 
 def _toml_where(msg: str) -> tuple[Location | str, str]:

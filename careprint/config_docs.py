@@ -15,6 +15,7 @@ from .config_schema import (
     CHECK_OPTS,
     EDITION_OPTS,
     FORMAT_OPTS,
+    GRADE_RANGE,
     GUIDE_OPTS,
     PAPER_OPTS,
     READABILITY_EDITION_GRADES,
@@ -36,9 +37,10 @@ HEADER = f"""\
 
 Every guide project has a `careprint.toml` at its root: the guide's metadata, its
 editions, the paper size and the options of each format and of `careprint check`.
-An unknown key, a value of the wrong type and a missing required key are errors that
-name the key, e.g. `careprint.toml: editions.partners.title: expected a string`; nothing
-is built until every one is fixed.
+An unknown key, a value of the wrong type, a number outside its range (each number's
+range is in its row below; `nan` and `inf` are in none) and a missing required key are
+errors that name the key at its line, e.g. `careprint.toml:7: editions.partners.title:
+expected a string`; nothing is built until every one is fixed.
 
 The smallest complete file:
 
@@ -123,7 +125,8 @@ def _check_section() -> list[str]:
             grades = ", ".join(f"{e} {g}" for e, g in READABILITY_EDITION_GRADES.items())
             own["<edition>"] = Opt((float, int), "Highest Flesch-Kincaid grade of this "
                                    "edition's chapters, for any edition of the project "
-                                   "(`partners = 7`).")
+                                   "(`partners = 7`).", lo=GRADE_RANGE[0],
+                                   hi=GRADE_RANGE[1])
             told = {"<edition>": f"{grades}; any other edition: `max_grade`"}
         if own:
             out += [f"### `[check.{rule}]`\n", *_table(f"check.{rule}", own, told)]
@@ -141,9 +144,16 @@ def _table(path: str, opts: dict[str, Opt], told: dict[str, str] | None = None) 
             below.append(_toml_block(path, key, opt.default))
             default = "below"
         meaning = opt.doc + (f" One of: {', '.join(f'`{c}`' for c in opt.choices)}."
-                             if opt.choices else "")
+                             if opt.choices else "") + _range(opt)
         rows.append(f"| `{key}` | {_type(opt)} | {default} | {_cell(meaning)} |")
     return [*rows, "", *below]
+
+
+def _range(opt: Opt) -> str:
+    """The range a number must lie in (config.py refuses one outside it, and nan)."""
+    if opt.lo is None:
+        return ""
+    return f" From {opt.lo:,} to {opt.hi:,}."
 
 
 def _type(opt: Opt) -> str:

@@ -16,13 +16,31 @@ PAPER_SIZES = ("a4", "letter")
 
 @dataclass(frozen=True)
 class Opt:
-    """One config option: its type, whether it is required, its default and what it means."""
+    """One config option: its type, whether it is required, its default and what it means.
+
+    A number has a range, `lo` to `hi` (both allowed): a value outside it, or not finite
+    (`nan`, `inf`), is an error naming the range (tests/test_config_ranges.py checks that
+    every number of the schema has one).
+    """
 
     kind: type | tuple
     doc: str
     required: bool = False
     default: Any = None
     choices: tuple = ()
+    lo: float | None = None
+    hi: float | None = None
+
+    def out_of_range(self, value: Any) -> str:
+        """What is wrong with a number outside this option's range (`nan` is in none), or
+        "" when it is in range or is no number."""
+        if self.lo is None or not isinstance(value, (int, float)) or isinstance(value, bool):
+            return ""
+        if self.lo <= value <= self.hi:  # False for nan
+            return ""
+        whole, shown = "a whole number" if self.kind is int else "a number", repr(value)
+        shown = shown if len(shown) <= 24 else f"{shown[:20]}..."
+        return f"{shown} is out of range: expected {whole} from {self.lo:,} to {self.hi:,}"
 
 
 GUIDE_OPTS = {
@@ -71,7 +89,7 @@ RESOURCES_OPTS = {
     "max_age_days": Opt(int, "A resource checked longer ago than this many days is an error "
                         "in `careprint check` and a warning in `careprint build`: numbers "
                         "and hours change, so check it again and update `verified_on`.",
-                        default=365),
+                        default=365, lo=1, hi=3650),
 }
 REVIEW_OPTS = {
     "credits": Opt(list, "Who wrote and edited the guide, by role, one line each, e.g. "
@@ -105,7 +123,8 @@ FORMAT_OPTS = {
                            default=""),
         "part_words": Opt(int, "No longer used: every guide is laid out a chapter at a "
                           "time (docs/building.md). Still accepted, so that a careprint.toml "
-                          "written for an earlier careprint loads.", default=25000),
+                          "written for an earlier careprint loads.", default=25000, lo=1,
+                          hi=10_000_000),
     },
     "handouts": {
         "template": Opt(str, "Template of a chapter handout.", default="handout.html"),
@@ -187,6 +206,8 @@ DEFAULT_ACTION_HEADINGS = ["Try this", "Practice", "Something to try", "Your nex
 # Flesch-Kincaid grade per edition, when careprint.toml names none (the issue's thresholds:
 # 8 for survivors and partners, 10 for group facilitators); every other edition: max_grade.
 READABILITY_EDITION_GRADES = {"survivors": 8, "partners": 8, "groups": 10}
+# The grades a limit may name: Flesch-Kincaid grades of real text lie about here.
+GRADE_RANGE = (1, 30)
 
 
 def _rule(severity: str, **opts: Opt) -> dict[str, Opt]:
@@ -207,18 +228,23 @@ CHECK_OPTS: dict[str, dict[str, Opt]] = {
         "error",
         max_grade=Opt(NUM, "Highest Flesch-Kincaid grade of a chapter, for an edition not "
                       "named in this table. Add `<edition> = N` to set one edition's grade "
-                      "(built in: survivors 8, partners 8, groups 10).", default=8),
+                      "(built in: survivors 8, partners 8, groups 10).", default=8,
+                      lo=GRADE_RANGE[0], hi=GRADE_RANGE[1]),
         min_words=Opt(int, "Chapters with fewer words than this are not graded (the formulas "
-                      "need a sample of about 100 words).", default=100)),
+                      "need a sample of about 100 words).", default=100, lo=1,
+                      hi=100_000)),
     "long-sentence": _rule(
-        "warning", max_words=Opt(int, "Most words in one sentence.", default=25)),
+        "warning", max_words=Opt(int, "Most words in one sentence.", default=25, lo=1,
+                                 hi=10_000)),
     "long-paragraph": _rule(
         "warning",
-        max_sentences=Opt(int, "Most sentences in one paragraph.", default=5),
-        max_words=Opt(int, "Most words in one paragraph.", default=100)),
+        max_sentences=Opt(int, "Most sentences in one paragraph.", default=5, lo=1,
+                          hi=10_000),
+        max_words=Opt(int, "Most words in one paragraph.", default=100, lo=1, hi=100_000)),
     "chapter-summary": _rule("error"),
     "key-points": _rule(
-        "error", min_points=Opt(int, "Fewest key points a chapter lists.", default=2)),
+        "error", min_points=Opt(int, "Fewest key points a chapter lists.", default=2, lo=1,
+                                hi=1000)),
     "ends-with-action": _rule(
         "error",
         headings=Opt(list, "Headings that start a section offering the reader something to "
@@ -238,7 +264,7 @@ CHECK_OPTS: dict[str, dict[str, Opt]] = {
         ignore=Opt(list, "Phrases of `words` not to look for.", default=[])),
     "content-note": _rule(
         "warning", max_words=Opt(int, "Most words in a content note (29: under 30).",
-                                 default=29)),
+                                 default=29, lo=1, hi=10_000)),
     "crisis-resources": _rule("error"),
     "resource-verified": _rule("warning"),
     "resource-coverage": _rule("error"),

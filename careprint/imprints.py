@@ -32,6 +32,7 @@ from .errors import Collector, ProjectError, at
 from .model import Resource
 from .resourceload import read_resource
 from .sourcefile import files_in, read_text, rel_path
+from .tomllines import long_integer_problem
 from .urls import address_problem, url_problem
 from .yamlload import LineDict
 
@@ -85,6 +86,9 @@ def _load_one(root: Path, rel: str, ident: str, errs: Collector) -> Imprint | No
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"\(at line (\d+)", str(exc))
         errs.add(at(rel, int(m.group(1)) if m else None), f"invalid TOML: {exc}")
+        return None
+    except ValueError:  # an integer of more digits than Python converts
+        errs.extend([long_integer_problem(text, rel)])
         return None
     lines = key_lines(text)
     before = len(errs.problems)

@@ -10,6 +10,9 @@ tables is placed at the line of its table's key. The text has already parsed as 
 from __future__ import annotations
 
 import re
+import sys
+
+from .errors import Location, Problem
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 
@@ -107,3 +110,82 @@ def _scan_value(text: str, depth: int) -> tuple[int, str]:
             depth = max(depth - 1, 0)
         i += 1
     return depth, ""
+
+
+_NUMBER = re.compile(r"[+-]?[0-9][0-9_]*")
+
+
+def long_integer_problem(text: str, path: str) -> Problem:
+    """The problem of a TOML text that tomllib could not read because an integer in it has
+    more digits than Python converts (4,300: sys.get_int_max_str_digits), at its line and
+    key when they are found."""
+    limit = sys.get_int_max_str_digits() or 4300
+    line = long_integer_line(text, limit)
+    message = (f"a number with more than {limit:,} digits: no setting needs one; write a "
+               "smaller number")
+    if line is None:
+        return Problem(Location(path), message)
+    return Problem(Location(path, line, key_at_line(text, line)), message)
+
+
+def long_integer_line(text: str, limit: int) -> int | None:
+    """The line of the first decimal integer of more than `limit` digits in a TOML value
+    (not in a string or a comment, not a float's digits), or None."""
+    depth, pending = 0, ""
+    for number, line in enumerate(text.split("\n"), 1):
+        rest = line
+        if pending:
+            end = rest.find(pending)
+            if end < 0:
+                continue
+            rest, pending = rest[end + 3:], ""
+        stripped = rest.strip()
+        if depth == 0 and stripped.startswith("["):
+            continue
+        key, after = _key(stripped)
+        rest = after if key else rest
+        if _has_long_integer(_outside_strings(rest), limit):
+            return number
+        depth, pending = _scan_value(rest, depth)
+    return None
+
+
+def _outside_strings(text: str) -> str:
+    """`text` with its strings and comment blanked out (a string still open at the end of
+    the line is blanked to the end)."""
+    out, i = [], 0
+    while i < len(text):
+        c = text[i]
+        if c == "#":
+            break
+        if c in "\"'":
+            quote = text[i:i + 3] if text.startswith(c * 3, i) else c
+            end = i + len(quote)
+            while end < len(text) and not text.startswith(quote, end):
+                end += 2 if c == '"' and text[end] == "\\" else 1
+            out.append(" ")
+            i = end + len(quote)
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def _has_long_integer(text: str, limit: int) -> bool:
+    for m in _NUMBER.finditer(text):
+        before = text[m.start() - 1] if m.start() else " "
+        after = text[m.end()] if m.end() < len(text) else " "
+        if before.isalnum() or before in "._" or after in ".eE":  # hex, a float, a key
+            continue
+        if len(m.group(0).lstrip("+-").replace("_", "")) > limit:
+            return True
+    return False
+
+
+def key_at_line(text: str, line: int) -> str:
+    """The dotted key written last at or before `line`: the key whose value is there."""
+    best, best_line = "", 0
+    for key, number in key_lines(text).items():
+        if best_line <= number <= line:  # the deepest of a line's keys comes last
+            best, best_line = key, number
+    return best

@@ -4,8 +4,10 @@ Each job renders (render/registry.py: its format's `render`) into temporary file
 its target, biggest first, in `--jobs` forked workers or inline. With the environment
 variable CAREPRINT_JOB_ORDER_SEED set, the jobs are dealt in an order shuffled with that
 seed instead (tests/test_incremental_differential.py: every output is the same whatever
-the order, and whichever worker renders it). A job's companions (formats
-made from its finished PDF: Format.from_base) are made from the same bytes. Each result is a
+the order, and whichever worker renders it). Without `--jobs`, the number of workers is
+chosen from the cores and the memory available (`default_workers`: WORKER_MEMORY each).
+A job's companions (formats made from its finished PDF: Format.from_base) are made from
+the same bytes. Each result is a
 results.Rendered; only when every job has succeeded does the build rename them into place
 (careprint/commit.py). On any failure or interruption every temporary file is removed.
 """
@@ -28,6 +30,66 @@ from .render import BuildContext, Job, registry
 from .results import Rendered, Written
 
 _WORK: dict = {}  # what worker processes inherit (fork): set just before the pool starts
+
+# What one worker may need at its peak: a large guide laid out by WeasyPrint, or a large
+# image decoded, took about 1.4 GB (issue 22, item 17). Without --jobs, no more workers
+# start than the memory available holds at this much each.
+WORKER_MEMORY = 1536 * 1024 * 1024
+
+
+def default_workers(cpus: int | None, available: int | None,
+                    per_worker: int = WORKER_MEMORY) -> int:
+    """How many workers render when --jobs is not given: one a core, but no more than
+    `available` bytes of memory hold at `per_worker` each; at least one. A figure that is
+    unknown (None) does not limit."""
+    workers = cpus if cpus and cpus > 0 else 1
+    if available is not None and available >= 0:
+        workers = min(workers, available // per_worker)
+    return max(1, workers)
+
+
+def available_memory(cgroup: str = "/sys/fs/cgroup") -> int | None:
+    """Bytes of memory available to new processes without swapping: MemAvailable of
+    /proc/meminfo on Linux, or less when the process's control group (a container, a CI
+    job) allows less; the free physical pages elsewhere; None when nothing tells."""
+    found = [m for m in (_meminfo_available(), cgroup_room(cgroup)) if m is not None]
+    if found:
+        return min(found)
+    try:
+        pages, size = os.sysconf("SC_AVPHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, OSError, ValueError):
+        return None
+    return pages * size if pages > 0 and size > 0 else None
+
+
+def _meminfo_available() -> int | None:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def cgroup_room(folder: str) -> int | None:
+    """What a cgroup v2 memory limit still allows (memory.max less memory.current), or
+    None without a limit."""
+    try:
+        limit = Path(folder, "memory.max").read_text("ascii").strip()
+        used = int(Path(folder, "memory.current").read_text("ascii").strip())
+        return None if limit == "max" else max(int(limit) - used, 0)
+    except (OSError, ValueError):
+        return None
+
+
+def cpu_cores() -> int | None:
+    """The cores this process may run on (its affinity, where the system tells it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count()
 
 
 def format_module(fmt: str) -> registry.Renderer:
@@ -52,7 +114,8 @@ def render_jobs(jobs: list[Job], views: dict[str, EditionGuide], ctx: BuildConte
     order = sorted(range(len(jobs)), key=lambda i: (-jobs[i].weight, jobs[i].relpath))
     if os.environ.get("CAREPRINT_JOB_ORDER_SEED"):  # tests: no output may depend on the order
         random.Random(os.environ["CAREPRINT_JOB_ORDER_SEED"]).shuffle(order)
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    workers = max(1, min(workers or default_workers(cpu_cores(), available_memory()),
+                         len(jobs)))
     results: list[tuple[Job, Rendered]] = []
 
     def done(made: list[tuple[Job, Rendered]]) -> None:

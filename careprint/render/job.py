@@ -6,6 +6,7 @@ every renderer needs besides the edition itself; an Artifact is one finished out
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,9 +68,15 @@ def source_date(config_date: _dt.date, environ) -> _dt.datetime:
     """SOURCE_DATE_EPOCH when set (reproducible-builds.org), else the configured date."""
     value = environ.get("SOURCE_DATE_EPOCH")
     if value:
-        try:
-            return _dt.datetime.fromtimestamp(int(value), _dt.UTC).replace(tzinfo=None)
-        except (ValueError, OverflowError, OSError):
-            raise ProjectError(Problem("SOURCE_DATE_EPOCH", f"{value!r} is not a Unix "
-                                       "timestamp (seconds since 1970)")) from None
+        when = None
+        if value.isascii() and value.isdigit() and len(value) <= 12:  # no sign, no "1e9"
+            with contextlib.suppress(ValueError, OverflowError, OSError):
+                when = _dt.datetime.fromtimestamp(int(value), _dt.UTC).replace(tzinfo=None)
+        if when is None:
+            shown = value if len(value) <= 40 else f"{value[:40]}..."
+            raise ProjectError(Problem("SOURCE_DATE_EPOCH", f"{shown!r} is not a Unix "
+                                       "timestamp: expected a whole number of seconds since "
+                                       "1970-01-01, from 0 to 253402300799 (the end of the "
+                                       "year 9999)"))
+        return when
     return _dt.datetime(config_date.year, config_date.month, config_date.day)

@@ -64,17 +64,17 @@ def environment(root: Path):
 
 
 def render_template(root: Path, name: str, config_key: str | None = None, **context) -> str:
-    """Render one template; template problems become ProjectErrors naming template:line."""
+    """Render one template, within its limits (render/limits.py); template problems become
+    ProjectErrors naming template:line."""
     import jinja2
-    from jinja2.exceptions import SecurityError
 
     from ..typography import typeset_html
+    from .limits import bounded
 
     env = environment(root)
     try:
-        page = env.get_template(name).render(**context)
-        # typographic quotes, unbroken numbers and file names in every page (issue 16)
-        return typeset_html(page) if name.endswith((".html", ".xhtml")) else page
+        with bounded():
+            page = env.get_template(name).render(**context)
     except jinja2.TemplateNotFound as exc:
         where = key_location(root, config_key) if config_key else f"templates/{name}"
         raise ProjectError(Problem(where, f"template {exc.name!r} not found in templates/ "
@@ -82,16 +82,46 @@ def render_template(root: Path, name: str, config_key: str | None = None, **cont
     except jinja2.TemplateSyntaxError as exc:
         raise ProjectError(Problem(at(_template_path(exc.filename, exc.name), exc.lineno),
                                    f"template syntax error: {exc.message}")) from None
-    except jinja2.UndefinedError as exc:
+    except render_errors() as exc:
         raise ProjectError(Problem(_traceback_where(exc, name),
-                                   f"template error: {exc.message}")) from None
-    except SecurityError as exc:
-        raise ProjectError(Problem(_traceback_where(exc, name), f"not allowed in a template: "
-                                   f"{exc} (templates render in a sandbox: see "
-                                   "docs/security.md)")) from None
-    except OverflowError as exc:  # the sandbox's limit on range()
-        raise ProjectError(Problem(_traceback_where(exc, name),
-                                   f"template error: {exc}")) from None
+                                   render_message(exc))) from None
+    # typographic quotes, unbroken numbers and file names in every page (issue 16)
+    return typeset_html(page) if name.endswith((".html", ".xhtml")) else page
+
+
+def render_errors() -> tuple[type[BaseException], ...]:
+    """What a template can raise while it renders, besides a ProjectError of careprint's
+    own: Jinja's errors (undefined names, the sandbox's refusals), the limits of
+    render/limits.py, and Python's own from an operation it does (`1/0`, `"x" + 1`, a
+    macro that calls itself: RecursionError)."""
+    import jinja2
+
+    from .limits import TemplateLimit
+
+    return (jinja2.TemplateError, TemplateLimit, MemoryError, RecursionError,
+            ArithmeticError, ValueError, TypeError, LookupError)
+
+
+def render_message(exc: BaseException) -> str:
+    """What an editor is told of a template that failed while it rendered."""
+    from jinja2.exceptions import SecurityError
+
+    from .limits import MEMORY, TemplateLimit
+
+    if isinstance(exc, SecurityError):
+        return (f"not allowed in a template: {exc} (templates render in a sandbox: see "
+                "docs/security.md)")
+    if isinstance(exc, TemplateLimit):
+        return (f"template stopped: {exc} (the limits of a template are in "
+                "docs/templates.md)")
+    if isinstance(exc, MemoryError):
+        return (f"template stopped: it needed more than {MEMORY // 1024 ** 2:,} MB of "
+                "memory (the limits of a template are in docs/templates.md)")
+    if isinstance(exc, RecursionError):
+        return ("template error: it calls itself without end (a macro that calls itself, "
+                "or a template that includes, imports or extends itself)")
+    text = str(getattr(exc, "message", None) or exc)
+    return f"template error: {text if len(text) <= 300 else text[:300] + '...'}"
 
 
 def _template_path(filename, name) -> str:
@@ -104,12 +134,18 @@ def _template_path(filename, name) -> str:
 
 
 def _traceback_where(exc: BaseException, name: str) -> Location | str:
-    """template:line of the innermost template frame of a Jinja runtime error."""
-    tb, where = exc.__traceback__, f"templates/{name}"
+    """template:line of the innermost template frame of a Jinja runtime error; of a
+    RecursionError, the template line that recurs most (where it calls itself)."""
+    from collections import Counter
+
+    tb, where, seen = exc.__traceback__, f"templates/{name}", Counter()
     while tb is not None:
         code = tb.tb_frame.f_code
         if code.co_filename.endswith((".html", ".xhtml", ".css")) or \
                 "<template>" in code.co_filename:
             where = at(_template_path(code.co_filename, name), tb.tb_lineno)
+            seen[where] += 1
         tb = tb.tb_next
+    if isinstance(exc, RecursionError) and seen:
+        return seen.most_common(1)[0][0]
     return where
