@@ -9,7 +9,6 @@ template's file:line, exit 1, nothing written (render/limits.py, render/sandbox.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -46,6 +45,7 @@ BUILDS = {
                      "{% endfor %}{% endfor %}",
                      "template stopped: its loops turned more than 10,000,000 times"),
     "lipsum": ("{{ lipsum(min=5, max=5) }}", "template error: 'lipsum' is undefined"),
+    "random": ("{{ [1, 2, 3] | random }}", "No filter named 'random'"),
     "macro-calls-itself": ("{% macro m(n) %}{{ m(n) }}{% endmacro %}{{ m(1) }}",
                            "template error: it calls itself without end"),
     "includes-itself": ('{% include "web-page.html" %}',
@@ -57,11 +57,9 @@ BUILDS = {
 def test_a_template_that_runs_away_stops_the_build_at_its_line(project, case):
     snippet, told = BUILDS[case]
     text = in_web_page(project, snippet)
-    started = time.monotonic()
     line = refused(project, f"templates/web-page.html:{line_of(text, snippet)}",
                    "-f", "html", "-e", "survivors")
     assert told in line
-    assert time.monotonic() - started < 60
 
 
 def test_a_template_that_extends_itself_is_an_error_naming_it(project):
@@ -119,11 +117,9 @@ def test_each_runaway_is_stopped_with_what_it_passed(project, case, monkeypatch)
 def test_a_render_that_runs_too_long_stops(project, monkeypatch):
     """Macros that call each other twice, forty deep: 2**40 calls, no loop at all."""
     monkeypatch.setattr(limits, "SECONDS", 0.5)
-    started = time.monotonic()
     message = render(project, "{% macro m(n) %}{% if n %}{{ m(n - 1) }}{{ m(n - 1) }}"
                      "{% else %}x{% endif %}{% endmacro %}{{ m(40) }}")
     assert "template stopped: it ran for more than 0.5 seconds" in message
-    assert time.monotonic() - started < 10
 
 
 def test_what_templates_do_is_still_allowed(project):

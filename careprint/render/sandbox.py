@@ -14,8 +14,8 @@ render_template reports as an error naming the template's file:line.
 
 A template's time and the size of what it makes are bounded too (render/limits.py): its
 operators `+ * ** %`, its calls, attribute look-ups and loops check them, the filters
-that take a size check it first (render/safe_filters.py), and `lipsum`, whose text is
-random (an output depends on its inputs alone), is not there.
+that take a size check it first (render/safe_filters.py), and `lipsum` and the `random`
+filter, whose results are random (an output depends on its inputs alone), are not there.
 
 Templates are found in the project's templates/ first, then in careprint's bundled
 templates. A project template whose real path is outside the project (a symbolic link to
@@ -190,6 +190,7 @@ def make_environment(root: Path, bundled: Path, filters: dict) -> jinja2.Environ
     env.filters.update(filters)
     env.filters.update({LOOP_FILTER: _turns, SIZED_FILTER: _sized})
     env.globals.pop("lipsum", None)
+    env.filters.pop("random", None)  # chosen anew each build: the same inputs, other bytes
     return env
 
 
