@@ -55,7 +55,7 @@ def source_errors(guide, views) -> int:
     """The error findings of `careprint check` (without --outputs) in these editions."""
     from .check import Sink, _scan_markers
     from .check.source import SourceChecks
-    from .config import default_check_settings
+    from .config_tables import default_check_settings
     from .region_view import today
 
     config = guide.config

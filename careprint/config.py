@@ -2,13 +2,13 @@
 
 Every option is declared once, in careprint/config_schema.py, with a docstring (`doc`).
 Unknown keys, wrong types and missing required keys are errors that name the key path,
-e.g. `careprint.toml: editions.partners.title: expected a string`.
+e.g. `careprint.toml: editions.partners.title: expected a string`. One table is checked
+against its options by careprint/config_tables.py, which also reads the [check] tables.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -17,20 +17,16 @@ from types import MappingProxyType
 from typing import Any
 
 from .config_schema import (
-    ACE_IMPACTS,
-    CHECK_OPTS,
     EDITION_OPTS,
     FORMAT_OPTS,
-    GRADE_RANGE,
     GUIDE_OPTS,
-    NUM,
     PAPER_OPTS,
-    READABILITY_EDITION_GRADES,
     RESOURCES_OPTS,
     REVIEW_OPTS,
-    Opt,
 )
 from .config_schema import PAPER_SIZES as PAPER_SIZES  # where the rest of careprint finds it
+from .config_tables import CONFIG_NAME as CONFIG_NAME
+from .config_tables import check_tables, table
 from .errors import Collector, Location, Problem, ProjectError, at, at_key
 from .nesting import MAX_TOML_DEPTH, toml_nesting_line
 from .reads import note_config
@@ -38,67 +34,7 @@ from .textguard import invisible_characters
 from .tomllines import key_lines, long_integer_problem
 from .urls import report_address_problem, url_problem
 
-CONFIG_NAME = "careprint.toml"
 NAME_RE = re.compile(r"^[a-z][a-z0-9-]*$")
-
-
-def _check_tables(raw: Any, edition_ids: list[str], errs: Collector) -> MappingProxyType:
-    """Validate [check] and its [check.<rule-id>] tables; every rule gets every option."""
-    if not isinstance(raw, dict):
-        errs.add(at_key(CONFIG_NAME, "check"), "expected a table of [check.<rule-id>] tables")
-        raw = {}
-    for rule in raw:
-        if rule not in CHECK_OPTS:
-            errs.add(at_key(CONFIG_NAME, f"check.{rule}"),
-                     f"unknown rule; expected one of: {', '.join(CHECK_OPTS)}")
-    return MappingProxyType({rule: _rule_table(rule, opts, raw.get(rule, {}), edition_ids, errs)
-                             for rule, opts in CHECK_OPTS.items()})
-
-
-def _rule_table(rule: str, opts: dict[str, Opt], data: Any, edition_ids: list[str],
-                errs: Collector) -> MappingProxyType:
-    """The settings of one rule, [check.<rule>]: readability also takes a grade per edition."""
-    path = f"check.{rule}"
-    if rule == "readability" and isinstance(data, dict):
-        opts = dict(opts)
-        for eid in edition_ids:
-            opts[eid] = Opt(NUM, f"Highest Flesch-Kincaid grade of the {eid} edition.",
-                            default=READABILITY_EDITION_GRADES.get(eid),
-                            lo=GRADE_RANGE[0], hi=GRADE_RANGE[1])
-    values = _table(data, path, opts, errs)
-    for key, value in values.items():
-        values[key] = _rule_value(at_key(CONFIG_NAME, f"{path}.{key}"), key, value,
-                                  opts[key].default, errs)
-    if rule == "readability":
-        values["grades"] = MappingProxyType({
-            eid: values[eid] if values.get(eid) is not None else values["max_grade"]
-            for eid in edition_ids})
-    return MappingProxyType(values)
-
-
-def _rule_value(kp: str, key: str, value: Any, default: Any, errs: Collector) -> Any:
-    """One option of a rule, checked past its type (and its range, in _table): lists and
-    tables of non-empty strings (read-only from here on), Ace impacts that Ace knows."""
-    if isinstance(value, list):
-        if not all(isinstance(v, str) and v.strip() for v in value):
-            errs.add(kp, "expected a list of non-empty strings")
-            value = default
-        elif key == "impacts" and not set(value) <= set(ACE_IMPACTS):
-            errs.add(kp, f"expected impacts from: {', '.join(ACE_IMPACTS)}")
-        return tuple(value)
-    elif isinstance(value, dict):
-        if not all(isinstance(k, str) and k.strip() and isinstance(v, str) and v.strip()
-                   for k, v in value.items()):
-            errs.add(kp, 'expected `"phrase" = "suggestion"` pairs of strings')
-            value = default
-        return MappingProxyType(dict(value))
-    return value
-
-
-def default_check_settings(edition_ids) -> MappingProxyType:
-    """The [check] settings of a project whose careprint.toml has no [check] table."""
-    errs = Collector()
-    return _check_tables({}, list(edition_ids), errs)
 
 
 @dataclass(frozen=True)
@@ -152,62 +88,6 @@ class Config:
         return value
 
 
-_KIND_NAMES = {str: "a string", list: "a list", dict: "a table", int: "an integer",
-               bool: "true or false", float: "a number"}
-
-
-def _kind_name(kind) -> str:
-    if isinstance(kind, tuple):
-        return _KIND_NAMES.get(kind[0], kind[0].__name__)
-    return _KIND_NAMES.get(kind, kind.__name__)
-
-
-def _table(data: Any, path: str, opts: dict[str, Opt], errs: Collector) -> dict[str, Any]:
-    """Validate one table against its options; return the values with defaults filled in."""
-    where = at_key(CONFIG_NAME, path) if path else CONFIG_NAME
-    if not isinstance(data, dict):
-        errs.add(where, "expected a table")
-        return {k: o.default for k, o in opts.items()}
-    out = {}
-    for key in data:
-        if key not in opts:
-            errs.add(at_key(CONFIG_NAME, _join(path, key)),
-                     f"unknown key;{_did_you_mean(key, opts)} expected one of: "
-                     f"{', '.join(opts)}")
-    for key, opt in opts.items():
-        kp = at_key(CONFIG_NAME, _join(path, key))
-        if key not in data:
-            if opt.required:
-                errs.add(kp, f"missing required key ({opt.doc})")
-            out[key] = opt.default
-            continue
-        value = data[key]
-        if not isinstance(value, opt.kind) or isinstance(value, bool) and opt.kind is not bool:
-            errs.add(kp, f"expected {_kind_name(opt.kind)}")
-            out[key] = opt.default
-            continue
-        values = value if isinstance(value, list) else [value]
-        if opt.choices and not all(isinstance(v, str) and v in opt.choices for v in values):
-            bad = next(v for v in values if not isinstance(v, str) or v not in opt.choices)
-            errs.add(kp, f"{bad!r} is not one of: {', '.join(opt.choices)}")
-            value = opt.default
-        wrong = opt.out_of_range(value)
-        if wrong:
-            errs.add(kp, wrong)
-        out[key] = opt.default if wrong else value
-    return out
-
-
-def _did_you_mean(word: str, known) -> str:
-    """ " did you mean 'title'?" for a key close to a known one, else ""."""
-    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.7)
-    return f" did you mean {close[0]!r}?" if close else ""
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
 def load_config(root: Path) -> Config:
     """Read and validate `root/careprint.toml`. Raise ProjectError listing every problem."""
     text = _read_config(root)
@@ -224,7 +104,7 @@ def load_config(root: Path) -> Config:
     editions = _editions(data.get("editions"), errs)
     papers = _papers(data.get("paper", {}), errs)
     formats = _formats(data.get("formats", {}), errs)
-    check = _check_tables(data.get("check", {}), [e.id for e in editions], errs)
+    check = check_tables(data.get("check", {}), [e.id for e in editions], errs)
     resources = _resources(data.get("resources", {}), errs)
     review = _review(data.get("review", {}), errs)
 
@@ -281,7 +161,7 @@ def _guide(data: dict, errs: Collector) -> dict[str, Any]:
     """The values of [guide], by GuideMeta's fields (each option of GUIDE_OPTS is one)."""
     if "guide" not in data:
         errs.add(at_key(CONFIG_NAME, "guide"), "missing required table [guide]")
-    g = _table(data.get("guide", {}), "guide", GUIDE_OPTS, errs)
+    g = table(data.get("guide", {}), "guide", GUIDE_OPTS, errs)
 
     if g["slug"] is not None and not NAME_RE.match(g["slug"]):
         errs.add(at_key(CONFIG_NAME, "guide.slug"), "use lower-case letters, digits and hyphens")
@@ -331,7 +211,7 @@ def _editions(raw_eds: Any, errs: Collector) -> list[EditionConfig]:
             elif eid in ("regions", "imprints"):  # build/regions/, build/imprints/
                 errs.add(at_key(CONFIG_NAME, f"editions.{eid}"), f"{eid!r} is the build "
                          "folder of region and clinic builds: name the edition otherwise")
-            e = _table(raw, f"editions.{eid}", EDITION_OPTS, errs)
+            e = table(raw, f"editions.{eid}", EDITION_OPTS, errs)
             editions.append(EditionConfig(eid, e["title"], e["audience"], e["description"]))
     return editions
 
@@ -342,7 +222,7 @@ def _papers(raw: Any, errs: Collector) -> tuple[str, ...]:
         raw = {**raw, "size": size.lower() if isinstance(size, str) else
                [v.lower() if isinstance(v, str) else v for v in size]
                if isinstance(size, list) else size}
-    size = _table(raw, "paper", PAPER_OPTS, errs)["size"]
+    size = table(raw, "paper", PAPER_OPTS, errs)["size"]
     papers = tuple(dict.fromkeys(size)) if isinstance(size, list) else (size,)
     if not papers:
         errs.add(at_key(CONFIG_NAME, "paper.size"), "expected at least one paper size")
@@ -354,7 +234,7 @@ def _resources(raw: Any, errs: Collector) -> MappingProxyType:
     """[resources]: the regions the guide serves (ISO 3166 codes), how long a check holds."""
     from .regions import known
 
-    values = _table(raw, "resources", RESOURCES_OPTS, errs)
+    values = table(raw, "resources", RESOURCES_OPTS, errs)
     codes = values["regions"] or []
     for code in codes:
         if not known(code):
@@ -367,7 +247,7 @@ def _resources(raw: Any, errs: Collector) -> MappingProxyType:
 
 def _review(raw: Any, errs: Collector) -> MappingProxyType:
     """[review]: who stands behind the guide. A review needs its reviewers and its date."""
-    values = _table(raw, "review", REVIEW_OPTS, errs)
+    values = table(raw, "review", REVIEW_OPTS, errs)
     for key in ("credits", "clinical_reviewers"):
         if not all(isinstance(v, str) and v.strip() for v in values[key]):
             errs.add(at_key(CONFIG_NAME, f"review.{key}"), "expected a list of non-empty "
@@ -410,7 +290,7 @@ def _formats(raw_formats: Any, errs: Collector) -> dict[str, MappingProxyType]:
         raw_formats = {}
     for name, opts in FORMAT_OPTS.items():
         formats[name] = MappingProxyType(
-            _table(raw_formats.get(name, {}), f"formats.{name}", opts, errs))
+            table(raw_formats.get(name, {}), f"formats.{name}", opts, errs))
 
     exit_url = formats["html"]["quick_exit_url"]
     if not (isinstance(exit_url, str) and exit_url.startswith(("https://", "http://"))

@@ -25,7 +25,7 @@ from conftest import FIXTURES, ROOT, run_careprint
 
 from careprint.check import RULES, SCHEMA, SCHEMA_ID, run_checks
 from careprint.cli import main
-from careprint.config import CHECK_OPTS
+from careprint.config_schema import CHECK_OPTS
 
 TODAY = dt.date.fromisoformat(os.environ["CAREPRINT_TODAY"])  # conftest.py
 EXTRA = "content/chapters/02-extra.md"

@@ -8,15 +8,15 @@ import sys
 
 from conftest import ROOT
 
-from careprint.config import (
+from careprint.config import load_config
+from careprint.config_docs import DOC_PATH, render
+from careprint.config_schema import (
     CHECK_OPTS,
     EDITION_OPTS,
     FORMAT_OPTS,
     GUIDE_OPTS,
     PAPER_OPTS,
-    load_config,
 )
-from careprint.config_docs import DOC_PATH, render
 
 DOC = ROOT / DOC_PATH
 

@@ -13,7 +13,7 @@ import datetime as _dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..config import default_check_settings
+from ..config_tables import default_check_settings
 from ..errors import CareprintError, Problem, ProjectError
 from ..region_view import today as region_today
 from .markers import Markers

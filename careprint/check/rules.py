@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..config import CHECK_OPTS
+from ..config_schema import CHECK_OPTS
 
 
 @dataclass(frozen=True)
