@@ -107,18 +107,19 @@ def file_findings(path: Path, name: str, kept: bool = False) -> list[tuple[str, 
         return [(name, what) for what in pdf_findings(path)]
     if suffix == ".epub":
         return epub_findings(path.read_bytes(), name)
-    return member_findings(path.read_bytes(), name, name, BUNDLED_SCRIPTS, not kept)
+    return member_findings(path.read_bytes(), name, name, BUNDLED_SCRIPTS, not kept, kept)
 
 
 def member_findings(data: bytes, name: str, shown: str, scripts: tuple[str, ...],
-                    outward: bool = True) -> list[tuple[str, str]]:
+                    outward: bool = True, kept: bool = False) -> list[tuple[str, str]]:
     """(where, what) for one web page, image, script or stylesheet (`name` inside the
-    output, or inside an EPUB; `shown` is how an error names it)."""
+    output, or inside an EPUB; `shown` is how an error names it; `kept`: a PDF's kept
+    HTML, outguard_html.page_findings)."""
     suffix = posixpath.splitext(name)[1].lower()
     if suffix in PAGES:
         page = data.decode("utf-8", "replace")
         return [(at(shown, line), what)
-                for line, what in page_findings(page, name, scripts, outward)]
+                for line, what in page_findings(page, name, scripts, outward, kept=kept)]
     if suffix in IMAGES:
         found = [(shown, f"a published picture holds {what} (metadata)")
                  for what in dict.fromkeys(stripping(data)[1])]

@@ -56,6 +56,7 @@ class _PageReader(HTMLParser):
         self.in_script = False
         self.script: tuple[int, list[str]] = (0, [])
         self.inline_ok = False  # careprint's own script, written into the page whole
+        self.kept = False  # kept HTML: WeasyPrint's input, comments and file: allowed
 
     def note(self, why: str) -> None:
         self.found.append((self.getpos()[0], why))
@@ -96,6 +97,8 @@ class _PageReader(HTMLParser):
         urls = [u.strip().split()[0] for u in value.split(",") if u.strip()] \
             if attr in ("srcset", "imagesrcset") else [value] if attr in URL_ATTRS else []
         for url in urls:
+            if self.kept and FILE_RE.match(browser_form(url)):
+                continue  # the renderer's input names the project's pictures so
             why = url_problem(url, self.name if self.outward else None)
             if why:
                 self.note(f"{attr}=: {why}")
@@ -114,7 +117,8 @@ class _PageReader(HTMLParser):
             self.found.append((p.where.line or line, p.message.split(":")[0]))
 
     def handle_comment(self, data):
-        self.note(f"a comment <!--{data[:40]}-->")
+        if not self.kept:
+            self.note(f"a comment <!--{data[:40]}-->")
 
     def handle_decl(self, decl):
         if not decl.lower().startswith("doctype"):
@@ -157,16 +161,21 @@ def url_problem(url: str, page: str | None) -> str | None:
 
 
 def page_findings(page: str, name: str, scripts: tuple[str, ...] = BUNDLED_SCRIPTS,
-                  outward: bool = True, inline_ok: bool = False) -> list[tuple[int, str]]:
+                  outward: bool = True, inline_ok: bool = False,
+                  kept: bool = False) -> list[tuple[int, str]]:
     """(line, what) for each thing in `page` (at `name`, a path inside the output) that
     must not ship; `scripts` are the names of careprint's scripts it may load. With
     `outward` False, an address without a scheme is not judged (kept HTML). With
     `inline_ok`, a script written into the page whole, byte for byte one of careprint's
-    own (the build folder's library page), is careprint's."""
+    own (the build folder's library page), is careprint's. With `kept`, the page is the
+    HTML a PDF was made from (--keep-html): its comments and the file: addresses of the
+    project's pictures are WeasyPrint's input, not a reader's page, and are allowed."""
     reader = _PageReader(name, scripts, outward)
-    reader.inline_ok = inline_ok
+    reader.inline_ok, reader.kept = inline_ok, kept
     reader.feed(page)
     reader.close()
+    if kept:
+        return sorted(set(reader.found))
     told = {line for line, why in reader.found if "file:" in why}
     for m in FILE_RE.finditer(page):
         line = page.count("\n", 0, m.start()) + 1

@@ -133,6 +133,9 @@ def test_previous_outputs_survive_a_failed_build(tmp_path):
     out.mkdir(parents=True)
     old = out / "tiny-everyone.pdf"
     old.write_bytes(b"previous output")
+    state = project / "build" / ".careprint"  # an earlier build's folder (outdir.py)
+    state.mkdir()
+    (state / "manifest.json").write_text("{}")
     shutil.copy(FIXTURES / "unknown-key" / "content" / "chapters" / "01-extra-key.md",
                 project / "content" / "chapters" / "02-extra-key.md")
     proc = run_careprint("build", project)
