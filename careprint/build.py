@@ -16,7 +16,7 @@ build() reads as its stages, each its own unit:
    project no longer makes is pruned and each edition's SHA256SUMS written.
 
 Before all that, the fast no-op: when nothing that went into the last build has changed
-(keys.py, input_digest), the build ends having read file bytes only.
+(digests.py, input_digest), the build ends having read file bytes only.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from .buildlock import build_lock
 from .commit import commit, strict_failure
 from .config import PAPER_SIZES
 from .decide import decide
+from .digests import input_digest
 from .errors import CareprintError
-from .keys import input_digest
 from .manifest import (
     CHECKSUMS,
     STATE_DIR,

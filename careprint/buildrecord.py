@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .keys import careprint_sources, source_files
+from .digests import careprint_sources, source_files
 
 KEY = "build"
 NOT_COMPARED = ("shard", "today")

@@ -20,6 +20,7 @@ import os
 from pathlib import Path
 
 from .errors import Problem, ProjectError
+from .sourcefile import IMAGE_SUFFIXES
 
 READ = ("careprint.toml", "content", "templates", "imprints")  # what a build reads
 
@@ -31,10 +32,14 @@ def check_inside(root: Path) -> None:
         raise ProjectError(problems)
 
 
-def outside_links(root: Path) -> list[Problem]:
-    from .load import IMAGE_SUFFIXES
-    from .render.sandbox import outside_message
+def outside_message(real: Path) -> str:
+    """What a link that leads out of the project is told (here, and where a template is
+    loaded: render/sandbox.py)."""
+    return (f"a symbolic link to {real}, outside the project: a project reads only its own "
+            "files; copy the file into the project instead")
 
+
+def outside_links(root: Path) -> list[Problem]:
     top = Path(os.path.realpath(root))
     problems: list[Problem] = []
     seen: set[str] = set()  # real folders already walked: links in circles end

@@ -28,9 +28,9 @@ from pathlib import Path, PurePosixPath
 
 from . import __version__, buildrecord
 from .buildlock import build_lock
+from .digests import careprint_sources, source_files
 from .errors import CareprintError, Collector
 from .join_out import MANIFEST, JoinReport, check_out, sha256, write_joined
-from .keys import careprint_sources, source_files
 from .manifest import CHECKSUMS, written_files
 
 __all__ = ["join", "JoinReport"]

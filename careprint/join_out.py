@@ -18,8 +18,8 @@ from pathlib import Path
 
 from . import library
 from .buildlock import LOCK_NAME, TEMP_RE
+from .digests import input_digest
 from .errors import CareprintError, OutputError
-from .keys import input_digest
 from .manifest import (
     CHECKSUMS,
     STATE_DIR,

@@ -22,7 +22,14 @@ from .model import Chapter, GlossaryEntry, Guide
 from .outguard_html import project_template_problems
 from .rawhtml import check_source_structure
 from .resourceload import load_list, load_resources
-from .sourcefile import MAX_SOURCE_BYTES, files_in, read_text, rel_path, split_front_matter
+from .sourcefile import (
+    IMAGE_SUFFIXES,
+    MAX_SOURCE_BYTES,
+    files_in,
+    read_text,
+    rel_path,
+    split_front_matter,
+)
 from .typefaces import theme_font_problems
 from .worksheetload import _load_worksheet, _load_worksheets
 from .yamlload import LineDict, YamlError, load_yaml
@@ -32,7 +39,6 @@ __all__ = ["load_project", "read_text", "split_front_matter", "_load_worksheet"]
 
 CHAPTER_RE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)\.md$")
 CHAPTER_KEYS = ("title", "editions", "summary", "key_points", "content_note", "handout")
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
 
 
 def load_project(root: Path) -> Guide:
@@ -76,7 +82,7 @@ _LAST: dict = {}
 def load_project_kept(root: Path) -> Guide:
     """load_project(root), kept for the process's next build while no file of the project
     (or of careprint) has changed: `build --imprint all` builds each clinic in turn."""
-    from .keys import input_digest
+    from .digests import input_digest
 
     key = (str(Path(root).resolve()), input_digest(Path(root), {}))
     if _LAST.get("key") != key:

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from .render.names import is_booklet
+from collections.abc import Callable
 
 # past this many sheets (40 pages) an office stapler does not go through the fold: the
 # build says so, and the imposition allows for creep (render/booklet.py)
@@ -17,9 +17,11 @@ BOOKLET = (
 )
 
 
-def instructions(written) -> list[str]:
+def instructions(written, is_booklet: Callable[[str], bool]) -> list[str]:
     """The printing instructions for the outputs `written` (those that need any): how to
-    print a booklet, and which booklets are too thick for an office stapler."""
+    print a booklet, and which booklets are too thick for an office stapler.
+    `is_booklet(file_name)` tells a booklet by its name (render/names.py: the renderer's
+    knowledge, handed in, so that render/booklet.py can read MAX_SHEETS from here)."""
     booklets = [w for w in written if is_booklet(w.path.name)]
     lines = list(BOOKLET) if booklets else []
     for w in booklets:

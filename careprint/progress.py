@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from .printing import instructions
+from .render.names import is_booklet
 
 
 def _shown(path: Path) -> Path:
@@ -102,7 +103,7 @@ class BuildProgress:
                    f"{report.seconds:.1f} s{tail}.")
         for line in where(report):
             click.echo(line)
-        for line in instructions(report.rendered):  # a booklet made now
+        for line in instructions(report.rendered, is_booklet):  # a booklet made now
             click.echo(line)
 
 

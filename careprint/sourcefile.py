@@ -9,6 +9,8 @@ from pathlib import Path
 from .errors import Problem, ProjectError, at
 from .textguard import invisible_characters
 
+# the files content/ may hold besides its sources: a chapter's pictures (careprint.assets)
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 
 

@@ -31,7 +31,7 @@ PDF = ".pdfpart"  # a part's PDF: not a reader's file, and no `*.pdf` search fin
 def part_key(html: str, forms: bool = False) -> str:
     import weasyprint
 
-    from ..keys import careprint_digest
+    from ..digests import careprint_digest
     from .keys import digest
 
     return digest(careprint_digest(), weasyprint.__version__, forms, html)

@@ -34,6 +34,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import pass_context
 from jinja2.visitor import NodeTransformer
 
+from ..confine import outside_message
 from ..errors import Problem, ProjectError
 from ..outguard_html import template_check
 from ..reads import note_template
@@ -125,12 +126,6 @@ class ProjectLoader(jinja2.FileSystemLoader):
             raise ProjectError(Problem(f"templates/{template}", outside_message(real)))
         template_check(template, source)  # no script, refresh or <base> (outguard_html.py)
         return source, filename, uptodate
-
-
-def outside_message(real: Path) -> str:
-    """What a link that leads out of the project is told (shared with careprint.confine)."""
-    return (f"a symbolic link to {real}, outside the project: a project reads only its own "
-            "files; copy the file into the project instead")
 
 
 class _Bounds(NodeTransformer):

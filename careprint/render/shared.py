@@ -6,7 +6,7 @@ every clinic's build, OUT/imprints/.shared/, and sets the clinic's blocks into a
 it. The next clinic whose base has the same HTML (the same blocks' sizes, the same local
 services listed elsewhere on the page) only sets its blocks: no layout. A base is found by
 the SHA-256 of its HTML and of everything else a layout reads (every file of the project
-but the clinics' own, and careprint's: keys.layout_digest), so an edit anywhere makes new
+but the clinics' own, and careprint's: digests.layout_digest), so an edit anywhere makes new
 bases; a base not used for KEEP_DAYS days is removed by the next clinic's build.
 """
 
