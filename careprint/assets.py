@@ -8,13 +8,12 @@ oversized file) is an error naming the chapter's file:line.
 
 from __future__ import annotations
 
-import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from .errors import Problem, at
+from .errors import Location, Problem, at
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 # Pixels decoded from one image. A full-bleed A4 page at 300 dpi is 8.7 megapixels, A3
@@ -31,6 +30,8 @@ class Image:
     src: str  # as written in the chapter
     path: Path  # the resolved file
     media_type: str
+    # the chapter's file:line that shows it: not part of a target's key (an output's repr)
+    where: Location | str = field(default="", repr=False, compare=False)
 
 
 def _media_type(head: bytes) -> str | None:
@@ -111,7 +112,7 @@ def find_images(html: str, lines, source_path: str, root: Path) -> tuple[list[Im
         if bad:
             problems.extend(bad)
             continue
-        images.append(Image(src, real, media))
+        images.append(Image(src, real, media, where))
     return images, problems
 
 
@@ -146,24 +147,48 @@ def image_file_problems(real: Path, root: Path, src: str, where
 
 def _svg(path: Path, root: Path, src: str, where: str) -> list[Problem]:
     """The SVG's problems (careprint.svgguard), each naming the chapter's line and the
-    line in the SVG file; only a safe SVG is drawn once to see that it can be."""
-    from .svgguard import draw_problem, svg_problems
+    line in the SVG file. Whether it can be drawn is asked later: undrawable()."""
+    from .svgguard import svg_problems
 
+    name = _name(path, root)
+    return [Problem(where, f"image {src!r}: {name}:{line}: {why}")
+            for line, why in svg_problems(path)]
+
+
+def _name(path: Path, root: Path) -> str:
     try:
-        name = path.relative_to(Path(root).resolve()).as_posix()
+        return path.relative_to(Path(root).resolve()).as_posix()
     except ValueError:
-        name = path.name
-    found = svg_problems(path)
-    if found:
-        return [Problem(where, f"image {src!r}: {name}:{line}: {why}") for line, why in found]
-    key = (hashlib.sha256(path.read_bytes()).hexdigest(), str(root))
-    if key not in _DRAWN:  # a picture drawn once per process (every clinic's logo, often)
-        _DRAWN[key] = draw_problem(path, root)
-    why = _DRAWN[key]
-    return [Problem(where, f"image {src!r}: {name}: {why}")] if why else []
+        return path.name
 
 
-_DRAWN: dict[tuple[str, str], str | None] = {}
+def undrawable(pictures, root: Path) -> list[Problem]:
+    """Each checked SVG among `pictures`, (where, src, path) triples, that WeasyPrint
+    cannot draw (careprint.svgguard.draw_problem), named at `where` (the chapter's line,
+    the clinic's file's). A build asks before it renders anything (outputs.plan_build),
+    and `careprint check` asks; loading never does: drawing starts WeasyPrint, which is
+    most of the time of `careprint list`. Each picture is drawn once a process."""
+    from .svgguard import draw_problem
+
+    found: dict[tuple[str, str], Problem] = {}
+    for where, src, path in pictures:
+        real = (Path(root) / path).resolve()
+        if _media_type(real.read_bytes()[:512]) != "image/svg+xml":
+            continue
+        why = draw_problem(real)
+        if why:
+            message = f"image {src!r}: {_name(real, root)}: {why}"
+            found.setdefault((str(where), message), Problem(where, message))
+    return list(found.values())
+
+
+def view_pictures(views) -> list[tuple]:
+    """(where, src, path) of every image the edition views show, handouts' included, and
+    of the logo of the clinic they are stamped for."""
+    out = [(i.where, i.src, i.path) for eg in views for v in eg.chapters
+           for i in (*v.images, *v.handout_images)]
+    imprint = views[0].guide.imprint if views else None
+    return out + ([imprint.logo_picture()] if imprint and imprint.logo else [])
 
 
 def pixel_problem(path: Path) -> str | None:

@@ -58,6 +58,13 @@ class Imprint:
     logo: str = ""  # the logo's path in the project, or ""
     fill_in: tuple[str, ...] = ()
     services: tuple[Resource, ...] = field(default=())
+    # the line of `logo` in its file: not part of a target's key (an output's repr)
+    logo_line: int = field(default=0, repr=False, compare=False)
+
+    def logo_picture(self) -> tuple:
+        """(where, src, path in the project) of the logo, for careprint.assets.undrawable;
+        () without one."""
+        return (at(self.path, self.logo_line), self.logo, self.logo) if self.logo else ()
 
 
 def load_imprints(root: Path, errs: Collector) -> tuple[Imprint, ...]:
@@ -108,7 +115,8 @@ def _load_one(root: Path, rel: str, ident: str, errs: Collector) -> Imprint | No
     if len(errs.problems) > before:
         return None
     return Imprint(ident, rel, values["name"], region, values["address"], values["phone"],
-                   values["email"], values["website"], values["url"], logo, fill_in, services)
+                   values["email"], values["website"], values["url"], logo, fill_in, services,
+                   top.line_of("logo") if logo else 0)
 
 
 def key_lines(text: str) -> dict[int, dict[str, int]]:

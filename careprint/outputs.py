@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .assets import alt_warnings
+from .assets import alt_warnings, undrawable, view_pictures
 from .editions import EditionGuide
-from .errors import CareprintError
+from .errors import CareprintError, ProjectError
 from .model import Guide
 from .render import BuildContext, Job, registry, source_date
 
@@ -133,14 +133,17 @@ def plan_build(root: Path, editions: Sequence[str] | None, fmts: Sequence[str],
     """Read and validate the whole project, then list the targets: nothing is written.
     With `region`, the guide is the one that region's readers get (region_view.py);
     `shared` is the folder of the PDFs a clinic's build shares (render/shared.py)."""
+    from .digests import layout_digest
     from .editions import apply_editions
-    from .keys import layout_digest
     from .load import load_project_kept
     from .region_view import resource_warnings, today
 
     guide = localised(load_project_kept(root), region, imprint)
     eds = select(editions, guide.config.edition_ids, "edition")
     views = apply_editions(guide, eds)
+    undrawn = undrawable(view_pictures(views), root)  # an SVG WeasyPrint cannot draw
+    if undrawn:
+        raise ProjectError(undrawn)
     ctx = BuildContext(root=root, paper=paper or guide.config.paper,
                        source_date=source_date(guide.config.guide.date, environ),
                        bleed=bleed, marks=marks, shared=shared if imprint else "",
@@ -187,8 +190,10 @@ def plan(root, editions: Sequence[str] | None = None, paper: str | None = None,
     """For `careprint list`: each edition and the outputs a build would produce, by format
     (nothing is rendered); with `region`, the build for that region's."""
     from .editions import apply_editions
-    from .load import load_project
-    guide = localised(load_project(Path(root).resolve()), region)
+    from .load import load_project_kept
+
+    # kept: `careprint list` reads the project's clinics from the same load
+    guide = localised(load_project_kept(Path(root).resolve()), region)
     eds = select(editions, guide.config.edition_ids, "edition")
     papers = (paper,) if paper else guide.config.papers
     return [(eg, {fmt.name: [j.relpath for j in fmt.targets(eg, papers)]

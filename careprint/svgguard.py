@@ -12,8 +12,12 @@ copy it as it is, so careprint reads every SVG a chapter shows before anything r
 - checking its CSS (<style> elements, style attributes, url() in presentation
   attributes) with careprint.cssguard, allowing only `#fragment` references.
 
-Then WeasyPrint draws it once, alone: an SVG it cannot draw would be silently missing
-from every PDF, so it stops the build instead.
+Reading it is quick, and loading the project (`careprint list`, `check`, `build`) does it.
+Drawing is not: before a build renders anything, WeasyPrint draws each SVG it will show
+once, alone (`draw_problem`, called through careprint.assets.undrawable), because an SVG
+it cannot draw would be silently missing from every PDF; it stops the build instead. Only
+WeasyPrint is imported for that, never careprint's renderer (docs/architecture.md,
+"Layers").
 """
 
 from __future__ import annotations
@@ -217,15 +221,17 @@ class _Tree:
 _DRAWN: dict[str, str | None] = {}  # SVG digest -> why WeasyPrint could not draw it
 
 
-def draw_problem(path: Path, root: Path) -> str | None:
-    """Why WeasyPrint cannot draw the (already checked) SVG `path`, or None.
+def draw_problem(path: Path) -> str | None:
+    """Why WeasyPrint cannot draw the (already checked) SVG `path`, or None; each picture
+    is drawn once a process, whatever its name (every clinic's logo, often).
 
-    It draws the SVG alone, through careprint's sandboxed fetcher, and any error it logs
-    (it logs and leaves the image out rather than failing) is the answer.
+    It draws the SVG alone, with a fetcher that loads that one file and refuses anything
+    else (a checked SVG refers only to its own parts), and any error it logs (it logs and
+    leaves the image out rather than failing) is the answer.
     """
     key = hashlib.sha256(path.read_bytes()).hexdigest()
     if key not in _DRAWN:
-        _DRAWN[key] = _draw(path, root)
+        _DRAWN[key] = _draw(path)
     return _DRAWN[key]
 
 
@@ -238,21 +244,30 @@ class _Errors(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _draw(path: Path, root: Path) -> str | None:
+def _draw(path: Path) -> str | None:
     import weasyprint
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-    from .render.weasy import SandboxFetcher
+    uri = path.resolve().as_uri()
+
+    class OnlyThisFile(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url != uri:
+                raise FatalURLFetchingError(f"refused to load {url[:80]!r}: an SVG may "
+                                            "refer only to its own parts")
+            return super().fetch(url, headers)
 
     log, errors = logging.getLogger("weasyprint"), _Errors()
     log.addHandler(errors)
     try:
-        weasyprint.HTML(string=f'<img src="{path.resolve().as_uri()}" alt="">',
-                        url_fetcher=SandboxFetcher(root)).write_pdf()
+        weasyprint.HTML(string=f'<img src="{uri}" alt="">',
+                        url_fetcher=OnlyThisFile(allowed_protocols={"file"},
+                                                 allow_redirects=False)).write_pdf()
     except Exception as exc:  # whatever stops WeasyPrint stops the build
         return f"cannot be drawn: {exc}"
     finally:
         log.removeHandler(errors)
     if errors.messages:
         return "cannot be drawn: WeasyPrint says " + "; ".join(
-            m.replace(path.resolve().as_uri(), path.name) for m in errors.messages[:2])
+            m.replace(uri, path.name) for m in errors.messages[:2])
     return None

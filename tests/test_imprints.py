@@ -243,3 +243,17 @@ def test_a_clinic_that_publishes_its_own_copy_points_its_codes_there(tmp_path):
     eg = apply_edition(localised(load_project(root), imprint="riverside"), "everyone")
     assert published_url(eg, "everyone/html/index.html") == \
         "https://riverside.example/guide/everyone/html/index.html"
+
+
+def test_a_logo_that_cannot_be_drawn_stops_the_clinics_build(tmp_path):
+    """The logo is drawn before the clinic's build renders anything (careprint.assets
+    .undrawable), not while the project is loaded; the problem names the logo's line."""
+    root = imprint_project(tmp_path)
+    (root / "imprints" / "riverside.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 0">\n'
+        '<rect width="5" height="5"/>\n</svg>')
+    proc = run_careprint("build", root, "--imprint", "riverside", "--format", "handouts")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert "imprints/riverside.toml:6: image 'imprints/riverside.svg': " \
+        "imprints/riverside.svg: cannot be drawn" in proc.stderr, proc.stderr
+    assert not (root / "build" / "imprints").exists()

@@ -122,3 +122,39 @@ def test_damaged_image_in_a_template_stops_the_build(fresh):
                          cwd=fresh.parent)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "an image cannot be drawn" in proc.stderr and "Traceback" not in proc.stderr
+
+
+LIST_IMPORTS = """import sys
+from careprint.cli import run
+sys.argv = ["careprint", "list", sys.argv[1]]
+try:
+    run()
+finally:
+    print("weasyprint imported:", "weasyprint" in sys.modules, file=sys.stderr)
+"""
+
+
+def test_listing_a_project_never_starts_weasyprint(fresh):
+    """Loading a project only reads its SVGs; drawing one to see that it can be drawn
+    starts WeasyPrint, which was half of the time of `careprint list` (issue 26)."""
+    import subprocess
+    import sys
+
+    from conftest import careprint_env
+
+    image_chapter(fresh, "images/pic.svg")
+    (fresh / SVG_FILE).write_text(GOOD, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-c", LIST_IMPORTS, str(fresh)], text=True,
+                          capture_output=True, env=careprint_env(), timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "weasyprint imported: False" in proc.stderr, proc.stderr
+
+
+def test_check_reports_an_undrawable_svg_at_its_chapter_line(fresh):
+    """`careprint check` draws each SVG as a build would, and names the chapter's line."""
+    line = image_chapter(fresh, "images/pic.svg")
+    (fresh / SVG_FILE).write_text(BAD["undrawable"][0], encoding="utf-8")
+    proc = run_careprint("check", fresh)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert f"{CHAPTER}:{line}: error: project: image 'images/pic.svg': {SVG_FILE}: cannot " \
+        "be drawn" in proc.stdout, proc.stdout

@@ -81,6 +81,7 @@ def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bo
     checked. Raises CareprintError only for a bad request (an unknown edition or format);
     problems in the project are findings.
     """
+    from ..assets import undrawable, view_pictures
     from ..editions import apply_edition
     from ..load import load_project
     from ..outputs import select
@@ -108,6 +109,9 @@ def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bo
         except ProjectError as exc:
             for f in _project_findings(exc.problems):
                 sink.add(PROJECT_RULE, f.file, f.line, f.message, eid, severity="error")
+    pictures = view_pictures(views) + [i.logo_picture() for i in guide.imprints if i.logo]
+    for f in _project_findings(undrawable(pictures, root)):  # careprint.assets
+        sink.add(PROJECT_RULE, f.file, f.line, f.message, severity="error")
     checks = SourceChecks(guide, sink, today)
     checks.run(views)
     report.readability = checks.readability
