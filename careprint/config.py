@@ -31,7 +31,7 @@ from .errors import Collector, Location, Problem, ProjectError, at, at_key
 from .nesting import MAX_TOML_DEPTH, toml_nesting_line
 from .reads import note_config
 from .textguard import invisible_characters
-from .tomllines import key_lines, long_integer_problem
+from .tomllines import item_lines, key_lines, long_integer_problem
 from .urls import report_address_problem, url_problem
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -73,6 +73,10 @@ class Config:
         {k: o.default for k, o in RESOURCES_OPTS.items()}))  # [resources]
     review: MappingProxyType = field(default_factory=lambda: MappingProxyType(
         {k: o.default for k, o in REVIEW_OPTS.items()}))  # [review]
+    # {dotted key: its line in careprint.toml} (careprint/tomllines.py), and each string of
+    # [resources] regions as "resources.regions[CODE]": where a rule's finding is written
+    lines: MappingProxyType = field(default_factory=lambda: MappingProxyType({}),
+                                    repr=False, compare=False)
 
     @property
     def edition_ids(self) -> tuple[str, ...]:
@@ -80,6 +84,14 @@ class Config:
 
     def edition(self, edition_id: str) -> EditionConfig:
         return next(e for e in self.editions if e.id == edition_id)
+
+    def line(self, key: str) -> int | None:
+        """The line of careprint.toml's `key` (a dotted path), or of the nearest table
+        above it that is written (for a key left out); None when neither is."""
+        parts = key.split(".")
+        return next((self.lines[k] for k in (".".join(parts[:i])
+                                              for i in range(len(parts), 0, -1))
+                     if k in self.lines), None)
 
     def fmt(self, name: str, key: str):
         """A value of [formats.<name>]; a render that reads it depends on it (reads.py)."""
@@ -108,11 +120,13 @@ def load_config(root: Path) -> Config:
     resources = _resources(data.get("resources", {}), errs)
     review = _review(data.get("review", {}), errs)
 
+    lines = key_lines(text)
     if errs.problems:  # each at its key's line (careprint/tomllines.py)
-        raise ProjectError([_at_line(p, key_lines(text)) for p in errs.problems])
+        raise ProjectError([_at_line(p, lines) for p in errs.problems])
+    lines.update(item_lines(text, lines.get("resources.regions"), "resources.regions"))
     return Config(root=root, guide=GuideMeta(**guide), editions=tuple(editions),
                   paper=papers[0], papers=papers, formats=MappingProxyType(formats), check=check,
-                  resources=resources, review=review)
+                  resources=resources, review=review, lines=MappingProxyType(lines))
 
 
 def _at_line(problem: Problem, lines: dict[str, int]) -> Problem:

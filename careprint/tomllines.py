@@ -46,6 +46,34 @@ def key_lines(text: str) -> dict[str, int]:
     return lines
 
 
+def item_lines(text: str, start: int | None, key: str) -> dict[str, int]:
+    """{"key[item]": its line} for each one-line string of the array that is `key`'s value,
+    written at line `start` (one a line, or all on the key's line)."""
+    out: dict[str, int] = {}
+    if not start:
+        return out
+    depth = 0
+    for number, line in enumerate(text.split("\n")[start - 1:], start):
+        rest = line.split("=", 1)[1] if number == start and "=" in line else line
+        i = 0
+        while i < len(rest) and rest[i] != "#":
+            c = rest[i]
+            if c in "\"'":
+                end = i + 1
+                while end < len(rest) and rest[end] != c:
+                    end += 2 if c == '"' and rest[end] == "\\" else 1
+                out.setdefault(f"{key}[{rest[i + 1:end]}]", number)
+                i = end
+            elif c == "[":
+                depth += 1
+            elif c == "]":
+                depth -= 1
+                if depth <= 0:
+                    return out
+            i += 1
+    return out
+
+
 def _header(text: str) -> list[str]:
     inner = text.lstrip("[").split("]", 1)[0]
     key, _ = _key(inner + "=")

@@ -62,3 +62,40 @@ def test_a4_in_capitals_builds_on_a4(tmp_path):
     proc = run_careprint("list", project)
     assert proc.returncode == 0, proc.stderr
     assert "-a4.pdf" in proc.stdout and "-letter.pdf" in proc.stdout
+
+
+def test_a_finding_about_careprint_toml_names_its_line_past_a_multi_line_string(tmp_path):
+    """The check rules read their key's line from the Config (careprint/tomllines.py); they
+    used to read careprint.toml again as text (check/configlines.py), where a multi-line
+    string's line that starts with "[" was taken for a table: the finding had no line."""
+    project = copy_fixture("minimal", tmp_path)
+    toml = project / "careprint.toml"
+    text = toml.read_text("utf-8").replace(
+        'language = "en"',
+        'subtitle = """A guide\n[in two lines]\n"""\nlanguage = "not a tag!"')
+    toml.write_text(text, "utf-8")
+    line = text.split("\n").index('language = "not a tag!"') + 1
+    proc = run_careprint("check", project)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert f"careprint.toml:{line}: " in proc.stdout + proc.stderr, proc.stdout
+    assert "'not a tag!' is not a language tag" in proc.stdout, proc.stdout
+
+
+def test_rules_find_the_lines_of_review_keys_and_region_codes(tmp_path):
+    """A key left out is named at its table's header; each region code at its own line."""
+    project = copy_fixture("minimal", tmp_path)
+    toml = project / "careprint.toml"
+    text = toml.read_text("utf-8") + (
+        '\n[review]\nnext_review = "2020-01-01"\n\n[resources]\nregions = [\n  "GB",\n'
+        '  "US",  # "IE"\n]\n')
+    toml.write_text(text, "utf-8")
+    from careprint.config import load_config
+
+    config = load_config(project)
+    lines = text.split("\n")
+    review = lines.index("[review]") + 1
+    assert config.line("review.next_review") == review + 1
+    assert config.line("review.clinical_reviewers") == review  # left out: its table
+    assert config.lines["resources.regions[GB]"] == lines.index('  "GB",') + 1
+    assert config.lines["resources.regions[US]"] == lines.index('  "US",  # "IE"') + 1
+    assert "resources.regions[IE]" not in config.lines  # a comment

@@ -4,9 +4,7 @@ language of the guide and of its passages."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from .configlines import config_line
 from .registry import Context, rule
 from .text import AUTOLINK_RE, IMAGE_RE, LINK_RE, Block, clip, plain
 
@@ -115,8 +113,7 @@ def passage_language(ctx: Context, path, n, t, eid) -> None:
 def guide_language(ctx: Context) -> None:
     lang = ctx.guide.config.guide.language
     if not LANG_RE.match(lang or ""):
-        root = Path(ctx.guide.config.root)
-        ctx.add("language", "careprint.toml", config_line(root, "guide", "language"),
+        ctx.add("language", "careprint.toml", ctx.guide.config.line("guide.language"),
                 f"guide.language {lang!r} is not a language tag: use a BCP 47 tag such "
                 "as 'en', 'en-GB' or 'es'")
 

@@ -23,14 +23,12 @@ number that is wrong for readers elsewhere.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from .. import regions
 from ..phones import phone_numbers
 from ..region_view import declared
 from ..regions import REQUIRED_ROLES
 from ..xref import XREF_RE
-from .configlines import config_line
 from .registry import Context, rule
 
 RULE = "resource-verified"
@@ -57,7 +55,7 @@ FOOTER_CHARS, LARGE_PRINT_SENTENCE_CHARS = 84, 54
 @rule("crisis-resources", "guide")
 def crisis_line_fits(ctx: Context) -> None:
     text = ctx.guide.config.fmt("pdf", "crisis_line") or ""
-    line = config_line(Path(ctx.guide.config.root), "formats.pdf", "crisis_line")
+    line = ctx.guide.config.line("formats.pdf.crisis_line")
     if len(text) > FOOTER_CHARS:
         ctx.add("crisis-resources", "careprint.toml", line,
                 f"[formats.pdf] crisis_line is {len(text)} characters: about {FOOTER_CHARS} "
@@ -115,14 +113,15 @@ def resource_coverage(checks: Context) -> None:
     guide = checks.guide
     if not any(r.crisis for r in guide.resources):
         return  # crisis-resources says so, once
-    lines = region_lines(Path(guide.config.root))
+    lines = guide.config.lines  # each code of [resources] regions at its line
     for code in declared(guide):
         missing = [role for role in REQUIRED_ROLES
                    if not any(role in r.roles and r.checked
                               and regions.specificity(r.regions, code) < 2
                               and regions.covers(r.regions, code) for r in guide.resources)]
         if missing:
-            where = ("careprint.toml", lines.get(code)) if code in lines else \
+            key = f"resources.regions[{code}]"
+            where = ("careprint.toml", lines[key]) if key in lines else \
                 ("content/resources", None)
             checks.add(COVERAGE, where[0], where[1],
                        f"{regions.name(code)} ({code}) has no checked "
@@ -133,26 +132,6 @@ def resource_coverage(checks: Context) -> None:
 
 def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
-
-
-def region_lines(root: Path) -> dict[str, int]:
-    """The line of each code in [resources] regions of careprint.toml (one a line, or all on
-    the key's line)."""
-    start = config_line(root, "resources", "regions")
-    if start is None:
-        return {}
-    try:
-        text = (root / "careprint.toml").read_text(encoding="utf-8-sig").split("\n")
-    except OSError:
-        return {}
-    out: dict[str, int] = {}
-    for n in range(start, len(text) + 1):
-        line = text[n - 1].split("#", 1)[0]
-        for code in re.findall(r'"([^"]*)"', line):
-            out.setdefault(code, n)
-        if "]" in line and (n > start or line.count("[") <= line.count("]")):
-            break
-    return out
 
 
 EMERGENCY = "emergency-number"
@@ -190,27 +169,18 @@ def review_record(checks: Context) -> None:
     no clinical review on record, or a next review date that has passed, is reported at its
     key in careprint.toml."""
     review = checks.guide.config.review
-    root = Path(checks.guide.config.root)
-    if not review["clinical_reviewers"]:
-        line = config_line(root, "review", "clinical_reviewers") or \
-            _table_line(root, "review")
-        checks.add(REVIEW, "careprint.toml", line,
+    config = checks.guide.config
+    if not review["clinical_reviewers"]:  # at the key, or at [review] without it
+        checks.add(REVIEW, "careprint.toml", config.line("review.clinical_reviewers"),
                    "no clinical review on record ([review] clinical_reviewers and "
                    "reviewed_on): the colophon says so; ask a clinician to review the guide, "
                    "then name them and the date")
     due = review["next_review"]
     if due is not None and due < checks.today:
-        checks.add(REVIEW, "careprint.toml", config_line(root, "review", "next_review"),
+        checks.add(REVIEW, "careprint.toml", config.line("review.next_review"),
                    f"the next review was due on {due}: review the guide, then set "
                    "[review] next_review to the next date")
 
-
-def _table_line(root: Path, table: str) -> int | None:
-    try:
-        lines = (root / "careprint.toml").read_text(encoding="utf-8-sig").split("\n")
-    except OSError:
-        return None
-    return next((i for i, s in enumerate(lines, 1) if s.strip() == f"[{table}]"), None)
 
 
 __all__ = ["crisis_resources", "resource_verified", "resource_coverage", "emergency_number",
