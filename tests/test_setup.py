@@ -25,6 +25,8 @@ def test_make_build_installs_only_what_building_needs(tmp_path):
     test = make_dry_run("test", tmp_path / "venv")
     assert 'pip install -q -e ".[test]"' in test
     assert "pytest" in test and "ruff check" in test
+    # the layers of docs/architecture.md, checked before the tests (issue 26)
+    assert test.index("/bin/lint-imports") < test.index("/bin/pytest"), test
 
 
 def test_the_readme_says_how_to_run_careprint_and_how_long_set_up_takes():
