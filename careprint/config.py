@@ -26,7 +26,7 @@ from .config_schema import (
 )
 from .config_schema import PAPER_SIZES as PAPER_SIZES  # where the rest of careprint finds it
 from .config_tables import CONFIG_NAME as CONFIG_NAME
-from .config_tables import check_tables, table
+from .config_tables import check_tables, did_you_mean, table
 from .errors import Collector, Location, Problem, ProjectError, at, at_key
 from .nesting import MAX_TOML_DEPTH, toml_nesting_line
 from .reads import note_config
@@ -111,7 +111,8 @@ def load_config(root: Path) -> Config:
            "formats": dict, "check": dict}
     for key in data:
         if key not in top:
-            errs.add(at_key(CONFIG_NAME, key), f"unknown key; expected one of: {', '.join(top)}")
+            errs.add(at_key(CONFIG_NAME, key), f"unknown key;{did_you_mean(key, top)} expected "
+                     f"one of: {', '.join(top)}")
     guide = _guide(data, errs)
     editions = _editions(data.get("editions"), errs)
     papers = _papers(data.get("paper", {}), errs)
@@ -298,7 +299,8 @@ def _formats(raw_formats: Any, errs: Collector) -> dict[str, MappingProxyType]:
         for key in raw_formats:
             if key not in FORMAT_OPTS:
                 errs.add(at_key(CONFIG_NAME, f"formats.{key}"),
-                         f"unknown format; expected one of: {', '.join(FORMAT_OPTS)}")
+                         f"unknown format;{did_you_mean(key, FORMAT_OPTS)} expected one of: "
+                         f"{', '.join(FORMAT_OPTS)}")
     else:
         errs.add(at_key(CONFIG_NAME, "formats"), "expected a table")
         raw_formats = {}

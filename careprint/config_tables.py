@@ -59,7 +59,9 @@ def table(data: Any, path: str, opts: dict[str, Opt], errs: Collector) -> dict[s
         values = value if isinstance(value, list) else [value]
         if opt.choices and not all(isinstance(v, str) and v in opt.choices for v in values):
             bad = next(v for v in values if not isinstance(v, str) or v not in opt.choices)
-            errs.add(kp, f"{bad!r} is not one of: {', '.join(opt.choices)}")
+            meant = did_you_mean(bad, opt.choices)  # "A5": none; "leter": letter
+            errs.add(kp, f"{bad!r} is not one of: {', '.join(opt.choices)}"
+                     + (f";{meant}" if meant else ""))
             value = opt.default
         wrong = opt.out_of_range(value)
         if wrong:
@@ -70,7 +72,7 @@ def table(data: Any, path: str, opts: dict[str, Opt], errs: Collector) -> dict[s
 
 def did_you_mean(word: str, known) -> str:
     """ " did you mean 'title'?" for a key close to a known one, else ""."""
-    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.7)
+    close = difflib.get_close_matches(str(word), list(known), n=1, cutoff=0.7)
     return f" did you mean {close[0]!r}?" if close else ""
 
 
@@ -86,7 +88,8 @@ def check_tables(raw: Any, edition_ids: list[str], errs: Collector) -> MappingPr
     for rule in raw:
         if rule not in CHECK_OPTS:
             errs.add(at_key(CONFIG_NAME, f"check.{rule}"),
-                     f"unknown rule; expected one of: {', '.join(CHECK_OPTS)}")
+                     f"unknown rule;{did_you_mean(rule, CHECK_OPTS)} expected one of: "
+                     f"{', '.join(CHECK_OPTS)}")
     return MappingProxyType({rule: _rule_table(rule, opts, raw.get(rule, {}), edition_ids, errs)
                              for rule, opts in CHECK_OPTS.items()})
 

@@ -308,7 +308,7 @@ def test_an_unknown_rule_id_is_an_error(tmp_path):
     assert status == 1
     messages = [(f["rule"], f["file"], f["message"]) for f in report["findings"]]
     assert ("project", "careprint.toml",
-            "check.readabilty: unknown rule; expected one of: "
+            "check.readabilty: unknown rule; did you mean 'readability'? expected one of: "
             + ", ".join(CHECK_OPTS)) in messages
     assert any(m.startswith("check.long-sentence.max_wrds: unknown key") for _, _, m in messages)
     # build refuses the same config, naming the key path

@@ -99,3 +99,26 @@ def test_rules_find_the_lines_of_review_keys_and_region_codes(tmp_path):
     assert config.lines["resources.regions[GB]"] == lines.index('  "GB",') + 1
     assert config.lines["resources.regions[US]"] == lines.index('  "US",  # "IE"') + 1
     assert "resources.regions[IE]" not in config.lines  # a comment
+
+
+def test_a_misspelt_value_table_format_or_rule_is_answered_with_the_one_meant(tmp_path):
+    """"did you mean" for a key was given only inside a table: now for a value of a fixed
+    set, a top-level table, a format and a rule too, each at its line."""
+    project = copy_fixture("minimal", tmp_path)
+    toml = project / "careprint.toml"
+    text = toml.read_text("utf-8") + (
+        '\n[paper]\nsize = "leter"\n\n[reviw]\nx = 1\n\n[formats.epubb]\n\n'
+        '[check.readabilty]\n')
+    toml.write_text(text, "utf-8")
+    lines = text.split("\n")
+    proc = run_careprint("list", project)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    for line, message in [
+            ('size = "leter"', "paper.size: 'leter' is not one of: a4, letter; did you mean "
+             "'letter'?"),
+            ("[reviw]", "reviw: unknown key; did you mean 'review'? expected one of:"),
+            ("[formats.epubb]", "formats.epubb: unknown format; did you mean 'epub'?"),
+            ("[check.readabilty]", "check.readabilty: unknown rule; did you mean "
+             "'readability'?")]:
+        assert f"careprint.toml:{lines.index(line) + 1}: {message}" in proc.stderr, \
+            proc.stderr
