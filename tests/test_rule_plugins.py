@@ -172,7 +172,11 @@ def test_a_plugin_may_not_take_a_built_in_rule_id_even_under_python_O(tmp_path):
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     plugin = site / "careprint_shouting.py"
-    assert f"{plugin}:10: the rule 'jargon': declared twice (first at " in proc.stderr
+    # both are named: the plugin's declaration, and careprint's rule it clashes with
+    builtin = Path(CAREPRINT, "careprint", "check", "rules_structure.py")
+    assert f"{plugin}:10: the rule 'jargon': careprint has a rule of this id (declared at " \
+        f"{builtin}:" in proc.stderr
+    assert "give this rule another id" in proc.stderr
 
 
 def test_a_function_of_an_undeclared_rule_is_an_error_under_python_O(tmp_path):
@@ -186,3 +190,41 @@ def test_a_function_of_an_undeclared_rule_is_an_error_under_python_O(tmp_path):
     assert "Traceback" not in proc.stderr
     assert f"{site / 'careprint_shouting.py'}:4: 'no-shouting' is no rule: declare it once" \
         in proc.stderr
+
+
+def test_a_contributor_adds_a_rule_to_careprint_in_one_file(tmp_path):
+    """Issue 26's trial: a new rule of careprint's own is one new file, with nothing else to
+    edit. In a copy of careprint with the module SHOUTING added as check/rules_shouting.py,
+    the rule is in RULES, has its [check.no-shouting] options, is in both generated docs
+    (docs/config.md and the table of docs/checks.md) and runs in `careprint check`."""
+    src = tmp_path / "src"
+    shutil.copytree(Path(CAREPRINT, "careprint"), src / "careprint",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (src / "careprint" / "check" / "rules_shouting.py").write_text(SHOUTING, "utf-8")
+    script = ("import json\n"
+              "from careprint.check.rules import RULES\n"
+              "from careprint.check.registry import check_options\n"
+              "from careprint.config_docs import render, rules_table\n"
+              "print(json.dumps({'rules': list(RULES), 'table': rules_table(),\n"
+              "    'options': list(check_options()['no-shouting']), 'config': render()}))\n")
+    # cwd: `python -c` and `-m` put the current folder first on sys.path
+    proc = subprocess.run([sys.executable, "-c", script], env=careprint_env(PYTHONPATH=str(src)),
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    seen = json.loads(proc.stdout)
+    assert seen["rules"][seen["rules"].index("language") + 1] == "no-shouting"  # its group
+    assert seen["options"] == ["enabled", "severity", "min_letters"]
+    doc = "no line is written in capitals, which reads as shouting"
+    assert f"| [`no-shouting`](#no-shouting) | accessibility | warning | {doc} |" \
+        in seen["table"].splitlines()
+    config = seen["config"]
+    assert f"| `no-shouting` | warning | {doc} | `min_letters` |" in config.splitlines()
+    section = config.split("### `[check.no-shouting]`\n", 1)[1].split("\n### ", 1)[0]
+    assert "`min_letters`" in section and "Fewest capitals in a row to report." in section
+
+    root = project(tmp_path, '[check.no-shouting]\nseverity = "error"\n')
+    proc = subprocess.run([sys.executable, "-m", "careprint", "check", str(root)],
+                          env=careprint_env(PYTHONPATH=str(src)), cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert f"{CHAPTER}:{shouting_line(root)}: error: no-shouting: " in proc.stdout

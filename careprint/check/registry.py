@@ -32,8 +32,9 @@ call, `rule(id, subject, group=..., doc=...)`, with no function: "outputs" (the 
 checks built files: careprint.check.outputs runs it under --outputs) and "markers"
 (careprint.check runs allow-marker on the `careprint: allow` markers).
 
-Where rules come from: careprint's own modules (BUILTIN_MODULES, imported here), then
-every module that an installed package names in the entry point group `careprint.rules`
+Where rules come from: careprint's own modules (BUILTIN_MODULES, in the docs' order, then
+any other `check/rules_*.py`, so a new module of rules needs no line here), then every
+module that an installed package names in the entry point group `careprint.rules`
 (careprint.plugins): importing it runs its `@rule`s. A mistake in a declaration is a
 RuleError that names its file:line, in every mode of Python (no `assert`).
 """
@@ -42,6 +43,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import importlib
+import pkgutil
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -168,9 +170,13 @@ def _declare(rule_id, subject, group, doc, severity, options, module, where) -> 
                     "as `no-shouting`")
     if rule_id in RESERVED_IDS:
         raise wrong("this id is careprint's own (the project's problems); choose another")
-    if rule_id in _DECLARED:
-        raise wrong(f"declared twice (first at {_DECLARED[rule_id].where}); give one of "
-                    "them another id, or drop `doc=` to add a unit to the first")
+    first = _DECLARED.get(rule_id)
+    if first is not None and first.builtin and module.split(".", 1)[0] != "careprint":
+        raise wrong(f"careprint has a rule of this id (declared at {first.where}): give "
+                    "this rule another id")
+    if first is not None:
+        raise wrong(f"declared twice (first at {first.where}); give one of them another "
+                    "id, or drop `doc=` to add a unit to the first")
     if not group or not isinstance(group, str):
         raise wrong(f"give its group: one of {', '.join(map(repr, GROUPS))}, or a name of "
                     "your own")
@@ -186,6 +192,14 @@ def _declare(rule_id, subject, group, doc, severity, options, module, where) -> 
                               MappingProxyType(dict(options)), module, where)
 
 
+def builtin_modules() -> tuple[str, ...]:
+    """careprint's modules of rules: BUILTIN_MODULES, then any other check/rules_*.py."""
+    here = importlib.import_module(__package__).__path__
+    found = sorted(f"{__package__}.{m.name}" for m in pkgutil.iter_modules(here)
+                   if m.name.startswith("rules_"))
+    return (*BUILTIN_MODULES, *(m for m in found if m not in BUILTIN_MODULES))
+
+
 def load_rules() -> None:
     """Import careprint's rule modules, then the plugins' (once per process), and check
     that every unit belongs to a declared rule and every source rule has a unit."""
@@ -195,7 +209,7 @@ def load_rules() -> None:
 
     _state["loading"] = True
     try:
-        for name in BUILTIN_MODULES:
+        for name in builtin_modules():
             importlib.import_module(name)
         load_entry_points(ENTRY_POINTS)
         _check_units()
