@@ -83,10 +83,12 @@ def shouting_line(root: Path) -> int:
 
 
 def careprint_with(site: Path | None, *args, python=(sys.executable,)):
+    """`python -m careprint ARGS` with the plugins of `site` installed. Run in CAREPRINT:
+    `-m` puts the current folder first on sys.path, before PYTHONPATH."""
     path = f"{site}{os.pathsep}{CAREPRINT}" if site else CAREPRINT
     return subprocess.run([*python, "-m", "careprint", *map(str, args)],
-                          env=careprint_env(PYTHONPATH=path), capture_output=True, text=True,
-                          timeout=120)
+                          env=careprint_env(PYTHONPATH=path), cwd=CAREPRINT,
+                          capture_output=True, text=True, timeout=120)
 
 
 def check_json(site: Path | None, root: Path) -> tuple[int, dict]:
