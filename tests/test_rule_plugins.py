@@ -230,3 +230,32 @@ def test_a_contributor_adds_a_rule_to_careprint_in_one_file(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1, proc.stderr
     assert f"{CHAPTER}:{shouting_line(root)}: error: no-shouting: " in proc.stdout
+
+
+def test_a_wrong_declaration_is_an_error_at_its_line():
+    """Each mistake in an @rule is a RuleError naming the declaration's file:line, raised by
+    code (not `assert`), before anything is registered."""
+    import pytest
+
+    from careprint.check.registry import RULES, Opt, RuleError, rule
+
+    here = Path(__file__).resolve()
+    cases = [
+        (dict(subject="lines"), "which is no subject; use one of: chapter, text"),
+        (dict(severity="fatal"), "severity 'fatal' is not one of: error, warning"),
+        (dict(rule_id="No_Shouting"), "a rule id is lower-case letters and digits"),
+        (dict(group=""), "give its group"),
+        (dict(doc="two\nlines"), "`doc` says in one line what it checks"),
+        (dict(options={"enabled": Opt(bool, "x", default=True)}), "its option 'enabled'"),
+        (dict(rule_id="project"), "this id is careprint's own"),
+    ]
+    for wrong, message in cases:
+        given = dict(rule_id="no-shouting-test", subject="line", group="accessibility",
+                     doc="lines in capitals", severity="warning", options={}) | wrong
+        rule_id, subject = given.pop("rule_id"), given.pop("subject")
+        with pytest.raises(RuleError) as err:
+            rule(rule_id, subject, **given)
+        line = err.traceback[0].lineno + 1  # the traceback's lines count from 0
+        assert str(err.value.message).startswith(f"{here}:{line}: "), err.value.message
+        assert message in err.value.message
+    assert "no-shouting-test" not in RULES
