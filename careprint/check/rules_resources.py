@@ -160,6 +160,34 @@ def region_lines(root: Path) -> dict[str, int]:
     return out
 
 
+EMERGENCY = "emergency-number"
+
+
+@rule(EMERGENCY, "text", group=TRAUMA_INFORMED, severity="warning",
+      doc="chapters name emergency help with [[help:emergency]], not a bare number that is "
+      "wrong in other regions")
+def emergency_number(checks: Context, path: str, n: int, text: str, eid) -> None:
+    """A bare emergency number (any region's: 911, 999, 112, 000...) in a chapter's text."""
+    numbers = checks.cache.get(EMERGENCY)
+    if numbers is None:
+        numbers = checks.cache[EMERGENCY] = sorted({
+            re.sub(r"\D", "", w) for r in checks.guide.resources if "emergency" in r.roles
+            for w, uri in phone_numbers(r.contact) if uri.startswith("tel:")} - {""})
+    if not path.startswith("content/chapters/") or not numbers:
+        return
+    for m in _NUMBER_RE.finditer(XREF_RE.sub("", text)):
+        if re.sub(r"\D", "", m.group(0)) in numbers:
+            checks.add(EMERGENCY, path, n,
+                       f"\"{m.group(0)}\" is an emergency number in one region only: write "
+                       "[[help:emergency]], which prints the reader's region's number, or "
+                       "\"your local emergency number\" with a link to the support page",
+                       edition=eid)
+            return
+
+
+_NUMBER_RE = re.compile(r"(?<![\w.,/-])\d{3}(?:[ -]\d+)*(?![\w/-]|[.,]\d)")
+
+
 REVIEW = "review-record"
 
 
@@ -192,34 +220,6 @@ def _table_line(root: Path, table: str) -> int | None:
     except OSError:
         return None
     return next((i for i, s in enumerate(lines, 1) if s.strip() == f"[{table}]"), None)
-
-
-EMERGENCY = "emergency-number"
-
-
-@rule(EMERGENCY, "text", group=TRAUMA_INFORMED, severity="warning",
-      doc="chapters name emergency help with [[help:emergency]], not a bare number that is "
-      "wrong in other regions")
-def emergency_number(checks: Context, path: str, n: int, text: str, eid) -> None:
-    """A bare emergency number (any region's: 911, 999, 112, 000...) in a chapter's text."""
-    numbers = checks.cache.get(EMERGENCY)
-    if numbers is None:
-        numbers = checks.cache[EMERGENCY] = sorted({
-            re.sub(r"\D", "", w) for r in checks.guide.resources if "emergency" in r.roles
-            for w, uri in phone_numbers(r.contact) if uri.startswith("tel:")} - {""})
-    if not path.startswith("content/chapters/") or not numbers:
-        return
-    for m in _NUMBER_RE.finditer(XREF_RE.sub("", text)):
-        if re.sub(r"\D", "", m.group(0)) in numbers:
-            checks.add(EMERGENCY, path, n,
-                       f"\"{m.group(0)}\" is an emergency number in one region only: write "
-                       "[[help:emergency]], which prints the reader's region's number, or "
-                       "\"your local emergency number\" with a link to the support page",
-                       edition=eid)
-            return
-
-
-_NUMBER_RE = re.compile(r"(?<![\w.,/-])\d{3}(?:[ -]\d+)*(?![\w/-]|[.,]\d)")
 
 
 __all__ = ["crisis_resources", "resource_verified", "resource_coverage", "emergency_number",
