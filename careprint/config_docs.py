@@ -1,5 +1,5 @@
 """docs/config.md, written from the schema in careprint/config_schema.py and the `@rule`
-declarations of careprint's rules (careprint.check.registry); and the table of rules in
+declarations of careprint's rules (careprint.rulebook); and the table of rules in
 docs/checks.md, from the same declarations.
 
 Each option's type, default and meaning come from its `Opt`; only the words about each
@@ -106,7 +106,7 @@ def render() -> str:
 
 
 def _check_section() -> list[str]:
-    from .check.registry import builtin_rules
+    from .rulebook import builtin_rules
 
     rules = builtin_rules()
     common = next(iter(rules.values())).option_table()
@@ -145,7 +145,7 @@ RULES_END = "<!-- end of the generated table of rules -->"
 
 def rules_table() -> str:
     """The table of careprint's rules in docs/checks.md: id, group, severity, what."""
-    from .check.registry import builtin_rules
+    from .rulebook import builtin_rules
 
     rows = ["| rule | group | default severity | checks |", "| --- | --- | --- | --- |"]
     rows += [f"| [`{r.id}`](#{r.id}) | {r.group} | {r.severity} | {_cell(r.doc)} |"

@@ -1,6 +1,6 @@
 """The generic part of reading careprint.toml: one table checked against its options
 (config_schema.Opt: kind, choices, range, default), and the [check] tables of the
-registered rules (their keys come from each rule's `@rule`: careprint.check.registry,
+registered rules (their keys come from each rule's `@rule`: careprint.rulebook,
 careprint's rules and the plugins'). careprint/config.py reads the file and builds the
 Config from these.
 """
@@ -84,7 +84,7 @@ def check_tables(raw: Any, edition_ids: list[str], errs: Collector) -> MappingPr
     if not isinstance(raw, dict):
         errs.add(at_key(CONFIG_NAME, "check"), "expected a table of [check.<rule-id>] tables")
         raw = {}
-    from .check.registry import check_options  # the rules, and the plugins', load here
+    from .rulebook import check_options  # the rules, and the plugins', load here
 
     rules = check_options()
     for rule in raw:
