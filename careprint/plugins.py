@@ -32,6 +32,13 @@ def load_entry_points(group: str) -> list:
     """The objects that the entry points of `group` name, sorted by entry point name (the
     same order on every machine). A name given twice (two installs of one plugin) is
     loaded once: the first one found on the path."""
+    return [obj for _, obj in load_described(group)]
+
+
+def load_described(group: str) -> list[tuple[str, object]]:
+    """As load_entry_points, each object with the words that name its plugin ("the plugin
+    'summary' (careprint_summary:FORMAT) of the package 'careprint-summary', entry point
+    group 'careprint.formats'"), for an error about what it names."""
     seen: dict[str, EntryPoint] = {}
     for ep in entry_points(group=group):
         seen.setdefault(ep.name, ep)
@@ -39,7 +46,7 @@ def load_entry_points(group: str) -> list:
     for name in sorted(seen):
         ep = seen[name]
         try:
-            loaded.append(ep.load())
+            loaded.append((_describe(ep), ep.load()))
         except Exception as exc:  # a plugin's import error is the plugin's, not ours
             raise PluginError(
                 f"careprint could not load {_describe(ep)}: {type(exc).__name__}: {exc}. "
