@@ -159,8 +159,9 @@ FORMAT_OPTS = {
 
 # ---------------------------------------------------------------- [check]: `careprint check`
 #
-# Each rule of `careprint check` has a table [check.<rule-id>] (docs/checks.md). Every rule
-# takes `enabled` and `severity`; the keys after those are the rule's own thresholds.
+# Each rule of `careprint check` has a table [check.<rule-id>] (docs/checks.md), whose keys
+# its `@rule` declares (careprint.check.registry): `enabled`, `severity` and the rule's own.
+# Here: the values they share, and the defaults of the longer ones.
 
 SEVERITIES = ("error", "warning")
 ACE_IMPACTS = ("minor", "moderate", "serious", "critical")
@@ -208,87 +209,4 @@ DEFAULT_ACTION_HEADINGS = ["Try this", "Practice", "Something to try", "Your nex
 READABILITY_EDITION_GRADES = {"survivors": 8, "partners": 8, "groups": 10}
 # The grades a limit may name: Flesch-Kincaid grades of real text lie about here.
 GRADE_RANGE = (1, 30)
-
-
-def _rule(severity: str, **opts: Opt) -> dict[str, Opt]:
-    return {
-        "enabled": Opt(bool, "Run this rule; `false` switches it off for the project.",
-                       default=True),
-        "severity": Opt(str, "How a finding of this rule counts: `error` fails the check, "
-                        "`warning` fails it only under --strict.", default=severity,
-                        choices=SEVERITIES),
-        **opts,
-    }
-
-
 NUM = (float, int)
-CHECK_OPTS: dict[str, dict[str, Opt]] = {
-    # health literacy
-    "readability": _rule(
-        "error",
-        max_grade=Opt(NUM, "Highest Flesch-Kincaid grade of a chapter, for an edition not "
-                      "named in this table. Add `<edition> = N` to set one edition's grade "
-                      "(built in: survivors 8, partners 8, groups 10).", default=8,
-                      lo=GRADE_RANGE[0], hi=GRADE_RANGE[1]),
-        min_words=Opt(int, "Chapters with fewer words than this are not graded (the formulas "
-                      "need a sample of about 100 words).", default=100, lo=1,
-                      hi=100_000)),
-    "long-sentence": _rule(
-        "warning", max_words=Opt(int, "Most words in one sentence.", default=25, lo=1,
-                                 hi=10_000)),
-    "long-paragraph": _rule(
-        "warning",
-        max_sentences=Opt(int, "Most sentences in one paragraph.", default=5, lo=1,
-                          hi=10_000),
-        max_words=Opt(int, "Most words in one paragraph.", default=100, lo=1, hi=100_000)),
-    "chapter-summary": _rule("error"),
-    "key-points": _rule(
-        "error", min_points=Opt(int, "Fewest key points a chapter lists.", default=2, lo=1,
-                                hi=1000)),
-    "ends-with-action": _rule(
-        "error",
-        headings=Opt(list, "Headings that start a section offering the reader something to "
-                     "do (compared at the start of the heading, ignoring case).",
-                     default=DEFAULT_ACTION_HEADINGS)),
-    "informative-headings": _rule(
-        "warning",
-        generic=Opt(list, "Headings that say nothing about what follows (ignoring case).",
-                    default=DEFAULT_GENERIC_HEADINGS)),
-    "jargon": _rule("warning"),
-    # trauma-informed language
-    "pressure-words": _rule(
-        "warning",
-        words=Opt(dict, "Phrase = choice-giving wording to suggest; replaces the built-in "
-                  "list.", default=DEFAULT_PRESSURE_WORDS),
-        add=Opt(dict, "Phrase = suggestion, added to `words`.", default={}),
-        ignore=Opt(list, "Phrases of `words` not to look for.", default=[])),
-    "content-note": _rule(
-        "warning", max_words=Opt(int, "Most words in a content note (29: under 30).",
-                                 default=29, lo=1, hi=10_000)),
-    "crisis-resources": _rule("error"),
-    "resource-verified": _rule("warning"),
-    "resource-coverage": _rule("error"),
-    "emergency-number": _rule("warning"),
-    "review-record": _rule("warning"),
-    # accessibility
-    "image-alt": _rule("error"),
-    "heading-levels": _rule("error"),
-    "link-text": _rule(
-        "warning",
-        generic=Opt(list, "Link texts that make no sense out of context (ignoring case).",
-                    default=DEFAULT_GENERIC_LINK_TEXT)),
-    "table-headers": _rule("error"),
-    "language": _rule("error"),
-    "allow-marker": _rule("warning"),
-    # outputs (careprint check --outputs)
-    "outputs": _rule("error"),
-    "epubcheck": _rule("error"),
-    "ace": _rule(
-        "error",
-        impacts=Opt(list, "Ace impact levels that become findings.",
-                    default=["serious", "critical"])),
-    "pdf-accessibility": _rule("error"),
-    "worksheet-fields": _rule("error"),
-    "worksheet-fit": _rule("error"),
-    "phone-split": _rule("error"),
-}

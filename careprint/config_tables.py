@@ -1,6 +1,8 @@
 """The generic part of reading careprint.toml: one table checked against its options
 (config_schema.Opt: kind, choices, range, default), and the [check] tables of the
-registered rules. careprint/config.py reads the file and builds the Config from these.
+registered rules (their keys come from each rule's `@rule`: careprint.rulebook,
+careprint's rules and the plugins'). careprint/config.py reads the file and builds the
+Config from these.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from typing import Any
 
 from .config_schema import (
     ACE_IMPACTS,
-    CHECK_OPTS,
     GRADE_RANGE,
     NUM,
     READABILITY_EDITION_GRADES,
@@ -85,13 +86,16 @@ def check_tables(raw: Any, edition_ids: list[str], errs: Collector) -> MappingPr
     if not isinstance(raw, dict):
         errs.add(at_key(CONFIG_NAME, "check"), "expected a table of [check.<rule-id>] tables")
         raw = {}
+    from .rulebook import check_options  # the rules, and the plugins', load here
+
+    rules = check_options()
     for rule in raw:
-        if rule not in CHECK_OPTS:
+        if rule not in rules:
             errs.add(at_key(CONFIG_NAME, f"check.{rule}"),
-                     f"unknown rule;{did_you_mean(rule, CHECK_OPTS)} expected one of: "
-                     f"{', '.join(CHECK_OPTS)}")
+                     f"unknown rule;{did_you_mean(rule, rules)} expected one of: "
+                     f"{', '.join(rules)}")
     return MappingProxyType({rule: _rule_table(rule, opts, raw.get(rule, {}), edition_ids, errs)
-                             for rule, opts in CHECK_OPTS.items()})
+                             for rule, opts in rules.items()})
 
 
 def _rule_table(rule: str, opts: dict[str, Opt], data: Any, edition_ids: list[str],

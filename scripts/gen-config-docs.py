@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Write docs/config.md from the schema of careprint.toml in careprint/config_schema.py.
+"""Write docs/config.md from the schema of careprint.toml in careprint/config_schema.py and
+the rules' @rule declarations, and the table of rules in docs/checks.md from the same.
 
-    python scripts/gen-config-docs.py           # rewrite docs/config.md
-    python scripts/gen-config-docs.py --check   # exit 1 if docs/config.md is out of date
+    python scripts/gen-config-docs.py           # rewrite both
+    python scripts/gen-config-docs.py --check   # exit 1 if either is out of date
 """
 
 import sys
@@ -11,21 +12,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from careprint.config_docs import DOC_PATH, render  # noqa: E402
+from careprint.config_docs import CHECKS_DOC_PATH, DOC_PATH, checks_doc, render  # noqa: E402
 
 
 def main(argv: list[str]) -> int:
-    doc = ROOT / DOC_PATH
-    text = render()
+    checks = (ROOT / CHECKS_DOC_PATH).read_text("utf-8")
+    wanted = {DOC_PATH: render(), CHECKS_DOC_PATH: checks_doc(checks)}
     if "--check" in argv:
-        current = doc.read_text("utf-8") if doc.is_file() else ""
-        if current != text:
-            print(f"{DOC_PATH} is out of date: run python scripts/gen-config-docs.py",
+        stale = [rel for rel, text in wanted.items()
+                 if not (ROOT / rel).is_file() or (ROOT / rel).read_text("utf-8") != text]
+        for rel in stale:
+            print(f"{rel} is out of date: run python scripts/gen-config-docs.py",
                   file=sys.stderr)
-            return 1
-        return 0
-    doc.write_text(text, "utf-8")
-    print(f"wrote {DOC_PATH}")
+        return 1 if stale else 0
+    for rel, text in wanted.items():
+        (ROOT / rel).write_text(text, "utf-8")
+        print(f"wrote {rel}")
     return 0
 
 

@@ -8,10 +8,10 @@ import sys
 
 from conftest import ROOT
 
+from careprint.check.registry import builtin_rules
 from careprint.config import load_config
 from careprint.config_docs import DOC_PATH, render
 from careprint.config_schema import (
-    CHECK_OPTS,
     EDITION_OPTS,
     FORMAT_OPTS,
     GUIDE_OPTS,
@@ -38,12 +38,12 @@ def test_every_key_is_documented_with_its_type_default_and_meaning():
     text = render()
     tables = {"[guide]": GUIDE_OPTS, "[editions.<name>]": EDITION_OPTS, "[paper]": PAPER_OPTS,
               **{f"[formats.{f}]": opts for f, opts in FORMAT_OPTS.items()}}
-    for rule, opts in CHECK_OPTS.items():
-        own = {k: o for k, o in opts.items() if k not in ("enabled", "severity")}
-        if own:
-            tables[f"[check.{rule}]"] = own
-        assert re.search(rf"^\| `{rule}` \| {opts['severity'].default} \|", text, re.M), rule
-    tables["[check.<rule>]"] = {k: CHECK_OPTS["jargon"][k] for k in ("enabled", "severity")}
+    for rule in builtin_rules().values():
+        if rule.options:
+            tables[f"[check.{rule.id}]"] = rule.options
+        assert re.search(rf"^\| `{rule.id}` \| {rule.severity} \|", text, re.M), rule.id
+    common = builtin_rules()["jargon"].option_table()
+    tables["[check.<rule>]"] = {k: common[k] for k in ("enabled", "severity")}
     for heading, opts in tables.items():
         section = _section(text, heading)
         for key, opt in opts.items():
@@ -74,3 +74,20 @@ def test_the_generator_script_checks_the_committed_file():
     proc = subprocess.run([sys.executable, str(ROOT / "scripts/gen-config-docs.py"),
                            "--check"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_the_table_of_rules_in_checks_md_is_what_the_rules_declare():
+    """docs/checks.md's table of rules is generated from each rule's @rule, as config.md is:
+    one row per rule of careprint's, with its group, default severity and doc."""
+    from careprint.config_docs import CHECKS_DOC_PATH, checks_doc, rules_table
+
+    doc = (ROOT / CHECKS_DOC_PATH).read_text("utf-8")
+    assert doc == checks_doc(doc), \
+        f"{CHECKS_DOC_PATH} is out of date: run python scripts/gen-config-docs.py"
+    rules = builtin_rules()
+    rows = [line for line in rules_table().splitlines()[2:]]
+    assert len(rows) == len(rules) >= 28
+    for row, rule in zip(rows, rules.values(), strict=True):
+        assert row == (f"| [`{rule.id}`](#{rule.id}) | {rule.group} | {rule.severity} | "
+                       f"{rule.doc} |")
+        assert row in doc

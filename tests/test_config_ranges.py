@@ -10,9 +10,9 @@ import datetime as _dt
 import pytest
 from conftest import copy_fixture, run_careprint
 
+from careprint.check.registry import check_options
 from careprint.config import load_config
 from careprint.config_schema import (
-    CHECK_OPTS,
     EDITION_OPTS,
     FORMAT_OPTS,
     GUIDE_OPTS,
@@ -26,7 +26,7 @@ from careprint.render.job import source_date
 
 def every_opt():
     tables = [GUIDE_OPTS, EDITION_OPTS, PAPER_OPTS, RESOURCES_OPTS, REVIEW_OPTS,
-              *FORMAT_OPTS.values(), *CHECK_OPTS.values()]
+              *FORMAT_OPTS.values(), *check_options().values()]
     return [(key, opt) for table in tables for key, opt in table.items()]
 
 

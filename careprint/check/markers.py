@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .registry import MARKERS, rule
+
 MARKER_RE = re.compile(r"careprint:\s*allow\b(?P<rules>[^>\n]*?)(?:-->|$)")
 RULE_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
 
@@ -55,3 +57,8 @@ class Markers:
 
     def __iter__(self):
         return iter(sorted(self.by_place.values(), key=lambda m: (m.file, m.line)))
+
+
+# careprint.check runs it on the markers it scanned (no function of its own here)
+rule("allow-marker", "markers", group=MARKERS, severity="warning",
+     doc="`careprint: allow` markers name real rules and are needed")

@@ -1,8 +1,23 @@
-"""The source rules as small units, each registered under its rule id.
+"""The rules of `careprint check`, each declared once, by `@rule` on its function.
 
-A unit says what it looks at (its `subject`) and is a function of a Context and that
-subject. careprint.check.source walks a guide and hands each subject to the units of the
-enabled rules that look at it:
+    @rule("no-shouting", "line", group=ACCESSIBILITY, severity="warning",
+          doc="lines are not written in capitals",
+          options={"min_letters": Opt(int, "Shortest run of capitals to report.",
+                                      default=12, lo=1, hi=1000)})
+    def no_shouting(ctx, path, n, text, eid):
+        if ...:
+            ctx.add("no-shouting", path, n, "... : say what to do", eid)
+
+That declaration is the only one. From it come RULES (every rule, in the order the docs
+list them), its table `[check.<rule-id>]` in careprint.toml (`enabled`, `severity` and
+its `options`), its rows in docs/config.md and in the table of docs/checks.md. `@rule`,
+RULES and the rest of the declarations are in careprint.rulebook (which reading
+careprint.toml needs, and which imports nothing of careprint.check); this module
+re-exports them for rule authors, and holds what the rules run with: the Context.
+
+A rule's function is a unit: it says what it looks at (its `subject`) and is a function
+of a Context and that subject. careprint.check.source walks a guide and hands each
+subject to the units of the enabled rules that look at it:
 
     subject     the unit is called as
     "chapter"   unit(ctx, chapter, blocks, edition, xref)  once per chapter and edition
@@ -13,60 +28,43 @@ enabled rules that look at it:
     "line"      unit(ctx, path, line, text, edition)       every source line of those blocks
     "guide"     unit(ctx)                                  once
 
-Adding a rule: give it an id, options and a line in careprint.check.rules (RULES) and
-careprint.config (CHECK_OPTS), then write its unit in the rules_*.py module of its subject
-(a new module goes into RULE_MODULES):
-
-    @rule("no-shouting", "line")
-    def no_shouting(ctx, path, n, text, eid): ...
+A rule may have more units, and the rules of built files (subject "outputs") and of the
+markers ("markers") take none: careprint.rulebook says how, and where rules come from
+(careprint's modules, then the plugins of the entry point group `careprint.rules`).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import importlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..model import Guide
+from ..rulebook import (
+    ACCESSIBILITY,
+    HEALTH_LITERACY,
+    MARKERS,
+    OUTPUTS,
+    RULES,
+    SUBJECTS,
+    TRAUMA_INFORMED,
+    UNIT_SUBJECTS,
+    Opt,
+    Rule,
+    RuleError,
+    Unit,
+    all_rules,
+    builtin_rules,
+    check_options,
+    load_rules,
+    rule,
+    units,
+)
 from .report import Readability
-from .rules import RULES
 
-SUBJECTS = ("chapter", "text", "sentence", "paragraph", "block", "line", "guide")
-# the modules that hold the units, imported (so registered) before any is looked up
-RULE_MODULES = ("rules_text", "rules_structure", "rules_access", "rules_resources")
-
-
-@dataclass(frozen=True)
-class Unit:
-    rule: str
-    subject: str
-    run: Callable
-
-
-UNITS: dict[str, list[Unit]] = {}  # rule id -> its units
-
-
-def rule(rule_id: str, subject: str):
-    """Register the decorated function as a unit of rule `rule_id`, looking at `subject`."""
-    assert rule_id in RULES, f"{rule_id!r} is not in careprint.check.rules.RULES"
-    assert subject in SUBJECTS, subject
-
-    def register(fn: Callable) -> Callable:
-        UNITS.setdefault(rule_id, []).append(Unit(rule_id, subject, fn))
-        return fn
-    return register
-
-
-def units(rule_id: str) -> list[Unit]:
-    """The units of rule `rule_id` (found by its name)."""
-    _register_all()
-    return UNITS.get(rule_id, [])
-
-
-def _register_all() -> None:
-    for name in RULE_MODULES:
-        importlib.import_module(f"{__package__}.{name}")
+__all__ = ["ACCESSIBILITY", "HEALTH_LITERACY", "MARKERS", "OUTPUTS", "RULES", "SUBJECTS",
+           "TRAUMA_INFORMED", "UNIT_SUBJECTS", "Context", "Opt", "Rule", "RuleError", "Unit",
+           "all_rules", "builtin_rules", "by_subject", "check_options", "load_rules", "rule",
+           "units"]
 
 
 @dataclass
@@ -105,7 +103,7 @@ class Context:
 def by_subject() -> dict[str, list[Unit]]:
     """Every unit by the subject it looks at, in the order of RULES."""
     out: dict[str, list[Unit]] = {}
-    for rule_id in RULES:
+    for rule_id in all_rules():
         for unit in units(rule_id):
             out.setdefault(unit.subject, []).append(unit)
     return out

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from .registry import Context, rule
+from ..config_schema import DEFAULT_GENERIC_LINK_TEXT, Opt
+from .registry import ACCESSIBILITY, Context, rule
 from .text import AUTOLINK_RE, IMAGE_RE, LINK_RE, Block, clip, plain
 
 LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
@@ -21,7 +22,8 @@ BAD_ALT_RE = re.compile(r"^(image|picture|photo|photograph|graphic|img|icon|figu
 URL_TEXT_RE = re.compile(r"^\s*(https?://|www\.|mailto:|ftp://)", re.I)
 
 
-@rule("image-alt", "line")
+@rule("image-alt", "line", group=ACCESSIBILITY, severity="error",
+      doc="images have alt text, or are marked decorative")
 def images(ctx: Context, path, n, t, eid) -> None:
     for m in IMAGE_RE.finditer(t):
         _alt(ctx, path, n, m.group(2), m.group(1), m.group(3) or "", eid)
@@ -46,7 +48,32 @@ def _alt(ctx: Context, path, n, src, alt, attrs, eid) -> None:
                 "say what the image shows: describe it in a few words", eid)
 
 
-@rule("link-text", "line")
+@rule("heading-levels", "chapter", group=ACCESSIBILITY, severity="error",
+      doc="heading levels never skip (## then ###)")
+def headings(ctx: Context, c, bl: list[Block], eid, xref) -> None:
+    prev = 1  # the chapter title is the page's level-1 heading
+    for b in bl:
+        levels = []
+        if b.kind == "heading":
+            levels = [(b.line, b.level)]
+        elif b.kind == "html":
+            levels = [(n, int(m)) for n, t in b.lines
+                      for m in re.findall(r"<h([1-6])\b", t, re.I)]
+        for line, level in levels:
+            if level == 1:
+                ctx.add("heading-levels", c.path, line, "a level-1 heading in the body: "
+                        "the chapter title is the only one; start sections at ##", eid)
+            elif level > prev + 1:
+                ctx.add("heading-levels", c.path, line,
+                        f"the heading level skips from h{prev} to h{level}: use "
+                        f"{'#' * (prev + 1)} here", eid)
+            prev = level
+
+
+@rule("link-text", "line", group=ACCESSIBILITY, severity="warning",
+      doc="link text is not 'click here' or a bare URL",
+      options={"generic": Opt(list, "Link texts that make no sense out of context (ignoring "
+                              "case).", default=DEFAULT_GENERIC_LINK_TEXT)})
 def links(ctx: Context, path, n, t, eid) -> None:
     generic = {norm(g) for g in ctx.opt("link-text", "generic")}
     found = [(m.group(1), m.group(2)) for m in LINK_RE.finditer(t)]
@@ -68,7 +95,8 @@ def links(ctx: Context, path, n, t, eid) -> None:
                     "Lifeline website](...)", eid)
 
 
-@rule("table-headers", "block")
+@rule("table-headers", "block", group=ACCESSIBILITY, severity="error",
+      doc="tables have a header row")
 def table_headers(ctx: Context, path, b: Block, eid) -> None:
     if b.kind == "table":
         header = b.lines[0][1].strip().strip("|")
@@ -80,28 +108,8 @@ def table_headers(ctx: Context, path, b: Block, eid) -> None:
                 "give it a first row of <th> cells that name each column", eid)
 
 
-@rule("heading-levels", "chapter")
-def headings(ctx: Context, c, bl: list[Block], eid, xref) -> None:
-    prev = 1  # the chapter title is the page's level-1 heading
-    for b in bl:
-        levels = []
-        if b.kind == "heading":
-            levels = [(b.line, b.level)]
-        elif b.kind == "html":
-            levels = [(n, int(m)) for n, t in b.lines
-                      for m in re.findall(r"<h([1-6])\b", t, re.I)]
-        for line, level in levels:
-            if level == 1:
-                ctx.add("heading-levels", c.path, line, "a level-1 heading in the body: "
-                        "the chapter title is the only one; start sections at ##", eid)
-            elif level > prev + 1:
-                ctx.add("heading-levels", c.path, line,
-                        f"the heading level skips from h{prev} to h{level}: use "
-                        f"{'#' * (prev + 1)} here", eid)
-            prev = level
-
-
-@rule("language", "line")
+@rule("language", "line", group=ACCESSIBILITY, severity="error",
+      doc="the guide's language is set (a BCP 47 tag)")
 def passage_language(ctx: Context, path, n, t, eid) -> None:
     for m in LANG_ATTR_RE.finditer(t):
         if not LANG_RE.match(m.group(1)):

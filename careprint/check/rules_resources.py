@@ -29,12 +29,13 @@ from ..phones import phone_numbers
 from ..region_view import declared
 from ..regions import REQUIRED_ROLES
 from ..xref import XREF_RE
-from .registry import Context, rule
+from .registry import TRAUMA_INFORMED, Context, rule
 
 RULE = "resource-verified"
 
 
-@rule("crisis-resources", "guide")
+@rule("crisis-resources", "guide", group=TRAUMA_INFORMED, severity="error",
+      doc="every edition carries the crisis and support resources")
 def crisis_resources(ctx: Context) -> None:
     rs = ctx.guide.resources
     if not any(r.crisis for r in rs):
@@ -70,7 +71,9 @@ def crisis_line_fits(ctx: Context) -> None:
                     f"own, where about {LARGE_PRINT_SENTENCE_CHARS} fit", severity="warning")
 
 
-@rule(RULE, "guide")
+@rule(RULE, "guide", group=TRAUMA_INFORMED, severity="warning",
+      doc="every resource was checked against the service's own page or an official one, "
+      "within [resources] max_age_days")
 def resource_verified(checks: Context) -> None:
     """Run resource-verified over the guide's resources."""
     limit = checks.guide.config.resources["max_age_days"]
@@ -106,7 +109,9 @@ def resource_verified(checks: Context) -> None:
 COVERAGE = "resource-coverage"
 
 
-@rule(COVERAGE, "guide")
+@rule(COVERAGE, "guide", group=TRAUMA_INFORMED, severity="error",
+      doc="every region the guide serves has a checked emergency number, crisis line and "
+      "sexual-violence service")
 def resource_coverage(checks: Context) -> None:
     """Every region the guide serves has a checked emergency number, crisis line and
     sexual-violence service (a country's or its own)."""
@@ -137,7 +142,9 @@ def _and(words: list[str]) -> str:
 EMERGENCY = "emergency-number"
 
 
-@rule(EMERGENCY, "text")
+@rule(EMERGENCY, "text", group=TRAUMA_INFORMED, severity="warning",
+      doc="chapters name emergency help with [[help:emergency]], not a bare number that is "
+      "wrong in other regions")
 def emergency_number(checks: Context, path: str, n: int, text: str, eid) -> None:
     """A bare emergency number (any region's: 911, 999, 112, 000...) in a chapter's text."""
     numbers = checks.cache.get(EMERGENCY)
@@ -163,7 +170,9 @@ _NUMBER_RE = re.compile(r"(?<![\w.,/-])\d{3}(?:[ -]\d+)*(?![\w/-]|[.,]\d)")
 REVIEW = "review-record"
 
 
-@rule(REVIEW, "guide")
+@rule(REVIEW, "guide", group=TRAUMA_INFORMED, severity="warning",
+      doc="the guide has a clinical review on record, and its next review date has not "
+      "passed")
 def review_record(checks: Context) -> None:
     """A guide a clinician can hand out says who reviewed it, and is reviewed again on time:
     no clinical review on record, or a next review date that has passed, is reported at its

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 
+from ..config_schema import DEFAULT_ACTION_HEADINGS, DEFAULT_GENERIC_HEADINGS, Opt
 from ..model import Chapter
 from ..xref import XREF_RE, parse
-from .registry import Context, rule
+from .registry import HEALTH_LITERACY, Context, rule
 from .rules_access import norm
 from .text import Block, plain
 
@@ -24,7 +25,8 @@ def key_points_message(have: int, want: int) -> str:
     return f"this chapter lists only {points}: give `key_points:` {want} or more short points"
 
 
-@rule("chapter-summary", "chapter")
+@rule("chapter-summary", "chapter", group=HEALTH_LITERACY, severity="error",
+      doc="every chapter has a summary")
 def summary(ctx: Context, c: Chapter, bl, eid, xref) -> None:
     if not c.summary:
         ctx.add("chapter-summary", c.path, c.key_lines.of("title"),
@@ -32,7 +34,10 @@ def summary(ctx: Context, c: Chapter, bl, eid, xref) -> None:
                 "two plain sentences on what it offers", eid)
 
 
-@rule("key-points", "chapter")
+@rule("key-points", "chapter", group=HEALTH_LITERACY, severity="error",
+      doc="every chapter lists key points",
+      options={"min_points": Opt(int, "Fewest key points a chapter lists.", default=2, lo=1,
+                                 hi=1000)})
 def key_points(ctx: Context, c: Chapter, bl, eid, xref) -> None:
     min_points = ctx.opt("key-points", "min_points")
     if len(c.key_points) < min_points:
@@ -40,21 +45,11 @@ def key_points(ctx: Context, c: Chapter, bl, eid, xref) -> None:
             len(c.key_points), min_points), eid)
 
 
-@rule("informative-headings", "chapter")
-def informative_headings(ctx: Context, c: Chapter, bl: list[Block], eid, xref) -> None:
-    generic = {norm(g) for g in ctx.opt("informative-headings", "generic")}
-    for b in bl:
-        if b.kind != "heading":
-            continue
-        text = plain(" ".join(t for _, t in b.content_lines()))
-        bare = norm(NUMBERING_RE.sub("", text, count=1)) or norm(text)
-        if bare in generic:
-            ctx.add("informative-headings", c.path, b.line,
-                    f"the heading {text!r} does not say what follows: name the "
-                    "section's point, e.g. \"Why numbness can protect\"", eid)
-
-
-@rule("ends-with-action", "chapter")
+@rule("ends-with-action", "chapter", group=HEALTH_LITERACY, severity="error",
+      doc="every chapter ends with something for the reader to do",
+      options={"headings": Opt(list, "Headings that start a section offering the reader "
+                               "something to do (compared at the start of the heading, "
+                               "ignoring case).", default=DEFAULT_ACTION_HEADINGS)})
 def ends_with_action(ctx: Context, c: Chapter, bl: list[Block], eid, xref) -> None:
     starts = [i for i, b in enumerate(bl) if b.kind == "heading" and b.level <= 2]
     last = starts[-1] if starts else 0
@@ -76,7 +71,25 @@ def ends_with_action(ctx: Context, c: Chapter, bl: list[Block], eid, xref) -> No
             "section, a short practice or a [[worksheet:id]] to fill in", eid)
 
 
-@rule("jargon", "chapter")
+@rule("informative-headings", "chapter", group=HEALTH_LITERACY, severity="warning",
+      doc="headings say what follows, not just 'Introduction'",
+      options={"generic": Opt(list, "Headings that say nothing about what follows (ignoring "
+                              "case).", default=DEFAULT_GENERIC_HEADINGS)})
+def informative_headings(ctx: Context, c: Chapter, bl: list[Block], eid, xref) -> None:
+    generic = {norm(g) for g in ctx.opt("informative-headings", "generic")}
+    for b in bl:
+        if b.kind != "heading":
+            continue
+        text = plain(" ".join(t for _, t in b.content_lines()))
+        bare = norm(NUMBERING_RE.sub("", text, count=1)) or norm(text)
+        if bare in generic:
+            ctx.add("informative-headings", c.path, b.line,
+                    f"the heading {text!r} does not say what follows: name the "
+                    "section's point, e.g. \"Why numbness can protect\"", eid)
+
+
+@rule("jargon", "chapter", group=HEALTH_LITERACY, severity="warning",
+      doc="glossary words are linked at their first use in a chapter")
 def jargon(ctx: Context, c: Chapter, bl: list[Block], eid, xref) -> None:
     glossary = ctx.guide.glossary
     if not glossary:

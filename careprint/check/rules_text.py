@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 
+from ..config_schema import DEFAULT_PRESSURE_WORDS, GRADE_RANGE, NUM, Opt
 from ..model import Chapter
 from .reader_text import hidden_texts, normalise
-from .registry import Context, rule
+from .registry import HEALTH_LITERACY, TRAUMA_INFORMED, Context, rule
 from .report import Readability
 from .text import Block, Text, clip, words
 
@@ -15,7 +16,16 @@ PROSE = ("paragraph", "item", "quote")
 NEGATION_RE = re.compile(r"(\bnot|n't|\bnever|\bno one|\bnobody|\bno need)\s+$", re.I)
 
 
-@rule("readability", "chapter")
+@rule("readability", "chapter", group=HEALTH_LITERACY, severity="error",
+      doc="Flesch-Kincaid grade of each chapter and edition (SMOG reported)",
+      options={
+          "max_grade": Opt(NUM, "Highest Flesch-Kincaid grade of a chapter, for an edition "
+                           "not named in this table. Add `<edition> = N` to set one "
+                           "edition's grade (built in: survivors 8, partners 8, groups 10).",
+                           default=8, lo=GRADE_RANGE[0], hi=GRADE_RANGE[1]),
+          "min_words": Opt(int, "Chapters with fewer words than this are not graded (the "
+                           "formulas need a sample of about 100 words).", default=100, lo=1,
+                           hi=100_000)})
 def readability(ctx: Context, c: Chapter, bl: list[Block], eid, xref) -> None:
     import textstat  # heavy, and only `careprint check` needs it
 
@@ -41,19 +51,10 @@ def readability(ctx: Context, c: Chapter, bl: list[Block], eid, xref) -> None:
                 eid)
 
 
-@rule("content-note", "chapter")
-def content_note(ctx: Context, c: Chapter, bl, eid, xref) -> None:
-    if not c.content_note:
-        return
-    n = len(words(c.content_note))
-    limit = ctx.opt("content-note", "max_words")
-    if n > limit:
-        ctx.add("content-note", c.path, c.key_lines.of("content_note"),
-                f"the content note has {n} words; keep it under {limit + 1}: say "
-                "calmly what the chapter mentions, and no more", eid)
-
-
-@rule("long-sentence", "sentence")
+@rule("long-sentence", "sentence", group=HEALTH_LITERACY, severity="warning",
+      doc="sentences longer than 25 words",
+      options={"max_words": Opt(int, "Most words in one sentence.", default=25, lo=1,
+                                hi=10_000)})
 def long_sentence(ctx: Context, path, s, eid) -> None:
     limit = ctx.opt("long-sentence", "max_words")
     if s.words > limit:
@@ -62,7 +63,12 @@ def long_sentence(ctx: Context, path, s, eid) -> None:
                 f"(\"{clip(s.text)}\")", eid)
 
 
-@rule("long-paragraph", "paragraph")
+@rule("long-paragraph", "paragraph", group=HEALTH_LITERACY, severity="warning",
+      doc="paragraphs of more than 5 sentences or 100 words",
+      options={"max_sentences": Opt(int, "Most sentences in one paragraph.", default=5, lo=1,
+                                    hi=10_000),
+               "max_words": Opt(int, "Most words in one paragraph.", default=100, lo=1,
+                                hi=100_000)})
 def long_paragraph(ctx: Context, path, b: Block, ss, eid) -> None:
     n_words = sum(s.words for s in ss)
     max_s = ctx.opt("long-paragraph", "max_sentences")
@@ -73,7 +79,12 @@ def long_paragraph(ctx: Context, path, b: Block, ss, eid) -> None:
                 f"{max_s} and {max_w}): break it into shorter paragraphs or a list", eid)
 
 
-@rule("pressure-words", "text")
+@rule("pressure-words", "text", group=TRAUMA_INFORMED, severity="warning",
+      doc="words that pressure the reader, with a choice-giving wording",
+      options={"words": Opt(dict, "Phrase = choice-giving wording to suggest; replaces the "
+                            "built-in list.", default=DEFAULT_PRESSURE_WORDS),
+               "add": Opt(dict, "Phrase = suggestion, added to `words`.", default={}),
+               "ignore": Opt(list, "Phrases of `words` not to look for.", default=[])})
 def pressure(ctx: Context, path: str, line: int, text: str, eid) -> None:
     """The text a reader sees, normalised (careprint.check.reader_text): a soft hyphen,
     a look-alike letter or full-width letters do not hide a phrase."""
@@ -94,6 +105,21 @@ def pressure_hidden(ctx: Context, path: str, b: Block, eid) -> None:
     (`<details><summary>`...). Not comments, which no reader gets."""
     for line, text in hidden_texts(b.kind, b.lines):
         pressure(ctx, path, line, text, eid)
+
+
+@rule("content-note", "chapter", group=TRAUMA_INFORMED, severity="warning",
+      doc="content notes are brief (under 30 words)",
+      options={"max_words": Opt(int, "Most words in a content note (29: under 30).",
+                                default=29, lo=1, hi=10_000)})
+def content_note(ctx: Context, c: Chapter, bl, eid, xref) -> None:
+    if not c.content_note:
+        return
+    n = len(words(c.content_note))
+    limit = ctx.opt("content-note", "max_words")
+    if n > limit:
+        ctx.add("content-note", c.path, c.key_lines.of("content_note"),
+                f"the content note has {n} words; keep it under {limit + 1}: say "
+                "calmly what the chapter mentions, and no more", eid)
 
 
 def _pressure_patterns(ctx: Context):
