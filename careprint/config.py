@@ -18,11 +18,11 @@ from typing import Any
 
 from .config_schema import (
     EDITION_OPTS,
-    FORMAT_OPTS,
     GUIDE_OPTS,
     PAPER_OPTS,
     RESOURCES_OPTS,
     REVIEW_OPTS,
+    format_opts,
 )
 from .config_schema import PAPER_SIZES as PAPER_SIZES  # where the rest of careprint finds it
 from .config_tables import CONFIG_NAME as CONFIG_NAME
@@ -294,17 +294,17 @@ def _review(raw: Any, errs: Collector) -> MappingProxyType:
 
 
 def _formats(raw_formats: Any, errs: Collector) -> dict[str, MappingProxyType]:
-    formats = {}
+    formats, tables = {}, format_opts()
     if isinstance(raw_formats, dict):
         for key in raw_formats:
-            if key not in FORMAT_OPTS:
+            if key not in tables:
                 errs.add(at_key(CONFIG_NAME, f"formats.{key}"),
-                         f"unknown format;{did_you_mean(key, FORMAT_OPTS)} expected one of: "
-                         f"{', '.join(FORMAT_OPTS)}")
+                         f"unknown format;{did_you_mean(key, tables)} expected one of: "
+                         f"{', '.join(tables)}")
     else:
         errs.add(at_key(CONFIG_NAME, "formats"), "expected a table")
         raw_formats = {}
-    for name, opts in FORMAT_OPTS.items():
+    for name, opts in tables.items():
         formats[name] = MappingProxyType(
             table(raw_formats.get(name, {}), f"formats.{name}", opts, errs))
 

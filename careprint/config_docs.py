@@ -17,7 +17,6 @@ import tomli_w
 
 from .config_schema import (
     EDITION_OPTS,
-    FORMAT_OPTS,
     GRADE_RANGE,
     GUIDE_OPTS,
     PAPER_OPTS,
@@ -25,6 +24,7 @@ from .config_schema import (
     RESOURCES_OPTS,
     REVIEW_OPTS,
     Opt,
+    format_opts,
 )
 
 DOC_PATH = "docs/config.md"
@@ -99,7 +99,7 @@ def render() -> str:
             "Optional. One table per output format, each with the options below. Templates "
             "are looked up in the project's `templates/` first, then in careprint's own "
             "(docs/templates.md).\n"]
-    for fmt, opts in FORMAT_OPTS.items():
+    for fmt, opts in format_opts().items():
         out += [f"### `[formats.{fmt}]`\n", *_table(f"formats.{fmt}", opts)]
     out += _check_section()
     return "\n".join(out)

@@ -110,51 +110,15 @@ REVIEW_OPTS = {
     "report_errors": Opt(str, "How a reader reports an error: an https:// address or an "
                          "e-mail address, printed in the colophon.", default=""),
 }
-FORMAT_OPTS = {
-    "pdf": {
-        "template": Opt(str, "Template of the full-guide PDF.", default="guide.html"),
-        "crisis_line": Opt(str, "One line with crisis numbers, printed in the footer of every "
-                           "page of the guide and the handouts and on the page after the title "
-                           "page, in a build for every region. A build for one region "
-                           "(`--region`) makes its own line from that region's crisis lines "
-                           "(content/resources/) instead. Keep it short enough for one line "
-                           "(about 84 characters), each sentence under about 54 (large print "
-                           "gives each its own line); `careprint check` warns past these.",
-                           default=""),
-        "part_words": Opt(int, "No longer used: every guide is laid out a chapter at a "
-                          "time (docs/building.md). Still accepted, so that a careprint.toml "
-                          "written for an earlier careprint loads.", default=25000, lo=1,
-                          hi=10_000_000),
-    },
-    "handouts": {
-        "template": Opt(str, "Template of a chapter handout.", default="handout.html"),
-    },
-    "chapters": {  # the whole chapter printed alone (render/chapters.py)
-        "template": Opt(str, "Template of a whole chapter printed alone. The bundled one "
-                        "extends the handout's template (`handout_template`).",
-                        default="chapter.html"),
-    },
-    "epub": {
-        "template": Opt(str, "Template of an EPUB content document.", default="epub-page.xhtml"),
-        "accessibility_summary": Opt(str, "schema:accessibilitySummary of the EPUB.",
-                                     default="This publication has a logical reading order, "
-                                     "a table of contents and structured headings."),
-        "conforms_to": Opt(str, "dcterms:conformsTo of the EPUB: the accessibility standard it "
-                           "meets, certified by the guide's publisher (a11y:certifiedBy). "
-                           "Empty states no conformance.",
-                           default="EPUB Accessibility 1.1 - WCAG 2.2 Level AA"),
-    },
-    "worksheets": {
-        "template": Opt(str, "Template of a worksheet pack and a single worksheet.",
-                        default="worksheets.html"),
-    },
-    "html": {
-        "template": Opt(str, "Template of a page of the web edition.", default="web-page.html"),
-        "quick_exit_url": Opt(str, "Where the web edition's quick-exit button (and the Escape "
-                              "key) goes: a neutral page that replaces the guide in the "
-                              "browser's history.", default="https://www.bbc.co.uk/weather"),
-    },
-}
+
+
+def format_opts() -> dict:
+    """name -> options of each format's [formats.<name>] table, in the formats' order:
+    each format declares its own (render/registry.py: Format.options), and a format from
+    a plugin brings its table with it."""
+    from .render.registry import option_tables
+
+    return option_tables()
 
 
 # ---------------------------------------------------------------- [check]: `careprint check`

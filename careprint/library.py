@@ -17,16 +17,10 @@ from . import regions
 from .config import PAPER_SIZES
 from .errors import CareprintError, Problem, at
 from .model import Guide
-from .render import names, registry
+from .render import registry
 
 PAGE = "index.html"
 TEMPLATE = "library.html"
-
-
-def variants() -> tuple[str, ...]:
-    """The forms of the guide and of each handout: itself, and each registered variant
-    format's (large print, booklet)."""
-    return ("", *(f.variant for f in registry.formats() if f.variant))
 
 
 def keep(out_dir: Path, root: Path, targets: dict, region: str = "", imprint: str = ""
@@ -109,43 +103,54 @@ def _clinics(out_dir: Path, guide: Guide) -> list[dict]:
 
 
 def _edition(out_dir: Path, guide: Guide, ed, targets: dict) -> dict:
-    slug, eid = guide.config.guide.slug, ed.id
-    entries, variant_names = _Entries(out_dir, targets), variants()
-    for paper in PAPER_SIZES:
-        for variant in variant_names:
-            entries.add("guide", names.guide_file(slug, eid, "pdf", variant, paper),
-                        variant=variant, paper=paper)
-    entries.add("epub", names.guide_file(slug, eid, "epub"))
-    pages = sum(1 for rel in targets if rel.startswith(f"{eid}/html/") and
-                rel.endswith(".html"))
-    entries.add("web", f"{eid}/html/index.html", pages=pages)
-    whole = entries.take()
-    chapters = [c for c in guide.chapters if c.in_edition(eid)]
-    for number, c in enumerate(chapters, 1):
-        for variant in variant_names:
-            for paper in PAPER_SIZES:
-                entries.add("chapter", names.chapter_file(slug, eid, number, c.slug, paper,
-                                                          variant),
-                            variant=variant, paper=paper, title=c.title, number=number)
-        for paper in PAPER_SIZES:  # the whole chapter printed alone (render/chapters.py)
-            entries.add("full", names.full_chapter_file(slug, eid, number, c.slug, paper),
-                        paper=paper, title=c.title, number=number)
-    by_chapter = entries.take()
-    folder = names.worksheets_folder(eid)
-    sheets = [w for w in guide.worksheets if w.in_edition(eid)]
-    for paper in PAPER_SIZES:
-        entries.add("pack", f"{folder}/{names.pack_file(slug, eid, paper)}", paper=paper,
-                    number=len(sheets))
-    for number, w in enumerate(sheets, 1):
-        for paper in PAPER_SIZES:
-            name = names.worksheet_file(slug, eid, number, w.id, paper)
-            entries.add("worksheet", f"{folder}/{name}", paper=paper, title=w.title,
-                        number=number)
-    groups = [(g, e) for g, e in (("whole", whole), ("chapters", by_chapter),
-                                  ("worksheets", entries.take())) if e]
-    return {"id": eid, "title": ed.title, "audience": ed.audience,
-            "description": ed.description, "groups": groups,
-            "chapters": _table(by_chapter)}
+    """One edition's section: each registered format's files that are in the build folder,
+    as the format describes them (render/registry.py: Format.library)."""
+    entries = []
+    eg = _view(guide, ed.id, targets)
+    for fmt in registry.formats() if eg is not None else ():
+        for job in fmt.targets(eg, PAPER_SIZES):
+            entry = targets.get(job.relpath)
+            facts = fmt.library(eg, job, targets)
+            if facts is None or entry is None or not (out_dir / job.relpath).is_file():
+                continue
+            e = {"kind": "file", "href": job.relpath, "size": entry.get("size", 0),
+                 "format": Path(job.relpath).suffix.lstrip(".").upper(), "variant": "",
+                 "paper": "", "title": "", "number": 0, "pages": entry.get("pages", 0),
+                 "label": fmt.title or fmt.name, "position": 0, "rank": fmt.order, **facts}
+            entries.append(e)
+    entries.sort(key=_place)
+    groups: dict[str, list[dict]] = {}
+    for e in entries:
+        groups.setdefault(e["group"], []).append(e)
+    return {"id": ed.id, "title": ed.title, "audience": ed.audience,
+            "description": ed.description, "groups": list(groups.items()),
+            "chapters": _table(groups.get("chapters", []))}
+
+
+GROUPS = ("whole", "chapters", "worksheets")  # in the page's order; any other comes last
+
+
+def _place(e: dict) -> tuple:
+    """Where an entry comes: the whole guide on each paper in turn, every form of it, then
+    the paperless files; a chapter's or worksheet's forms, each on every paper, in turn."""
+    group = GROUPS.index(e["group"]) if e["group"] in GROUPS else len(GROUPS)
+    paper = PAPER_SIZES.index(e["paper"]) if e["paper"] in PAPER_SIZES else 0
+    if e["group"] == "whole":
+        return (group, e["group"], not e["paper"], paper, e["rank"])
+    return (group, e["group"], e["position"], e["rank"], paper)
+
+
+def _view(guide: Guide, eid: str, targets: dict):
+    """The edition as a build reads it, if the build folder holds any of its files."""
+    from .editions import apply_edition
+    from .errors import ProjectError
+
+    if not any(rel.startswith(f"{eid}/") for rel in targets):
+        return None
+    try:
+        return apply_edition(guide, eid)
+    except ProjectError:  # an edition that cannot be read now has nothing to list
+        return None
 
 
 def _table(entries: list[dict]) -> dict:
@@ -162,23 +167,3 @@ def _table(entries: list[dict]) -> dict:
                                             "cells": {}})
         row["cells"].setdefault(column, []).append(e)
     return {"columns": columns, "rows": list(rows.values())}
-
-
-class _Entries:
-    """The outputs that the manifest lists and that are in the build folder."""
-
-    def __init__(self, out_dir: Path, targets: dict):
-        self.out_dir, self.targets, self.items = out_dir, targets, []
-
-    def add(self, kind: str, rel: str, **facts) -> None:
-        entry = self.targets.get(rel)
-        if entry is None or not (self.out_dir / rel).is_file():
-            return
-        facts.setdefault("pages", entry.get("pages", 0))
-        self.items.append({"kind": kind, "href": rel, "size": entry.get("size", 0),
-                           "format": Path(rel).suffix.lstrip(".").upper(), "variant": "",
-                           "paper": "", "title": "", "number": 0, **facts})
-
-    def take(self) -> list[dict]:
-        items, self.items = self.items, []
-        return items

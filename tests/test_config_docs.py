@@ -13,9 +13,9 @@ from careprint.config import load_config
 from careprint.config_docs import DOC_PATH, render
 from careprint.config_schema import (
     EDITION_OPTS,
-    FORMAT_OPTS,
     GUIDE_OPTS,
     PAPER_OPTS,
+    format_opts,
 )
 
 DOC = ROOT / DOC_PATH
@@ -37,7 +37,7 @@ def _section(text: str, heading: str) -> str:
 def test_every_key_is_documented_with_its_type_default_and_meaning():
     text = render()
     tables = {"[guide]": GUIDE_OPTS, "[editions.<name>]": EDITION_OPTS, "[paper]": PAPER_OPTS,
-              **{f"[formats.{f}]": opts for f, opts in FORMAT_OPTS.items()}}
+              **{f"[formats.{f}]": opts for f, opts in format_opts().items()}}
     for rule in builtin_rules().values():
         if rule.options:
             tables[f"[check.{rule.id}]"] = rule.options

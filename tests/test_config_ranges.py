@@ -14,11 +14,11 @@ from careprint.check.registry import check_options
 from careprint.config import load_config
 from careprint.config_schema import (
     EDITION_OPTS,
-    FORMAT_OPTS,
     GUIDE_OPTS,
     PAPER_OPTS,
     RESOURCES_OPTS,
     REVIEW_OPTS,
+    format_opts,
 )
 from careprint.errors import ProjectError
 from careprint.render.job import source_date
@@ -26,7 +26,7 @@ from careprint.render.job import source_date
 
 def every_opt():
     tables = [GUIDE_OPTS, EDITION_OPTS, PAPER_OPTS, RESOURCES_OPTS, REVIEW_OPTS,
-              *FORMAT_OPTS.values(), *check_options().values()]
+              *format_opts().values(), *check_options().values()]
     return [(key, opt) for table in tables for key, opt in table.items()]
 
 

@@ -4,18 +4,34 @@ defined here, in the test, is built like any other."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import copy_fixture
+from conftest import careprint_env, copy_fixture, run_careprint
 
 from careprint.cli import main
-from careprint.render import Artifact, Job, digest, registry
+from careprint.render import Artifact, registry
 
-BUILT_IN = ("pdf", "handouts", "chapters", "epub", "worksheets", "html", "large-print",
-            "booklet")
+PLUGINS = Path(__file__).parent / "fixtures" / "plugins"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _summary_module():
+    """tests/fixtures/plugins/careprint_summary.py: a whole format in one file."""
+    spec = importlib.util.spec_from_file_location("careprint_summary",
+                                                  PLUGINS / "careprint_summary.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SUMMARY = _summary_module().FORMAT
 
 
 def invoke(*args):
@@ -23,49 +39,121 @@ def invoke(*args):
 
 
 def summary_jobs(eg, paper):
-    titles = [v.chapter.title for v in eg.chapters]
-    return [Job("summary", eg.edition.id, "", f"{eg.edition.id}/summary.txt", 1,
-                digest(titles))]
+    return SUMMARY.jobs(eg, paper)
 
 
 def summary_render(eg, ctx, job):
-    lines = [f"{v.number}. {v.chapter.title}" for v in eg.chapters]
-    return Artifact(job.relpath, ("\n".join(lines) + "\n").encode())
-
-
-SUMMARY = registry.Format("summary", summary_jobs, summary_render, paperless=True)
+    return SUMMARY.render(eg, ctx, job)
 
 
 def test_the_cli_offers_the_registered_formats_in_their_order():
     """--format of build and --output-format of check are the registry's names, in the
     order builds have always made them (the order of a build's messages and outputs)."""
-    assert registry.names() == BUILT_IN
+    built_in = registry.names()
+    assert len(built_in) == len(registry.BUILT_IN)
+    orders = [registry.get(name).order for name in built_in]
+    assert orders == sorted(orders)
     for command, option in (("build", "formats"), ("check", "output_formats")):
         param = next(p for p in main.commands[command].params if p.name == option)
-        assert tuple(param.type.choices) == BUILT_IN
+        assert tuple(param.type.choices) == built_in
     with registry.registered(SUMMARY):
         param = next(p for p in main.commands["build"].params if p.name == "formats")
-        assert tuple(param.type.choices) == (*BUILT_IN, "summary")
+        assert tuple(param.type.choices) == (*built_in, "summary")
     assert "summary" not in registry.names()
 
 
-def test_a_module_that_declares_a_format_is_a_built_in_format(tmp_path):
-    """Adding a format to careprint is adding one module: the registry finds the modules
-    of careprint/render/ that declare a FORMAT, without importing the others."""
-    (tmp_path / "leaflet.py").write_text('from .registry import Format\n\n'
-                                         'FORMAT = Format("leaflet", jobs, render)\n')
-    (tmp_path / "poster.py").write_text('from . import registry\n\n'
-                                        'FORMAT = registry.Format("poster", j, r)\n')
-    (tmp_path / "helper.py").write_text('"""Not a format, though it says\n'
-                                        '    FORMAT = Format("x", j, r)\n"""\n')
-    (tmp_path / "notes.txt").write_text('FORMAT = Format("notes", j, r)\n')
-    assert registry.builtin_modules(tmp_path) == ("leaflet", "poster")
-    assert registry.builtin_modules() == ("booklet", "chapters", "epub", "handouts", "html",
-                                          "large_print", "pdf", "worksheets")
-    code = ("import sys; from careprint.render import registry; registry.names(); "
-            "print('weasyprint' in sys.modules)")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.stdout.strip() == "False", proc.stderr
+def _install(tmp_path, module: str, entry_points: str) -> Path:
+    """A plugin package "installed" in a folder of its own, as pip would: the module and
+    a .dist-info with its METADATA and entry_points.txt. Put the folder on PYTHONPATH."""
+    site = tmp_path / "site"
+    (site / "careprint_summary-1.0.dist-info").mkdir(parents=True)
+    (site / "careprint_summary.py").write_text(module, "utf-8")
+    info = site / "careprint_summary-1.0.dist-info"
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: careprint-summary\n"
+                                   "Version: 1.0\n", "utf-8")
+    (info / "entry_points.txt").write_text(entry_points, "utf-8")
+    return site
+
+
+def _with_plugins(site: Path) -> dict[str, str]:
+    return {"PYTHONPATH": f"{site}{os.pathsep}{ROOT}"}
+
+
+def test_a_format_from_a_plugin_package_is_built_and_listed(tmp_path):
+    """A package that names its format in the entry point group careprint.formats is a
+    format like careprint's own: no source text is read, so a `FORMAT: Format = ...` (the
+    summary module's, annotated) is found, and `careprint list` imports no WeasyPrint."""
+    site = _install(tmp_path, (PLUGINS / "careprint_summary.py").read_text("utf-8"),
+                    "[careprint.formats]\nsummary = careprint_summary:FORMAT\n")
+    project = copy_fixture("minimal", tmp_path)
+    with (project / "careprint.toml").open("a", encoding="utf-8") as toml:
+        toml.write('\n[formats.summary]\nheading = "In this guide"\n')
+    env = _with_plugins(site)
+    run_careprint("build", project, "-f", "summary", "-f", "epub", "-j", "2", env=env,
+                  check=True)
+    assert (project / "build/everyone/summary.txt").read_text() == \
+        "In this guide\n1. Hello there\n"
+    listed = run_careprint("list", project, env=env, check=True).stdout
+    assert "[summary] build/everyone/summary.txt" in listed
+    code = ("import sys; from careprint.render import registry; print(registry.names()[-1], "
+            "'weasyprint' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=careprint_env(**env))
+    assert proc.stdout.split() == ["summary", "False"], proc.stderr
+    # without the plugin, its table is an unknown format, named with its line
+    proc = run_careprint("build", project, "-f", "epub")
+    assert proc.returncode == 1
+    assert "formats.summary" in proc.stderr and "unknown format" in proc.stderr, proc.stderr
+
+
+def test_a_broken_plugin_is_named_without_a_traceback(tmp_path):
+    site = _install(tmp_path, "raise ImportError('no module named careprint_extra')\n",
+                    "[careprint.formats]\nsummary = careprint_summary:FORMAT\n")
+    project = copy_fixture("minimal", tmp_path)
+    proc = run_careprint("build", project, "-f", "epub", env=_with_plugins(site))
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert "the plugin 'summary' (careprint_summary:FORMAT) of the package " \
+        "'careprint-summary'" in proc.stderr, proc.stderr
+    assert "Reinstall or update that package, or uninstall it" in proc.stderr
+    site = _install(tmp_path / "2", "FORMAT = object()\n",
+                    "[careprint.formats]\nsummary = careprint_summary:FORMAT\n")
+    proc = run_careprint("list", project, env=_with_plugins(site))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "which is not a Format" in proc.stderr, proc.stderr
+
+
+def test_a_format_owns_its_options_library_entries_and_checks(tmp_path):
+    """The summary format is one file (tests/fixtures/plugins/careprint_summary.py): its
+    [formats.summary] table is read, its file is on the library page, and
+    `check --outputs` runs its own check, with nothing else changed."""
+    project = copy_fixture("check-clean", tmp_path)  # a project the check passes
+    out = project / "build"
+    with (project / "careprint.toml").open("a", encoding="utf-8") as toml:
+        toml.write('\n[formats.summary]\nheading = "Chapters"\n')
+    check = ("check", project, "--outputs", "-e", "survivors", "--output-format", "summary")
+    with registry.registered(SUMMARY):
+        result = invoke("build", project, "-e", "survivors", "-f", "summary", "-j", "1")
+        assert result.exit_code == 0, result.output
+        summary = out / "survivors/summary.txt"
+        assert summary.read_text() == "Chapters\n1. Small steps toward calm\n"
+        page = (out / "index.html").read_text()
+        assert re.search(r'<a href="survivors/summary.txt">Summary: the chapters. titles, '
+                         r'as plain text</a> <span class="facts">TXT, 1 KB</span>', page), page
+        result = invoke(*check)
+        assert result.exit_code == 0, result.output
+        assert "checked build/survivors/summary.txt: the summary format's " \
+            "every_chapter_listed" in result.output
+        summary.write_text("Chapters\n")
+        result = invoke(*check)
+        assert result.exit_code == 1
+        assert "build/survivors/summary.txt: error: outputs: does not list chapter 1, " \
+            "'Small steps toward calm': build it again" in result.output, result.output
+        (project / "careprint.toml").write_text(
+            (project / "careprint.toml").read_text().replace("heading =", "headline ="))
+        result = invoke("build", project, "-f", "summary", "-j", "1")
+        assert result.exit_code == 1 and "formats.summary.headline" in result.output, \
+            result.output
 
 
 def test_a_format_defined_in_a_test_is_built_listed_and_pruned(tmp_path):
@@ -74,9 +162,9 @@ def test_a_format_defined_in_a_test_is_built_listed_and_pruned(tmp_path):
     with registry.registered(SUMMARY):
         result = invoke("build", project, "-f", "summary", "-j", "1")
         assert result.exit_code == 0, result.output
-        assert (out / "everyone/summary.txt").read_text() == "1. Hello there\n"
+        assert (out / "everyone/summary.txt").read_text() == "Contents\n1. Hello there\n"
         entry = json.loads((out / ".careprint/manifest.json").read_text())["targets"]
-        assert entry["everyone/summary.txt"]["size"] == len("1. Hello there\n")
+        assert entry["everyone/summary.txt"]["size"] == len("Contents\n1. Hello there\n")
         assert "summary.txt" in (out / "everyone/SHA256SUMS").read_text()
         listed = invoke("list", project)
         assert "[summary] build/everyone/summary.txt" in listed.output
@@ -100,7 +188,7 @@ def test_a_format_must_have_what_the_build_uses():
         registry.register(object())
     with pytest.raises(ValueError, match="already registered"):
         registry.register(registry.Format("pdf", summary_jobs, summary_render))
-    assert registry.names() == BUILT_IN
+    assert "pdf" in registry.names() and len(registry.names()) == len(registry.BUILT_IN)
 
 
 def test_the_check_does_not_import_the_build(tmp_path):

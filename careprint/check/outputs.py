@@ -28,6 +28,8 @@ from pathlib import Path
 from ..editions import EditionGuide
 from ..model import Guide
 from ..region_view import handout_services
+from ..render.job import Job
+from ..render.pages import chapter_file, worksheet_file
 from ..tools import ACE_INSTALL, EPUBCHECK_INSTALL, find_ace, find_epubcheck
 from .pdfs import page_texts, pdf_accessibility, phone_patterns, phone_split, worksheet_fields
 from .text import clip
@@ -37,8 +39,10 @@ TOOL_TIMEOUT = 900  # seconds, per EPUB
 
 def check_outputs(guide: Guide, views: list[EditionGuide], out_dir: Path, sink,
                   formats: tuple[str, ...], progress=None) -> None:
-    """Check the `formats` that `careprint build` wrote to `out_dir` for every view.
+    """Check the `formats` that `careprint build` wrote to `out_dir` for every view: each
+    file exists, and has what its format's `checks` name (render/registry.py).
     `progress(line)` is told of each file as it is checked."""
+    from ..render import registry
     from .fit import worksheet_fit
     from .stale import stale_outputs
 
@@ -46,8 +50,9 @@ def check_outputs(guide: Guide, views: list[EditionGuide], out_dir: Path, sink,
     show = _shower(root)
     progress = progress or (lambda line: None)
     planned = {eg.edition.id: expected_outputs(eg, out_dir, formats) for eg in views}
-    epubs = [(eg, p) for eg in views for p in planned[eg.edition.id].get("epub", [])
-             if p.is_file()]
+    epubs = [(eg, p) for eg in views for fmt, files in planned[eg.edition.id].items()
+             for job, p in files if "epub-tools" in registry.get(fmt).checks_of(job)
+             and p.is_file()]
     progress(f"Checking the outputs in {show(out_dir)}/ ...")
     stale_outputs(guide, views, out_dir, formats, show, sink)
     # EPUBCheck and Ace are slow and run in other processes: start them first
@@ -55,55 +60,73 @@ def check_outputs(guide: Guide, views: list[EditionGuide], out_dir: Path, sink,
         collect = start_epub_tools(root, epubs, show, sink, pool)
         for eg in views:
             _check_files(eg, planned[eg.edition.id], show, sink, progress)
-            if "worksheets" in formats:  # issue 16: worksheets fit their pages (check/fit.py)
+            # issue 16: worksheets fit their pages (check/fit.py)
+            if any("worksheet-fit" in registry.get(fmt).checks_of(job)
+                   for fmt, files in planned[eg.edition.id].items() for job, _ in files):
                 worksheet_fit(eg, out_dir, show, sink, progress)
         collect(progress)
 
 
-def expected_outputs(eg: EditionGuide, out_dir: Path, formats) -> dict[str, list[Path]]:
-    """format -> the files `careprint build` writes for one edition (as `careprint list`
-    shows). Made from the edition the check already read: an edition that could not be
-    read is a `project` finding, not a crash here. PDFs on every paper the project asks for."""
+def expected_outputs(eg: EditionGuide, out_dir: Path, formats
+                     ) -> dict[str, list[tuple[Job, Path]]]:
+    """format -> (job, file) of each file `careprint build` writes for one edition (as
+    `careprint list` shows). Made from the edition the check already read: an edition that
+    could not be read is a `project` finding, not a crash here. PDFs on every paper the
+    project asks for."""
     from ..outputs import format_jobs
 
-    return {fmt: [out_dir / j.relpath for j in format_jobs(eg, fmt, eg.config.papers)]
+    return {fmt: [(j, out_dir / j.relpath) for j in format_jobs(eg, fmt, eg.config.papers)]
             for fmt in formats}
 
 
-def _check_files(eg: EditionGuide, outs: dict[str, list[Path]], show, sink,
+def _check_files(eg: EditionGuide, outs: dict[str, list[tuple[Job, Path]]], show, sink,
                  progress) -> None:
     # Whether a file is up to date is checked against the build's manifest (check/stale.py)
+    from ..render import registry
+
     eid = eg.edition.id
-    for fmt, paths in outs.items():
-        absent = [p for p in paths if not p.is_file()]
+    for fmt, files in outs.items():
+        absent = [p for _, p in files if not p.is_file()]
         if absent:
             what = show(absent[0]) if len(absent) == 1 else \
-                f"{len(absent)} of the {len(paths)} {fmt} files (e.g. {show(absent[0])})"
+                f"{len(absent)} of the {len(files)} {fmt} files (e.g. {show(absent[0])})"
             sink.add("outputs", show(absent[0].parent), None,
                      f"{what} not found: run `careprint build --edition {eid} --format "
                      f"{fmt}` (with --out, and check with --build-dir), then check again", eid)
-        progress(f"found {len(paths) - len(absent)} of the {len(paths)} {fmt} files of the "
+        progress(f"found {len(files) - len(absent)} of the {len(files)} {fmt} files of the "
                  f"{eid} edition")
-    pdfs = sorted({p for paths in outs.values() for p in paths
-                   if p.suffix == ".pdf" and p.is_file()})
-    sheets = set(outs.get("worksheets", []))
     phones = phone_patterns(_phone_numbers(eg)) if sink.settings["phone-split"]["enabled"] \
         else []
-    for path in pdfs:
-        pdf_accessibility(path, show(path), eid, sink)
-        what = ["PDF tags, title, language and fonts"]
-        if phones:
-            phone_split(path, show(path), eid, phones, sink)
-            what.append("phone numbers")
-        if path in sheets:
-            worksheet_fields(eg, path, show(path), sink)
-            what.append("form fields")
-        elif crisis_in_outputs(eg, [path], show, sink):
-            what.append("crisis resources")
-        progress(f"checked {show(path)}: {', '.join(what)}")
-    for path in outs.get("epub", []):
-        if path.is_file() and crisis_in_outputs(eg, [path], show, sink):
-            progress(f"checked {show(path)}: crisis resources")
+    checked = sorted(((p, job, registry.get(fmt).checks_of(job))
+                      for fmt, files in outs.items() for job, p in files if p.is_file()),
+                     key=lambda c: (c[0].suffix != ".pdf", c[0]))
+    for path, job, checks in checked:
+        what = [w for check in checks
+                if (w := _check_file(check, eg, job, path, phones, show, sink))]
+        if what:
+            progress(f"checked {show(path)}: {', '.join(what)}")
+
+
+def _check_file(check, eg: EditionGuide, job: Job, path: Path, phones, show, sink) -> str:
+    """Run one of a format's checks on one of its files: what was checked ("" if nothing)."""
+    eid = eg.edition.id
+    if callable(check):  # a format's own check: its findings are the `outputs` rule's
+        for problem in check(eg, job, path.read_bytes()):
+            sink.add("outputs", show(path), None, problem, eid)
+        return f"the {job.fmt} format's {getattr(check, '__name__', 'check')}"
+    if check in ("pdf-accessibility", "pdf-print-only"):
+        pdf_accessibility(path, show(path), eid, sink, check == "pdf-print-only")
+        return "PDF tags, title, language and fonts"
+    if check == "phone-split" and phones:
+        phone_split(path, show(path), eid, phones, sink)
+        return "phone numbers"
+    if check == "worksheet-fields":
+        worksheet_fields(eg, path, show(path), sink)
+        return "form fields"
+    if check in ("crisis-resources", "crisis-lines") and \
+            crisis_in_outputs(eg, [path], show, sink, lines_only=check == "crisis-lines"):
+        return "crisis resources"
+    return ""  # worksheet-fit and epub-tools run once an edition (check_outputs)
 
 
 def _phone_numbers(eg: EditionGuide) -> list[str]:
@@ -121,18 +144,16 @@ def _shower(root: Path):
     return show
 
 
-def crisis_in_outputs(eg: EditionGuide, paths: list[Path], show, sink) -> bool:
-    """Every crisis and support resource is in the edition's guide (PDF, EPUB); every crisis
-    line is on every handout and chapter printed alone. Worksheets carry none. Whether
-    there was anything to check."""
+def crisis_in_outputs(eg: EditionGuide, paths: list[Path], show, sink,
+                      lines_only: bool = False) -> bool:
+    """Every crisis and support resource is in each of `paths` (the edition's guide, PDF or
+    EPUB); with `lines_only`, every crisis line (what a handout or a chapter printed alone
+    carries: its format's check is "crisis-lines"). Whether there was anything to check."""
     resources = eg.resources
     if not resources:
         return False
-    crisis = handout_services(resources, eg.region)  # what a handout's back lists
+    wanted = handout_services(resources, eg.region) if lines_only else resources
     for path in paths:
-        if path.parent.name == "worksheets":
-            continue
-        wanted = crisis if path.parent.name in ("handouts", "chapters") else resources
         try:
             text = _squash(_epub_text(path) if path.suffix == ".epub" else _pdf_text(path))
         except Exception:  # unreadable outputs are reported by other rules
@@ -191,9 +212,8 @@ def start_epub_tools(root: Path, epubs: list[tuple[EditionGuide, Path]], show, s
     def collect(progress) -> None:
         for tool, eg, path, future in jobs:
             eid = eg.edition.id
-            sources = {f"{v.chapter.name}.xhtml": v.chapter.path for v in eg.chapters}
-            sources |= {f"worksheet-{w.worksheet.id}.xhtml": w.worksheet.path
-                        for w in eg.worksheets}
+            sources = {chapter_file(v): v.chapter.path for v in eg.chapters}
+            sources |= {worksheet_file(w): w.worksheet.path for w in eg.worksheets}
             ok, result = future.result()
             name = "EPUBCheck" if tool == "epubcheck" else "Ace by DAISY"
             progress(f"{name} {'checked' if ok else 'could not check'} {show(path)}")

@@ -16,10 +16,10 @@ import io
 
 from ..editions import EditionGuide
 from ..printing import MAX_SHEETS
-from . import Artifact, BuildContext, Job, pdf_bytes, render_template
+from . import Artifact, BuildContext, Job, entries, pdf_bytes, render_template
 from .common import base_context
 from .registry import Format
-from .variants import render_variant, variant_jobs
+from .variants import render_variant, variant_checks, variant_jobs
 
 VARIANT = "booklet"
 
@@ -132,4 +132,5 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
 
 # laid out on its own A5 pages (booklet.css), then imposed: no longer made from the A4 PDF
 FORMAT = Format("booklet", jobs, render, order=70, based_on=("pdf", "handouts"),
-                variant=VARIANT)
+                variant=VARIANT, library=entries.guide_or_handout(VARIANT),
+                checks=variant_checks("pdf-print-only"))

@@ -7,8 +7,9 @@ head, footer and support box, with the chapter's every section in place of the p
 
 from __future__ import annotations
 
+from ..config_schema import Opt
 from ..editions import ChapterView, EditionGuide
-from . import Artifact, BuildContext, Job, chapter_fingerprint, digest
+from . import Artifact, BuildContext, Job, chapter_fingerprint, digest, entries
 from .common import full_chapter_name
 from .handouts import named_chapters, printed_alone_html
 from .registry import Format
@@ -36,4 +37,13 @@ def chapter_html(eg: EditionGuide, view: ChapterView, ctx: BuildContext, **extra
 
 
 # its tables and templates are its own and the handout's (chapter.html extends handout.html)
-FORMAT = Format("chapters", jobs, render, order=25, based_on=("chapters", "handouts"))
+# [formats.chapters] in careprint.toml (docs/config.md)
+OPTIONS = {
+    "template": Opt(str, "Template of a whole chapter printed alone. The bundled one "
+                    "extends the handout's template (`handout_template`).",
+                    default="chapter.html"),
+}
+
+FORMAT = Format("chapters", jobs, render, order=25, based_on=("chapters", "handouts"),
+                options=OPTIONS, library=entries.full_chapter,
+                checks=("pdf-accessibility", "phone-split", "crisis-lines"))

@@ -13,6 +13,7 @@ import re
 import uuid
 import zipfile
 
+from ..config_schema import Opt
 from ..cssguard import checked_stylesheet
 from ..editions import EditionGuide
 from ..imagestrip import stripped
@@ -23,6 +24,7 @@ from . import (
     Job,
     chapter_fingerprint,
     digest,
+    entries,
     render_template,
     stamps,
     worksheet_fingerprint,
@@ -229,4 +231,18 @@ def _package_lang(opf: bytes, language: str) -> bytes:
     return text.encode("utf-8")
 
 
-FORMAT = Format("epub", jobs, render, order=30, paperless=True, keeps_html=False)
+# [formats.epub] in careprint.toml (docs/config.md)
+OPTIONS = {
+    "template": Opt(str, "Template of an EPUB content document.", default="epub-page.xhtml"),
+    "accessibility_summary": Opt(str, "schema:accessibilitySummary of the EPUB.",
+                                 default="This publication has a logical reading order, "
+                                 "a table of contents and structured headings."),
+    "conforms_to": Opt(str, "dcterms:conformsTo of the EPUB: the accessibility standard it "
+                       "meets, certified by the guide's publisher (a11y:certifiedBy). "
+                       "Empty states no conformance.",
+                       default="EPUB Accessibility 1.1 - WCAG 2.2 Level AA"),
+}
+
+FORMAT = Format("epub", jobs, render, order=30, paperless=True, keeps_html=False,
+                options=OPTIONS, library=entries.whole("epub"),
+                checks=("crisis-resources", "epub-tools"))

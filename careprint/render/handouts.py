@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 
+from ..config_schema import Opt
 from ..editions import ChapterView, EditionGuide
 from . import (
     Artifact,
@@ -20,6 +21,7 @@ from . import (
     chapter_fingerprint,
     decorative_as_background,
     digest,
+    entries,
     render_template,
     retarget_links,
 )
@@ -127,4 +129,11 @@ def printed_alone_html(eg: EditionGuide, view: ChapterView, ctx: BuildContext, f
                            handout_template=eg.config.fmt("handouts", "template"))
 
 
-FORMAT = Format("handouts", jobs, render, order=20)
+# [formats.handouts] in careprint.toml (docs/config.md)
+OPTIONS = {
+    "template": Opt(str, "Template of a chapter handout.", default="handout.html"),
+}
+
+FORMAT = Format("handouts", jobs, render, order=20, options=OPTIONS,
+                library=entries.guide_or_handout(),
+                checks=("pdf-accessibility", "phone-split", "crisis-lines"))

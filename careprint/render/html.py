@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from ..config_schema import Opt
 from ..cssguard import checked_stylesheet
 from ..editions import EditionGuide
 from ..imagestrip import stripped
@@ -19,6 +20,7 @@ from . import (
     Job,
     chapter_fingerprint,
     digest,
+    entries,
     names,
     render_template,
     stamps,
@@ -130,4 +132,13 @@ def with_policy(page: str) -> str:
     return f"{meta}\n{page}"
 
 
-FORMAT = Format("html", jobs, render, order=50, paperless=True)
+# [formats.html] in careprint.toml (docs/config.md)
+OPTIONS = {
+    "template": Opt(str, "Template of a page of the web edition.", default="web-page.html"),
+    "quick_exit_url": Opt(str, "Where the web edition's quick-exit button (and the Escape "
+                          "key) goes: a neutral page that replaces the guide in the "
+                          "browser's history.", default="https://www.bbc.co.uk/weather"),
+}
+
+FORMAT = Format("html", jobs, render, order=50, paperless=True, options=OPTIONS,
+                library=entries.web)

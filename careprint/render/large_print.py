@@ -8,9 +8,9 @@ Same content, same editions; the templates add large-print.css.
 from __future__ import annotations
 
 from ..editions import EditionGuide
-from . import Artifact, BuildContext, Job
+from . import Artifact, BuildContext, Job, entries
 from .registry import Format
-from .variants import render_variant, variant_jobs
+from .variants import render_variant, variant_checks, variant_jobs
 
 VARIANT = "large-print"
 
@@ -25,4 +25,5 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
 
 
 FORMAT = Format("large-print", jobs, render, order=60, based_on=("pdf", "handouts"),
-                variant=VARIANT)
+                variant=VARIANT, library=entries.guide_or_handout(VARIANT),
+                checks=variant_checks("pdf-accessibility"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..config_schema import Opt
 from ..editions import EditionGuide
 from . import (
     Artifact,
@@ -12,6 +13,7 @@ from . import (
     chapter_fingerprint,
     decorative_as_background,
     digest,
+    entries,
     render_template,
     retarget_links,
 )
@@ -88,4 +90,23 @@ def guide_html(eg: EditionGuide, ctx: BuildContext, part=None, **extra) -> str:
                            worksheets=eg.worksheets, bodies=bodies, part=part)
 
 
-FORMAT = Format("pdf", jobs, render, order=10)
+# [formats.pdf] in careprint.toml (docs/config.md)
+OPTIONS = {
+    "template": Opt(str, "Template of the full-guide PDF.", default="guide.html"),
+    "crisis_line": Opt(str, "One line with crisis numbers, printed in the footer of every "
+                       "page of the guide and the handouts and on the page after the title "
+                       "page, in a build for every region. A build for one region "
+                       "(`--region`) makes its own line from that region's crisis lines "
+                       "(content/resources/) instead. Keep it short enough for one line "
+                       "(about 84 characters), each sentence under about 54 (large print "
+                       "gives each its own line); `careprint check` warns past these.",
+                       default=""),
+    "part_words": Opt(int, "No longer used: every guide is laid out a chapter at a "
+                      "time (docs/building.md). Still accepted, so that a careprint.toml "
+                      "written for an earlier careprint loads.", default=25000, lo=1,
+                      hi=10_000_000),
+}
+
+FORMAT = Format("pdf", jobs, render, order=10, options=OPTIONS,
+                library=entries.guide_or_handout(),
+                checks=("pdf-accessibility", "phone-split", "crisis-resources"))

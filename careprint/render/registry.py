@@ -1,15 +1,29 @@
-"""The formats careprint builds: each one a Format, declared once by its renderer module.
+"""The formats careprint builds: each one a Format, which owns everything about its outputs.
 
-A format module (render/pdf.py, render/epub.py, ...) ends with
+A format module (render/pdf.py, render/epub.py, a plugin's module, a test) ends with
 
-    FORMAT = Format("pdf", jobs, render, order=10)
+    FORMAT = Format("pdf", jobs, render, order=10, options=OPTIONS, checks=(...))
 
-and that one object is all the rest of careprint knows of it: the build plans its jobs
-and renders them, pruning keeps the outputs it owns, `careprint list` lists them,
-`--format` accepts its name, the check looks for its files and the library page names
-its variants. The built-in formats are the modules of careprint/render/ that declare one
-(found by reading them, see builtin_modules); another one (a test's, a plugin's) joins with
-`register(FORMAT)` or, for a while, `with registered(FORMAT):`.
+and that one object is all the rest of careprint knows of it:
+
+- the build plans its `jobs` and `render`s them, pruning keeps the outputs it owns,
+  `careprint list` lists them and `--format` accepts its name;
+- its file names are its jobs' `relpath`s (render/names.py has the helpers the built-in
+  formats share), so the library page and the check never name a file themselves;
+- `options`: its [formats.<name>] table in careprint.toml (read by config.py, written
+  into docs/config.md by config_docs.py);
+- `library(eg, job, targets)`: what the library page (careprint/library.py) says of each
+  of its files;
+- `checks`: what `careprint check --outputs` (check/outputs.py) checks in each of its files.
+
+Where formats come from (`formats()`): careprint's own are the modules named in BUILT_IN,
+imported by name; any other is found through the entry point group `careprint.formats`
+(careprint/plugins.py), as MkDocs and Sphinx find plugins: a package declares
+
+    [project.entry-points."careprint.formats"]
+    summary = "careprint_summary:FORMAT"
+
+A test adds one with `register(FORMAT)` or, for a while, `with registered(FORMAT):`.
 Formats are listed by `order`, then name: the order of a build's jobs, of its messages and
 of `careprint list`.
 
@@ -20,53 +34,38 @@ when a job renders.
 from __future__ import annotations
 
 import contextlib
-import re
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from importlib import import_module
-from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from ..config import PAPER_SIZES
+from ..config_schema import PAPER_SIZES, Opt
 from .job import Artifact, BuildContext, Job
 
 if TYPE_CHECKING:
     from ..editions import EditionGuide
 
-# how a module of careprint/render/ says it is a format: a top-level `FORMAT = Format(`
-_DECLARES = re.compile(r"^FORMAT = (?:registry\.)?Format\(", re.M)
+ENTRY_POINTS = "careprint.formats"
+
+# careprint's own formats: the modules of careprint/render/ that end with a FORMAT.
+# They are named here, not found in entry points, so that an editable install need not be
+# reinstalled to see a new one, and a stale install's metadata can never lose one.
+BUILT_IN = ("pdf", "handouts", "chapters", "epub", "worksheets", "html", "large_print",
+            "booklet")
+
+# what `careprint check --outputs` can check in a file (check/outputs.py says how)
+CHECKS = ("pdf-accessibility", "pdf-print-only", "phone-split", "crisis-resources",
+          "crisis-lines", "worksheet-fields", "worksheet-fit", "epub-tools")
+
+Describe = Callable[["EditionGuide", Job, Mapping[str, dict]], "dict | None"]
+Check = Callable[["EditionGuide", Job, bytes], list[str]]
 
 
-def builtin_modules(folder: Path = Path(__file__).parent) -> tuple[str, ...]:
-    """The modules in `folder` that declare a FORMAT, by name.
-
-    They are found by reading their text, not by importing every module: importing
-    weasy.py would load WeasyPrint for `careprint list`, and a helper module has no
-    FORMAT to import. Adding a format to careprint is adding such a module.
-    """
-    return tuple(sorted(p.stem for p in folder.glob("*.py")
-                        if _DECLARES.search(p.read_text("utf-8"))))
-
-
-@runtime_checkable
-class Renderer(Protocol):
-    """What the build needs of a format (Format is the one implementation careprint has)."""
-
-    name: str
-    order: int
-    paperless: bool
-    based_on: tuple[str, ...]
-    variant: str
-    keeps_html: bool
-    from_base: Callable[[bytes], tuple[bytes, int]] | None
-
-    def jobs(self, eg: EditionGuide, paper: str) -> list[Job]: ...
-
-    def render(self, eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact: ...
-
-    def targets(self, eg: EditionGuide, papers: Sequence[str]) -> list[Job]: ...
-
-    def outputs(self, eg: EditionGuide) -> set[str]: ...
+def file_entry(eg: EditionGuide, job: Job, targets: Mapping[str, dict]) -> dict | None:
+    """The library entry of a format that describes none: each file, in "whole" (the
+    edition's own files), under the format's `title`."""
+    return {"group": "whole", "kind": "file"}
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,8 @@ class Format:
 
     name: what --format, `careprint list` and the manifest call it.
     jobs(eg, paper): its targets in one edition on one paper (a paperless format is given
-        "" and makes the same targets whatever the paper).
+        "" and makes the same targets whatever the paper). Each job's relpath is its file's
+        name in the build folder.
     render(eg, ctx, job): one target's Artifact (bytes; it never writes).
     order: where it comes among the formats (built-in ones: 10, 20, ... 70).
     paperless: made once, not once per paper (the EPUB, the web edition).
@@ -83,7 +83,21 @@ class Format:
         and booklets are the guide and the handouts again); () means its own table.
         What its renders read, of those or anything else, is recorded as they read it
         and is part of their keys (careprint/reads.py): no format lists it.
-    variant: the variant its file names carry ("large-print", "booklet"), for the library.
+    options: its own [formats.<name>] table: key -> config_schema.Opt ({}: it has none).
+        A render reads one with `eg.config.fmt(name, key)`.
+    title: what the library page calls its files when `library` gives no kind it knows.
+    library(eg, job, targets): the library page's entry for one of its files, or None
+        for a file it does not list: {"group": "whole" | "chapters" | "worksheets",
+        "kind": a kind library.html names ("guide", "epub", "web", "chapter", "full",
+        "pack", "worksheet"; "file" is named by `title`), and facts: "variant", "paper",
+        "title", "number", "pages", "position" (its place in the edition: a chapter's or
+        worksheet's number, 0 for the whole), "rank" (its column among the forms of one
+        item; its format's order unless given)}. `targets` is the build manifest's.
+    checks: what `careprint check --outputs` checks in each of its files (names from
+        CHECKS, or functions (eg, job, data) -> [what is wrong]), or a function
+        job -> such a tuple when its files differ (a booklet of the guide and of a handout).
+        Every file is also checked to exist.
+    variant: the variant its file names carry ("large-print", "booklet").
     from_base: for a format made from a based_on format's finished PDF: bytes -> (bytes,
         pages). When both are to be rendered, its job rides along with the base job's.
     keeps_html: whether --keep-html is part of its outputs' keys.
@@ -95,9 +109,16 @@ class Format:
     order: int = 100
     paperless: bool = False
     based_on: tuple[str, ...] = ()
+    options: Mapping[str, Opt] = field(default_factory=dict, hash=False, compare=False)
+    title: str = ""
+    library: Describe = file_entry
+    checks: tuple | Callable[[Job], tuple] = ()
     variant: str = ""
     from_base: Callable[[bytes], tuple[bytes, int]] | None = None
     keeps_html: bool = True
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "options", MappingProxyType(dict(self.options)))
 
     def targets(self, eg: EditionGuide, papers: Sequence[str]) -> list[Job]:
         """Its targets in one edition, on each of `papers` (once if it is paperless)."""
@@ -109,21 +130,53 @@ class Format:
         """Every file it makes in one edition, on any paper: what pruning leaves alone."""
         return {j.relpath for j in self.targets(eg, PAPER_SIZES)}
 
+    def checks_of(self, job: Job) -> tuple:
+        """What `careprint check --outputs` checks in the file of `job`."""
+        return tuple(self.checks(job) if callable(self.checks) else self.checks)
 
-_REGISTRY: dict[str, Renderer] = {}
+
+Renderer = Format  # what the build needs of a format (the name it had)
+
+_REGISTRY: dict[str, Format] = {}
 
 
-def _builtin() -> None:
+def _load() -> None:
+    """careprint's own formats, then the plugins'. A plugin's format may not take a name
+    careprint's own format has."""
     if _REGISTRY:
         return
-    for module in builtin_modules():
-        fmt = import_module(f"{__package__}.{module}").FORMAT
+    from ..plugins import PluginError, load_entry_points
+
+    found = [import_module(f"{__package__}.{module}").FORMAT for module in BUILT_IN]
+    for fmt in found:
+        _REGISTRY[fmt.name] = fmt
+    for fmt in load_entry_points(ENTRY_POINTS):
+        problem = _problem(fmt)
+        if problem:
+            _REGISTRY.clear()
+            raise PluginError(f"the entry point group {ENTRY_POINTS!r} names {problem}: "
+                              "update or uninstall the package that provides it")
         _REGISTRY[fmt.name] = fmt
 
 
-def formats() -> tuple[Renderer, ...]:
+def _problem(fmt: object) -> str:
+    """What keeps `fmt` from being registered ("" when nothing does)."""
+    if not isinstance(fmt, Format):
+        return (f"{fmt!r}, which is not a Format (careprint.render.registry.Format): see "
+                "docs/architecture.md")
+    if fmt.name in _REGISTRY:
+        return f"a format called {fmt.name!r}, which is already registered"
+    unknown = [c for c in fmt.checks if isinstance(c, str) and c not in CHECKS] \
+        if not callable(fmt.checks) else []
+    if unknown:
+        return (f"the format {fmt.name!r}, whose checks {', '.join(map(repr, unknown))} "
+                f"careprint does not have (it has {', '.join(CHECKS)})")
+    return ""
+
+
+def formats() -> tuple[Format, ...]:
     """Every registered format, in order."""
-    _builtin()
+    _load()
     return tuple(sorted(_REGISTRY.values(), key=lambda f: (f.order, f.name)))
 
 
@@ -132,29 +185,34 @@ def names() -> tuple[str, ...]:
     return tuple(f.name for f in formats())
 
 
-def get(name: str) -> Renderer:
+def get(name: str) -> Format:
     """The format called `name` (KeyError if there is none)."""
-    _builtin()
+    _load()
     return _REGISTRY[name]
 
 
-def register(fmt: Renderer) -> None:
+def option_tables() -> dict[str, Mapping[str, Opt]]:
+    """name -> options of every format that has a [formats.<name>] table, in order."""
+    return {f.name: f.options for f in formats() if f.options}
+
+
+def register(fmt: Format) -> None:
     """Add a format. Its name must be new, and it must have what the build uses."""
-    _builtin()
-    if not isinstance(fmt, Renderer):
-        raise TypeError(f"{fmt!r} is not a format: see careprint/render/registry.py")
-    if fmt.name in _REGISTRY:
-        raise ValueError(f"a format called {fmt.name!r} is already registered")
+    _load()
+    problem = _problem(fmt)
+    if problem:
+        raise (ValueError if isinstance(fmt, Format) else TypeError)(
+            f"cannot register {problem}")
     _REGISTRY[fmt.name] = fmt
 
 
 def unregister(name: str) -> None:
-    _builtin()
+    _load()
     _REGISTRY.pop(name, None)
 
 
 @contextlib.contextmanager
-def registered(fmt: Renderer) -> Iterator[Renderer]:
+def registered(fmt: Format) -> Iterator[Format]:
     """`with registered(FORMAT):` the format is built, listed and checked like any other."""
     register(fmt)
     try:

@@ -25,6 +25,15 @@ def variant_jobs(eg: EditionGuide, fmt: str, variant: str, paper: str) -> list[J
     return out
 
 
+def variant_checks(pdf: str):
+    """What `careprint check --outputs` checks in a variant's files: `pdf` (a booklet is
+    printed only, and not tagged), phone numbers, and the guide's resources or, on a
+    handout, the crisis lines (render/registry.py: CHECKS)."""
+    def checks(job: Job) -> tuple[str, ...]:
+        return (pdf, "phone-split", "crisis-lines" if job.item else "crisis-resources")
+    return checks
+
+
 def render_variant(eg: EditionGuide, ctx: BuildContext, job: Job, **extra):
     """(pdf bytes, pages, warnings, html, layout, part keys) of the guide or a handout,
     with `extra` context; a handout has no layout (render/pdf.py: render_guide) or parts."""

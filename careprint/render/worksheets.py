@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 
+from ..config_schema import Opt
 from ..editions import EditionGuide
 from ..worksheet_tables import column_widths
 from . import (
@@ -15,6 +16,7 @@ from . import (
     BuildContext,
     Job,
     digest,
+    entries,
     pdf_bytes,
     render_template,
     retarget_links,
@@ -128,4 +130,12 @@ def worksheets_html(eg: EditionGuide, ctx: BuildContext, mode: str, worksheets,
                            table_widths=column_widths, grow=grow or {})
 
 
-FORMAT = Format("worksheets", jobs, render, order=40)
+# [formats.worksheets] in careprint.toml (docs/config.md)
+OPTIONS = {
+    "template": Opt(str, "Template of a worksheet pack and a single worksheet.",
+                    default="worksheets.html"),
+}
+
+FORMAT = Format("worksheets", jobs, render, order=40, options=OPTIONS,
+                library=entries.worksheet,
+                checks=("pdf-accessibility", "phone-split", "worksheet-fields", "worksheet-fit"))
