@@ -12,7 +12,9 @@ from .sections import with_section_ids
 
 
 def chapter_file(view, ext: str = "xhtml") -> str:
-    return f"{view.chapter.name}.{ext}"
+    """`NN-<slug>.<ext>`: NN is the chapter's number in this edition, the number its PDFs
+    carry (`...-chNN-<slug>-a4.pdf`), not the number of its source file (issue 26)."""
+    return f"{view.number:02d}-{view.chapter.slug}.{ext}"
 
 
 def worksheet_file(view, ext: str = "xhtml") -> str:
