@@ -62,6 +62,23 @@ def test_the_cli_offers_the_registered_formats_in_their_order():
     assert "summary" not in registry.names()
 
 
+def test_every_format_module_of_careprint_is_in_the_built_in_table():
+    """careprint's own formats are named in one table (registry.BUILT_IN) and imported by
+    name, not found by reading source text: a module of careprint/render/ that ends with
+    a FORMAT, annotated or not, and is missing from the table fails here, never silently."""
+    import importlib
+    import pkgutil
+
+    declared = {}
+    for module in pkgutil.iter_modules([str(Path(registry.__file__).parent)]):
+        fmt = getattr(importlib.import_module(f"careprint.render.{module.name}"), "FORMAT",
+                      None)
+        if isinstance(fmt, registry.Format):
+            declared[module.name] = fmt.name
+    assert sorted(declared) == sorted(registry.BUILT_IN)
+    assert set(declared.values()) <= set(registry.names())
+
+
 def _install(tmp_path, module: str, entry_points: str) -> Path:
     """A plugin package "installed" in a folder of its own, as pip would: the module and
     a .dist-info with its METADATA and entry_points.txt. Put the folder on PYTHONPATH."""
