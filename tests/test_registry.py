@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from conftest import careprint_env, copy_fixture, run_careprint
 
 from careprint.cli import main
-from careprint.render import Artifact, registry
+from careprint.render import Artifact, Job, registry
 
 PLUGINS = Path(__file__).parent / "fixtures" / "plugins"
 ROOT = Path(__file__).resolve().parents[1]
@@ -262,3 +262,22 @@ def test_a_format_made_from_its_bases_pdf_rides_along_with_its_render(tmp_path):
         (project / "build/everyone" / base.replace(".pdf", "-copy.pdf")).unlink()
         assert invoke("build", project, "-f", "copy", "-j", "1").exit_code == 0
         assert len(alone) == 1
+
+
+def test_the_check_asks_each_file_what_its_format_names(tmp_path):
+    """`check --outputs` checks a file as its format's `checks` say, never by its folder or
+    its name: a booklet (printed only, so not tagged) passes "pdf-print-only", and its
+    handouts are asked for the crisis lines only."""
+    booklet = registry.get("booklet")
+    guide, handout = (Job("booklet", "survivors", item, "x.pdf", 1, "") for item in
+                      ("", "01-calm-steps"))
+    assert booklet.checks_of(guide) == ("pdf-print-only", "phone-split", "crisis-resources")
+    assert booklet.checks_of(handout) == ("pdf-print-only", "phone-split", "crisis-lines")
+    project = copy_fixture("check-clean", tmp_path)
+    run_careprint("build", project, "-e", "survivors", "-f", "booklet", check=True)
+    proc = run_careprint("check", project, "--outputs", "-e", "survivors",
+                         "--output-format", "booklet", "--format", "json")
+    report = json.loads(proc.stdout)
+    assert [f for f in report["findings"] if f["rule"] in
+            ("pdf-accessibility", "crisis-resources", "outputs")] == [], report["findings"]
+    assert {"pdf-accessibility", "phone-split"} <= set(report["rules"])

@@ -18,14 +18,13 @@ from pathlib import Path
 
 from ..config import PAPER_SIZES
 from ..editions import EditionGuide
-from ..render.names import is_booklet, worksheet_file
+from ..render.names import worksheet_file
 
 
-def pdf_accessibility(path: Path, shown: str, eid: str, sink, print_only: bool | None = None
+def pdf_accessibility(path: Path, shown: str, eid: str, sink, print_only: bool = False
                       ) -> None:
     """pdf-accessibility: title, language, fonts and tags. A PDF printed only (a booklet:
-    its format checks it with "pdf-print-only") has no tags; `print_only` None: a booklet's
-    name says so."""
+    its format checks it with "pdf-print-only") has no tags."""
     from pypdf import PdfReader
 
     try:
@@ -44,7 +43,6 @@ def pdf_accessibility(path: Path, shown: str, eid: str, sink, print_only: bool |
     mark = root.get("/MarkInfo")
     # a booklet is a print imposition (two pages on each sheet, in folding order): it has no
     # reading order to tag; readers on screen get the tagged guide and handouts instead
-    print_only = is_booklet(path.name) if print_only is None else print_only
     if not print_only and ("/StructTreeRoot" not in root or
                            not (mark and mark.get_object().get("/Marked"))):
         missing.append("structure tree (it is not a tagged PDF)")
