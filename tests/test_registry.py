@@ -137,7 +137,15 @@ def test_a_broken_plugin_is_named_without_a_traceback(tmp_path):
                     "[careprint.formats]\nsummary = careprint_summary:FORMAT\n")
     proc = run_careprint("list", project, env=_with_plugins(site))
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
-    assert "which is not a Format" in proc.stderr, proc.stderr
+    assert "careprint cannot use the plugin 'summary' (careprint_summary:FORMAT) of the " \
+        "package 'careprint-summary', entry point group 'careprint.formats': it names an " \
+        "object of type 'object', which is not a format" in proc.stderr, proc.stderr
+    site = _install(tmp_path / "3", "from careprint.render.pdf import FORMAT\n",
+                    "[careprint.formats]\nsummary = careprint_summary:FORMAT\n")
+    proc = run_careprint("list", project, env=_with_plugins(site))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "it names a format called 'pdf', which is already registered. Update that " \
+        "package, or uninstall it." in proc.stderr, proc.stderr
 
 
 def test_a_format_owns_its_options_library_entries_and_checks(tmp_path):

@@ -142,29 +142,30 @@ _REGISTRY: dict[str, Format] = {}
 
 def _load() -> None:
     """careprint's own formats, then the plugins'. A plugin's format may not take a name
-    careprint's own format has."""
+    careprint's own format has. Nothing is registered unless every one can be."""
     if _REGISTRY:
         return
-    from ..plugins import PluginError, load_entry_points
+    from ..plugins import PluginError, load_described
 
-    found = [import_module(f"{__package__}.{module}").FORMAT for module in BUILT_IN]
-    for fmt in found:
-        _REGISTRY[fmt.name] = fmt
-    for fmt in load_entry_points(ENTRY_POINTS):
-        problem = _problem(fmt)
+    found = {}
+    for module in BUILT_IN:
+        fmt = import_module(f"{__package__}.{module}").FORMAT
+        found[fmt.name] = fmt
+    for plugin, fmt in load_described(ENTRY_POINTS):
+        problem = _problem(fmt, found)
         if problem:
-            _REGISTRY.clear()
-            raise PluginError(f"the entry point group {ENTRY_POINTS!r} names {problem}: "
-                              "update or uninstall the package that provides it")
-        _REGISTRY[fmt.name] = fmt
+            raise PluginError(f"careprint cannot use {plugin}: it names {problem}. Update "
+                              "that package, or uninstall it.")
+        found[fmt.name] = fmt
+    _REGISTRY.update(found)
 
 
-def _problem(fmt: object) -> str:
-    """What keeps `fmt` from being registered ("" when nothing does)."""
+def _problem(fmt: object, known: Mapping[str, Format]) -> str:
+    """What keeps `fmt` from joining the formats `known` ("" when nothing does)."""
     if not isinstance(fmt, Format):
-        return (f"{fmt!r}, which is not a Format (careprint.render.registry.Format): see "
-                "docs/architecture.md")
-    if fmt.name in _REGISTRY:
+        return (f"an object of type {type(fmt).__name__!r}, which is not a format (a "
+                "careprint.render.registry.Format: see careprint's docs/architecture.md)")
+    if fmt.name in known:
         return f"a format called {fmt.name!r}, which is already registered"
     unknown = [c for c in fmt.checks if isinstance(c, str) and c not in CHECKS] \
         if not callable(fmt.checks) else []
@@ -199,7 +200,7 @@ def option_tables() -> dict[str, Mapping[str, Opt]]:
 def register(fmt: Format) -> None:
     """Add a format. Its name must be new, and it must have what the build uses."""
     _load()
-    problem = _problem(fmt)
+    problem = _problem(fmt, _REGISTRY)
     if problem:
         raise (ValueError if isinstance(fmt, Format) else TypeError)(
             f"cannot register {problem}")
