@@ -4,12 +4,11 @@ edition only; the words are in the template library.html."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 from ..editions import EditionGuide
 from .job import Job
-
-Describe = Callable[[EditionGuide, Job, Mapping[str, dict]], "dict | None"]
+from .registry import Describe
 
 
 def whole(kind: str) -> Describe:
