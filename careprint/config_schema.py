@@ -115,16 +115,15 @@ REVIEW_OPTS = {
 # Where the formats are (render/registry.py). Loading careprint.toml asks it for their
 # options by name at run time, as careprint loads a plugin: the loader never imports the
 # renderer's code (docs/architecture.md, "Layers"), and a format need not be known here.
-FORMAT_REGISTRY = "careprint.render.registry"
-
-
 def format_opts() -> dict:
     """name -> options of each format's [formats.<name>] table, in the formats' order:
     each format declares its own (render/registry.py: Format.options), and a format from
-    a plugin brings its table with it."""
-    from importlib import import_module
+    a plugin brings its table with it. The one import of the renderer that reading the
+    project makes, named as such in the layers' contract (pyproject.toml): the format
+    modules declare their tables without importing WeasyPrint."""
+    from .render.registry import option_tables
 
-    return import_module(FORMAT_REGISTRY).option_tables()
+    return option_tables()
 
 
 # ---------------------------------------------------------------- [check]: `careprint check`
