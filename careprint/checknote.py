@@ -6,21 +6,20 @@ errors run on the editions it already has in memory, and the count is kept in
 build/.careprint/check.json under the build's input digest. A no-op build, which reads
 nothing, reads the count from there.
 
-Left out: the warning rules (they cannot make `check` fail, and the pressure-word and
-link rules are the slow ones), and readability, which grades every chapter with textstat:
-loading its pronouncing dictionary and counting syllables took 2 to 3 s on the bundled
-guide, more than rendering the one handout an edit usually rebuilds. `careprint check`
-grades readability.
+The count is exactly what `careprint check` reports as errors on those editions: the
+build runs the same code (careprint.check.run_source), every enabled rule included. A
+rule set to `warning` can still report an error (resource-verified: a `verified_on` with
+no source), and readability's default severity is `error`; leaving either out made the
+note wrong. On the bundled guide this costs about 1.7 s in a build that read the project
+(readability grades every chapter with textstat), and nothing in a no-op build.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from types import MappingProxyType
 
 STATE = Path(".careprint") / "check.json"
-LEFT_OUT = ("readability",)  # too slow to run after every build (above)
 
 
 def cached(out_dir: Path, inputs: str) -> int:
@@ -52,20 +51,16 @@ def _kept(out_dir: Path, inputs: str) -> int | None:
 
 
 def source_errors(guide, views) -> int:
-    """The error findings of `careprint check` (without --outputs) in these editions."""
-    from .check import Sink, _scan_markers
-    from .check.source import SourceChecks
+    """The error findings of `careprint check` (without --outputs) in these editions: the
+    same run of the same rules (careprint.check.run_source), counted."""
+    from .check import run_source
     from .config_tables import default_check_settings
     from .region_view import today
 
     config = guide.config
     settings = config.check or default_check_settings(config.edition_ids)
-    errors_only = MappingProxyType({
-        rule: MappingProxyType(dict(s) | {"enabled": s["enabled"] and s["severity"] == "error"
-                                          and rule not in LEFT_OUT})
-        for rule, s in settings.items()})
-    sink = Sink(errors_only, _scan_markers(Path(config.root), guide), config.edition_ids)
-    SourceChecks(guide, sink, today()).run(list(views))
+    sink, _ = run_source(guide, views, settings, today(),
+                         all_editions={v.edition.id for v in views} == set(config.edition_ids))
     return sum(1 for f in sink.findings() if f.severity == "error")
 
 

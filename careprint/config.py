@@ -102,6 +102,18 @@ class Config:
 
 def load_config(root: Path) -> Config:
     """Read and validate `root/careprint.toml`. Raise ProjectError listing every problem."""
+    config, problems = read_config(root)
+    if problems:
+        raise ProjectError(problems)
+    assert config is not None
+    return config
+
+
+def read_config(root: Path) -> tuple[Config | None, list[Problem]]:
+    """careprint.toml's settings and its problems, for `careprint check`, which checks the
+    content past a problem here: a key that is wrong keeps its default. The Config is None
+    when the guide or its editions cannot be made out ([guide] or [editions] wrong, see
+    _usable). Raises ProjectError only when the file cannot be read or parsed at all."""
     text = _read_config(root)
     data = _parse_toml(text)
 
@@ -122,12 +134,24 @@ def load_config(root: Path) -> Config:
     review = _review(data.get("review", {}), errs)
 
     lines = key_lines(text)
-    if errs.problems:  # each at its key's line (careprint/tomllines.py)
-        raise ProjectError([_at_line(p, lines) for p in errs.problems])
+    problems = [_at_line(p, lines) for p in errs.problems]  # each at its key's line
+    if problems and not _usable(guide, editions):
+        return None, problems
     lines.update(item_lines(text, lines.get("resources.regions"), "resources.regions"))
     return Config(root=root, guide=GuideMeta(**guide), editions=tuple(editions),
                   paper=papers[0], papers=papers, formats=MappingProxyType(formats), check=check,
-                  resources=resources, review=review, lines=MappingProxyType(lines))
+                  resources=resources, review=review, lines=MappingProxyType(lines)), problems
+
+
+def _usable(guide: dict[str, Any], editions: list[EditionConfig]) -> bool:
+    """Whether the guide's settings are whole enough to check its content with: every
+    [guide] value of its type, and at least one edition, each named and described. Any
+    other wrong key keeps its default (config_tables.table)."""
+    texts = [v for k, v in guide.items() if k not in ("authors", "date")]
+    texts += [v for e in editions for v in (e.title, e.audience, e.description)]
+    return bool(editions) and all(isinstance(v, str) for v in texts) and \
+        isinstance(guide["date"], _dt.date) and \
+        all(NAME_RE.match(e.id) and e.id not in ("regions", "imprints") for e in editions)
 
 
 def _at_line(problem: Problem, lines: dict[str, int]) -> Problem:

@@ -135,7 +135,9 @@ def format_opts() -> dict:
 SEVERITIES = ("error", "warning")
 ACE_IMPACTS = ("minor", "moderate", "serious", "critical")
 
-# Pressure words: what each phrase is, and a choice-giving wording to use instead.
+# Pressure words: what each phrase is, and a choice-giving wording to use instead. The
+# sources (SAMHSA 2014; Harris & Fallot 2001, and below) are in docs/checks.md, under
+# `pressure-words`, "Sources of the list", whose table lists every phrase here.
 DEFAULT_PRESSURE_WORDS = {
     "must": '"you can", "you might" or "if you like"',
     "should": '"you could", "it may help to" or "some people find"',
@@ -157,6 +159,29 @@ DEFAULT_PRESSURE_WORDS = {
     "calm down": '"take a pause if you like"',
     "get over it": '"in your own time"',
     "you will feel": '"you might notice"',
+    # Phrases that push a reader past their limits (Emerson & Hopper 2011; Siegel 1999),
+    # or brush a feeling aside (Linehan 1993; Elliott et al. 2005). docs/checks.md
+    # (`pressure-words`, "Sources of the list") gives each source in full.
+    "push through it": '"go at a pace that feels right" or "you can stop at any time"',
+    "push through the pain": '"stop if it hurts"',
+    "push yourself": '"go at your own pace"',
+    "even if it feels hard": '"if it feels right" or "you can stop and come back later"',
+    "even if it hurts": '"stop if it hurts"',
+    "even if you don't want to": '"only if you want to"',
+    "even if you do not want to": '"only if you want to"',
+    "force yourself": '"only if it feels right"',
+    "no excuses": '"whatever you can manage is enough"',
+    "no pain, no gain": '"small steps count"',
+    "whatever it takes": '"what feels possible for you"',
+    "stay strong": '"be gentle with yourself"',
+    "toughen up": '"be gentle with yourself"',
+    "snap out of it": '"take the time you need"',
+    "pull yourself together": '"take the time you need"',
+    "you're overreacting": '"what you feel makes sense"',
+    "you are overreacting": '"what you feel makes sense"',
+    "it could be worse": '"this sounds hard"',
+    "look on the bright side": '"it is okay to feel how you feel"',
+    "you've got to": '"you can choose to"',
 }
 # Headings that say nothing about what follows.
 DEFAULT_GENERIC_HEADINGS = [

@@ -80,8 +80,10 @@ class EditionGuide:
         return next(c for c in self.chapters if c.chapter.name == name)
 
 
-def apply_edition(guide: Guide, edition_id: str) -> EditionGuide:
-    """Narrow `guide` to one edition and render its Markdown. Raise ProjectError on problems."""
+def apply_edition(guide: Guide, edition_id: str, found: list | None = None) -> EditionGuide:
+    """Narrow `guide` to one edition and render its Markdown. Raise ProjectError on problems;
+    or, given a list `found` (`careprint check`), add them to it and return the edition as
+    it could be read (a dead cross-reference left as its text), never kept for a build."""
     edition = guide.config.edition(edition_id)
     chapters = [c for c in guide.chapters if c.in_edition(edition_id)]
     worksheets = [w for w in guide.worksheets if w.in_edition(edition_id)]
@@ -144,8 +146,12 @@ def apply_edition(guide: Guide, edition_id: str) -> EditionGuide:
         ws_views.append(WorksheetView(w, i, instr, closing))
     problems.extend(resolver.problems)
     if problems:  # a chapter with a handout block is read twice: each problem once
-        raise ProjectError(list({(str(p.where), p.message, p.edition): p
-                                for p in problems}.values()))
+        problems = list({(str(p.where), p.message, p.edition): p for p in problems}.values())
+        if found is None:
+            raise ProjectError(problems)
+        found.extend(problems)
+        return EditionGuide(guide, edition, tuple(views), tuple(ws_views), printed(guide),
+                            guide.glossary)
     for key in [k for k, (src, _) in _KEPT.items() if src[0] is not guide.chapters]:
         del _KEPT[key]  # another project's, or an older load's
     _KEPT[(edition_id, tuple(sorted(resolver.help.items())))] = (

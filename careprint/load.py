@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from . import bounds
-from .config import NAME_RE, Config, load_config
+from .config import NAME_RE, Config, load_config, read_config
 from .confine import check_inside
 from .cssguard import template_css_problems
 from .errors import Collector, ProjectError, at
@@ -41,11 +41,22 @@ CHAPTER_RE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)\.md$")
 CHAPTER_KEYS = ("title", "editions", "summary", "key_points", "content_note", "handout")
 
 
-def load_project(root: Path) -> Guide:
-    """Read careprint.toml and everything under content/, or raise ProjectError."""
+def load_project(root: Path, problems: list | None = None) -> Guide | None:
+    """Read careprint.toml and everything under content/, or raise ProjectError.
+
+    Given a list, `problems` (`careprint check`): each problem is added to it instead, and
+    the guide of what could be read is returned (None when careprint.toml names no usable
+    guide); only what stops all reading (no careprint.toml, a link out of the project)
+    still raises."""
     root = Path(root)
     check_inside(root)  # before reading anything: no file from outside the project
-    config = load_config(root)
+    if problems is None:
+        config = load_config(root)
+    else:
+        config, found = read_config(root)
+        problems.extend(found)
+        if config is None:
+            return None
     errs = Collector()
     chapters = _load_chapters(root, config, errs)
     worksheets = _load_worksheets(root, config, errs)
@@ -62,7 +73,10 @@ def load_project(root: Path) -> Guide:
     errs.extend(project_template_problems(root))  # no script added (careprint.outguard_html)
     errs.extend(missing_glyph_problems(root, _texts(root)))
     errs.extend(_font_problems(root))
-    errs.raise_if_any()
+    if problems is not None:
+        problems.extend(errs.problems)
+    else:
+        errs.raise_if_any()
     return Guide(config, tuple(chapters), tuple(worksheets), tuple(resources), tuple(glossary),
                  imprints=imprints)
 

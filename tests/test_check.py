@@ -795,3 +795,95 @@ def test_readability_reads_the_text_a_reader_sees(tmp_path):
     assert row.smog_index == round(textstat.smog_index(KNOWN_TEXT), 1)
     # the groups edition also reads its own passage: six more words, one more sentence
     assert (rows["groups"].words, rows["groups"].sentences) == (KNOWN_WORDS + 6, 10)
+
+
+# ---------------------------------------------------------------- one run finds everything
+
+
+def test_one_run_reports_a_toml_error_a_dead_xref_and_every_content_finding(tmp_path):
+    """A careprint.toml error and a dead cross-reference no longer hide the content rules:
+    each finding once, at its file:line, in one run (issue 26, CLI item 1)."""
+    root = project(tmp_path, "check-pressure-words")  # 02-extra.md:10 "must"
+    add_config(root, "[formats.pdf]\nbogus_key = 1")
+    (root / "content/chapters/03-third.md").write_text(
+        "---\ntitle: A third small step\nsummary: Another short chapter.\nkey_points:\n"
+        "  - One.\n  - Two.\n---\n## What this chapter is about\n\n#### Two levels down\n\n"
+        "See [[chapter:missing]] for nothing. Push through it, even if it feels hard.\n\n"
+        "## Try this: a quiet minute\n\nSit for one quiet minute, if you like.\n")
+    status, report = check(root)
+    assert status == 1
+    toml_line = (root / "careprint.toml").read_text().splitlines().index("bogus_key = 1") + 1
+    third = "content/chapters/03-third.md"
+    found = sorted((f["rule"], f"{f['file']}:{f['line']}") for f in report["findings"])
+    assert found == sorted([
+        ("project", f"careprint.toml:{toml_line}"),
+        ("project", f"{third}:12"),  # the dead [[chapter:missing]]
+        ("heading-levels", f"{third}:10"),
+        ("pressure-words", f"{EXTRA}:10"),
+        ("pressure-words", f"{third}:12"),  # "push through it"
+        ("pressure-words", f"{third}:12"),  # "even if it feels hard"
+    ]), report["findings"]
+    # the text report says each once too
+    result = CliRunner().invoke(main, ["check", str(root)], prog_name="careprint")
+    assert result.exit_code == 1
+    assert result.output.count("bogus_key") == 1
+    assert result.output.count("[[chapter:missing]]") == 1
+
+
+def test_a_guide_that_careprint_toml_cannot_name_is_reported_alone(tmp_path):
+    """[guide] without a title: nothing else can be checked, and check says what is wrong."""
+    root = project(tmp_path)
+    toml = root / "careprint.toml"
+    toml.write_text(toml.read_text().replace('title = "Calm Steps"\n', "", 1))
+    status, report = check(root)
+    assert status == 1
+    assert [f["rule"] for f in report["findings"]] == ["project"], report["findings"]
+    assert "guide.title" in report["findings"][0]["message"]
+    assert report["rules"] == ["project"]
+    # the text report says what it could not check, and why
+    result = CliRunner().invoke(main, ["check", str(root)], prog_name="careprint")
+    assert result.exit_code == 1
+    assert "Not checked: the chapters, worksheets and resources were not checked: the " \
+        "rules need careprint.toml's [guide] and [editions]" in result.output, result.output
+    toml.write_text("[guide\n")  # not TOML at all: the same
+    result = CliRunner().invoke(main, ["check", str(root)], prog_name="careprint")
+    assert result.exit_code == 1 and "Not checked:" in result.output, result.output
+
+
+@pytest.mark.parametrize("phrase", ["Push through it", "even if it feels hard",
+                                    "You've got to", "pull yourself together"])
+def test_pressure_phrases_are_found(tmp_path, phrase):
+    root = project(tmp_path)
+    chapter = root / CLEAN_CHAPTER
+    chapter.write_text(chapter.read_text().replace(
+        "Calm often grows slowly.", f"Calm often grows slowly. {phrase}, then rest."))
+    status, report = check(root, "--strict")
+    assert status == 1
+    assert [(f["rule"], f["line"]) for f in report["findings"]] == [("pressure-words", 11)]
+
+
+def test_the_build_note_counts_what_check_calls_errors(tmp_path):
+    """A resource with verified_on and no source: an error of resource-verified (a rule whose
+    severity is warning); the build's note counts it (issue 26, CLI item 3)."""
+    root = project(tmp_path, "check-resource-source")
+    status, report = check(root)
+    errors = sum(1 for f in report["findings"] if f["severity"] == "error")
+    assert status == 1 and errors >= 1
+    proc = run_careprint("build", root, "-f", "epub", "-e", "survivors", "-e", "groups",
+                         "--jobs", 1, allow_warnings=True)  # the unchecked lines left out
+    assert proc.returncode == 0, proc.stderr
+    what = "1 error" if errors == 1 else f"{errors} errors"
+    assert f"careprint check finds {what} in this guide" in proc.stdout + proc.stderr
+
+
+def test_every_pressure_phrase_is_in_docs_with_the_sources_of_the_list():
+    from careprint.config_schema import DEFAULT_PRESSURE_WORDS
+
+    section = (ROOT / "docs/checks.md").read_text().split("#### `pressure-words`", 1)[1]
+    section = section.split("\n#### ", 1)[0]
+    for phrase, suggestion in DEFAULT_PRESSURE_WORDS.items():
+        assert f"| {phrase} | {suggestion} |" in section, phrase
+    sources = " ".join(section.split("**Sources of the list.**", 1)[1].split())
+    for cited in ("SAMHSA (2014)", "Harris & Fallot (2001)", "Emerson & Hopper (2011)",
+                  "Linehan (1993)", "push through it", "even if it feels hard"):
+        assert cited in sources, cited

@@ -24,6 +24,13 @@ __all__ = ["run_checks", "failed_report", "CheckFailed", "Report", "Finding", "R
            "RULES", "Rule", "SCHEMA", "SCHEMA_ID"]
 
 
+# What `check` says when careprint.toml cannot be read, or names no guide or edition: the
+# content rules need the editions (docs/checks.md, "What one run finds").
+NOT_CHECKED = ("the chapters, worksheets and resources were not checked: the rules need "
+               "careprint.toml's [guide] and [editions]; fix the problem above and run "
+               "careprint check again")
+
+
 class CheckFailed(CareprintError):
     """The guide did not pass the check (exit status 1). The report, printed before this is
     raised, says why; so the exception itself prints nothing."""
@@ -79,43 +86,43 @@ def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bo
     `output_formats` the formats to check there (default: all). `today` dates the
     resource-verified rule. `progress(line)`, if given, is told of each output as it is
     checked. Raises CareprintError only for a bad request (an unknown edition or format);
-    problems in the project are findings.
+    problems in the project are findings, and the rules still run on everything that
+    could be read (docs/checks.md, "What one run finds").
     """
     from ..assets import undrawable, view_pictures
     from ..editions import apply_edition
     from ..load import load_project
     from ..outputs import select
     from ..render import registry
-    from .source import SourceChecks
 
     root = Path(root).resolve()
     today = today or region_today()
+    problems: list[Problem] = []
     try:
-        guide = load_project(root)
-    except ProjectError as exc:
-        return failed_report(root, editions, exc, strict=strict, outputs=outputs)
+        guide = load_project(root, problems)
+    except ProjectError as exc:  # careprint.toml cannot be read at all (docs/checks.md)
+        return failed_report(root, editions, exc, strict=strict, outputs=outputs,
+                             skipped=NOT_CHECKED)
+    if guide is None:  # careprint.toml names no usable guide or edition
+        return failed_report(root, editions, ProjectError(problems), strict=strict,
+                             outputs=outputs, skipped=NOT_CHECKED)
     config = guide.config
     eds = select(editions, config.edition_ids, "edition")
     fmts = select(output_formats, registry.names(), "format")
     settings = config.check or default_check_settings(config.edition_ids)
-    markers = _scan_markers(root, guide)
-    sink = Sink(settings, markers, config.edition_ids)
+    found: dict[str | None, list[Problem]] = {None: problems}  # edition -> its problems
+    views = [apply_edition(guide, eid, found.setdefault(eid, [])) for eid in eds]
+    sink, readability = run_source(guide, views, settings, today,
+                                   all_editions=set(eds) == set(config.edition_ids))
+    for eid, some in found.items():
+        for f in _project_findings(some):
+            sink.add(PROJECT_RULE, f.file, f.line, f.message, eid or next(iter(f.editions), None),
+                     severity="error")
     report = Report(str(root), eds, strict=strict, outputs=outputs)
-
-    views = []
-    for eid in eds:
-        try:
-            views.append(apply_edition(guide, eid))
-        except ProjectError as exc:
-            for f in _project_findings(exc.problems):
-                sink.add(PROJECT_RULE, f.file, f.line, f.message, eid, severity="error")
     pictures = view_pictures(views) + [i.logo_picture() for i in guide.imprints if i.logo]
     for f in _project_findings(undrawable(pictures, root)):  # careprint.assets
         sink.add(PROJECT_RULE, f.file, f.line, f.message, severity="error")
-    checks = SourceChecks(guide, sink, today)
-    checks.run(views)
-    report.readability = checks.readability
-    _marker_findings(sink, markers, settings, all_editions=set(eds) == set(config.edition_ids))
+    report.readability = readability
     if outputs:
         from .outputs import check_outputs
 
@@ -128,17 +135,34 @@ def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bo
     return report
 
 
+def run_source(guide, views, settings, today: _dt.date, all_editions: bool = True):
+    """Every enabled source rule, and the markers' own findings, on these editions of the
+    guide: (the Sink holding the findings, the readability figures). `careprint check` and
+    the note of `careprint build` (careprint/checknote.py) both count what this finds."""
+    from .source import SourceChecks
+
+    config = guide.config
+    markers = _scan_markers(Path(config.root), guide)
+    sink = Sink(settings, markers, config.edition_ids)
+    checks = SourceChecks(guide, sink, today)
+    checks.run(list(views))
+    _marker_findings(sink, markers, settings, all_editions=all_editions)
+    return sink, checks.readability
+
+
 def failed_report(root: Path, editions: Sequence[str] | None, exc: CareprintError, *,
-                  strict: bool = False, outputs: bool = False) -> Report:
+                  strict: bool = False, outputs: bool = False, skipped: str = "") -> Report:
     """The report of a check that could not run, because the project cannot be read (or
-    the request names an unknown edition or format): one `project` finding per problem.
-    `--format json` prints it, so a reader always gets a report that follows the schema."""
+    the request names an unknown edition or format): one `project` finding per problem,
+    and `skipped`, what could not be checked. `--format json` prints it, so a reader
+    always gets a report that follows the schema (its `rules` list only `project`)."""
     problems = exc.problems if isinstance(exc, ProjectError) else \
         [Problem("", exc.format_message())]
     report = Report(str(Path(root).resolve()), tuple(editions or ()), strict=strict,
                     outputs=outputs)
     report.findings = _project_findings(problems)
     report.rules_run = (PROJECT_RULE,)
+    report.skipped = skipped
     return report
 
 

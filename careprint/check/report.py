@@ -76,6 +76,7 @@ class Report:
     readability: list[Readability] = field(default_factory=list)
     silenced: int = 0  # findings an inline `careprint: allow` marker silenced
     rules_run: tuple[str, ...] = ()
+    skipped: str = ""  # what could not be checked, and why (printed before the summary)
 
     @property
     def errors(self) -> list[Finding]:
@@ -126,6 +127,8 @@ class Report:
         if stats and self.readability:
             lines.append(readability_table(self.readability))
             lines.append("")
+        if self.skipped:
+            lines += [f"Not checked: {self.skipped}.", ""]
         lines.append(self.summary_line())
         return "\n".join(lines)
 
