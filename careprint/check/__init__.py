@@ -115,7 +115,7 @@ def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bo
     sink, readability = run_source(guide, views, settings, today,
                                    all_editions=set(eds) == set(config.edition_ids))
     for eid, some in found.items():
-        for f in _project_findings(some):
+        for f in _project_findings(_not_consequences(some, problems)):
             sink.add(PROJECT_RULE, f.file, f.line, f.message, eid or next(iter(f.editions), None),
                      severity="error")
     report = Report(str(root), eds, strict=strict, outputs=outputs)
@@ -195,6 +195,15 @@ def _marker_findings(sink: Sink, markers: Markers, settings, all_editions: bool)
             elif all_editions and settings[rule]["enabled"] and rule not in m.used:
                 sink.add("allow-marker", m.file, m.line, f"this marker allows {rule!r} but "
                          "nothing here needs it any more: remove the marker")
+
+
+def _not_consequences(problems: list[Problem], loading: list[Problem]) -> list[Problem]:
+    """`problems` less "no chapter is in this edition" when a chapter could not be read:
+    the chapter's own problem says what to fix."""
+    if not any(str(p.where.path).startswith("content/chapters/") for p in loading):
+        return problems
+    return [p for p in problems if (str(p.where.path), p.message) !=
+            ("content/chapters", "no chapter is in this edition")]
 
 
 def _project_findings(problems: list[Problem]) -> list[Finding]:
