@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shlex
 import signal
 import sys
 import traceback
@@ -30,8 +32,34 @@ class FormatChoice(click.Choice):
         pass
 
 
-PROJECT = click.argument("project_dir", required=False, default=".",
+def _project_dir(ctx, param, value: Path | None) -> Path:
+    """PROJECT_DIR as given, or else the folder from here upward that holds careprint.toml
+    (careprint/projectroot.py), or else here (whose error then says none was found)."""
+    if value is not None:
+        return value
+    from .projectroot import find_project
+
+    return find_project() or Path(".")
+
+
+PROJECT = click.argument("project_dir", required=False, default=None, callback=_project_dir,
                          type=click.Path(file_okay=False, path_type=Path))
+
+
+def _reads_only(fn):
+    """For a command that never writes (list, check, docs): its project errors do not say
+    "nothing was written"."""
+    import functools
+
+    from .errors import ProjectError
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ProjectError as exc:
+            raise ProjectError(exc.problems, writes=False) from None
+    return wrapper
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -113,17 +141,6 @@ def _builds(project_dir: Path, regions, imprints) -> list[tuple[str, str]]:
             for i in imprints_requested(guide, imprints) for code in codes]
 
 
-def _list_imprints(project_dir: Path) -> None:
-    """The clinics' imprints (imprints/<id>.toml) `build --imprint ID` stamps the guide for."""
-    from .load import load_project_kept
-
-    imprints = load_project_kept(Path(project_dir).resolve()).imprints
-    if imprints:
-        click.echo("imprints (careprint build --imprint ID, into build/imprints/ID/):")
-        for i in imprints:
-            click.echo(f"    {i.id}  {i.name} ({i.region})")
-
-
 def _regions(project_dir: Path, asked) -> tuple[str, ...]:
     """The regions `--region` asks for, checked against the project: ("",) for none."""
     if not asked:
@@ -143,31 +160,17 @@ def _regions(project_dir: Path, asked) -> tuple[str, ...]:
 @click.option("--region", "-r", metavar="CODE", default=None,
               help="Name the outputs of the build for this region (an ISO 3166 code, as "
               "`build --region`). Default: the build for every region.")
-def list_(project_dir, editions, paper, region):
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="List as text, or as JSON (schema in docs/building.md).")
+@_reads_only
+def list_(project_dir, editions, paper, region, fmt):
     """Show each edition, its chapters and worksheets, and the outputs it would produce."""
-    from .outputs import plan
+    from .listing import listing, to_text
 
-    region = _regions(project_dir, (region,))[0] if region else ""
-    prefix = f"build/regions/{region.lower()}/" if region else "build/"
-    if region:
-        click.echo(f"for {region}: its services, into {prefix}")
-    for eg, outputs in plan(project_dir, editions, paper, region):
-        e = eg.edition
-        click.echo(f"{e.id}: {e.title} ({e.audience})")
-        click.echo("  chapters:")
-        for v in eg.chapters:
-            click.echo(f"    {v.number:2d}  {v.chapter.slug}  {v.chapter.title}")
-        if eg.worksheets:
-            click.echo("  worksheets:")
-            for w in eg.worksheets:
-                click.echo(f"    {w.number:2d}  {w.worksheet.id}  {w.worksheet.title}")
-        click.echo("  outputs:")
-        for fmt, paths in outputs.items():
-            for p in paths:
-                click.echo(f"    [{fmt}] {prefix}{p}")
-    _list_imprints(project_dir)
-    click.echo("library page (every build writes it, listing every output):")
-    click.echo(f"    [library] {prefix}index.html")
+    found = listing(project_dir, editions, paper, _regions(project_dir, (region,))[0]
+                    if region else "")
+    click.echo(json.dumps(found, indent=2, ensure_ascii=False) if fmt == "json"
+               else to_text(found))
 
 
 @main.command()
@@ -206,7 +209,7 @@ def init(directory, title, force, with_templates):
     written = init_project(directory, title=title, force=force, with_templates=with_templates)
     for path in written:
         click.echo(f"created {path}")
-    click.echo(f"Next: careprint build {directory}")
+    click.echo(f"Next: {command('build', directory)}")
 
 
 @main.command()
@@ -242,14 +245,19 @@ def serve(project_dir, edition, host, port, open_browser):
 
 @main.command()
 @PROJECT
-def doctor(project_dir):
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Report as text, or as JSON (schema in "
+              "docs/building.md).")
+def doctor(project_dir, fmt):
     """Report every tool careprint uses (WeasyPrint, Pango, HarfBuzz, Java and EPUBCheck,
     Node.js, Chromium and Ace, fonts for the guide's language) and how to install what is
-    missing."""
-    from .doctor import report
+    missing. Exits 1 when a tool `careprint build` needs is missing."""
+    from .doctor import report, to_json, to_text
 
-    for what, finding, ok in report(project_dir):
-        click.echo(f"{'ok ' if ok else '!! '} {what}: {finding}")
+    rows = report(project_dir)
+    click.echo(to_json(rows) if fmt == "json" else to_text(rows))
+    if any(r.required and not r.ok for r in rows):
+        sys.exit(1)
 
 
 @main.command()
@@ -258,9 +266,10 @@ def doctor(project_dir):
               help="Check only this edition (repeatable). Default: every edition.")
 @click.option("--strict", is_flag=True,
               help="Fail (exit 1) on warnings too, not only on errors.")
-@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True,
-              help="Report as text grouped by file, or as JSON (schema in docs/checks.md).")
+              help="Report as text grouped by file, or as JSON (schema in docs/checks.md). "
+              "No short form: `-f` names a format of the guide in `build`.")
 @click.option("--outputs", is_flag=True,
               help="Also check the built files: EPUBCheck, Ace by DAISY, PDF tags and "
               "worksheet form fields (run `careprint build` first).")
@@ -272,6 +281,7 @@ def doctor(project_dir):
               "every format.")
 @click.option("--stats", is_flag=True,
               help="Also print each chapter's readability figures (text format).")
+@_reads_only
 def check(project_dir, editions, strict, fmt, outputs, build_dir, output_formats, stats):
     """Check that the guide is fit to hand out: plain language, trauma-informed wording and
     accessibility. Exits 1 on errors (and on warnings with --strict)."""
@@ -290,6 +300,37 @@ def check(project_dir, editions, strict, fmt, outputs, build_dir, output_formats
     click.echo(report.to_json_text() if fmt == "json" else report.to_text(stats=stats))
     if report.exit_status:
         raise CheckFailed(report.exit_status)
+
+
+def command(*words) -> str:
+    """A careprint command to paste into a shell: each word quoted as the shell needs
+    (`careprint build 'My Guide 2'`)."""
+    return " ".join(["careprint", *(shlex.quote(str(w)) for w in words)])
+
+
+@main.command()
+@click.argument("topic", required=False)
+@click.option("--path", "path_only", is_flag=True,
+              help="Print only where the page (or, with no TOPIC, the folder) is.")
+@click.option("--open", "open_it", is_flag=True,
+              help="Open the page (or the folder) in this computer's viewer for it.")
+def docs(topic, path_only, open_it):
+    """careprint's documentation, from this computer (no network). With no TOPIC, list the
+    pages and where they are; with one (e.g. `careprint docs content-format`), print it."""
+    from . import docspages
+
+    where = docspages.page(topic) if topic else docspages.folder()
+    if open_it:
+        click.launch(str(where))
+    if path_only or open_it:
+        click.echo(str(where))
+    elif topic:
+        click.echo(where.read_text("utf-8"), nl=False)
+    else:
+        click.echo(f"careprint's documentation is in {where}:")
+        for name, title in docspages.topics():
+            click.echo(f"    {name:16s} {title}")
+        click.echo(f"Read one with: {command('docs', 'content-format')}")
 
 
 def _terminated(signum, frame):

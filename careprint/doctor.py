@@ -4,11 +4,13 @@ what is missing (Debian package names)."""
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import platform
 import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import NamedTuple
 
 from . import __version__
 from .config import CONFIG_NAME, load_config
@@ -17,7 +19,20 @@ from .render import PACKAGE_TEMPLATES
 from .tools import ACE_INSTALL, EPUBCHECK_INSTALL, find_ace, find_chromium, find_epubcheck
 from .typefaces import font_file, installed_families, named_families, use_bundled_fonts
 
-Row = tuple[str, str, bool]  # (what, finding, ok)
+
+class Row(NamedTuple):
+    what: str
+    finding: str
+    ok: bool
+    required: bool = True  # `careprint build` needs it; the others serve `check --outputs`
+
+
+# What only `careprint check --outputs` (and the tests) need, or only makes builds faster,
+# and the project's careprint.toml (a problem of the guide, not of this machine: `check`
+# reports it): missing, doctor says so with `!!`, and still exits 0.
+OPTIONAL = ("HarfBuzz subsetter", "Java", "EPUBCheck", "Node.js", "Chromium", "Ace by DAISY",
+            "Guide project")
+JSON_SCHEMA_ID = "careprint-doctor/1"
 TIMEOUT = 60  # seconds for a tool to tell its version
 # Debian packages with fonts for a language's script; any other language: fonts-noto-core
 FONT_PACKAGES = {"zh": "fonts-noto-cjk", "ja": "fonts-noto-cjk", "ko": "fonts-noto-cjk",
@@ -36,7 +51,35 @@ def report(project: Path | None = None) -> list[Row]:
     rows.append(("ebooklib", ebooklib or "missing (pip install ebooklib)", bool(ebooklib)))
     rows += [_java(), _epubcheck(), _node(), _chromium(), _ace(root)]
     rows += _fonts(language, root)
-    return rows
+    return [Row(what, finding, ok, not what.startswith(OPTIONAL))
+            for what, finding, ok in rows]
+
+
+def to_text(rows: list[Row]) -> str:
+    """One line a tool (`ok ` or `!! `), and a last line when something is missing."""
+    lines = [f"{'ok ' if r.ok else '!! '} {r.what}: {r.finding}" for r in rows]
+    needed = [r.what for r in rows if r.required and not r.ok]
+    optional = [r.what for r in rows if not r.required and not r.ok]
+    if needed:
+        lines.append(f"careprint doctor: {len(needed)} of what careprint build needs "
+                     f"{'is' if len(needed) == 1 else 'are'} missing (!! above): install "
+                     "{}, then run careprint doctor again".format(
+                         "it" if len(needed) == 1 else "them"))
+    elif optional:
+        lines.append("careprint doctor: careprint build has all it needs; what is marked !! "
+                     "is for careprint check --outputs (or faster builds) only")
+    return "\n".join(lines)
+
+
+def to_json(rows: list[Row]) -> str:
+    """The rows as JSON (docs/building.md describes it): `ok` is false exactly when doctor
+    exits 1."""
+    return json.dumps({
+        "schema": JSON_SCHEMA_ID,
+        "ok": not any(r.required and not r.ok for r in rows),
+        "tools": [{"what": r.what, "finding": r.finding, "ok": r.ok, "required": r.required}
+                  for r in rows],
+    }, indent=2, ensure_ascii=False)
 
 
 def _language(root: Path) -> tuple[str, list[Row]]:

@@ -81,13 +81,16 @@ class CareprintError(click.ClickException):
 class ProjectError(CareprintError):
     """The project has one or more problems; all of them are listed."""
 
-    def __init__(self, problems: list[Problem] | Problem):
+    def __init__(self, problems: list[Problem] | Problem, *, writes: bool = True):
+        """`writes`: the command would have written something (a build); a command that
+        only reads (list, check) does not say "nothing was written"."""
         if isinstance(problems, Problem):
             problems = [problems]
         self.problems = sorted(set(problems), key=_order)
         count = len(self.problems)
         head = "1 problem" if count == 1 else f"{count} problems"
-        lines = [f"{head} found; nothing was written:"] + [f"  {p}" for p in self.problems]
+        head += " found; nothing was written:" if writes else " found:"
+        lines = [head] + [f"  {p}" for p in self.problems]
         super().__init__("\n".join(lines))
 
     def __reduce__(self):  # survives the trip back from a worker process

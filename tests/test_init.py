@@ -70,7 +70,7 @@ def test_the_scaffold_shows_each_part_of_the_format_once(tmp_path):
     assert "build/" in (project / ".gitignore").read_text("utf-8").splitlines()
     readme = (project / "README.md").read_text("utf-8")
     assert readme.startswith("# My Guide\n")
-    assert "careprint build" in readme and "docs/config.md" in readme
+    assert "careprint build" in readme and "`careprint docs config`" in readme
     assert "docs/config.md" in (project / "careprint.toml").read_text("utf-8")
     # the chapter limited to one edition is in that edition only, its reference resolved
     run_careprint("build", project, "-f", "pdf", "--jobs", 1, check=True)
