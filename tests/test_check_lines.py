@@ -81,8 +81,8 @@ def test_check_parses_no_source_after_loading(tmp_path, monkeypatch):
     def parse_again(*args, **kwargs):
         raise AssertionError("careprint check parsed a source file a second time")
 
-    def load_then_forbid(path):
-        guide = load(path)
+    def load_then_forbid(path, *problems):  # check passes the list its problems go to
+        guide = load(path, *problems)
         monkeypatch.setattr(yaml, "load", parse_again)
         return guide
 
