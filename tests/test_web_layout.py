@@ -37,12 +37,13 @@ def site(tmp_path_factory, bundled_build):
 
     out = tmp_path_factory.mktemp("web-layout") / "build"
     shutil.copytree(bundled_build, out)  # the shared build, copied: this one is changed
-    targets = dict(Manifest.read(out).targets)
-    for _eg, outputs in plan(ROOT):
-        for rel in (r for rels in outputs.values() for r in rels if r not in targets):
-            (out / rel).parent.mkdir(parents=True, exist_ok=True)
-            (out / rel).write_bytes(b"%PDF-1.7\n")
-            targets[rel] = {"pages": 4 if "/handouts/" in rel else 60, "size": 250_000}
+    planned = [r for _eg, outputs in plan(ROOT) for rels in outputs.values() for r in rels]
+    # the shared build has the Letter PDFs too: the page lists what `list` plans (A4)
+    targets = {rel: t for rel, t in dict(Manifest.read(out).targets).items() if rel in planned}
+    for rel in (r for r in planned if r not in targets):
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(b"%PDF-1.7\n")
+        targets[rel] = {"pages": 4 if "/handouts/" in rel else 60, "size": 250_000}
     library.write(out, load_project(ROOT), targets)
     return out
 
