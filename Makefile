@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: build test system node-tools lint clean
+.PHONY: build test quick system node-tools lint clean
 
 build: system $(VENV)/.installed-build
 	$(BIN)/careprint build -q
@@ -15,7 +15,11 @@ build: system $(VENV)/.installed-build
 test: system node-tools $(VENV)/.installed-test
 	$(BIN)/ruff check careprint tests bench
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
+
+# the suite without the tests marked slow (pyproject.toml): a minute or two, for editing
+quick: $(VENV)/.installed-test
+	$(BIN)/pytest -n auto --dist loadfile -m "not slow"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check careprint tests bench

@@ -120,12 +120,43 @@ def fixture_project(tmp_path):
     return lambda name: copy_fixture(name, tmp_path)
 
 
+# The bundled guide's shared build: every edition, each format but large print and
+# booklets on A4, and the printed ones again on US Letter, into one folder (as a clinic
+# that prints on both papers would). The tests that only read outputs share it.
+SHARED_BUILDS = (
+    ("--paper", "a4", "-f", "pdf", "-f", "handouts", "-f", "chapters", "-f", "epub",
+     "-f", "html", "-f", "worksheets"),
+    ("--paper", "letter", "-f", "pdf", "-f", "handouts", "-f", "chapters",
+     "-f", "worksheets"),
+)
+
+
+def shared_dir(tmp_path_factory) -> Path:
+    """A folder every pytest-xdist worker of this run sees (the base temp folder's parent
+    under xdist: each worker has a base of its own beneath it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def bundled_build(tmp_path_factory) -> Path:
-    """The bundled guide (the repository root), built once: pdf, handouts and epub."""
-    out = tmp_path_factory.mktemp("bundled-build")
-    run_careprint("build", ROOT, "--out", out, "--format", "pdf", "--format", "handouts",
-                  "--format", "epub", check=True)
+    """The bundled guide (the repository root) built once per test run (SHARED_BUILDS).
+
+    Under pytest-xdist the workers share it: the first to ask builds it while holding a
+    file lock, and the others wait on that lock, then read it. The builds check that no
+    warning was printed (run_careprint). Tests read it and never change it: a test that
+    must change outputs copies it first (shutil.copytree)."""
+    from filelock import FileLock
+
+    shared = shared_dir(tmp_path_factory)
+    out, done = shared / "bundled-build", shared / "bundled-build.done"
+    with FileLock(str(shared / "bundled-build.lock")):
+        if not done.is_file():
+            if out.exists():  # a build that failed in another worker: start again
+                shutil.rmtree(out)
+            for args in SHARED_BUILDS:
+                run_careprint("build", ROOT, "--out", out, *args, check=True, timeout=1800)
+            done.write_text("built\n")
     return out
 
 
@@ -258,3 +289,11 @@ def kept_html(path: Path) -> str:
     parts = sorted(path.parent.glob(f"{path.stem}.part-*.html"))
     assert parts, f"no kept HTML for {path}"
     return "\n".join(p.read_text("utf-8") for p in parts)
+
+
+def pytest_collection_modifyitems(items):
+    """A test that reads the shared build of the bundled guide is slow (marked so for
+    `make quick`): the build takes minutes the first time it is asked for."""
+    for item in items:
+        if "bundled_build" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

@@ -537,11 +537,10 @@ def test_bundled_guide_passes_strict_with_no_findings():
         assert r["max_grade"] == (10 if r["edition"] == "groups" else 8)
 
 
-def test_bundled_epubs_pass_epubcheck_and_ace(tmp_path):
+def test_bundled_epubs_pass_epubcheck_and_ace(bundled_build):
     """EPUBCheck and Ace by DAISY on the bundled guide's EPUBs: nothing serious or critical.
     Slow (Ace drives Chromium): the one test that runs Ace on the whole guide."""
-    out = tmp_path / "out"
-    run_careprint("build", ROOT, "--format", "epub", "--out", out, check=True)
+    out = bundled_build  # the session's shared build (conftest.py)
     proc = run_careprint("check", ROOT, "--outputs", "--output-format", "epub", "--build-dir",
                          out, "--strict", "--format", "json", timeout=900)
     report = json.loads(proc.stdout)

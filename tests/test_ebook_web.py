@@ -19,12 +19,9 @@ CONFORMS = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """The bundled guide's EPUBs and web editions."""
-    out = tmp_path_factory.mktemp("ebook-web")
-    run_careprint("build", ROOT, "--out", out, "--jobs", "1", "-f", "epub", "-f", "html",
-                  check=True)
-    return out
+def built(bundled_build):
+    """The bundled guide's EPUBs and web editions (the session's shared build)."""
+    return bundled_build
 
 
 def epub_files(out, edition):

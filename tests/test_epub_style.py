@@ -14,7 +14,7 @@ import zipfile
 
 import pytest
 import tinycss2
-from conftest import BUNDLED_EDITIONS, ROOT, run_careprint
+from conftest import BUNDLED_EDITIONS, ROOT
 
 X = "{http://www.w3.org/1999/xhtml}"
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
@@ -28,10 +28,8 @@ STARTS = {"", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "se
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("epub-style")
-    run_careprint("build", ROOT, "--out", out, "--jobs", "1", "-f", "epub", check=True)
-    return out
+def built(bundled_build):
+    return bundled_build  # the session's shared build (conftest.py)
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from conftest import (
     BUNDLED_EDITIONS,
-    ROOT,
     contains,
     copy_fixture,
     normalize,
@@ -32,13 +31,8 @@ SLUG = "safe-to-feel"
 
 
 @pytest.fixture(scope="module")
-def sheets(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("handout-sheets")
-    run_careprint("build", ROOT, "--out", out, "-f", "handouts", "-f", "chapters",
-                  "--paper", "a4", check=True, timeout=1200)
-    run_careprint("build", ROOT, "--out", out, "-f", "handouts", "--paper", "letter",
-                  check=True, timeout=1200)
-    return out
+def sheets(bundled_build) -> Path:
+    return bundled_build  # handouts and chapters on A4 and Letter (conftest.py)
 
 
 def edition_chapters(guide, edition):

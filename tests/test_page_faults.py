@@ -127,15 +127,13 @@ def test_a_session_plan_stays_on_one_page(bundled_build):
     assert plans == 7
 
 
-def test_every_field_of_a_worksheet_has_room_for_a_handwritten_line(tmp_path):
+def test_every_field_of_a_worksheet_has_room_for_a_handwritten_line(bundled_build):
     """Fault 5: "Other:" fields were 3.9 mm tall and names and dates 7 mm: every text
     field is 8 mm tall at least, the room for a line of handwriting."""
     from pypdf import PdfReader
 
-    run_careprint("build", ROOT, "--out", tmp_path, "-e", "survivors", "-f", "worksheets",
-                  check=True)
-    low = []
-    pdfs = sorted((tmp_path / "survivors").rglob("*worksheet*.pdf"))
+    low = []  # the survivors' worksheets, on both papers, of the shared build
+    pdfs = sorted((bundled_build / "survivors").rglob("*worksheet*.pdf"))
     assert pdfs
     for pdf in pdfs:
         for page in PdfReader(pdf).pages:
@@ -149,14 +147,12 @@ def test_every_field_of_a_worksheet_has_room_for_a_handwritten_line(tmp_path):
     assert not low, low[:5]
 
 
-def test_the_main_writing_box_fills_what_its_page_leaves(tmp_path):
+def test_the_main_writing_box_fills_what_its_page_leaves(bundled_build):
     """Fault 5: the journaling sheet's writing box was 33 mm tall above 45 mm of empty
     page (render/worksheet_fill.py)."""
     from pypdf import PdfReader
 
-    run_careprint("build", ROOT, "--out", tmp_path, "-e", "survivors", "-f", "worksheets",
-                  "--only", "journaling-prompts", check=True)
-    (pdf,) = (tmp_path / "survivors" / "worksheets").glob("*journaling-prompts-a4.pdf")
+    (pdf,) = (bundled_build / "survivors" / "worksheets").glob("*journaling-prompts-a4.pdf")
     page = PdfReader(pdf).pages[0]
     rects = {str(a.get_object().get("/T")): [float(v) for v in a.get_object()["/Rect"]]
              for a in page["/Annots"] if a.get_object().get("/Subtype") == "/Widget"}

@@ -25,34 +25,28 @@ CHAPTER = "why-numbness-happens"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """The survivors' guide PDF, EPUB and web edition (A4), and one handout on A4 and on
-    Letter."""
-    out = tmp_path_factory.mktemp("support-page")
-    run_careprint("build", ROOT, "--out", out / "guide", "--jobs", "1", "-e", EDITION,
-                  "-f", "pdf", "-f", "epub", "-f", "html", "-f", "worksheets", "--paper", "a4",
-                  check=True)
-    for paper in ("a4", "letter"):
-        run_careprint("build", ROOT, "--out", out / paper, "--jobs", "1", "-e", EDITION,
-                      "-f", "handouts", "--only", CHAPTER, "--paper", paper, check=True)
-    return out
+def built(bundled_build):
+    """The survivors' guide PDF, EPUB, web edition and worksheets, and its handouts on A4
+    and Letter: the session's shared build (conftest.py)."""
+    return bundled_build
 
 
 def guide_pdf(built):
-    return PdfReader(built / "guide" / EDITION / f"safe-to-feel-{EDITION}-a4.pdf")
+    return PdfReader(built / EDITION / f"safe-to-feel-{EDITION}-a4.pdf")
 
 
 def handout_pdf(built, paper):
-    return PdfReader(next((built / paper).rglob(f"*-{CHAPTER}-{paper}.pdf")))
+    (found,) = (built / EDITION / "handouts").glob(f"*-{CHAPTER}-{paper}.pdf")
+    return PdfReader(found)
 
 
 def epub_page(built, name):
-    return epub_documents(built / "guide" / EDITION / f"safe-to-feel-{EDITION}.epub")[
+    return epub_documents(built / EDITION / f"safe-to-feel-{EDITION}.epub")[
         f"EPUB/{name}.xhtml"]
 
 
 def web_page(built, name):
-    return (built / "guide" / EDITION / "html" / f"{name}.html").read_text("utf-8")
+    return (built / EDITION / "html" / f"{name}.html").read_text("utf-8")
 
 
 # the footer lies below this, in pt from the foot of the page: the text ends 24 mm above
@@ -242,7 +236,7 @@ def test_the_footer_crisis_line_is_readable_and_on_one_line(built, bundled_guide
     8.5 pt grey, as the handouts' had been)."""
     line = bundled_guide.config.fmt("pdf", "crisis_line")
     if which == "worksheets":
-        reader = PdfReader(built / "guide" / EDITION / "worksheets" /
+        reader = PdfReader(built / EDITION / "worksheets" /
                            f"safe-to-feel-{EDITION}-worksheets-a4.pdf")
     else:
         reader = guide_pdf(built) if which == "guide" else handout_pdf(built, which)

@@ -10,16 +10,14 @@ import subprocess
 from html.parser import HTMLParser
 
 import pytest
-from conftest import ROOT, run_careprint
+from conftest import ROOT
 
 AXE = ROOT / "tests" / "tools" / "axe.js"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("web")
-    run_careprint("build", ROOT, "--out", out, "--format", "html", check=True)
-    return out
+def site(bundled_build):
+    return bundled_build  # the session's shared build (conftest.py)
 
 
 class Links(HTMLParser):
