@@ -33,3 +33,14 @@ def test_every_contract_and_each_module_it_names_is_in_the_documented_layers():
     ignored = [i for c in contracts for i in c.get("ignore_imports", [])]
     for importer, imported in (i.split(" -> ") for i in ignored):
         assert _file(importer) in section and _file(imported) in section, (importer, imported)
+
+
+def test_the_module_map_names_every_module():
+    """docs/architecture.md's module map names each of careprint's modules, by its file
+    name (`render/sandbox.py`, or `sandbox.py` in its folder's paragraph)."""
+    text = (ROOT / "docs" / "architecture.md").read_text("utf-8")
+    modules = [p.relative_to(ROOT / "careprint") for p in (ROOT / "careprint").rglob("*.py")
+               if p.name != "__init__.py" and "scaffold" not in p.parts]
+    assert len(modules) > 90
+    missing = [m.as_posix() for m in modules if f"{m.name}`" not in text]
+    assert not missing, missing
