@@ -149,7 +149,8 @@ def test_every_lie_in_a_chapter_is_an_error_at_its_line(tmp_path):
     out = proc.stdout + proc.stderr
     for md, said in cases.items():
         where = f"{CHAPTER}:{line_of(text, md)}: "
-        mine = [ln for ln in out.splitlines() if where in ln]
+        # the link's own error (check also runs the text rules in the same run, issue 26)
+        mine = [ln for ln in out.splitlines() if where in ln and ": error: project:" in ln]
         if said is None:
             assert mine == [], mine
         else:

@@ -57,8 +57,8 @@ def test_a_reversed_crisis_number_written_as_references_is_refused(fresh):
     write(fresh, CHAPTER, text)
     where = f"{CHAPTER}:{line_of(text, 'Call &#')}"
     refused(fresh, where, "U+202E RIGHT-TO-LEFT OVERRIDE, written &#x202E;")
-    assert [(f["rule"], f"{f['file']}:{f['line']}") for f in check_findings(fresh)][:1] == [
-        ("project", where)]
+    assert [(f["rule"], f"{f['file']}:{f['line']}") for f in check_findings(fresh)
+            if f["rule"] == "project"][:1] == [("project", where)]
 
 
 # (file, text in the base project, the same text with a reference, what the error names)

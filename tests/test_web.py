@@ -44,11 +44,13 @@ def parse(path):
 def test_every_chapter_and_worksheet_has_a_page_with_navigation(site, edition):
     from careprint.editions import apply_edition
     from careprint.load import load_project
+    from careprint.render.pages import chapter_file
 
     eg = apply_edition(load_project(ROOT), edition)
     html = site / edition / "html"
     for v in eg.chapters:
-        page = html / f"{v.chapter.name}.html"
+        page = html / chapter_file(v, "html")  # the number its PDFs carry (issue 26)
+        assert page.name.startswith(f"{v.number:02d}-{v.chapter.slug}")
         text = page.read_text("utf-8")
         assert f">{v.chapter.title}</h1>" in text
         assert 'class="skip" href="#main"' in text and 'id="main"' in text
