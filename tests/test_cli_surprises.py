@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import json
 import shlex
-import shutil
-import subprocess
-import sys
 
 from click.testing import CliRunner
-from conftest import ROOT, careprint_env, copy_fixture, run_careprint
+from conftest import ROOT, copy_fixture
 
 from careprint.cli import main
 
@@ -147,26 +144,3 @@ def test_a_new_projects_readme_points_to_careprint_docs(tmp_path):
     readme = (tmp_path / "g/README.md").read_text("utf-8")
     assert "`careprint docs content-format`" in readme and "`careprint docs config`" in readme
     assert "docs/content-format.md" not in readme  # a path a pipx user does not have
-
-
-def test_an_installed_careprint_carries_its_docs(tmp_path):
-    """pip install (not -e), offline, far from the checkout: `careprint docs` reads the
-    pages from the installed package."""
-    src = tmp_path / "src"
-    shutil.copytree(ROOT / "careprint", src / "careprint",
-                    ignore=shutil.ignore_patterns("__pycache__"))  # follows careprint/docs
-    for name in ("pyproject.toml", "setup.cfg", "README.md"):
-        shutil.copy(ROOT / name, src / name)
-    site = tmp_path / "site"
-    proc = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps",
-                           "--no-build-isolation", "--no-index", "--target", str(site),
-                           str(src)], capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    env = careprint_env(PYTHONPATH=str(site))
-    proc = subprocess.run([str(site / "bin/careprint"), "docs", "config", "--path"],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    page = proc.stdout.strip()
-    assert page == str(site / "careprint/docs/config.md"), page
-    proc = run_careprint("docs", "content-format", cwd=tmp_path, env={"PYTHONPATH": str(site)})
-    assert proc.stdout == (ROOT / "docs/content-format.md").read_text("utf-8")

@@ -45,7 +45,7 @@ def test_a_non_editable_install_builds_a_new_guide_in_any_folder(tmp_path):
     the templates and the scaffold must be in the installed package."""
     src = tmp_path / "src"
     shutil.copytree(ROOT / "careprint", src / "careprint",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+                    ignore=shutil.ignore_patterns("__pycache__"))  # follows careprint/docs
     for name in ("pyproject.toml", "setup.cfg", "README.md"):
         shutil.copy(ROOT / name, src / name)
     site = tmp_path / "site"
@@ -72,3 +72,9 @@ def test_a_non_editable_install_builds_a_new_guide_in_any_folder(tmp_path):
     run(careprint, "build", "my-guide", "-f", "pdf", "-e", "survivors", "--jobs", "1")
     pdf = elsewhere / "my-guide/build/survivors/anywhere-survivors-a4.pdf"
     assert PdfReader(str(pdf)).metadata.title.startswith("Anywhere")
+    # the manual travels with the package (careprint/docs, issue 26): `careprint docs`
+    # reads its pages from the installed copy
+    page = run(careprint, "docs", "config", "--path").strip()
+    assert page == str(site / "careprint/docs/config.md"), page
+    assert run(careprint, "docs", "content-format") == \
+        (ROOT / "docs/content-format.md").read_text("utf-8")
