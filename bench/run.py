@@ -81,7 +81,7 @@ def epub_seconds(project: Path, out: Path) -> float:
     """careprint's EPUB targets alone, rendered inline (no worker start-up), summed."""
     code = r"""
 import sys, time
-from careprint.build import build
+from careprint.pipeline.build import build
 r = build(sys.argv[1], formats=["epub"], out=sys.argv[2], force=True, jobs=1)
 print(sum(w.seconds for w in r.rendered))
 """

@@ -34,10 +34,10 @@ class FormatChoice(click.Choice):
 
 def _project_dir(ctx, param, value: Path | None) -> Path:
     """PROJECT_DIR as given, or else the folder from here upward that holds careprint.toml
-    (careprint/projectroot.py), or else here (whose error then says none was found)."""
+    (careprint/commands/projectroot.py), or else here (whose error then says none was found)."""
     if value is not None:
         return value
-    from .projectroot import find_project
+    from .commands.projectroot import find_project
 
     return find_project() or Path(".")
 
@@ -67,6 +67,14 @@ def _reads_only(fn):
                       message="%(prog)s %(version)s")
 def main() -> None:
     """careprint: build a trauma-informed guide into PDFs, handouts, EPUBs and worksheets."""
+
+
+def _check_errors(guide, views) -> int:
+    """What `careprint check` calls errors in these editions, for the build's note: the
+    check is imported only when a build reads the project (a no-op build never does)."""
+    from .check.count import source_errors
+
+    return source_errors(guide, views)
 
 
 @main.command()
@@ -113,8 +121,8 @@ def main() -> None:
 def build(project_dir, editions, formats, only, paper, regions, imprints, out, force, jobs,
           shard, keep_html, strict, bleed, marks, quiet, verbose):
     """Render the guide into every edition and format."""
-    from .build import build as run
-    from .progress import BuildProgress
+    from .commands.progress import BuildProgress
+    from .pipeline.build import build as run
 
     for imprint, region in _builds(project_dir, regions, imprints):
         if imprint or region:
@@ -124,7 +132,7 @@ def build(project_dir, editions, formats, only, paper, regions, imprints, out, f
             report = run(project_dir, editions=editions, formats=formats, paper=paper,
                          out=out, force=force, jobs=jobs, shard=shard, keep_html=keep_html,
                          strict=strict, bleed=bleed, marks=marks, progress=progress,
-                         only=only, count_check=True, region=region, imprint=imprint)
+                         only=only, count_check=_check_errors, region=region, imprint=imprint)
         progress.summary(report)
 
 
@@ -132,8 +140,8 @@ def _builds(project_dir: Path, regions, imprints) -> list[tuple[str, str]]:
     """(imprint id, region) of each build asked for: ("", "") for the plain build."""
     if not imprints:
         return [("", region) for region in _regions(project_dir, regions)]
-    from .load import load_project_kept
-    from .region_view import imprints_requested, requested
+    from .source.load import load_project_kept
+    from .source.region_view import imprints_requested, requested
 
     guide = load_project_kept(Path(project_dir).resolve())
     codes = requested(guide, regions) if regions else ("",)
@@ -145,8 +153,8 @@ def _regions(project_dir: Path, asked) -> tuple[str, ...]:
     """The regions `--region` asks for, checked against the project: ("",) for none."""
     if not asked:
         return ("",)
-    from .load import load_project_kept
-    from .region_view import requested
+    from .source.load import load_project_kept
+    from .source.region_view import requested
 
     return requested(load_project_kept(Path(project_dir).resolve()), asked)
 
@@ -165,7 +173,7 @@ def _regions(project_dir: Path, asked) -> tuple[str, ...]:
 @_reads_only
 def list_(project_dir, editions, paper, region, fmt):
     """Show each edition, its chapters and worksheets, and the outputs it would produce."""
-    from .listing import listing, to_text
+    from .commands.listing import listing, to_text
 
     found = listing(project_dir, editions, paper, _regions(project_dir, (region,))[0]
                     if region else "")
@@ -185,7 +193,7 @@ def list_(project_dir, editions, paper, region, fmt):
 def join(shard_dirs, out, project_dir):
     """Join the build folders of the shards of one build (`build --shard K/N`) into one:
     every output, each edition's SHA256SUMS over all of them, one library page."""
-    from .join import join as run
+    from .pipeline.join import join as run
 
     report = run(project_dir, shard_dirs, out,
                  progress=lambda message, *_: click.echo(message, err=True))
@@ -204,7 +212,7 @@ def join(shard_dirs, out, project_dir):
               help="Also copy every default template into templates/ to edit.")
 def init(directory, title, force, with_templates):
     """Create a new guide project in DIRECTORY, ready to build."""
-    from .scaffold import init_project
+    from .commands.scaffold import init_project
 
     written = init_project(directory, title=title, force=force, with_templates=with_templates)
     for path in written:
@@ -227,7 +235,7 @@ def init(directory, title, force, with_templates):
 def serve(project_dir, edition, host, port, open_browser):
     """Preview the web edition in a browser, and the handout and the chapter PDF of the
     chapter you edit (at /__careprint/print/), rebuilding them each time you save."""
-    from .serve import serve as run
+    from .commands.serve import serve as run
 
     try:
         run(project_dir, edition, port, announce=lambda m: click.echo(m, err=True),
@@ -252,7 +260,7 @@ def doctor(project_dir, fmt):
     """Report every tool careprint uses (WeasyPrint, Pango, HarfBuzz, Java and EPUBCheck,
     Node.js, Chromium and Ace, fonts for the guide's language) and how to install what is
     missing. Exits 1 when a tool `careprint build` needs is missing."""
-    from .doctor import report, to_json, to_text
+    from .commands.doctor import report, to_json, to_text
 
     rows = report(project_dir)
     click.echo(to_json(rows) if fmt == "json" else to_text(rows))
@@ -317,7 +325,7 @@ def command(*words) -> str:
 def docs(topic, path_only, open_it):
     """careprint's documentation, from this computer (no network). With no TOPIC, list the
     pages and where they are; with one (e.g. `careprint docs content-format`), print it."""
-    from . import docspages
+    from .commands import docspages
 
     where = docspages.page(topic) if topic else docspages.folder()
     if open_it:

@@ -102,7 +102,7 @@ def _order(p: Problem):
 
 
 class YamlError(CareprintError):
-    """YAML that cannot be read (careprint.yamlload), at `line` of its file. The loader turns
+    """YAML that cannot be read (careprint.source.yamlload), at `line` of its file. The loader turns
     it into a Problem that names the file."""
 
     def __init__(self, line: int, message: str):

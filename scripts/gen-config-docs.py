@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write docs/config.md from the schema of careprint.toml in careprint/config_schema.py and
+"""Write docs/config.md from the schema of careprint.toml in careprint/source/config_schema.py and
 the rules' @rule declarations, and the table of rules in docs/checks.md from the same.
 
     python scripts/gen-config-docs.py           # rewrite both
@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from careprint.config_docs import CHECKS_DOC_PATH, DOC_PATH, checks_doc, render  # noqa: E402
+from careprint.commands.config_docs import CHECKS_DOC_PATH, DOC_PATH, checks_doc, render  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

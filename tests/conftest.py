@@ -31,7 +31,7 @@ BUNDLED_EDITIONS = ("survivors", "partners", "groups")
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
-# The date a resource's check is aged against (careprint/region_view.py, today): fixed, so
+# The date a resource's check is aged against (careprint/source/region_view.py, today): fixed, so
 # that the fixtures' verified_on dates and the bundled guide's never age out of the suite.
 # Every careprint the suite runs, in process or as a subprocess, sees it.
 TODAY = "2026-12-06"
@@ -86,7 +86,7 @@ def assert_no_build_warnings(args, stderr: str) -> None:
 def no_unexpected_build_warnings(request, monkeypatch):
     """Every in-process build (build(), or the CLI through CliRunner) of a test must end
     without warnings, unless the test is marked `@pytest.mark.allow_warnings`."""
-    from careprint import build as build_module
+    from careprint.pipeline import build as build_module
 
     reports = []
     original = build_module.BuildReport.__init__
@@ -163,7 +163,7 @@ def bundled_build(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def bundled_guide():
     """The bundled guide as careprint loads it (titles, summaries, editions...)."""
-    from careprint.load import load_project
+    from careprint.source.load import load_project
 
     return load_project(ROOT)
 
@@ -251,10 +251,10 @@ def epubcheck(path: Path) -> list[dict]:
     """Run EPUBCheck 5 on `path`; return its messages (each with 'severity', 'ID', 'message').
 
     EPUBCheck is found as `careprint check` and `careprint doctor` find it
-    (careprint.tools), with its JVM flags for a short run (about 3 s instead of 9 s). Fails
+    (careprint.check.tools), with its JVM flags for a short run (about 3 s instead of 9 s). Fails
     (never skips) when Java or the jar is missing or EPUBCheck gives no report.
     """
-    from careprint.tools import EPUBCHECK_INSTALL, find_epubcheck
+    from careprint.check.tools import EPUBCHECK_INSTALL, find_epubcheck
 
     cmd, why = find_epubcheck()
     assert cmd, f"EPUBCheck cannot run: {why} (install: {EPUBCHECK_INSTALL})"

@@ -21,9 +21,9 @@ from pathlib import Path
 import yaml
 from hypothesis import strategies as st
 
+from careprint.commands.scaffold import init_project
 from careprint.render import PACKAGE_TEMPLATES
-from careprint.scaffold import init_project
-from careprint.slugs import slugify
+from careprint.source.slugs import slugify
 
 EDITIONS = ("survivors", "partners")
 HOST = "steady-ground"  # the chapter with the cross-reference and the picture

@@ -72,7 +72,7 @@ PARTS = Path(".careprint") / "parts"
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     """Every file under `folder` (hidden ones too): relative path -> (bytes, mtime_ns).
-    Not the lock, which names each build that holds it (careprint/buildlock.py), nor the
+    Not the lock, which names each build that holds it (careprint/pipeline/lock.py), nor the
     guides' kept parts (render/partcache.py): a part laid out before an interrupt is kept,
     whole, for the next build, which removes what no output uses."""
     out = {}

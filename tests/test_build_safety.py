@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import careprint_env, copy_fixture, run_careprint
 
-from careprint.build import build
 from careprint.errors import CareprintError
+from careprint.pipeline.build import build
 
 ENV = {"SOURCE_DATE_EPOCH": "1700000000"}
 
@@ -192,7 +192,7 @@ class Lines:
 HOLD = """
 import sys
 from pathlib import Path
-from careprint.buildlock import build_lock
+from careprint.pipeline.lock import build_lock
 with build_lock(Path(sys.argv[1])):
     print("locked", flush=True)
     sys.stdin.read()
@@ -447,7 +447,7 @@ def test_a_build_killed_while_it_renames_leaves_nothing_taken_for_a_changed_file
         tmp_path, monkeypatch):
     """The files renamed into place before the manifest records them are still known as
     careprint's (.careprint/pending.json): the next build replaces them and lists them."""
-    from careprint import commit
+    from careprint.pipeline import commit
 
     project = copy_fixture("two-editions", tmp_path)
     built(project, editions=["b"], formats=["html"])

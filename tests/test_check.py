@@ -360,7 +360,7 @@ def test_bad_and_unused_markers_are_reported(tmp_path):
 
 
 def test_markers_are_stripped_from_the_outputs(tmp_path):
-    from careprint.markup import markdown_to_xhtml
+    from careprint.source.markup import markdown_to_xhtml
 
     html = markdown_to_xhtml("<!-- careprint: allow pressure-words: why -->\nYou must.\n\n"
                              "Text <!-- careprint: allow jargon --> more.")
@@ -712,7 +712,7 @@ def test_missing_node_is_reported_and_fails_strict(clean_build, monkeypatch, tmp
 
 
 def test_missing_chromium_is_reported(clean_build, monkeypatch, tmp_path):
-    from careprint import tools
+    from careprint.check import tools
 
     node = shutil.which("node")
     assert node, "Node.js is needed for Ace by DAISY (sh scripts/install-ace.sh)"
@@ -729,7 +729,7 @@ def test_missing_chromium_is_reported(clean_build, monkeypatch, tmp_path):
 
 def test_ace_is_installed_for_the_bundled_guide():
     """CI installs Ace (scripts/install-ace.sh); finding it must not depend on the PATH."""
-    from careprint.tools import find_ace
+    from careprint.check.tools import find_ace
 
     command, env, why = find_ace(ROOT)
     assert command, f"Ace by DAISY is not installed ({why}): run sh scripts/install-ace.sh"
@@ -876,7 +876,7 @@ def test_the_build_note_counts_what_check_calls_errors(tmp_path):
 
 
 def test_every_pressure_phrase_is_in_docs_with_the_sources_of_the_list():
-    from careprint.config_schema import DEFAULT_PRESSURE_WORDS
+    from careprint.source.config_schema import DEFAULT_PRESSURE_WORDS
 
     section = (ROOT / "docs/checks.md").read_text().split("#### `pressure-words`", 1)[1]
     section = section.split("\n#### ", 1)[0]

@@ -1,5 +1,5 @@
 """`careprint check` takes the line of every front-matter key and YAML value from the model
-(careprint.model.KeyLines): its findings name those lines, and it never parses a source
+(careprint.source.model.KeyLines): its findings name those lines, and it never parses a source
 file again once the project is loaded."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 import yaml
 from test_check import EXTRA, TODAY, project
 
-import careprint.load
+import careprint.source.load
 from careprint.check import run_checks
 
 WORKSHEET = "content/worksheets/calm-notes.yaml"
@@ -76,7 +76,7 @@ def test_findings_name_the_line_of_the_key_or_value(tmp_path):
 def test_check_parses_no_source_after_loading(tmp_path, monkeypatch):
     """Once load_project has returned, YAML parsing fails loudly: check must not need it."""
     root = lines_project(tmp_path)
-    load = careprint.load.load_project
+    load = careprint.source.load.load_project
 
     def parse_again(*args, **kwargs):
         raise AssertionError("careprint check parsed a source file a second time")
@@ -86,7 +86,7 @@ def test_check_parses_no_source_after_loading(tmp_path, monkeypatch):
         monkeypatch.setattr(yaml, "load", parse_again)
         return guide
 
-    monkeypatch.setattr(careprint.load, "load_project", load_then_forbid)
+    monkeypatch.setattr(careprint.source.load, "load_project", load_then_forbid)
     report = run_checks(root, today=TODAY)
     with pytest.raises(AssertionError, match="a second time"):
         yaml.load("a: 1", Loader=yaml.SafeLoader)  # the guard was in place

@@ -75,7 +75,7 @@ def test_check_format_has_no_short_f(fixture_project):
 
 
 def test_doctor_exits_1_when_a_tool_the_build_needs_is_missing(tmp_path, monkeypatch):
-    monkeypatch.setattr("careprint.doctor._dist_version",
+    monkeypatch.setattr("careprint.commands.doctor._dist_version",
                         lambda name: None if name == "ebooklib" else "1.0")
     result = invoke("doctor", copy_fixture("minimal", tmp_path))
     assert result.exit_code == 1, result.output

@@ -9,14 +9,9 @@ import sys
 from conftest import ROOT
 
 from careprint.check.registry import builtin_rules
-from careprint.config import load_config
-from careprint.config_docs import DOC_PATH, render
-from careprint.config_schema import (
-    EDITION_OPTS,
-    GUIDE_OPTS,
-    PAPER_OPTS,
-    format_opts,
-)
+from careprint.commands.config_docs import DOC_PATH, render
+from careprint.source.config import load_config
+from careprint.source.config_schema import EDITION_OPTS, GUIDE_OPTS, PAPER_OPTS, format_opts
 
 DOC = ROOT / DOC_PATH
 
@@ -79,7 +74,7 @@ def test_the_generator_script_checks_the_committed_file():
 def test_the_table_of_rules_in_checks_md_is_what_the_rules_declare():
     """docs/checks.md's table of rules is generated from each rule's @rule, as config.md is:
     one row per rule of careprint's, with its group, default severity and doc."""
-    from careprint.config_docs import CHECKS_DOC_PATH, checks_doc, rules_table
+    from careprint.commands.config_docs import CHECKS_DOC_PATH, checks_doc, rules_table
 
     doc = (ROOT / CHECKS_DOC_PATH).read_text("utf-8")
     assert doc == checks_doc(doc), \

@@ -1,5 +1,5 @@
 """careprint.toml's problems name their line, and a misspelt key is answered with the key
-that was meant (issue 26, "a CLI without surprises", item 4; careprint/tomllines.py)."""
+that was meant (issue 26, "a CLI without surprises", item 4; careprint/source/tomllines.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import tomllib
 
 from conftest import copy_fixture, run_careprint
 
-from careprint.tomllines import key_lines
+from careprint.source.tomllines import key_lines
 
 TRICKY = '''[guide]
 title = """A title
@@ -65,7 +65,7 @@ def test_a4_in_capitals_builds_on_a4(tmp_path):
 
 
 def test_a_finding_about_careprint_toml_names_its_line_past_a_multi_line_string(tmp_path):
-    """The check rules read their key's line from the Config (careprint/tomllines.py); they
+    """The check rules read their key's line from the Config (careprint/source/tomllines.py); they
     used to read careprint.toml again as text (check/configlines.py), where a multi-line
     string's line that starts with "[" was taken for a table: the finding had no line."""
     project = copy_fixture("minimal", tmp_path)
@@ -89,7 +89,7 @@ def test_rules_find_the_lines_of_review_keys_and_region_codes(tmp_path):
         '\n[review]\nnext_review = "2020-01-01"\n\n[resources]\nregions = [\n  "GB",\n'
         '  "US",  # "IE"\n]\n')
     toml.write_text(text, "utf-8")
-    from careprint.config import load_config
+    from careprint.source.config import load_config
 
     config = load_config(project)
     lines = text.split("\n")

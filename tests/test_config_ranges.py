@@ -11,8 +11,10 @@ import pytest
 from conftest import copy_fixture, run_careprint
 
 from careprint.check.registry import check_options
-from careprint.config import load_config
-from careprint.config_schema import (
+from careprint.errors import ProjectError
+from careprint.render.job import source_date
+from careprint.source.config import load_config
+from careprint.source.config_schema import (
     EDITION_OPTS,
     GUIDE_OPTS,
     PAPER_OPTS,
@@ -20,8 +22,6 @@ from careprint.config_schema import (
     REVIEW_OPTS,
     format_opts,
 )
-from careprint.errors import ProjectError
-from careprint.render.job import source_date
 
 
 def every_opt():
@@ -121,7 +121,7 @@ def test_a_negative_source_date_epoch_stops_the_build(tmp_path):
 def test_an_integer_of_5000_digits_in_an_imprint_is_an_error_at_its_line(tmp_path):
     from test_imprints import imprint_project
 
-    from careprint.load import load_project
+    from careprint.source.load import load_project
 
     root = imprint_project(tmp_path)
     path = root / "imprints" / "hilltop.toml"

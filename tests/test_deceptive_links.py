@@ -1,6 +1,6 @@
 """Links that lie (issue 22, items 3, 4 and 11): an address is read as a browser reads it
-(careprint.urls), its words must match where it goes, and content may not take the
-classes and ids of careprint's own pages (careprint.reserved). docs/security.md, "Links"."""
+(careprint.guard.urls), its words must match where it goes, and content may not take the
+classes and ids of careprint's own pages (careprint.guard.reserved). docs/security.md, "Links"."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ import pytest
 from conftest import FIXTURES, copy_fixture, run_careprint
 from test_bad_input import BASE, CHAPTER, chapter_text, line_of
 
-from careprint import reserved
-from careprint.config import load_config
 from careprint.errors import Collector, ProjectError
-from careprint.imprints import load_imprints
-from careprint.markup import check_raw_html, check_xhtml, markdown_to_xhtml
-from careprint.urls import address_problem, label_problem, url_problem, url_scheme_problem
+from careprint.guard import reserved
+from careprint.guard.urls import address_problem, label_problem, url_problem, url_scheme_problem
+from careprint.source.config import load_config
+from careprint.source.imprints import load_imprints
+from careprint.source.markup import check_raw_html, check_xhtml, markdown_to_xhtml
 
 PATH = "content/chapters/01-x.md"
 

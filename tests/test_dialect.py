@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from conftest import copy_fixture, pdf_text, run_careprint
 
-from careprint.editions import apply_edition
-from careprint.load import load_project
-from careprint.markup import markdown_to_xhtml
+from careprint.source.editions import apply_edition
+from careprint.source.load import load_project
+from careprint.source.markup import markdown_to_xhtml
 
 HEAD = "---\ntitle: Start here\nsummary: A chapter for the dialect tests.\n---\n"
 CHAPTER = "content/chapters/01-start.md"
@@ -109,7 +109,7 @@ def test_the_docs_name_every_extension_that_is_on():
     import re
     from pathlib import Path
 
-    from careprint.markup import _EXTENSIONS
+    from careprint.source.markup import _EXTENSIONS
 
     docs = (Path(__file__).resolve().parents[1] / "docs/content-format.md").read_text()
     table = docs.split("### The Markdown dialect")[1].split("For example:")[0]

@@ -38,7 +38,7 @@ def test_doctor_names_the_debian_package_of_each_missing_tool(tmp_path, monkeypa
     (bin_dir / "fc-list").symlink_to(shutil.which("fc-list"))
     empty = tmp_path / "fonts.conf"  # fontconfig with no font folders: no fonts at all
     empty.write_text('<?xml version="1.0"?>\n<fontconfig></fontconfig>\n')
-    monkeypatch.setattr("careprint.tools.CHROMIUM_PATHS", ())
+    monkeypatch.setattr("careprint.check.tools.CHROMIUM_PATHS", ())
     for var in ("PUPPETEER_EXECUTABLE_PATH", "CAREPRINT_ACE"):
         monkeypatch.delenv(var, raising=False)
     # the guide's fonts are missing: a build would fail, so doctor exits 1 (issue 26)

@@ -183,9 +183,9 @@ def test_pager_hides_the_titles_on_narrow_screens_but_not_from_screen_readers(bu
 
 @pytest.mark.parametrize("edition", BUNDLED_EDITIONS)
 def test_worksheet_pages_link_their_printable_pdf(built, edition):
-    from careprint.editions import apply_edition
-    from careprint.load import load_project
     from careprint.render import worksheets
+    from careprint.source.editions import apply_edition
+    from careprint.source.load import load_project
 
     eg = apply_edition(load_project(ROOT), edition)
     pdfs = {j.item: j.relpath for j in worksheets.jobs(eg, eg.config.paper)}
@@ -242,7 +242,7 @@ def test_resources_and_footer_have_tap_to_call_links(built):
      [("85258", "sms:85258"), ("+44 808 802 9999", "tel:+448088029999")]),
 ])
 def test_phone_numbers(contact, expected):
-    from careprint.phones import phone_links, phone_numbers
+    from careprint.source.phones import phone_links, phone_numbers
 
     assert phone_numbers(contact) == expected
     linked = str(phone_links(contact))
@@ -291,7 +291,7 @@ def test_ace_finds_no_violation_of_any_impact_and_reads_the_claim(built):
     """Ace by DAISY on every bundled EPUB: not one violation, minor ones included, and the
     conformance claim and its certifier among the metadata it reads."""
     from careprint.check.outputs import _run_ace
-    from careprint.tools import find_ace
+    from careprint.check.tools import find_ace
 
     cmd, env, why = find_ace(ROOT)
     assert cmd, why

@@ -25,7 +25,7 @@ import pytest
 from conftest import assert_no_build_warnings, careprint_env, copy_fixture, run_careprint, squash
 from pypdf import PdfReader
 
-from careprint.phones import phone_numbers
+from careprint.source.phones import phone_numbers
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 FORMATS = ("pdf", "handouts", "chapters", "large-print", "booklet", "worksheets")
@@ -116,7 +116,7 @@ def test_every_number_of_the_footer_is_whole_on_one_line(dejavu_build):
     assert {kind(p) for p in pdfs} == set(BOTTOM), [p.name for p in pdfs]
     broken = []
     for pdf in pdfs:
-        # careprint's own typefaces, whatever the machine has (careprint/typefaces.py)
+        # careprint's own typefaces, whatever the machine has (careprint/source/typefaces.py)
         assert fonts(pdf) and all(f.startswith(("Lato", "Atkinson")) for f in fonts(pdf)), \
             (pdf.name, fonts(pdf))
         pages = footers(pdf)

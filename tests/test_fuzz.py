@@ -18,10 +18,10 @@ from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from careprint.config import load_config
 from careprint.errors import Collector, Problem, ProjectError
-from careprint.load import _load_worksheet, split_front_matter
-from careprint.markup import (
+from careprint.source.config import load_config
+from careprint.source.load import _load_worksheet, split_front_matter
+from careprint.source.markup import (
     OPEN_RE,
     Source,
     check_only_blocks,
@@ -31,7 +31,7 @@ from careprint.markup import (
     well_formed_problem,
     xhtml_entities,
 )
-from careprint.yamlload import YamlError, load_yaml
+from careprint.source.yamlload import YamlError, load_yaml
 
 settings.register_profile("ci", max_examples=200, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])

@@ -1,5 +1,5 @@
 """A character no installed font can draw is an error, reported once per character with
-its file:line, its code point and a Debian package that covers it (careprint/glyphs.py).
+its file:line, its code point and a Debian package that covers it (careprint/guard/glyphs.py).
 It used to print as an empty box, with a warning per glyph per PDF, and exit 0."""
 
 from __future__ import annotations

@@ -24,8 +24,8 @@ from conftest import (
 )
 from pypdf import PdfReader
 
-from careprint.handout_choice import heading_key
-from careprint.markup import Source, filter_edition
+from careprint.source.handout_choice import heading_key
+from careprint.source.markup import Source, filter_edition
 
 SLUG = "safe-to-feel"
 
@@ -88,7 +88,7 @@ def test_every_bundled_handout_is_one_sheet(sheets, bundled_guide, edition, pape
 
 @pytest.mark.parametrize("edition", BUNDLED_EDITIONS)
 def test_a_bundled_handout_holds_what_a_handout_needs(sheets, bundled_guide, edition):
-    from careprint.region_view import handout_services
+    from careprint.source.region_view import handout_services
 
     crisis = [r.name for r in handout_services(bundled_guide.resources, "")]
     for n, c in edition_chapters(bundled_guide, edition):

@@ -19,11 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from test_fuzz import markdown_text
 
 from careprint.cli import main
-from careprint.editions import apply_edition
-from careprint.load import load_project
-from careprint.markup import Source, check_raw_html, markdown_to_xhtml, xhtml_entities
-from careprint.rawhtml import check_source_structure, normalise_xhtml, xhtml_problem
-from careprint.textguard import invisible_characters
+from careprint.guard.rawhtml import check_source_structure, normalise_xhtml, xhtml_problem
+from careprint.guard.textguard import invisible_characters
+from careprint.source.editions import apply_edition
+from careprint.source.load import load_project
+from careprint.source.markup import Source, check_raw_html, markdown_to_xhtml, xhtml_entities
 
 BASE = "bad-input/base"
 CHAPTER = "content/chapters/01-start.md"
@@ -140,9 +140,9 @@ def test_harmless_format_characters_are_kept(fresh, monkeypatch):
     """A soft hyphen inside a word, a joiner inside an emoji sequence, a Persian or Hindi
     word, and a subdivision flag are text, not tricks. (Whether the installed fonts can draw
     the emoji and Devanagari is another check, tests/test_glyphs.py: left out here.)"""
-    import careprint.load
+    import careprint.source.load
 
-    monkeypatch.setattr(careprint.load, "missing_glyph_problems", lambda *a, **kw: [])
+    monkeypatch.setattr(careprint.source.load, "missing_glyph_problems", lambda *a, **kw: [])
     body = ("## Words and emoji\n\nA care\u00adful, gen\u00adtle start.\n\n"
             "A family \U0001F469\u200d\U0001F467 and a rainbow \U0001F3F3\ufe0f\u200d"
             "\U0001F308.\n\nPersian \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 and Hindi "

@@ -28,7 +28,7 @@ from test_hostile_text import (
 
 from careprint.cli import main
 from careprint.errors import ProjectError
-from careprint.load import load_project
+from careprint.source.load import load_project
 
 
 @pytest.fixture
@@ -133,7 +133,7 @@ def test_a_direction_set_by_an_attribute_list_is_refused(fresh):
 def test_bdi_isolates_and_does_not_reverse_a_number(fresh):
     """<bdi> without dir= keeps its text's own order: digits stay left to right."""
     write(fresh, CHAPTER, HEAD + "## Call\n\nCall <bdi>116 123</bdi> now.\n")
-    from careprint.editions import apply_edition
+    from careprint.source.editions import apply_edition
 
     html = apply_edition(load_project(fresh), "survivors").chapters[0].html
     assert "<bdi>116 123</bdi>" in html and "dir=" not in html
@@ -207,7 +207,7 @@ GROUNDING = "- id: grounding\n  term: Grounding\n  definition: Noticing the room
     ("A paragraph.\n{: #worksheet-check-in }", "the worksheet 'check-in'"),
     ("A paragraph.\n{: #title-start }", "the chapter 'start'"),
     ('<span id="fn-start-1">x</span>', "a footnote"),
-    ('<span id="chapter-start">x</span>', "careprint's own"),  # careprint.reserved's too
+    ('<span id="chapter-start">x</span>', "careprint's own"),  # careprint.guard.reserved's too
 ])
 def test_an_id_careprint_gives_its_own_parts_is_refused_in_content(fresh, html, word):
     write(fresh, GLOSSARY, GROUNDING)

@@ -1,11 +1,11 @@
-"""One attribute policy for content (careprint.htmlpolicy): raw HTML, checked on the source,
+"""One attribute policy for content (careprint.guard.htmlpolicy): raw HTML, checked on the source,
 and the XHTML that Markdown made break the same rules, each check in its own words."""
 
 from __future__ import annotations
 
 import pytest
 
-from careprint.markup import check_raw_html, check_xhtml
+from careprint.source.markup import check_raw_html, check_xhtml
 
 PATH = "content/chapters/01-x.md"
 LONG = "javascript:" + "a" * 50  # each check cuts a URL to its own length

@@ -19,7 +19,7 @@ from conftest import careprint_env, run_careprint
 from pypdf import PdfReader
 from test_imprints import imprint_project, page_texts, sums
 
-from careprint.outputs import plan_build
+from careprint.pipeline.plan import plan_build
 from careprint.render import registry, shared, stamp_pdf, stamps
 
 HANDOUT = "everyone/handouts/rg-everyone-ch01-help-a4.pdf"

@@ -18,7 +18,7 @@ import pytest
 from conftest import FIXTURES, ROOT, epub_documents, epubcheck, epubcheck_problems, run_careprint
 from pypdf import PdfReader
 
-from careprint.load import load_project
+from careprint.source.load import load_project
 
 
 def imprint_project(tmp_path: Path) -> Path:
@@ -225,9 +225,9 @@ def test_the_bundled_example_imprint(tmp_path):
 
 def test_a_clinic_that_publishes_its_own_copy_points_its_codes_there(tmp_path):
     """[guide] url for the guide; a clinic's own `url` for its copy (issue 27)."""
-    from careprint.editions import apply_edition
-    from careprint.outputs import localised
+    from careprint.pipeline.plan import localised
     from careprint.render.common import published_url
+    from careprint.source.editions import apply_edition
 
     root = imprint_project(tmp_path)
     toml = root / "careprint.toml"
@@ -246,7 +246,7 @@ def test_a_clinic_that_publishes_its_own_copy_points_its_codes_there(tmp_path):
 
 
 def test_a_logo_that_cannot_be_drawn_stops_the_clinics_build(tmp_path):
-    """The logo is drawn before the clinic's build renders anything (careprint.assets
+    """The logo is drawn before the clinic's build renders anything (careprint.source.assets
     .undrawable), not while the project is loaded; the problem names the logo's line."""
     root = imprint_project(tmp_path)
     (root / "imprints" / "riverside.svg").write_text(

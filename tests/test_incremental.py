@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import copy_fixture, run_careprint
 
-from careprint.build import build, in_shard
 from careprint.cli import main
+from careprint.pipeline.build import build, in_shard
 
 ALL = {
     "a/twin-a-a4.pdf", "a/twin-a.epub", "a/handouts/twin-a-ch01-start-a4.pdf",
@@ -197,7 +197,7 @@ def test_jobs_2_reports_each_target_as_it_finishes(tmp_path, monkeypatch):
     (in its worker) waits to render until another target has been reported."""
     import multiprocessing
 
-    import careprint.workers as build_module
+    import careprint.pipeline.workers as build_module
 
     reported = multiprocessing.get_context("fork").Event()  # workers inherit it (fork)
     real = build_module.format_module

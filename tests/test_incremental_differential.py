@@ -12,7 +12,7 @@ A mismatch names each file that differs, with the difference of its text (pdftot
 the pages that look different (pdftoppm), and keeps both folders for a look.
 
 There are three such folders, rebuilt in three ways: with `--jobs 1`, with `--jobs 2`,
-and with `--jobs 2` and the jobs dealt in an order shuffled by careprint/workers.py
+and with `--jobs 2` and the jobs dealt in an order shuffled by careprint/pipeline/workers.py
 (CAREPRINT_JOB_ORDER_SEED, a seed made from the project's files, so that a failure
 replays). After each edit two of them are rebuilt, in turn, and the third after the next
 edit, with both edits at once: every edit is checked as soon as it is made, twice, and

@@ -11,8 +11,8 @@ from conftest import contains, pdf_text, run_careprint
 from pypdf import PdfReader
 
 from careprint.cli import main
-from careprint.load import load_project
-from careprint.slugs import slugify
+from careprint.source.load import load_project
+from careprint.source.slugs import slugify
 
 QUOTED = 'Say "no" \\ then rest'
 ACCENTED = "Cómo dormir: niños y niñas"

@@ -58,7 +58,7 @@ def test_a_huge_image_stops_a_build_before_anything_is_written(tmp_path):
 
 
 def test_a_huge_careprint_toml_is_refused_by_a_build_without_reading_it_whole(tmp_path):
-    """The build's digests of the project's files (careprint/digests.py) read each file a
+    """The build's digests of the project's files (careprint/source/digests.py) read each file a
     MiB at a time, so the size check is what a huge file meets; before, a build held a
     50 MiB careprint.toml in memory twice over (a sparse 200 MiB file here, written in no
     time)."""

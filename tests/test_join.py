@@ -22,8 +22,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES, SOURCE_DATE_EPOCH, TODAY, run_careprint
 
-from careprint.build import build
 from careprint.cli import main
+from careprint.pipeline.build import build
 
 FORMATS = ("pdf", "handouts", "worksheets", "html")
 ENV = {"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}

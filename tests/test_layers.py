@@ -15,7 +15,7 @@ def _layers_section() -> str:
 
 
 def _file(module: str) -> str:
-    """careprint.render -> `render/`, careprint.svgguard -> `svgguard.py`."""
+    """careprint.render -> `render/`, careprint.guard.svgguard -> `svgguard.py`."""
     name = module.removeprefix("careprint.").replace(".", "/")
     return f"`{name}/`" if (ROOT / "careprint" / name).is_dir() else f"`{name}.py`"
 

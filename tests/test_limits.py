@@ -9,9 +9,9 @@ import sys
 import pytest
 from conftest import ROOT, copy_fixture
 
-from careprint.editions import apply_editions
 from careprint.errors import ProjectError
-from careprint.load import load_project
+from careprint.source.editions import apply_editions
+from careprint.source.load import load_project
 
 SHEET = """id: check-in
 title: A short check-in
@@ -126,7 +126,7 @@ def test_a_scale_of_any_length_is_allowed(tmp_path):
 
 
 # Item 16 of issue 22: what a guide may ask careprint to expand, decode and lay out
-# (careprint/bounds.py). Each case passes its row's limit by a little; the pathological
+# (careprint/guard/bounds.py). Each case passes its row's limit by a little; the pathological
 # inputs themselves, and what refusing them costs, are in tests/test_input_bounds.py.
 sys.path.insert(0, str(ROOT / "bench"))
 import bombs  # noqa: E402  (bench/bombs.py)

@@ -1,6 +1,6 @@
 """No output loads anything from outside the project (docs/security.md, the sandbox).
 
-CSS is checked with a real tokenizer (careprint.cssguard), the same way for every format:
+CSS is checked with a real tokenizer (careprint.guard.cssguard), the same way for every format:
 style attributes in content, the project's stylesheets and HTML templates, and the
 stylesheets as Jinja renders them. The web edition also carries a Content-Security-Policy
 that allows only its own files, checked in headless Chromium.

@@ -373,7 +373,7 @@ def test_a_url_that_is_not_an_address_is_an_error_naming_the_key(tmp_path, value
 def test_the_typographic_pass_leaves_an_svg_title_whole():
     """WeasyPrint takes an inline SVG's alt text from its <title> element's first run of
     text: a span added inside it (a "chapter 2 of" kept whole) would cut it short."""
-    from careprint.typography import typeset_html
+    from careprint.render.typography import typeset_html
 
     page = ('<body><p>See chapter 2 of the guide.</p><svg><title>QR code: chapter 2 of '
             "the guide's page</title></svg></body>")

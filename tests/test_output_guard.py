@@ -18,10 +18,10 @@ import pytest
 from conftest import copy_fixture, run_careprint
 
 import careprint
-from careprint.imagestrip import stripped, stripping
-from careprint.outguard import member_findings
-from careprint.outguard_html import page_findings, template_problems
-from careprint.outguard_pdf import pdf_findings
+from careprint.guard.imagestrip import stripped, stripping
+from careprint.guard.outguard import member_findings
+from careprint.guard.outguard_html import page_findings, template_problems
+from careprint.guard.outguard_pdf import pdf_findings
 
 BUNDLED = Path(careprint.__file__).parent / "templates"
 HANDOUT = "everyone/handouts/tiny-everyone-ch01-hello-a4.pdf"

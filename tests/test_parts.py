@@ -33,7 +33,7 @@ def split_copy(dest):
 def whole(tmp_path_factory):
     """The survivors' guide and its large print laid out whole, in one WeasyPrint document,
     as careprint did before issue 23: the document the parts must make."""
-    from careprint.outputs import plan_build
+    from careprint.pipeline.plan import plan_build
     from careprint.render.pdf import guide_html
     from careprint.render.weasy import render_pdf
 
@@ -93,7 +93,7 @@ def struct_tags(reader):
 
 
 def test_the_guide_is_laid_out_a_chapter_at_a_time(split, bundled_guide):
-    from careprint.editions import apply_edition
+    from careprint.source.editions import apply_edition
 
     chapters = len(apply_edition(bundled_guide, EDITION).chapters)
     texts = [p.read_text("utf-8") for p in sorted((split / EDITION).glob(
@@ -227,8 +227,8 @@ def test_a_guide_in_parts_builds_the_same_bytes_twice(split, tmp_path):
 
 
 def test_plan_gives_each_chapter_a_part_of_its_own(bundled_guide):
-    from careprint.editions import apply_edition
     from careprint.render.parts import plan
+    from careprint.source.editions import apply_edition
 
     eg = apply_edition(bundled_guide, EDITION)
     assert plan(eg) == [[], *([v.chapter.slug] for v in eg.chapters), []]

@@ -1,8 +1,8 @@
 """Issue 21: a phone number is found where it is one, and nowhere else.
 
 Never inside a web address or host name (111.nhs.uk, www.example.com/800-123), an e-mail
-address or a date (careprint/phones.py), in contact texts and in the typographic pass
-that keeps numbers whole (careprint/typography.py); and in the running text of the web
+address or a date (careprint/source/phones.py), in contact texts and in the typographic pass
+that keeps numbers whole (careprint/render/typography.py); and in the running text of the web
 edition and the EPUB, a number that a sentence asks the reader to call or text is a
 tap-to-call link, as in the support list.
 """
@@ -17,8 +17,8 @@ import pytest
 from conftest import copy_fixture, epub_documents, epubcheck, epubcheck_problems, run_careprint
 from pypdf import PdfReader
 
-from careprint.phones import link_numbers, phone_links, phone_numbers
-from careprint.typography import typeset_html
+from careprint.render.typography import typeset_html
+from careprint.source.phones import link_numbers, phone_links, phone_numbers
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -19,8 +19,8 @@ from conftest import ROOT, copy_fixture, normalize, pdf_text, run_careprint
 from pypdf import PdfReader
 
 from careprint.cli import main
-from careprint.printing import BOOKLET
 from careprint.render.booklet import booklet_order, sequence
+from careprint.render.printing import BOOKLET
 
 EDITION = "survivors"
 CHAPTER = "why-numbness-happens"
@@ -346,8 +346,8 @@ def test_a_thick_booklet_allows_for_creep_and_the_build_says_to_use_a_long_arm_s
     """Issue 25, fault 6: guide booklets are 22-31 sheets, past an office stapler."""
     import pikepdf
 
-    from careprint.printing import MAX_SHEETS
     from careprint.render.booklet import CALIPER
+    from careprint.render.printing import MAX_SHEETS
 
     guide = made["a4"][0] / f"{STEM}-booklet-a4.pdf"
     pdf = pikepdf.open(guide)

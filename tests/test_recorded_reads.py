@@ -1,4 +1,4 @@
-"""What a render reads is part of its output's key because it was read (careprint/reads.py,
+"""What a render reads is part of its output's key because it was read (careprint/source/reads.py,
 issue 23): a config value of any table, a template the project adds or includes, a file
 WeasyPrint fetches. Nothing lists them by hand, and an output that did not read a thing is
 not made again when it changes."""

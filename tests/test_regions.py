@@ -17,9 +17,9 @@ import pytest
 from conftest import ROOT, run_careprint
 from pypdf import PdfReader
 
-from careprint import regions
 from careprint.check import run_checks
-from careprint.load import load_project
+from careprint.source import regions
+from careprint.source.load import load_project
 
 
 def pdf_text(path: Path) -> str:
@@ -234,7 +234,7 @@ def test_an_unknown_help_role_is_an_error(fixture_project):
 
 
 def test_the_bundled_guide_serves_ten_regions_each_checked(bundled_guide):
-    from careprint.region_view import declared
+    from careprint.source.region_view import declared
 
     assert declared(bundled_guide) == ("US", "CA", "GB", "GB-ENG", "GB-SCT", "GB-WLS",
                                        "GB-NIR", "IE", "AU", "NZ")
@@ -320,9 +320,9 @@ def test_if_you_need_help_now_is_the_largest_block_of_the_back(backs, region):
 
 
 def test_large_print_keeps_a_regions_heading_with_its_entries(backs):
-    from careprint.support import region_groups
+    from careprint.source.support import region_groups
 
-    guide = __import__("careprint.load", fromlist=["load_project"]).load_project(ROOT)
+    guide = __import__("careprint.source.load", fromlist=["load_project"]).load_project(ROOT)
     names = {g.name for g in region_groups(guide.resources)}
     handout = next(backs.rglob("*-ch02-safety-first-large-print-a4.pdf"))
     seen = 0
@@ -393,7 +393,7 @@ def test_the_published_date_is_the_guides_own(fixture_project):
 def test_help_names_a_service_for_everyone_never_one_for_some_readers_only():
     """[[help:domestic-abuse]] printed Galop (LGBT+ people only) for the whole UK, and
     [[help:supporters]] a young people's line: a sentence for everyone names neither."""
-    from careprint.region_view import help_for
+    from careprint.source.region_view import help_for
 
     guide = load_project(ROOT)
     assert help_for(guide.resources, "GB", "domestic-abuse") is None  # Galop, Refuge: some

@@ -224,15 +224,16 @@ def test_the_check_does_not_import_the_build(tmp_path):
         import sys
         from careprint.check import run_checks
         from careprint.check.stale import stale_outputs
-        from careprint.editions import apply_edition
-        from careprint.load import load_project
+        from careprint.source.editions import apply_edition
+        from careprint.source.load import load_project
         from pathlib import Path
         root = Path(sys.argv[1])
         run_checks(root)
         guide = load_project(root)
         stale_outputs(guide, [apply_edition(guide, "everyone")], root / "build", ("pdf",),
                       str, None)
-        assert "careprint.build" not in sys.modules, "check imported careprint.build"
+        assert "careprint.pipeline.build" not in sys.modules, \
+            "check imported careprint.pipeline.build"
     """
     proc = subprocess.run([sys.executable, "-c", code, str(project)], capture_output=True,
                           text=True, timeout=120)

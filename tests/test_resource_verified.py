@@ -17,7 +17,7 @@ import pytest
 from conftest import run_careprint, squash
 from test_check import check, places, project
 
-from careprint.load import load_project
+from careprint.source.load import load_project
 
 TODAY = dt.date.fromisoformat(os.environ["CAREPRINT_TODAY"])  # conftest.py
 LINES = "content/resources/lines.yaml"

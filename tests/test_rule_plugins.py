@@ -206,7 +206,7 @@ def test_a_contributor_adds_a_rule_to_careprint_in_one_file(tmp_path):
     script = ("import json\n"
               "from careprint.check.rules import RULES\n"
               "from careprint.check.registry import check_options\n"
-              "from careprint.config_docs import render, rules_table\n"
+              "from careprint.commands.config_docs import render, rules_table\n"
               "print(json.dumps({'rules': list(RULES), 'table': rules_table(),\n"
               "    'options': list(check_options()['no-shouting']), 'config': render()}))\n")
     # cwd: `python -c` and `-m` put the current folder first on sys.path

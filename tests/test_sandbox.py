@@ -15,8 +15,8 @@ import pytest
 from conftest import copy_fixture, pdf_text, run_careprint
 
 import careprint
-from careprint.build import build
-from careprint.serve import Preview
+from careprint.commands.serve import Preview
+from careprint.pipeline.build import build
 
 BASE = "bad-input/base"
 CHAPTER = "content/chapters/01-start.md"

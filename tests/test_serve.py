@@ -28,7 +28,7 @@ from click.testing import CliRunner
 from conftest import pdf_text, run_careprint
 
 from careprint.cli import main
-from careprint.serve import Session
+from careprint.commands.serve import Session
 
 DEADLINE = 60  # seconds: a test that waits longer has failed
 

@@ -17,8 +17,8 @@ import pytest
 from conftest import ROOT, epub_documents, run_careprint, squash
 from pypdf import PdfReader
 
-from careprint.phones import phone_numbers
-from careprint.region_view import handout_services
+from careprint.source.phones import phone_numbers
+from careprint.source.region_view import handout_services
 
 EDITION = "survivors"
 CHAPTER = "why-numbness-happens"
@@ -111,7 +111,7 @@ def hrefs(markup: str) -> set[str]:
 def yaml_regions() -> list[str]:
     """The regions' names in the order their codes first appear in the bundled resources
     files (read from the files' text), each country followed by its parts."""
-    from careprint import regions
+    from careprint.source import regions
 
     text = "".join(p.read_text("utf-8")
                    for p in sorted((ROOT / "content" / "resources").glob("*.yaml")))
@@ -272,7 +272,7 @@ def test_a_number_is_called_or_texted_as_its_own_clause_says(contact, expected):
 
 
 def test_an_unlinked_number_is_still_bold():
-    from careprint.phones import phone_links
+    from careprint.source.phones import phone_links
 
     assert str(phone_links("Text SHOUT to 85258", ("tel",))) == \
         'Text SHOUT to <strong class="phone">85258</strong>'

@@ -1,6 +1,6 @@
 """SVG images: active or outward-reaching content is refused, a damaged or undrawable SVG
 stops the build, and a good SVG reaches the PDF, the EPUB and the web edition
-(careprint/svgguard.py, docs/security.md)."""
+(careprint/guard/svgguard.py, docs/security.md)."""
 
 from __future__ import annotations
 

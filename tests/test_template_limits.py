@@ -134,7 +134,7 @@ def test_what_templates_do_is_still_allowed(project):
 
 
 def test_serve_shows_a_runaway_template_as_an_error(project):
-    from careprint.serve import Preview
+    from careprint.commands.serve import Preview
 
     in_web_page(project, '{{ "x" * 10**9 }}')
     preview = Preview(project, "survivors")

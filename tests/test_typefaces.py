@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, careprint_env, copy_fixture, run_careprint
 
-from careprint.typefaces import BUNDLED, FONTS, conf_text, font_file, named_families
+from careprint.source.typefaces import BUNDLED, FONTS, conf_text, font_file, named_families
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 # what a machine's fonts would change: every PDF kind, large print, and the EPUB's cover
@@ -143,7 +143,7 @@ def test_the_configuration_is_kept_where_only_this_user_can_write(tmp_path, monk
     import os
     import tempfile
 
-    from careprint.typefaces import use_bundled_fonts
+    from careprint.source.typefaces import use_bundled_fonts
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     shared = tmp_path / f"careprint-{os.getuid()}"

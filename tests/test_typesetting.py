@@ -326,7 +326,7 @@ def test_quotes_from_every_source_are_typographic(fixture_project):
 def test_a_tag_written_in_a_stylesheet_comment_does_not_stop_the_typesetting():
     """A style element is raw text: a "<style>" in a CSS comment inside it (as
     crisis-footer.css once had) must not leave the rest of the page unset."""
-    from careprint.typography import typeset_html
+    from careprint.render.typography import typeset_html
 
     page = ("<html><head><style>/* included in a <style> element */ p {}</style></head>"
             "<body><p>the survivor&#39;s own pace</p></body></html>")

@@ -42,9 +42,9 @@ def parse(path):
 
 @pytest.mark.parametrize("edition", ["survivors", "partners", "groups"])
 def test_every_chapter_and_worksheet_has_a_page_with_navigation(site, edition):
-    from careprint.editions import apply_edition
-    from careprint.load import load_project
     from careprint.render.pages import chapter_file
+    from careprint.source.editions import apply_edition
+    from careprint.source.load import load_project
 
     eg = apply_edition(load_project(ROOT), edition)
     html = site / edition / "html"
@@ -63,9 +63,9 @@ def test_every_chapter_and_worksheet_has_a_page_with_navigation(site, edition):
 
 
 def test_links_resolve_and_nothing_is_fetched_from_outside(site):
-    from careprint.editions import apply_edition
-    from careprint.load import load_project
     from careprint.render import worksheets
+    from careprint.source.editions import apply_edition
+    from careprint.source.load import load_project
 
     eg = apply_edition(load_project(ROOT), "survivors")
     quick_exit = eg.config.fmt("html", "quick_exit_url")

@@ -30,10 +30,10 @@ def site(tmp_path_factory, bundled_build):
     `careprint list` plans: the files the web build did not make stand in for the PDFs
     and EPUBs (the page lists a file from the manifest; rendering 192 PDFs here would
     measure nothing more of its layout)."""
-    from careprint import library
-    from careprint.load import load_project
-    from careprint.manifest import Manifest
-    from careprint.outputs import plan
+    from careprint.pipeline import library
+    from careprint.pipeline.manifest import Manifest
+    from careprint.pipeline.plan import plan
+    from careprint.source.load import load_project
 
     out = tmp_path_factory.mktemp("web-layout") / "build"
     shutil.copytree(bundled_build, out)  # the shared build, copied: this one is changed
@@ -129,7 +129,7 @@ def test_the_library_page_is_grouped_by_edition_with_a_row_per_chapter(site, bun
     """One section per edition, headed by its title; each edition's chapters in one table
     under its heading, one row a chapter with its handout in every form; the quick-exit
     button."""
-    from careprint.editions import apply_edition
+    from careprint.source.editions import apply_edition
 
     page = Library()
     page.feed((site / "index.html").read_text("utf-8"))

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from careprint import workers
-from careprint.workers import WORKER_MEMORY, default_workers
+from careprint.pipeline import workers
+from careprint.pipeline.workers import WORKER_MEMORY, default_workers
 
 GB = 1024 ** 3
 

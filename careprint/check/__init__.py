@@ -13,9 +13,9 @@ import datetime as _dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..config_tables import default_check_settings
 from ..errors import CareprintError, Problem, ProjectError
-from ..region_view import today as region_today
+from ..source.config_tables import default_check_settings
+from ..source.region_view import today as region_today
 from .markers import Markers
 from .report import SCHEMA, SCHEMA_ID, Finding, Readability, Report
 from .rules import PROJECT_RULE, RULES, Rule
@@ -89,11 +89,11 @@ def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bo
     problems in the project are findings, and the rules still run on everything that
     could be read (docs/checks.md, "What one run finds").
     """
-    from ..assets import undrawable, view_pictures
-    from ..editions import apply_edition
-    from ..load import load_project
-    from ..outputs import select
+    from ..pipeline.plan import select
     from ..render import registry
+    from ..source.assets import undrawable, view_pictures
+    from ..source.editions import apply_edition
+    from ..source.load import load_project
 
     root = Path(root).resolve()
     today = today or region_today()
@@ -120,7 +120,7 @@ def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bo
                      severity="error")
     report = Report(str(root), eds, strict=strict, outputs=outputs)
     pictures = view_pictures(views) + [i.logo_picture() for i in guide.imprints if i.logo]
-    for f in _project_findings(undrawable(pictures, root)):  # careprint.assets
+    for f in _project_findings(undrawable(pictures, root)):  # careprint.source.assets
         sink.add(PROJECT_RULE, f.file, f.line, f.message, severity="error")
     report.readability = readability
     if outputs:
@@ -138,7 +138,7 @@ def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bo
 def run_source(guide, views, settings, today: _dt.date, all_editions: bool = True):
     """Every enabled source rule, and the markers' own findings, on these editions of the
     guide: (the Sink holding the findings, the readability figures). `careprint check` and
-    the note of `careprint build` (careprint/checknote.py) both count what this finds."""
+    the note of `careprint build` (careprint/pipeline/checknote.py) both count what this finds."""
     from .source import SourceChecks
 
     config = guide.config
@@ -167,7 +167,7 @@ def failed_report(root: Path, editions: Sequence[str] | None, exc: CareprintErro
 
 
 def _scan_markers(root: Path, guide) -> Markers:
-    from ..load import read_text
+    from ..source.load import read_text
 
     markers = Markers()
     files = {c.path for c in guide.chapters} | {w.path for w in guide.worksheets}

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..config import PAPER_SIZES
-from ..editions import EditionGuide
+from ..source.config import PAPER_SIZES
+from ..source.editions import EditionGuide
 
 PAPER_NAMES = {"a4": "A4", "letter": "US Letter"}
 
@@ -19,7 +19,7 @@ PAPER_NAMES = {"a4": "A4", "letter": "US Letter"}
 def worksheet_fit(eg: EditionGuide, out_dir: Path, show, sink, progress) -> None:
     """Count the pages of each single worksheet PDF of `eg` in `out_dir`, on the papers the
     project asks for and on any other paper a build wrote (`--paper letter`)."""
-    from ..outputs import format_jobs
+    from ..pipeline.plan import format_jobs
 
     sheets = {w.worksheet.id: w.worksheet for w in eg.worksheets}
     papers = tuple(dict.fromkeys(eg.config.papers + PAPER_SIZES))

@@ -25,14 +25,14 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ..editions import EditionGuide
-from ..model import Guide
-from ..region_view import handout_services
 from ..render.job import Job
 from ..render.pages import chapter_file, worksheet_file
-from ..tools import ACE_INSTALL, EPUBCHECK_INSTALL, find_ace, find_epubcheck
+from ..source.editions import EditionGuide
+from ..source.model import Guide
+from ..source.region_view import handout_services
 from .pdfs import page_texts, pdf_accessibility, phone_patterns, phone_split, worksheet_fields
 from .text import clip
+from .tools import ACE_INSTALL, EPUBCHECK_INSTALL, find_ace, find_epubcheck
 
 TOOL_TIMEOUT = 900  # seconds, per EPUB
 
@@ -73,7 +73,7 @@ def expected_outputs(eg: EditionGuide, out_dir: Path, formats
     `careprint list` shows). Made from the edition the check already read: an edition that
     could not be read is a `project` finding, not a crash here. PDFs on every paper the
     project asks for."""
-    from ..outputs import format_jobs
+    from ..pipeline.plan import format_jobs
 
     return {fmt: [(j, out_dir / j.relpath) for j in format_jobs(eg, fmt, eg.config.papers)]
             for fmt in formats}
@@ -131,7 +131,7 @@ def _check_file(check, eg: EditionGuide, job: Job, path: Path, phones, show, sin
 
 def _phone_numbers(eg: EditionGuide) -> list[str]:
     """Every phone number of the edition's resources and of the footer's crisis line."""
-    from ..phones import phone_numbers
+    from ..source.phones import phone_numbers
 
     texts = [r.contact for r in eg.resources] + [eg.config.fmt("pdf", "crisis_line") or ""]
     return [number for text in texts for number, _ in phone_numbers(text)]

@@ -16,9 +16,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from ..config import PAPER_SIZES
-from ..editions import EditionGuide
 from ..render.names import worksheet_file
+from ..source.config import PAPER_SIZES
+from ..source.editions import EditionGuide
 
 
 def pdf_accessibility(path: Path, shown: str, eid: str, sink, print_only: bool = False

@@ -6,7 +6,7 @@ undoes each: NFKC (full-width, ligatures, mathematical letters), format characte
 removed (soft hyphen, zero-width characters), typographic apostrophes made plain, and the
 confusable letters of CONFUSABLES mapped to the Latin letters they look like.
 
-CONFUSABLES (careprint/confusables.py) is a small table, not all of Unicode's
+CONFUSABLES (careprint/guard/confusables.py) is a small table, not all of Unicode's
 confusables.txt (UTS #39). It is used only to find phrases, never to change the text.
 
 Text a reader gets that is not running prose is found too, by `hidden_texts`: the alt
@@ -23,8 +23,8 @@ import html
 import re
 import unicodedata
 
-from ..confusables import CONFUSABLES
-from ..markup import Line
+from ..guard.confusables import CONFUSABLES
+from ..source.markup import Line
 from .text import COMMENT_RE, plain
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\uff07": "'"})

@@ -11,7 +11,7 @@
 That declaration is the only one. From it come RULES (every rule, in the order the docs
 list them), its table `[check.<rule-id>]` in careprint.toml (`enabled`, `severity` and
 its `options`), its rows in docs/config.md and in the table of docs/checks.md. `@rule`,
-RULES and the rest of the declarations are in careprint.rulebook (which reading
+RULES and the rest of the declarations are in careprint.source.rulebook (which reading
 careprint.toml needs, and which imports nothing of careprint.check); this module
 re-exports them for rule authors, and holds what the rules run with: the Context.
 
@@ -29,7 +29,7 @@ subject to the units of the enabled rules that look at it:
     "guide"     unit(ctx)                                  once
 
 A rule may have more units, and the rules of built files (subject "outputs") and of the
-markers ("markers") take none: careprint.rulebook says how, and where rules come from
+markers ("markers") take none: careprint.source.rulebook says how, and where rules come from
 (careprint's modules, then the plugins of the entry point group `careprint.rules`).
 """
 
@@ -38,8 +38,8 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 
-from ..model import Guide
-from ..rulebook import (
+from ..source.model import Guide
+from ..source.rulebook import (
     ACCESSIBILITY,
     HEALTH_LITERACY,
     MARKERS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..config_schema import DEFAULT_GENERIC_LINK_TEXT, Opt
+from ..source.config_schema import DEFAULT_GENERIC_LINK_TEXT, Opt
 from .registry import ACCESSIBILITY, Context, rule
 from .text import AUTOLINK_RE, IMAGE_RE, LINK_RE, Block, clip, plain
 

@@ -5,7 +5,7 @@ careprint.check.pdfs and careprint.check.fit), so they take no function here.
 
 from __future__ import annotations
 
-from ..config_schema import Opt
+from ..source.config_schema import Opt
 from .registry import OUTPUTS, rule
 
 rule("outputs", "outputs", group=OUTPUTS, severity="error",

@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import re
 
-from .. import regions
-from ..phones import phone_numbers
-from ..region_view import declared
-from ..regions import REQUIRED_ROLES
-from ..xref import XREF_RE
+from ..source import regions
+from ..source.phones import phone_numbers
+from ..source.region_view import declared
+from ..source.regions import REQUIRED_ROLES
+from ..source.xref import XREF_RE
 from .registry import TRAUMA_INFORMED, Context, rule
 
 RULE = "resource-verified"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from ..config_schema import DEFAULT_ACTION_HEADINGS, DEFAULT_GENERIC_HEADINGS, Opt
-from ..model import Chapter
-from ..xref import XREF_RE, parse
+from ..source.config_schema import DEFAULT_ACTION_HEADINGS, DEFAULT_GENERIC_HEADINGS, Opt
+from ..source.model import Chapter
+from ..source.xref import XREF_RE, parse
 from .registry import HEALTH_LITERACY, Context, rule
 from .rules_access import norm
 from .text import Block, plain

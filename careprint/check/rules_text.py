@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from ..config_schema import DEFAULT_PRESSURE_WORDS, GRADE_RANGE, NUM, Opt
-from ..model import Chapter
+from ..source.config_schema import DEFAULT_PRESSURE_WORDS, GRADE_RANGE, NUM, Opt
+from ..source.model import Chapter
 from .reader_text import hidden_texts, normalise
 from .registry import HEALTH_LITERACY, TRAUMA_INFORMED, Context, rule
 from .report import Readability

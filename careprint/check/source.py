@@ -4,9 +4,9 @@ SourceChecks walks a guide, edition by edition, and hands what it meets (a chapt
 of text, a sentence, a paragraph, a block, a source line) to the rules that look at it:
 the units registered in careprint.check.registry, written in the rules_*.py modules.
 
-Every rule reads the edition-filtered Markdown lines (careprint.markup.filter_edition), so
+Every rule reads the edition-filtered Markdown lines (careprint.source.markup.filter_edition), so
 that each finding names the exact `file:line` and the editions it applies to. The lines of
-front-matter keys and YAML values come from the model (careprint.model.KeyLines): no
+front-matter keys and YAML values come from the model (careprint.source.model.KeyLines): no
 source file is read or parsed again here.
 """
 
@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from ..editions import ChapterView, EditionGuide
-from ..markup import Source, filter_edition
-from ..model import Chapter, Guide
-from ..xref import parse
+from ..source.editions import ChapterView, EditionGuide
+from ..source.markup import Source, filter_edition
+from ..source.model import Chapter, Guide
+from ..source.xref import parse
 from .registry import Context
 from .report import Readability
 from .rules_text import PROSE

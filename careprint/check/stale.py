@@ -5,7 +5,7 @@ untouched handout is older than a chapter edited since, yet up to date. The buil
 manifest (OUT/.careprint/manifest.json) knows better: it records, for each output, a
 digest of what it was made from (keys.source_keys: careprint itself, the guide's and the
 edition's settings, the edition's content it includes), and what its render read (the
-config values, templates and files: careprint/reads.py). An output whose recorded digest
+config values, templates and files: careprint/source/reads.py). An output whose recorded digest
 is not the one the project gives it now, or one of whose reads gives something else now,
 was built from older sources: a warning
 of the `outputs` rule, naming the build command that brings it up to date.
@@ -20,11 +20,11 @@ def stale_outputs(guide, views, out_dir: Path, formats, show, sink) -> None:
     """Warn of every edition's format with outputs built from older sources. Without a
     manifest (files copied from elsewhere, another careprint version) there is nothing to
     compare, and nothing is said."""
-    from ..config import PAPER_SIZES
-    from ..keys import source_keys
-    from ..manifest import read_manifest
-    from ..outputs import format_jobs
-    from ..reads import Now
+    from ..pipeline.keys import source_keys
+    from ..pipeline.manifest import read_manifest
+    from ..pipeline.plan import format_jobs
+    from ..source.config import PAPER_SIZES
+    from ..source.reads import Now
 
     recorded = read_manifest(out_dir).get("targets", {})
     jobs = [j for eg in views for fmt in formats

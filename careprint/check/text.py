@@ -1,6 +1,6 @@
 """Markdown source lines -> blocks of plain text that remember their lines.
 
-The checks read the edition-filtered source (careprint.markup.filter_edition keeps each
+The checks read the edition-filtered source (careprint.source.markup.filter_edition keeps each
 line's number in the file), so that a finding names the exact `file:line`. This module
 splits those lines into blocks (headings, paragraphs, list items, quotes, tables, code,
 raw HTML), turns inline Markdown into the words a reader sees, and splits text into
@@ -15,8 +15,8 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..markup import Line
-from ..xref import XREF_RE, parse
+from ..source.markup import Line
+from ..source.xref import XREF_RE, parse
 
 ATX_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")

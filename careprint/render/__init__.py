@@ -6,7 +6,7 @@ functions:
     jobs(eg: EditionGuide, paper: str) -> list[Job]      # its targets in one edition
     render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact
 
-`render` returns bytes, never writes: the build (careprint/build.py) writes every artifact
+`render` returns bytes, never writes: the build (careprint/pipeline/build.py) writes every artifact
 atomically. weasyprint and ebooklib are imported inside the renderers that need them, never
 at CLI start-up.
 
@@ -28,13 +28,7 @@ from .job import Artifact, BuildContext, Job, source_date
 from .keys import chapter_fingerprint, digest, worksheet_fingerprint
 from .pdfbytes import pdf_bytes
 from .retarget import retarget_links
-from .templating import (
-    PACKAGE_TEMPLATES,
-    css_string,
-    environment,
-    long_date,
-    render_template,
-)
+from .templating import PACKAGE_TEMPLATES, css_string, environment, long_date, render_template
 
 __all__ = ["Artifact", "BuildContext", "Job", "PACKAGE_TEMPLATES", "chapter_fingerprint",
            "css_string", "decorative_as_background", "digest", "environment", "image_size",

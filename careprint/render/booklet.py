@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import io
 
-from ..editions import EditionGuide
-from ..printing import MAX_SHEETS
+from ..source.editions import EditionGuide
 from . import Artifact, BuildContext, Job, entries, pdf_bytes, render_template
 from .common import base_context
+from .printing import MAX_SHEETS
 from .registry import Format
 from .variants import render_variant, variant_checks, variant_jobs
 
@@ -25,7 +25,7 @@ VARIANT = "booklet"
 
 # the sheet a booklet is printed on, landscape, in points: two pages side by side
 SHEETS = {"a4": (841.8898, 595.2756), "letter": (792.0, 612.0)}
-# past MAX_SHEETS (careprint/printing.py) the inner sheets stick out at the fore-edge
+# past MAX_SHEETS (careprint/render/printing.py) the inner sheets stick out at the fore-edge
 # (creep): each inner sheet's pages move towards the fold by the paper wrapped round it
 CALIPER = 0.1 * 72 / 25.4  # 80 g/m² office paper, about 0.1 mm thick, in points
 

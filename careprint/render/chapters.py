@@ -7,8 +7,8 @@ head, footer and support box, with the chapter's every section in place of the p
 
 from __future__ import annotations
 
-from ..config_schema import Opt
-from ..editions import ChapterView, EditionGuide
+from ..source.config_schema import Opt
+from ..source.editions import ChapterView, EditionGuide
 from . import Artifact, BuildContext, Job, chapter_fingerprint, digest, entries
 from .common import full_chapter_name
 from .handouts import named_chapters, printed_alone_html

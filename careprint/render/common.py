@@ -7,9 +7,10 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from .. import __version__, regions
-from ..editions import EditionGuide
-from ..region_view import (
+from .. import __version__
+from ..source import regions
+from ..source.editions import EditionGuide
+from ..source.region_view import (
     FOOTER_CHARS,
     HELP_PHRASES,
     footer_services,
@@ -53,7 +54,7 @@ def base_context(eg: EditionGuide, ctx: BuildContext) -> dict:
                                        "emergency") or HELP_PHRASES["emergency"]),
         "crisis_line": crisis_line(eg, ctx),
         "region": eg.region,  # "" in a build for every region
-        # the clinic a build is stamped for (careprint/imprints.py), or None
+        # the clinic a build is stamped for (careprint/source/imprints.py), or None
         "imprint": eg.guide.imprint,
         "imprint_logo": imprint_logo(eg),
         "local_services": local_services(eg.guide),

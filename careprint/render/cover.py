@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 
-from ..typefaces import font_file
+from ..source.typefaces import font_file
 from .theme import font_families, rgb
 
 WIDTH, HEIGHT = 1600, 2400
@@ -19,7 +19,7 @@ MARGIN = 150
 
 
 def _font(families: list[str], bold: bool, size: int):
-    """The first of the theme's families careprint ships (careprint/typefaces.py) or finds
+    """The first of the theme's families careprint ships (careprint/source/typefaces.py) or finds
     on this machine, else DejaVu or Pillow's own."""
     from PIL import ImageFont
 

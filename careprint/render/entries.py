@@ -1,4 +1,4 @@
-"""What the library page (careprint/library.py) says of the built-in formats' files: each
+"""What the library page (careprint/pipeline/library.py) says of the built-in formats' files: each
 format's `library` (render/registry.py: Format) is one of these. They read the job and the
 edition only; the words are in the template library.html."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..editions import EditionGuide
+from ..source.editions import EditionGuide
 from .job import Job
 from .registry import Describe
 

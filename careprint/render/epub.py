@@ -13,11 +13,11 @@ import re
 import uuid
 import zipfile
 
-from ..config_schema import Opt
-from ..cssguard import checked_stylesheet
-from ..editions import EditionGuide
-from ..imagestrip import stripped
-from ..outguard_html import without_comments
+from ..guard.cssguard import checked_stylesheet
+from ..guard.imagestrip import stripped
+from ..guard.outguard_html import without_comments
+from ..source.config_schema import Opt
+from ..source.editions import EditionGuide
 from . import (
     Artifact,
     BuildContext,
@@ -114,7 +114,7 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
 
 
 def _metadata(book, eg: EditionGuide, ctx: BuildContext) -> None:
-    from ..typography import smart_quotes
+    from .typography import smart_quotes
 
     meta = eg.meta
     book.set_identifier(edition_identifier(eg))
@@ -149,7 +149,7 @@ def _metadata(book, eg: EditionGuide, ctx: BuildContext) -> None:
 
 def _document(book, uid: str, file_name: str, xhtml: str, properties=()) -> str:
     """Add one XHTML document that careprint wrote in full, without its comments
-    (careprint/outguard_html.py); return its id."""
+    (careprint/guard/outguard_html.py); return its id."""
     from ebooklib import epub
 
     item = epub.EpubItem(uid=uid, file_name=file_name, media_type="application/xhtml+xml",
@@ -173,7 +173,7 @@ def glossary_refs(body: str) -> str:
     """A link to a glossary entry says so to the reading system (epub:type glossref, EPUB 3
     Structural Semantics) and to assistive technology (its DPUB-ARIA role), as the
     glossary's terms and definitions do (_pages.html)."""
-    mark = '<a class="xref xref-glossary" '  # careprint.markup writes every one this way
+    mark = '<a class="xref xref-glossary" '  # careprint.source.markup writes every one this way
     return body.replace(mark, mark + 'epub:type="glossref" role="doc-glossref" ')
 
 

@@ -1,4 +1,4 @@
-"""The sections of a chapter that its one-sheet handout holds (careprint/handout_choice.py).
+"""The sections of a chapter that its one-sheet handout holds (careprint/source/handout_choice.py).
 
 A chapter's XHTML is cut at its top-level section headings (h2); the handout keeps the
 practice, set apart in a box, and any sections the front matter names, in the chapter's
@@ -11,8 +11,8 @@ import html as _html
 import re
 from dataclasses import dataclass
 
-from ..editions import ChapterView
-from ..handout_choice import heading_key
+from ..source.editions import ChapterView
+from ..source.handout_choice import heading_key
 
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][\w:-]*)\b[^>]*?(/?)>")
 _FOOTNOTES_RE = re.compile(r'<div class="footnote">')
@@ -47,7 +47,7 @@ def split_sections(fragment: str) -> tuple[str, list[Section], str]:
     for m in _TAG_RE.finditer(fragment):
         closing, name, empty = m.group(1), m.group(2).lower(), m.group(3)
         if not closing and depth == 0:
-            # a "Try this" section comes wrapped, heading and all (careprint/practice.py)
+            # a "Try this" section comes wrapped, heading and all (careprint/source/practice.py)
             if name == "h2" or fragment.startswith(PANEL, m.start()):
                 starts.append(m.start())
             elif name == "div" and _FOOTNOTES_RE.match(fragment, m.start()):

@@ -12,8 +12,8 @@ from __future__ import annotations
 import html
 import re
 
-from ..config_schema import Opt
-from ..editions import ChapterView, EditionGuide
+from ..source.config_schema import Opt
+from ..source.editions import ChapterView, EditionGuide
 from . import (
     Artifact,
     BuildContext,

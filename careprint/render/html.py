@@ -9,11 +9,11 @@ from __future__ import annotations
 import hashlib
 import re
 
-from ..config_schema import Opt
-from ..cssguard import checked_stylesheet
-from ..editions import EditionGuide
-from ..imagestrip import stripped
-from ..outguard_html import without_comments
+from ..guard.cssguard import checked_stylesheet
+from ..guard.imagestrip import stripped
+from ..guard.outguard_html import without_comments
+from ..source.config_schema import Opt
+from ..source.editions import EditionGuide
 from . import (
     Artifact,
     BuildContext,
@@ -82,7 +82,7 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
     if job.item.startswith("image:"):
         src = job.item.removeprefix("image:")
         image = next(i for v in eg.chapters for i in v.images if i.src == src)
-        # published without the camera's metadata (careprint/imagestrip.py)
+        # published without the camera's metadata (careprint/guard/imagestrip.py)
         return Artifact(job.relpath, stripped(image.path.read_bytes(), image.media_type), 1)
     html = page_html(eg, ctx, job.item)
     return Artifact(job.relpath, html.encode("utf-8"), 1)
@@ -96,7 +96,7 @@ def page_html(eg: EditionGuide, ctx: BuildContext, file: str, live_reload: str =
     body = page_body_html(all_pages[i], link_targets(eg, "html"), images)
     from markupsafe import Markup
 
-    # no comment reaches a reader: content's, templates' (careprint/outguard_html.py)
+    # no comment reaches a reader: content's, templates' (careprint/guard/outguard_html.py)
     return with_policy(without_comments(render_template(
         ctx.root, eg.config.fmt("html", "template"), "formats.html.template",
         **(base_context(eg, ctx) | stamps.NO_SLOTS), page=all_pages[i],  # marks: PDFs only
@@ -111,7 +111,7 @@ def page_html(eg: EditionGuide, ctx: BuildContext, file: str, live_reload: str =
 
 # Only the edition's own files: no request leaves the site, whatever a page holds. Style
 # attributes stay (careprint's worksheet fields use them; content's are checked to load
-# nothing, careprint.cssguard); the only script is `careprint serve`'s reload.js.
+# nothing, careprint.guard.cssguard); the only script is `careprint serve`'s reload.js.
 POLICY = ("default-src 'self'; img-src 'self'; style-src 'self'; "
           "style-src-attr 'unsafe-inline'; script-src 'self'; object-src 'none'; "
           "form-action 'none'; base-uri 'none'")

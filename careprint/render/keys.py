@@ -1,5 +1,5 @@
 """Stable digests of plain data, and of what a chapter or worksheet puts in an output:
-the pieces of a target's key (careprint/keys.py)."""
+the pieces of a target's key (careprint/pipeline/keys.py)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ Same content, same editions; the templates add large-print.css.
 
 from __future__ import annotations
 
-from ..editions import EditionGuide
+from ..source.editions import EditionGuide
 from . import Artifact, BuildContext, Job, entries
 from .registry import Format
 from .variants import render_variant, variant_checks, variant_jobs

@@ -14,7 +14,7 @@ its paper size, so that A4 and Letter never share a name:
     survivors/worksheets/safe-to-feel-survivors-worksheet03-sensation-log-a4.pdf
 
 The functions take plain values, so that `careprint list` and the library page
-(careprint/library.py) name files without rendering anything.
+(careprint/pipeline/library.py) name files without rendering anything.
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ called, where a cross-reference goes, and the cross-linked body of a chapter or 
 
 from __future__ import annotations
 
-from ..editions import EditionGuide
-from ..phones import link_numbers
+from ..source.editions import EditionGuide
+from ..source.phones import link_numbers
 from . import retarget_links
 from .sections import with_section_ids
 
@@ -59,7 +59,7 @@ def link_targets(eg: EditionGuide, ext: str = "xhtml") -> dict[str, str]:
 def page_body_html(page: dict, targets: dict[str, str], images: dict[str, str],
                    phones=("tel", "sms")) -> str:
     """The cross-linked XHTML of a chapter or worksheet page (empty for other pages), its
-    phone numbers tap-to-call links as in the support list (careprint.phones.link_numbers:
+    phone numbers tap-to-call links as in the support list (careprint.source.phones.link_numbers:
     `phones` are the schemes linked; the EPUB's are tel: alone)."""
     if page["kind"] == "chapter":
         body = with_section_ids(retarget_links(page["view"].html, targets))[0]

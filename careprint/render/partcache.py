@@ -1,7 +1,7 @@
 """The part cache: each part of a guide (render/parts.py), laid out and written once, and
 kept in the build folder's state (OUT/.careprint/parts/) under a key of what it is made
 from: its HTML, careprint and WeasyPrint. Its record also keeps what WeasyPrint read for
-it (pictures, stylesheets: careprint/reads.py), and a kept part is used only while each of
+it (pictures, stylesheets: careprint/source/reads.py), and a kept part is used only while each of
 those gives what it gave. After an edit to one chapter, a guide's other parts are taken
 from here, and only the parts whose HTML changed are laid out again (docs/building.md).
 
@@ -20,7 +20,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from .. import reads
+from ..source import reads
 
 KEY_RE = re.compile(r"[0-9a-f]{64}")
 PARTS = "parts"  # the folder in the build folder's state (manifest.STATE_DIR)
@@ -31,7 +31,7 @@ PDF = ".pdfpart"  # a part's PDF: not a reader's file, and no `*.pdf` search fin
 def part_key(html: str, forms: bool = False) -> str:
     import weasyprint
 
-    from ..digests import careprint_digest
+    from ..source.digests import careprint_digest
     from .keys import digest
 
     return digest(careprint_digest(), weasyprint.__version__, forms, html)

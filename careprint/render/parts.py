@@ -28,8 +28,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from ..editions import EditionGuide
 from ..errors import Problem, ProjectError
+from ..source.editions import EditionGuide
 from .partjoin import ELSEWHERE
 
 MAX_ROUNDS = 3

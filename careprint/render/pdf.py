@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..config_schema import Opt
-from ..editions import EditionGuide
+from ..source.config_schema import Opt
+from ..source.editions import EditionGuide
 from . import (
     Artifact,
     BuildContext,

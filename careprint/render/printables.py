@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import posixpath
 
-from ..editions import EditionGuide
+from ..source.editions import EditionGuide
 from . import worksheets
 from .common import published_url
 

@@ -12,7 +12,7 @@ and that one object is all the rest of careprint knows of it:
   formats share), so the library page and the check never name a file themselves;
 - `options`: its [formats.<name>] table in careprint.toml (read by config.py, written
   into docs/config.md by config_docs.py);
-- `library(eg, job, targets)`: what the library page (careprint/library.py) says of each
+- `library(eg, job, targets)`: what the library page (careprint/pipeline/library.py) says of each
   of its files;
 - `checks`: what `careprint check --outputs` (check/outputs.py) checks in each of its files.
 
@@ -40,11 +40,11 @@ from importlib import import_module
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from ..config_schema import PAPER_SIZES, Opt
+from ..source.config_schema import PAPER_SIZES, Opt
 from .job import Artifact, BuildContext, Job
 
 if TYPE_CHECKING:
-    from ..editions import EditionGuide
+    from ..source.editions import EditionGuide
 
 ENTRY_POINTS = "careprint.formats"
 
@@ -82,7 +82,7 @@ class Format:
     based_on: the formats whose [formats.X] tables and templates it reuses (large print
         and booklets are the guide and the handouts again); () means its own table.
         What its renders read, of those or anything else, is recorded as they read it
-        and is part of their keys (careprint/reads.py): no format lists it.
+        and is part of their keys (careprint/source/reads.py): no format lists it.
     options: its own [formats.<name>] table: key -> config_schema.Opt ({}: it has none).
         A render reads one with `eg.config.fmt(name, key)`.
     title: what the library page calls its files when `library` gives no kind it knows.

@@ -11,7 +11,7 @@ _A_RE = re.compile(r'<a class="(xref[^"]*)" href="#([^"]+)">(.*?)</a>', re.S)
 def retarget_links(fragment: str, targets: dict[str, str]) -> str:
     """Point cross-reference links at `targets[id]`; a link whose target is absent becomes text.
 
-    careprint.markup writes every cross-reference as `<a class="xref ..." href="#ID">`.
+    careprint.source.markup writes every cross-reference as `<a class="xref ..." href="#ID">`.
     A PDF links within the document; an EPUB links to other files; a handout, printed
     alone, keeps the words and drops links that would lead nowhere.
     """

@@ -11,12 +11,7 @@ import json
 
 from jinja2.utils import _PassArg
 
-from .limits import (
-    check_percent,
-    check_replace,
-    refuse_chars,
-    refuse_items,
-)
+from .limits import check_percent, check_replace, refuse_chars, refuse_items
 
 
 def _int(value) -> int:

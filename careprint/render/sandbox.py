@@ -34,10 +34,10 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import pass_context
 from jinja2.visitor import NodeTransformer
 
-from ..confine import outside_message
 from ..errors import Problem, ProjectError
-from ..outguard_html import template_check
-from ..reads import note_template
+from ..guard.confine import outside_message
+from ..guard.outguard_html import template_check
+from ..source.reads import note_template
 from . import limits
 from .safe_filters import guarded_filters
 
@@ -105,7 +105,7 @@ class ProjectSandbox(ImmutableSandboxedEnvironment):
 
     def get_template(self, name, parent=None, globals=None):
         """Every template a render loads, included and imported ones too (they come here
-        as well), is one it depends on (careprint/reads.py)."""
+        as well), is one it depends on (careprint/source/reads.py)."""
         template = super().get_template(name, parent, globals)
         note_template(template.name, template.filename)
         return template

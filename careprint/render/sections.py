@@ -10,7 +10,7 @@ from __future__ import annotations
 import html as _html
 import re
 
-from ..slugs import slugify
+from ..source.slugs import slugify
 
 _H2_RE = re.compile(r"<h2(\s[^>]*)?>(.*?)</h2>", re.S)
 _ID_RE = re.compile(r'\bid="([^"]*)"')

@@ -18,8 +18,8 @@ import re
 import time
 from pathlib import Path
 
-from .. import reads
-from ..manifest import write_atomic as atomic_write
+from ..atomic import write_atomic as atomic_write
+from ..source import reads
 from . import PACKAGE_TEMPLATES, BuildContext, stamp_pdf, stamps
 
 KEEP_DAYS = 30
@@ -83,7 +83,7 @@ def _stamp(html: str, ctx: BuildContext, where: str) -> tuple:
             box = record["stamp"]
             _STAMPS[k] = (None if box is None else stamps.Stamp(
                 data, *box[:6], tuple(tuple(b) for b in box[6])), tuple(record["warnings"]))
-            reads.replay(record["reads"])  # what laying it out read (careprint/reads.py)
+            reads.replay(record["reads"])  # what laying it out read (careprint/source/reads.py)
         except (OSError, ValueError, KeyError, TypeError):
             from .weasy import weasy
 
@@ -109,7 +109,7 @@ def _base(html: str, ctx: BuildContext, where: str, forms: bool) -> tuple:
     try:
         record, data = _read(meta)
         placed = record["placements"]
-        reads.replay(record["reads"])  # what laying it out read (careprint/reads.py)
+        reads.replay(record["reads"])  # what laying it out read (careprint/source/reads.py)
         return (data, record["pages"], tuple(record["warnings"]), record["anchors"],
                 None if placed is None else [stamps.Placement(*p) for p in placed])
     except (OSError, ValueError, KeyError, TypeError):

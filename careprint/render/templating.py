@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..config import key_location
 from ..errors import Location, Problem, ProjectError, at
+from ..source.config import key_location
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -42,8 +42,8 @@ def environment(root: Path):
     """
     from markupsafe import Markup
 
-    from ..phones import phone_links
-    from ..support import by_region, checked, web_label
+    from ..source.phones import phone_links
+    from ..source.support import by_region, checked, web_label
     from .sandbox import make_environment, templates_stamp
 
     key, stamp = str(root), templates_stamp(root)
@@ -52,9 +52,9 @@ def environment(root: Path):
         env = make_environment(root, PACKAGE_TEMPLATES, {
             "css_string": lambda s: Markup(css_string(str(s))),
             "long_date": long_date,
-            "safe_html": Markup,  # our own XHTML, made by careprint.markup
+            "safe_html": Markup,  # our own XHTML, made by careprint.source.markup
             "phone_links": phone_links,
-            "web_label": web_label,  # the support list: careprint/support.py
+            "web_label": web_label,  # the support list: careprint/source/support.py
             "by_region": by_region,
             "checked_dates": checked,
             "last_words_together": last_words_together,
@@ -68,8 +68,8 @@ def render_template(root: Path, name: str, config_key: str | None = None, **cont
     ProjectErrors naming template:line."""
     import jinja2
 
-    from ..typography import typeset_html
     from .limits import bounded
+    from .typography import typeset_html
 
     env = environment(root)
     try:

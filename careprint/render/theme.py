@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..reads import note_template
+from ..source.reads import note_template
 from . import environment
 
 _PROP_RE = re.compile(r"--([a-z][a-z0-9-]*)\s*:\s*([^;{}]+?)\s*;")

@@ -7,7 +7,7 @@ handouts, with the same dependencies.
 
 from __future__ import annotations
 
-from ..editions import EditionGuide
+from ..source.editions import EditionGuide
 from . import BuildContext, Job
 from . import handouts as _handouts
 from . import pdf as _pdf

@@ -16,9 +16,9 @@ import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ..errors import Problem, ProjectError
-from ..imagestrip import stripped
-from ..reads import note_file
-from ..typefaces import use_bundled_fonts
+from ..guard.imagestrip import stripped
+from ..source.reads import note_file
+from ..source.typefaces import use_bundled_fonts
 from . import PACKAGE_TEMPLATES, BuildContext
 
 ATTACHMENT_RE = re.compile(r"<(?:a|link)\b[^>]*\brel\s*=\s*[\"']?[^\"'>]*\battachment", re.I)
@@ -37,9 +37,9 @@ RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
 def _refuse_too_many_pixels(path: Path) -> None:
-    """Refuse an image past careprint.assets.MAX_IMAGE_PIXELS before WeasyPrint decodes it
+    """Refuse an image past careprint.source.assets.MAX_IMAGE_PIXELS before WeasyPrint decodes it
     (a chapter's images were checked at load; a template's are checked here)."""
-    from ..assets import pixel_problem
+    from ..source.assets import pixel_problem
 
     try:
         why = pixel_problem(path)
@@ -57,7 +57,7 @@ class SandboxFetcher(URLFetcher):
     def __init__(self, root: Path, figure_font: str | None = None):
         super().__init__(allowed_protocols={"file"}, allow_redirects=False)
         root = self.root = Path(root).resolve()
-        # imprints/: a clinic's logo (careprint/imprints.py)
+        # imprints/: a clinic's logo (careprint/source/imprints.py)
         self.allowed = (root / "content", root / "templates", root / "imprints",
                         PACKAGE_TEMPLATES)
         self.figure_font = figure_font
@@ -79,7 +79,7 @@ class SandboxFetcher(URLFetcher):
         suffix = path.suffix.lower()
         if suffix not in IMAGE_SUFFIXES:
             return response
-        try:  # an image goes in without the camera's metadata (careprint/imagestrip.py)
+        try:  # an image goes in without the camera's metadata (careprint/guard/imagestrip.py)
             data = stripped(response.read())
         finally:
             response.close()

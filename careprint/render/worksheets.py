@@ -8,9 +8,9 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 
-from ..config_schema import Opt
-from ..editions import EditionGuide
-from ..worksheet_tables import column_widths
+from ..source.config_schema import Opt
+from ..source.editions import EditionGuide
+from ..source.worksheet_tables import column_widths
 from . import (
     Artifact,
     BuildContext,
