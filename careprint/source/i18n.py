@@ -99,19 +99,20 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def for_config(config, language: str | None = None) -> Catalogue:
     """The catalogue of a guide: its [guide] language (or `language`), with the project's
     overrides."""
-    return catalogue(Path(config.root), language or config.guide.language,
-                     getattr(config, "strings", {}), config.line("strings"))
+    strings = getattr(config, "strings", {})
+    return catalogue(Path(config.root), language or config.guide.language, strings,
+                     {msgid: config.line(f"strings.{msgid}") for msgid in strings})
 
 
 def catalogue(root: Path, language: str, strings: Mapping[str, str] | None = None,
-              strings_line: int | None = None) -> Catalogue:
+              lines: Mapping[str, int | None] | None = None) -> Catalogue:
     """careprint's catalogue for `language`, the project's over it, `strings` over both:
     made once per process for the same files and values."""
     strings = strings or {}
     stamp = tuple((str(p), *_stat(p)) for p in catalogues.files(root, language))
     key = (str(root), language, stamp, tuple(sorted(strings.items())))
     if key not in _CACHE:
-        _CACHE[key] = _make(root, language, strings, strings_line)
+        _CACHE[key] = _make(root, language, strings, lines or {})
     return _CACHE[key]
 
 
@@ -120,7 +121,7 @@ def _stat(path: Path) -> tuple:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-def _make(root: Path, language: str, strings: Mapping[str, str], strings_line: int | None):
+def _make(root: Path, language: str, strings: Mapping[str, str], lines: Mapping):
     from babel.messages.catalog import Catalog
     from babel.messages.mofile import write_mo
 
@@ -133,7 +134,7 @@ def _make(root: Path, language: str, strings: Mapping[str, str], strings_line: i
             if msg.id and msg.string and not msg.fuzzy:
                 problems += _override(merged, msg.id, msg.string, _where(root, own, msg.lineno))
     for msgid, text in strings.items():
-        where = at("careprint.toml", strings_line) if strings_line else "careprint.toml"
+        where = at("careprint.toml", lines[msgid]) if lines.get(msgid) else "careprint.toml"
         problems += [Problem(p.where, f"[strings] {msgid!r}: {p.message}")
                      for p in _override(merged, msgid, text, where)]
     if problems:
@@ -172,7 +173,9 @@ def _read_po(root: Path, path: Path, data: bytes):
     from babel.messages.pofile import PoFileError, read_po
 
     try:
-        data.decode("utf-8")
+        bad = _syntax_problem(data.decode("utf-8"))
+        if bad:
+            raise ProjectError(Problem(_where(root, path, bad[0]), bad[1]))
         return read_po(io.BytesIO(data), abort_invalid=True, charset="utf-8")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
@@ -180,9 +183,26 @@ def _read_po(root: Path, path: Path, data: bytes):
                                    "text: save it as UTF-8")) from None
     except PoFileError as exc:
         line = getattr(exc, "lineno", None)
+        line = line + 1 if isinstance(line, int) else None  # Babel counts from 0
         raise ProjectError(Problem(_where(root, path, line),
                                    f"this catalogue cannot be read: {exc} (see "
                                    "docs/templates.md, \"careprint's words\")")) from None
+
+
+_PO_LINE_RE = re.compile(r'(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+)?'
+                         r'"(?:[^"\\]|\\.)*"\s*')
+
+
+def _syntax_problem(text: str) -> tuple[int, str] | None:
+    """The first line of a catalogue that is neither a comment, a keyword with its quoted
+    text, nor more quoted text (Babel reads such a line as an empty text, silently)."""
+    for n, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and not _PO_LINE_RE.fullmatch(stripped):
+            return n, ("this line of the catalogue cannot be read: write a keyword (msgid, "
+                       'msgstr) and its text in double quotes, e.g. msgstr "Contents", with '
+                       '\\" for a quote inside it (docs/templates.md, "careprint\'s words")')
+    return None
 
 
 def _override(merged, msgid, text, where) -> list[Problem]:
@@ -214,8 +234,9 @@ def override_problem(msgid: str, text: str) -> str:
                 "a per cent sign")
     if not got <= (want or set()):
         extra = ", ".join(f"%({n})s" for n in sorted(got - (want or set())))
-        return (f"this text uses {extra}, which message {msgid[:60]!r} does not give: use "
-                f"only {', '.join(f'%({n})s' for n in sorted(want or ())) or 'no placeholder'}")
+        given = ", ".join(f"%({n})s" for n in sorted(want or ()))
+        return (f"this text uses {extra}, which message {msgid[:60]!r} does not give: "
+                + (f"use only {given}" if given else "this message takes no placeholder"))
     if sorted(_TAG_RE.findall(text.lower())) != sorted(_TAG_RE.findall(msgid.lower())):
         return (f"this text's HTML tags differ from those of message {msgid[:60]!r}: keep "
                 "its tags, and add none")
