@@ -213,8 +213,8 @@ def test_an_override_that_breaks_its_message_is_an_error_at_its_line(tmp_path):
     path = own_catalogue(project, "x")
     path.write_text('msgid "Before you begin"\nmsgstr "x\n', "utf-8")  # unclosed quote
     output = invoke("build", project, "-f", "html", "-j", "1", code=1)
-    assert "locale/en/LC_MESSAGES/careprint.po:2: this line of the catalogue cannot be read" in output, \
-        output
+    assert ("locale/en/LC_MESSAGES/careprint.po:2: this line of the catalogue cannot be "
+            "read") in output, output
     path.unlink()
     with open(project / "careprint.toml", "a", encoding="utf-8") as fh:
         fh.write('\n[strings]\n"Chapter %(n)s" = "Part %(m)s"\n')
