@@ -236,3 +236,35 @@ def test_a_project_template_can_use_careprints_words(tmp_path):
     with i18n.active(i18n.catalogue(project, "es")):
         text = render_template(project, "crisis-line.txt", services=[], region="")
     assert text == "¿Necesitas hablar ahora? 2 páginas"
+
+
+# ---------------------------------------------------------------- a new guide in Spanish
+
+# English words that no sentence of a Spanish guide holds: with careprint's own English
+# phrases, what tells an English word left in an output
+ENGLISH_WORDS = re.compile(r"\b(?:the|and|you|your|with|this|page|chapter|worksheet|"
+                           r"handout|support|help|contents|before|about)\b", re.I)
+
+
+@pytest.mark.slow
+def test_a_new_guide_in_spanish_has_no_english_word_in_any_output(tmp_path):
+    project = tmp_path / "nueva"
+    invoke("init", "--language", "es", project)
+    assert 'language = "es"' in (project / "careprint.toml").read_text("utf-8")
+    invoke("check", project)
+    out = tmp_path / "out"
+    invoke("build", project, "--out", out, "-j", "2")
+    texts = {p.relative_to(out).as_posix(): markup_text(p.read_text("utf-8"))
+             for p in out.rglob("*.html")}
+    for epub in out.rglob("*.epub"):
+        with zipfile.ZipFile(epub) as z:
+            texts |= {f"{epub.name}/{n}": markup_text(z.read(n).decode("utf-8"))
+                      for n in z.namelist() if n.endswith((".xhtml", ".ncx"))}
+    pdfs = sorted(out.rglob("*.pdf"))
+    assert len(pdfs) > 10
+    texts |= {p.relative_to(out).as_posix(): pdf_text(p) for p in pdfs}
+    phrases = english_phrases()
+    leaks = {name: found for name, text in texts.items()
+             if (found := english_found(text, phrases) + ENGLISH_WORDS.findall(text))}
+    assert leaks == {}
+    assert any("Antes de empezar" in t for t in texts.values())
