@@ -152,7 +152,8 @@ def crisis_in_outputs(eg: EditionGuide, paths: list[Path], show, sink,
     resources = eg.resources
     if not resources:
         return False
-    wanted = handout_services(resources, eg.region) if lines_only else resources
+    wanted = handout_services(resources, eg.region, eg.config.resources["regions"]) \
+        if lines_only else resources
     for path in paths:
         try:
             text = _squash(_epub_text(path) if path.suffix == ".epub" else _pdf_text(path))
