@@ -34,12 +34,17 @@ class FormatChoice(click.Choice):
 
 def _project_dir(ctx, param, value: Path | None) -> Path:
     """PROJECT_DIR as given, or else the folder from here upward that holds careprint.toml
-    (careprint/commands/projectroot.py), or else here (whose error then says none was found)."""
+    (careprint/commands/projectroot.py); none is an error that names the folders looked in."""
     if value is not None:
         return value
-    from .commands.projectroot import find_project
+    from .commands.projectroot import CONFIG_NAME, find_project, not_found
+    from .errors import Problem, ProjectError
 
-    return find_project() or Path(".")
+    found = find_project()
+    if found is None:  # said here, where the folders looked in are known
+        raise ProjectError(Problem(CONFIG_NAME, not_found()),
+                           writes=ctx.info_name not in ("list", "check"))
+    return found
 
 
 PROJECT = click.argument("project_dir", required=False, default=None, callback=_project_dir,
