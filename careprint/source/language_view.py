@@ -18,8 +18,9 @@ from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
-from ..errors import CareprintError, Collector, ProjectError, at
+from ..errors import CareprintError, Collector, ProjectError, at, at_key
 from . import regions
+from .config_tables import CONFIG_NAME
 from .idguard import duplicate_id_problems
 from .languages import LANGUAGES_FOLDER, Language
 from .load import CHAPTER_KEYS, _load_chapter, glossary_entries
@@ -73,6 +74,7 @@ def for_language(guide: Guide, code: str, problems: list | None = None) -> Guide
         own = [r for r in guide.resources if r.path == source]
         if any(regions.covers(r.regions, c) for r in own for c in codes):
             resources += _resources(root, source, own, lang, errs, fell)
+    _untranslated_words(config, lang, errs, fell)
     chapters = [c for c in chapters if c is not None]
     worksheets = [w for w in worksheets if w is not None]
     errs.extend(duplicate_id_problems(chapters, worksheets, glossary, lang.editions))
@@ -80,15 +82,57 @@ def for_language(guide: Guide, code: str, problems: list | None = None) -> Guide
         problems.extend(errs.problems)
     else:
         errs.raise_if_any()
-    meta = config.guide
-    meta = replace(meta, language=code, slug=f"{meta.slug}-{code}",
-                   identifier_base=f"{meta.identifier_base}:{code}")
-    kept = MappingProxyType({**config.resources, "regions": tuple(codes)})
-    config = replace(config, guide=meta, resources=kept,
-                     editions=tuple(e for e in config.editions if e.id in lang.editions))
+    config = _config(config, lang, tuple(codes))
     return replace(guide, config=config, chapters=tuple(chapters),
                    worksheets=tuple(worksheets), glossary=tuple(glossary),
                    resources=tuple(resources), language=code, fell_back=tuple(fell))
+
+
+def _config(config, lang: Language, codes: tuple[str, ...]):
+    """careprint.toml as the guide in `lang` reads it: its language, its file names and
+    identifier, the editions translated, its regions, and the words of
+    [languages.<code>.text] in place of careprint.toml's."""
+    text = lang.text
+    meta = config.guide
+    given = {k: tuple(v) if isinstance(v, list) else v
+             for k, v in text.get("guide", {}).items()}
+    meta = replace(meta, **given, language=lang.code, slug=f"{meta.slug}-{lang.code}",
+                   identifier_base=f"{meta.identifier_base}:{lang.code}")
+    editions = tuple(replace(e, **text.get("editions", {}).get(e.id, {}))
+                     for e in config.editions if e.id in lang.editions)
+    review = {**config.review, **{k: tuple(v) if isinstance(v, list) else v
+                                  for k, v in text.get("review", {}).items()}}
+    formats = {name: MappingProxyType({**values, **text.get("formats", {}).get(name, {})})
+               for name, values in config.formats.items()}
+    kept = MappingProxyType({**config.resources, "regions": codes})
+    return replace(config, guide=meta, editions=editions, resources=kept,
+                   review=MappingProxyType(review), formats=MappingProxyType(formats))
+
+
+def _untranslated_words(config, lang: Language, errs: Collector, fell: list) -> None:
+    """Each of careprint.toml's words every output prints (the guide's title, each
+    edition's, who stands behind it) that [languages.<code>.text] does not translate: an
+    error, or, with fallback = true, printed as it is and said."""
+    text = lang.text
+    wanted = [("guide", None, k, config.guide.__dict__[k]) for k in ("title", "subtitle")]
+    wanted += [("editions", e.id, k, getattr(e, k)) for e in config.editions
+               if e.id in lang.editions for k in ("title", "audience", "description")]
+    wanted += [("review", None, k, config.review[k]) for k in ("credits", "lived_experience")]
+    for table, name, key, value in wanted:
+        got = text.get(table, {})
+        got = got.get(name, {}) if name else got
+        if not value or key in got:
+            continue
+        path = ".".join(filter(None, (table, name, key)))
+        where = f"languages.{lang.code}.text.{path}"
+        if lang.fallback:
+            fell.append(f"careprint.toml: {where}: not given: the build prints {path} in "
+                        "the source language")
+        else:
+            errs.add(at_key(CONFIG_NAME, where), f"missing: the {lang.code} guide needs "
+                     f"careprint.toml's {path} in {lang.code}; give it in "
+                     f"[languages.{lang.code}.text.{'.'.join(filter(None, (table, name)))}], "
+                     f"or set fallback = true in [languages.{lang.code}]")
 
 
 def _missing(source: str, lang: Language, errs: Collector, fell: list) -> bool:

@@ -5,6 +5,11 @@
     regions = ["US", "ES"]     # whose services its support pages list
     fallback = false           # true: a file with no translation prints the source's text
 
+    [languages.es.text.guide]  # careprint.toml's own words in es: each table mirrors one
+    title = "A salvo para sentir"   # of careprint.toml's, and holds the keys it translates
+    [languages.es.text.editions.survivors]
+    title = "Para supervivientes"
+
 The translations themselves are in content/translations/<code>/ (source/translations.py);
 a guide in a language is made by source/language_view.py.
 """
@@ -12,7 +17,7 @@ a guide in a language is made by source/language_view.py.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -34,6 +39,9 @@ class Language:
     editions: tuple[str, ...]
     regions: tuple[str, ...]
     fallback: bool
+    # careprint.toml's words in this language: {"guide": {key: value}, "review": {...},
+    # "editions": {id: {key: value}}, "formats": {name: {key: value}}}
+    text: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
 
 def read_languages(raw: Any, edition_ids: list[str], own: Any,
@@ -56,6 +64,8 @@ def read_languages(raw: Any, edition_ids: list[str], own: Any,
             errs.add(where, f"{code!r} is the guide's own language ([guide] language): "
                      "name the language of a translation")
             continue
+        data = dict(data) if isinstance(data, dict) else data
+        words = data.pop("text", {}) if isinstance(data, dict) else {}
         values = table(data, f"languages.{code}", LANGUAGE_OPTS, errs)
         editions = [e for e in values["editions"] or () if isinstance(e, str)]
         for name in editions:
@@ -70,5 +80,68 @@ def read_languages(raw: Any, edition_ids: list[str], own: Any,
                          f"{region[:40]!r} is not an ISO 3166 code careprint knows: a "
                          "country (US, ES...) or a part of one (GB-SCT...), in capitals")
         out[code] = Language(code, tuple(e for e in editions if e in edition_ids),
-                             tuple(c for c in codes if known(c)), bool(values["fallback"]))
+                             tuple(c for c in codes if known(c)), bool(values["fallback"]),
+                             _text(words, f"languages.{code}.text", edition_ids, errs))
     return MappingProxyType(out)
+
+
+def _words(opts: dict) -> tuple[str, ...]:
+    """The keys of a table whose values are words a reader sees: strings and lists."""
+    return tuple(k for k, o in opts.items()
+                 if o.kind in (str, list) or o.kind == (str, list))
+
+
+def _text(raw: Any, path: str, edition_ids, errs: Collector) -> MappingProxyType:
+    """`[languages.<code>.text]`: tables mirroring careprint.toml's, with the words of the
+    keys they translate; each key is one careprint.toml has, and of the same type."""
+    from .config_schema import EDITION_OPTS, GUIDE_OPTS, REVIEW_OPTS, format_opts
+
+    if not isinstance(raw, dict):
+        errs.add(at_key(CONFIG_NAME, path), "expected tables such as [" + path + ".guide]")
+        return MappingProxyType({})
+    tables = {"guide": {k: GUIDE_OPTS[k] for k in ("title", "subtitle", "authors",
+                                                     "publisher", "license")},
+              "review": {k: REVIEW_OPTS[k] for k in ("credits", "clinical_reviewers",
+                                                      "lived_experience")}}
+    nested = {"editions": ({e: EDITION_OPTS for e in edition_ids}),
+              "formats": {n: {k: o for k, o in opts.items() if k in _words(opts)}
+                          for n, opts in format_opts().items()}}
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in tables:
+            out[key] = _given(value, f"{path}.{key}", tables[key], errs)
+        elif key in nested and isinstance(value, dict):
+            out[key] = {}
+            for name, inner in value.items():
+                if name not in nested[key]:
+                    errs.add(at_key(CONFIG_NAME, f"{path}.{key}.{name}"),
+                             f"careprint.toml has no [{key}.{name}] to translate")
+                    continue
+                out[key][name] = _given(inner, f"{path}.{key}.{name}", nested[key][name],
+                                        errs)
+        else:
+            errs.add(at_key(CONFIG_NAME, f"{path}.{key}"), "expected one of the tables "
+                     "guide, editions.<name>, review, formats.<name>")
+    return MappingProxyType(out)
+
+
+def _given(raw: Any, path: str, opts: dict, errs: Collector) -> dict:
+    """The keys a translation's table gives, each checked as careprint.toml's is."""
+    if not isinstance(raw, dict):
+        errs.add(at_key(CONFIG_NAME, path), "expected a table")
+        return {}
+    out = {}
+    for key, value in raw.items():
+        opt = opts.get(key)
+        if opt is None:
+            errs.add(at_key(CONFIG_NAME, f"{path}.{key}"), "not a key whose words are "
+                     f"translated here; keys: {', '.join(opts)}")
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value) and \
+                (opt.kind is list or opt.kind == (str, list)):
+            out[key] = list(value)
+        elif isinstance(value, str) and opt.kind in (str, (str, list)):
+            out[key] = value
+        else:
+            errs.add(at_key(CONFIG_NAME, f"{path}.{key}"), "expected words of the type "
+                     "careprint.toml's key has (a string, or a list of strings)")
+    return out
