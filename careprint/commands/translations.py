@@ -30,7 +30,7 @@ def mark_files(project_dir: Path, files, every: bool) -> list[str]:
         guide = _guide(root)
         files = [tr.translation_of(source, code) for code in guide.config.languages
                  for source in tr.existing(root, code)]
-        files = [f for f in files if (root / tr.source_of(f)).is_file()]
+        files = [root / f for f in files if (root / tr.source_of(f)).is_file()]
     written = []
     for path in files:
         written += tr.mark(root, str(path))

@@ -171,8 +171,8 @@ def mark(root: Path, path: str) -> list[str]:
     """Record that the translation at `path` translates its source as it is now: its
     source_digest, and a copy of the source in .sources/. Returns the files written."""
     root = Path(root).resolve()
-    given = Path(path)  # as the shell names it, or else in the project
-    target = (given if given.is_absolute() or given.exists() else root / given).resolve()
+    given = Path(path).resolve()  # as the shell names it, or else in the project
+    target = given if given.is_relative_to(root) else (root / path).resolve()
     try:
         rel = target.relative_to(root).as_posix()
     except ValueError:
