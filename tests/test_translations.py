@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import run_careprint
+from conftest import epubcheck, epubcheck_problems, run_careprint
 
 from careprint.check import run_checks
 from careprint.pipeline.build import build
@@ -224,3 +224,23 @@ def test_mark_writes_only_translations(guide):
     proc = run_careprint("translations", "mark", "content/chapters/02-calm.md", cwd=guide)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "content/chapters/02-calm.md: not a translation" in proc.stderr
+
+
+# ---------------------------------------------------------------- the bundled guide in Spanish
+
+
+def spanish_epub_problems(build_dir: Path) -> tuple[list[str], str]:
+    """(EPUBCheck's problems, the text) of the bundled guide's Spanish survivors' EPUB."""
+    epub = build_dir / "languages" / "es" / "survivors" / "safe-to-feel-es-survivors.epub"
+    return epubcheck_problems(epubcheck(epub)), epub_words(epub)
+
+
+def test_the_bundled_guide_in_spanish_passes_epubcheck_and_reads_in_spanish(bundled_build):
+    problems, text = spanish_epub_problems(bundled_build)
+    assert problems == []
+    for words in ("Primero, la seguridad", "Mi mapa de comodidad", "Anclaje",
+                  "y marca 2 para español", "Línea 024", "A salvo para sentir"):
+        assert words in text
+    assert 'xml:lang="es"' in text or 'lang="es"' in text
+    # the partners' passages and the English services are not in it
+    assert "Crisis lines: US 988" not in text and "Call or text 988" not in text
