@@ -125,10 +125,11 @@ def _check_errors(guide, views) -> int:
 def build(project_dir, editions, formats, only, paper, regions, imprints, languages, out,
           force, jobs, shard, keep_html, strict, bleed, marks, quiet, verbose):
     """Render the guide into every edition and format."""
+    from .commands.asked import builds_asked
     from .commands.progress import BuildProgress
     from .pipeline.build import build as run
 
-    for imprint, region, language in _languages(project_dir, regions, imprints, languages):
+    for imprint, region, language in builds_asked(project_dir, regions, imprints, languages):
         if imprint or region or language:
             what = " in ".join(filter(None, (imprint, region)))
             click.echo(f"Building {f'for {what} ' if what else ''}"
@@ -140,46 +141,6 @@ def build(project_dir, editions, formats, only, paper, regions, imprints, langua
                          only=only, count_check=_check_errors, region=region, imprint=imprint,
                          language=language)
         progress.summary(report)
-
-
-def _languages(project_dir: Path, regions, imprints, languages
-               ) -> list[tuple[str, str, str]]:
-    """(imprint id, region, language) of each build asked for."""
-    if not languages:
-        return [(i, r, "") for i, r in _builds(project_dir, regions, imprints)]
-    from .source.language_view import for_language, requested
-    from .source.load import load_project_kept
-    from .source.region_view import requested as regions_requested
-
-    guide = load_project_kept(Path(project_dir).resolve())
-    out = []
-    for code in requested(guide, languages):
-        codes = regions_requested(for_language(guide, code), regions) if regions else ("",)
-        out += [(imprint, region, code) for imprint in (imprints or ("",)) for region in codes]
-    return out
-
-
-def _builds(project_dir: Path, regions, imprints) -> list[tuple[str, str]]:
-    """(imprint id, region) of each build asked for: ("", "") for the plain build."""
-    if not imprints:
-        return [("", region) for region in _regions(project_dir, regions)]
-    from .source.load import load_project_kept
-    from .source.region_view import imprints_requested, requested
-
-    guide = load_project_kept(Path(project_dir).resolve())
-    codes = requested(guide, regions) if regions else ("",)
-    return [(i.id, "" if code == i.region else code)
-            for i in imprints_requested(guide, imprints) for code in codes]
-
-
-def _regions(project_dir: Path, asked) -> tuple[str, ...]:
-    """The regions `--region` asks for, checked against the project: ("",) for none."""
-    if not asked:
-        return ("",)
-    from .source.load import load_project_kept
-    from .source.region_view import requested
-
-    return requested(load_project_kept(Path(project_dir).resolve()), asked)
 
 
 @main.command("list")
@@ -199,10 +160,11 @@ def _regions(project_dir: Path, asked) -> tuple[str, ...]:
 @_reads_only
 def list_(project_dir, editions, paper, region, language, fmt):
     """Show each edition, its chapters and worksheets, and the outputs it would produce."""
+    from .commands.asked import builds_asked
     from .commands.listing import listing, to_text
 
-    build = _languages(project_dir, (region,) if region else (), (),
-                       (language,) if language else ())[0]
+    build = builds_asked(project_dir, (region,) if region else (), (),
+                         (language,) if language else ())[0]
     found = listing(project_dir, editions, paper, build[1], build[2])
     click.echo(json.dumps(found, indent=2, ensure_ascii=False) if fmt == "json"
                else to_text(found))
