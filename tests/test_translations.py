@@ -18,6 +18,8 @@ from conftest import epubcheck, epubcheck_problems, run_careprint
 
 from careprint.check import run_checks
 from careprint.pipeline.build import build
+from careprint.source import translations as tr
+from careprint.source.load import load_project
 
 ES = "content/translations/es"
 
@@ -244,3 +246,17 @@ def test_the_bundled_guide_in_spanish_passes_epubcheck_and_reads_in_spanish(bund
     assert 'xml:lang="es"' in text or 'lang="es"' in text
     # the partners' passages and the English services are not in it
     assert "Crisis lines: US 988" not in text and "Call or text 988" not in text
+
+
+def test_the_digest_is_read_and_written_in_the_front_matter_only(guide):
+    path = guide / ES / "chapters" / "01-hello.md"
+    text = path.read_text().replace("source_digest:", "summary_note:", 1)
+    text = text.replace("Puedes parar", "source_digest: 0000000000000000\n\nPuedes parar")
+    path.write_text(text.replace("summary_note: ", "# ", 1))
+    states = {s.translation: s.state for s in tr.states(load_project(guide))}
+    assert states[f"{ES}/chapters/01-hello.md"] == tr.NOT_MARKED
+    tr.mark(guide, str(path))
+    marked = path.read_text()
+    assert marked.startswith("---\nsource_digest: ")
+    assert "\nsource_digest: 0000000000000000\n" in marked  # the body's line, left as it was
+    assert {s.state for s in tr.states(load_project(guide))} == {tr.UP_TO_DATE}

@@ -56,9 +56,18 @@ def source_of(rel: str) -> str:
     return rel
 
 
+def _head(text: str) -> int:
+    """Where a chapter's front matter ends (the digest is one of its keys), or the end of a
+    YAML file's text, whose top-level keys start at the line's start."""
+    if text.startswith("---"):
+        end = text.find("\n---", 3)
+        return end if end > 0 else len(text)
+    return len(text)
+
+
 def recorded(text: str) -> tuple[str, int]:
     """The source_digest a translation's text records, and its line (("", 0) if none)."""
-    m = DIGEST_RE.search(text)
+    m = DIGEST_RE.search(text, 0, _head(text))
     if not m:
         return "", 0
     return m.group(1), text.count("\n", 0, m.start()) + 1
@@ -197,8 +206,9 @@ def mark(root: Path, path: str) -> list[str]:
 
 def with_digest(text: str, value: str, rel: str) -> str:
     """`text` with its source_digest set to `value`: in place, or as the first key."""
-    if DIGEST_RE.search(text):
-        return DIGEST_RE.sub(f"{DIGEST_KEY}: {value}", text, count=1)
+    head = _head(text)
+    if DIGEST_RE.search(text, 0, head):
+        return DIGEST_RE.sub(f"{DIGEST_KEY}: {value}", text[:head], count=1) + text[head:]
     line = f"{DIGEST_KEY}: {value}\n"
     if rel.endswith(".md"):
         if not text.startswith("---"):
