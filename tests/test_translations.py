@@ -260,3 +260,25 @@ def test_the_digest_is_read_and_written_in_the_front_matter_only(guide):
     assert marked.startswith("---\nsource_digest: ")
     assert "\nsource_digest: 0000000000000000\n" in marked  # the body's line, left as it was
     assert {s.state for s in tr.states(load_project(guide))} == {tr.UP_TO_DATE}
+
+
+def test_check_outputs_of_a_language_looks_in_its_folder_and_says_how_to_build_it(guide):
+    build(guide, formats=["epub"], out=guide / "build")  # the source language's only
+    found = findings(guide, "outputs", language="es", outputs=True,
+                     output_formats=["epub"])
+    assert [(f.file, f.message) for f in found] == [
+        ("build/languages/es/readers",
+         "build/languages/es/readers/tiny-es-readers.epub not found: run `careprint build "
+         "--language es --edition readers --format epub` (with --out, and check with "
+         "--build-dir), then check again")]
+
+
+def test_check_outputs_says_how_to_rebuild_a_languages_older_outputs(guide):
+    build(guide, formats=["epub"], out=guide / "build", language="es")
+    path = guide / ES / "chapters" / "02-calm.md"
+    path.write_text(path.read_text().replace("Un segundo párrafo", "Otro párrafo"))
+    found = findings(guide, "outputs", language="es", outputs=True, output_formats=["epub"])
+    assert [f.message for f in found] == [
+        "build/languages/es/readers/tiny-es-readers.epub was built from older sources than "
+        "the project has now: run `careprint build --language es --edition readers "
+        "--format epub`, then check again"]
