@@ -282,3 +282,14 @@ def test_check_outputs_says_how_to_rebuild_a_languages_older_outputs(guide):
         "build/languages/es/readers/tiny-es-readers.epub was built from older sources than "
         "the project has now: run `careprint build --language es --edition readers "
         "--format epub`, then check again"]
+
+
+def test_careprint_toml_markers_for_the_source_language_are_not_unused_in_another(guide):
+    toml = guide / "careprint.toml"
+    toml.write_text(toml.read_text().replace(
+        '[resources]\nregions = ["GB", "ES"]',
+        '[resources]\nregions = [\n  "GB",\n  "ES",\n'
+        '  # careprint: allow resource-coverage: no service in France is checked yet\n'
+        '  "FR",\n]'))
+    assert findings(guide, "resource-coverage") == findings(guide, "allow-marker") == []
+    assert findings(guide, "allow-marker", language="es") == []

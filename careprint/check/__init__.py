@@ -156,7 +156,9 @@ def run_source(guide, views, settings, today: _dt.date, all_editions: bool = Tru
     sink = Sink(settings, markers, config.edition_ids)
     checks = SourceChecks(guide, sink, today)
     checks.run(list(views))
-    _marker_findings(sink, markers, settings, all_editions=all_editions)
+    # careprint.toml's markers are for the guide in every language, of which this is one
+    _marker_findings(sink, markers, settings, all_editions=all_editions,
+                     partial=("careprint.toml",) if guide.language else ())
     return sink, checks.readability
 
 
@@ -191,7 +193,8 @@ def _scan_markers(root: Path, guide) -> Markers:
     return markers
 
 
-def _marker_findings(sink: Sink, markers: Markers, settings, all_editions: bool) -> None:
+def _marker_findings(sink: Sink, markers: Markers, settings, all_editions: bool,
+                     partial: tuple[str, ...] = ()) -> None:
     for m in markers:
         if not m.rules:
             sink.add("allow-marker", m.file, m.line, "this `careprint: allow` marker names no "
@@ -202,7 +205,8 @@ def _marker_findings(sink: Sink, markers: Markers, settings, all_editions: bool)
                     "cannot be silenced in the source"
                 sink.add("allow-marker", m.file, m.line, f"{rule!r} {what}; the rule ids are "
                          "listed in docs/checks.md")
-            elif all_editions and settings[rule]["enabled"] and rule not in m.used:
+            elif all_editions and settings[rule]["enabled"] and rule not in m.used and \
+                    m.file not in partial:
                 sink.add("allow-marker", m.file, m.line, f"this marker allows {rule!r} but "
                          "nothing here needs it any more: remove the marker")
 
