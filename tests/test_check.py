@@ -99,6 +99,8 @@ TRIGGERS = [
     ("check-table-headers", "table-headers", [f"{EXTRA}:10"], "error", ["survivors", "groups"]),
     ("check-language", "language", ["careprint.toml:9"], "error", []),
     ("check-project", "project", [f"{EXTRA}:10"], "error", ["survivors", "groups"]),
+    ("check-translation-in-step", "translation-in-step",
+     ["content/translations/es/chapters/01-calm-steps.md:2"], "warning", []),
 ]
 
 

@@ -19,6 +19,7 @@ from ..source.config_schema import (
     EDITION_OPTS,
     GRADE_RANGE,
     GUIDE_OPTS,
+    LANGUAGE_OPTS,
     PAPER_OPTS,
     READABILITY_EDITION_GRADES,
     RESOURCES_OPTS,
@@ -81,6 +82,18 @@ TABLES = {
                "EPUB's metadata: who stands behind the guide (SAMHSA's trust and "
                "transparency). Without a clinical review, the colophon says so plainly, and "
                "`careprint check` (review-record) warns."),
+    "languages": ("`[languages.<code>]`", "Optional. One table per translation of the guide "
+                  "(content/translations/<code>/: docs/content-format.md, \"Translations\"), "
+                  "named by its BCP 47 code (`[languages.es]`): `careprint build --language "
+                  "<code>` builds it into build/languages/<code>/ (docs/building.md). Its "
+                  "sub-tables `[languages.<code>.text.guide]`, `.text.editions.<name>`, "
+                  "`.text.review` and `.text.formats.<format>` mirror careprint.toml's own "
+                  "tables and hold their words in that language (the guide's `title` and "
+                  "`subtitle`; each edition's `title`, `audience` and `description`; the "
+                  "review's `credits` and `lived_experience`; a format's words, such as "
+                  "`[formats.pdf] crisis_line`). The guide's and each translated edition's "
+                  "words, and the review's that are set, are required, as a file is, unless "
+                  "`fallback = true`."),
 }
 _TYPES = {str: "string", list: "list of strings", dict: "table of strings", int: "integer",
           bool: "boolean", float: "number"}
@@ -91,9 +104,9 @@ def render() -> str:
     out = [HEADER.replace("{example}", tomli_w.dumps(EXAMPLE))]
     for key, opts in (("guide", GUIDE_OPTS), ("editions", EDITION_OPTS),
                       ("paper", PAPER_OPTS), ("resources", RESOURCES_OPTS),
-                      ("review", REVIEW_OPTS)):
+                      ("review", REVIEW_OPTS), ("languages", LANGUAGE_OPTS)):
         heading, intro = TABLES[key]
-        path = "editions.<name>" if key == "editions" else key
+        path = {"editions": "editions.<name>", "languages": "languages.<code>"}.get(key, key)
         out += [f"## {heading}\n", intro + "\n", *_table(path, opts)]
     out += ["## `[formats.<format>]`\n",
             "Optional. One table per output format, each with the options below. Templates "

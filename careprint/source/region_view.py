@@ -82,6 +82,9 @@ def site_prefix(guide: Guide) -> str:
     sees them: "" for the build for every region, "regions/<code>/" for one region's,
     "imprints/<id>/" for a clinic's (and "imprints/<id>/regions/<code>/" for a clinic's in
     another region than its own)."""
+    if guide.language:  # build/languages/<code>/, and the region's folder in it
+        plain = replace(guide, language="")
+        return f"languages/{guide.language}/{site_prefix(plain)}"
     imprint = guide.imprint
     if imprint is not None:
         own = f"{IMPRINTS_FOLDER}/{imprint.id}/"
