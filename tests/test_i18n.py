@@ -101,11 +101,13 @@ def english_phrases() -> list[str]:
     for m in catalogue("en"):
         if not m.id or es[m.id].string == m.string:
             continue
+        spanish = " ".join(str(t) for t in ([es[m.id].string] if isinstance(m.id, str)
+                                            else es[m.id].string))
         for form in [m.id] if isinstance(m.id, str) else m.id:
             for piece in re.split(r"%\(\w+\)s|<[^>]+>", form):
                 piece = " ".join(piece.split()).strip(" :.,;()?")
-                if len(piece.split()) >= 2 or len(piece) >= 6:
-                    out.add(piece)
+                if (len(piece.split()) >= 2 or len(piece) >= 6) and piece not in spanish:
+                    out.add(piece)  # ("careprint build" is the same in Spanish)
     return sorted(out)
 
 

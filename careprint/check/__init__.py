@@ -79,13 +79,15 @@ class Sink:
 def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bool = False,
                strict: bool = False, build_dir: Path | None = None,
                output_formats: Sequence[str] | None = None,
-               today: _dt.date | None = None, progress=None) -> Report:
+               today: _dt.date | None = None, progress=None, language: str = "") -> Report:
     """Check the project at `root`; see the module docstring.
 
     `build_dir` is where `careprint build` wrote the outputs (default: root/build), and
     `output_formats` the formats to check there (default: all). `today` dates the
     resource-verified rule. `progress(line)`, if given, is told of each output as it is
-    checked. Raises CareprintError only for a bad request (an unknown edition or format);
+    checked. `language` checks the guide in that translation (source/language_view.py),
+    and its outputs in build_dir/languages/<code>/. Raises CareprintError only for a bad
+    request (an unknown edition or format);
     problems in the project are findings, and the rules still run on everything that
     could be read (docs/checks.md, "What one run finds").
     """
@@ -93,19 +95,13 @@ def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bo
     from ..render import registry
     from ..source.assets import undrawable, view_pictures
     from ..source.editions import apply_edition
-    from ..source.load import load_project
 
     root = Path(root).resolve()
     today = today or region_today()
     problems: list[Problem] = []
-    try:
-        guide = load_project(root, problems)
-    except ProjectError as exc:  # careprint.toml cannot be read at all (docs/checks.md)
-        return failed_report(root, editions, exc, strict=strict, outputs=outputs,
-                             skipped=NOT_CHECKED)
-    if guide is None:  # careprint.toml names no usable guide or edition
-        return failed_report(root, editions, ProjectError(problems), strict=strict,
-                             outputs=outputs, skipped=NOT_CHECKED)
+    guide = _read(root, editions, problems, strict, outputs, language)
+    if isinstance(guide, Report):  # careprint.toml could not be read (docs/checks.md)
+        return guide
     config = guide.config
     eds = select(editions, config.edition_ids, "edition")
     fmts = select(output_formats, registry.names(), "format")
@@ -126,13 +122,44 @@ def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bo
     if outputs:
         from .outputs import check_outputs
 
-        out_dir = Path(build_dir).resolve() if build_dir else root / "build"
-        check_outputs(guide, views, out_dir, sink, fmts, progress)
+        check_outputs(guide, views, _built(root, build_dir, language), sink, fmts, progress)
     report.findings = sink.findings()
     report.silenced = len(sink.silenced)
     report.rules_run = tuple(r for r, rule in RULES.items()
                              if settings[r]["enabled"] and (outputs or not rule.outputs))
     return report
+
+
+def _read(root: Path, editions, problems: list[Problem], strict: bool, outputs: bool,
+          language: str):
+    """The guide to check (in the translation `language`), its problems added to
+    `problems`; or, when careprint.toml cannot be read at all, the failed Report."""
+    from ..source.load import load_project
+
+    try:
+        guide = load_project(root, problems)
+    except ProjectError as exc:  # careprint.toml cannot be read at all (docs/checks.md)
+        return failed_report(root, editions, exc, strict=strict, outputs=outputs,
+                             skipped=NOT_CHECKED)
+    if guide is None:  # careprint.toml names no usable guide or edition
+        return failed_report(root, editions, ProjectError(problems), strict=strict,
+                             outputs=outputs, skipped=NOT_CHECKED)
+    if language:
+        from ..source.language_view import for_language
+
+        guide = for_language(guide, language, problems)
+    return guide
+
+
+def _built(root: Path, build_dir: Path | None, language: str) -> Path:
+    """Where the outputs to check are: build_dir (default root/build), and in it the
+    language's own folder for a translation."""
+    out_dir = Path(build_dir).resolve() if build_dir else root / "build"
+    if language:
+        from ..source.language_view import language_out
+
+        out_dir = language_out(out_dir, language)
+    return out_dir
 
 
 def run_source(guide, views, settings, today: _dt.date, all_editions: bool = True):
@@ -146,7 +173,9 @@ def run_source(guide, views, settings, today: _dt.date, all_editions: bool = Tru
     sink = Sink(settings, markers, config.edition_ids)
     checks = SourceChecks(guide, sink, today)
     checks.run(list(views))
-    _marker_findings(sink, markers, settings, all_editions=all_editions)
+    # careprint.toml's markers are for the guide in every language, of which this is one
+    _marker_findings(sink, markers, settings, all_editions=all_editions,
+                     partial=("careprint.toml",) if guide.language else ())
     return sink, checks.readability
 
 
@@ -181,7 +210,8 @@ def _scan_markers(root: Path, guide) -> Markers:
     return markers
 
 
-def _marker_findings(sink: Sink, markers: Markers, settings, all_editions: bool) -> None:
+def _marker_findings(sink: Sink, markers: Markers, settings, all_editions: bool,
+                     partial: tuple[str, ...] = ()) -> None:
     for m in markers:
         if not m.rules:
             sink.add("allow-marker", m.file, m.line, "this `careprint: allow` marker names no "
@@ -192,7 +222,8 @@ def _marker_findings(sink: Sink, markers: Markers, settings, all_editions: bool)
                     "cannot be silenced in the source"
                 sink.add("allow-marker", m.file, m.line, f"{rule!r} {what}; the rule ids are "
                          "listed in docs/checks.md")
-            elif all_editions and settings[rule]["enabled"] and rule not in m.used:
+            elif all_editions and settings[rule]["enabled"] and rule not in m.used and \
+                    m.file not in partial:
                 sink.add("allow-marker", m.file, m.line, f"this marker allows {rule!r} but "
                          "nothing here needs it any more: remove the marker")
 

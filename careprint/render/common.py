@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..source import regions
+from ..source.direction import direction
 from ..source.editions import EditionGuide
 from ..source.region_view import (
     FOOTER_CHARS,
@@ -35,6 +36,9 @@ def base_context(eg: EditionGuide, ctx: BuildContext) -> dict:
     resources = tuple(r for r in eg.resources if (r.name, r.contact) not in local)
     return {
         "meta": meta,
+        # "rtl" for a guide in a language written right to left (Arabic, Hebrew...): the
+        # documents' dir, the mirrored page layout (render/mirror.py); "ltr" otherwise
+        "text_dir": direction(meta.language),
         "full_title": f"{meta.title}: {meta.subtitle}" if meta.subtitle else meta.title,
         "edition": eg.edition,
         "paper": ctx.paper,
@@ -48,7 +52,8 @@ def base_context(eg: EditionGuide, ctx: BuildContext) -> dict:
         "resources": resources,
         # on every handout: the crisis lines, and in a region's build its sexual-violence
         # services too (a region's list is short enough for the sheet's back)
-        "crisis_resources": handout_services(resources, eg.region),
+        "crisis_resources": handout_services(resources, eg.region,
+                                             eg.config.resources["regions"]),
         # "call {{ emergency }}": the region's number, or "your local emergency number"
         "emergency": Markup(help_words(help_for(eg.resources, eg.region, "emergency"),
                                        "emergency") or help_phrase("emergency")),
