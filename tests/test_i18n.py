@@ -270,3 +270,19 @@ def test_a_new_guide_in_spanish_has_no_english_word_in_any_output(tmp_path):
              if (found := english_found(text, phrases) + ENGLISH_WORDS.findall(text))}
     assert leaks == {}
     assert any("Antes de empezar" in t for t in texts.values())
+
+
+def test_every_role_has_its_words_when_no_service_is_named(tmp_path):
+    """`[[help:women]]` in a build for every region points to the support page in words of
+    careprint's catalogue, as every other role does (it stopped the build with a KeyError)."""
+    from careprint.source.region_view import HELP_PHRASES
+    from careprint.source.regions import ROLES
+
+    assert set(HELP_PHRASES) == set(ROLES)
+    project = copy_fixture("minimal", tmp_path)
+    chapter = next((project / "content" / "chapters").glob("*.md"))
+    with chapter.open("a", encoding="utf-8") as fh:
+        fh.write("\nYou can contact [[help:women]].\n")
+    invoke("build", project, "-f", "html", "-j", "1")
+    page = next((project / "build" / "everyone" / "html").glob("01-*.html"))
+    assert "a support service for women</a>" in page.read_text("utf-8")

@@ -259,6 +259,7 @@ HELP_PHRASES = {
     "domestic-abuse": N_("a domestic abuse helpline"),
     "lgbtq": N_("an LGBTQ+ support service"),
     "men": N_("a support service for men"),
+    "women": N_("a support service for women"),
     "young-people": N_("a helpline for young people"),
     "supporters": N_("a service for family and friends"),
 }
