@@ -180,7 +180,7 @@ def _load_chapter(path, rel, number, slug, config, errs) -> Chapter | None:
     if meta is None:
         meta = LineDict()
         meta.line, meta.key_lines = fm_line, {}
-    if not isinstance(meta, dict):
+    if not isinstance(meta, LineDict):
         errs.add(at(rel, fm_line), "front matter must be a set of `key: value` lines")
         return None
     n_before = len(errs.problems)
@@ -234,7 +234,7 @@ def _load_glossary(root: Path, errs: Collector) -> list[GlossaryEntry]:
         errs.extend(too_many)
         return []
     for i, item in enumerate(entries):
-        if not isinstance(item, dict):
+        if not isinstance(item, LineDict):
             errs.add(rel, f"entry {i + 1}: expected id, term and definition")
             continue
         unknown_keys(item, GLOSSARY_KEYS, rel, errs)

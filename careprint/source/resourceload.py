@@ -50,7 +50,7 @@ def load_resources(root: Path, errs: Collector) -> list[Resource]:
     for path in files_in(root / "content" / "resources"):
         rel = rel_path(root, path)
         for i, item in enumerate(load_list(root, rel, errs)):
-            if not isinstance(item, dict):
+            if not isinstance(item, LineDict):
                 errs.add(rel, f"entry {i + 1}: expected name, regions, roles, contact...")
                 continue
             resource = read_resource(item, rel, errs)

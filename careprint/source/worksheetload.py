@@ -66,7 +66,7 @@ def _load_worksheet(text, rel, stem, config, errs) -> Worksheet | None:
     except YamlError as exc:
         errs.add(at(rel, exc.line), exc.message)
         return None
-    if not isinstance(data, dict):
+    if not isinstance(data, LineDict):
         errs.add(at(rel, 1), "a worksheet is a set of `key: value` lines (id, title, fields...)")
         return None
     n_before = len(errs.problems)
@@ -135,7 +135,7 @@ def _fields(data, rel, errs) -> list[Field]:
 
 def _field_item(item, i, where, rel, keys, errs) -> Field | None:
     """Field `i` of a worksheet: its type, label and key, then what its type asks for."""
-    if not isinstance(item, dict):
+    if not isinstance(item, LineDict):
         errs.add(where, f"fields[{i}]: expected `type:` and `label:`")
         return None
     ftype = item.get("type")
