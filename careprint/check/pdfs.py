@@ -35,7 +35,7 @@ def pdf_accessibility(path: Path, shown: str, eid: str, sink, print_only: bool =
                  "it again", eid)
         return
     missing = []
-    meta = reader.metadata or {}
+    meta: dict = reader.metadata or {}
     if not str(meta.get("/Title") or "").strip():
         missing.append("title (/Title)")
     if not str(root.get("/Lang") or "").strip():

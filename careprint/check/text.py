@@ -276,6 +276,7 @@ _END_RE = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s|$)")
 def sentences(t: Text) -> list[Sentence]:
     """Split `t` into sentences: after . ! or ? that is followed by a space and a capital
     letter, a digit or a quote, except after abbreviations and initials."""
+    out: list[Sentence]
     out, start = [], 0
     s = t.text
     for m in _END_RE.finditer(s):

@@ -322,12 +322,12 @@ class Session:
 
     @property
     def address(self) -> str:
-        return self.server.server_address[0]
+        return str(self.server.server_address[0])  # a TCP server's: a str
 
     @property
     def url(self) -> str:
         """The address to open: this computer's own when the server listens on every one."""
-        host, port = self.server.server_address[:2]
+        host, port = self.address, self.server.server_address[1]
         if ipaddress.ip_address(host).is_unspecified:
             host = "::1" if ":" in host else HOST
         return f"http://{f'[{host}]' if ':' in host else host}:{port}/"

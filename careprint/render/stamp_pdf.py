@@ -311,6 +311,7 @@ def _redraw(pdf, page, by_mcid: dict[int, tuple], tree: _Tree) -> None:
         before.setdefault(after, []).append((tx, ty, name))
     chunks: list[bytes] = []
     run: list = []
+    stack: list[tuple]
     depth, ctm, stack = 0, _IDENTITY, []
 
     def draw(stamps):

@@ -122,7 +122,7 @@ def stamp_html(html: str, index: int) -> str:
         node = parent
     head = doc.find("head")
     if head is None:  # a project's template without <head>: the stamp's style needs one
-        head = etree.Element("head")
+        head = lxml.html.Element("head")
         doc.insert(0, head)
     for elem in list(head):  # what only the PDF's metadata and margins show
         if elem.tag == "title" or (elem.tag == "meta"

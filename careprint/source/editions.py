@@ -167,7 +167,8 @@ def apply_edition(guide: Guide, edition_id: str, found: list | None = None) -> E
 _KEPT: dict = {}
 
 
-def _kept(guide: Guide, edition_id: str, help_words: dict):
+def _kept(guide: Guide, edition_id: str, help_words: dict
+          ) -> tuple[tuple[ChapterView, ...], tuple[WorksheetView, ...]] | None:
     found = _KEPT.get((edition_id, tuple(sorted(help_words.items()))))
     if found is None:
         return None

@@ -50,6 +50,7 @@ def load_project(root: Path, problems: list | None = None) -> Guide | None:
     still raises."""
     root = Path(root)
     check_inside(root)  # before reading anything: no file from outside the project
+    config: Config | None
     if problems is None:
         config = load_config(root)
     else:
@@ -206,7 +207,7 @@ def _load_chapter(path, rel, number, slug, config, errs) -> Chapter | None:
 
 
 def _check_unique(items, attr, what, errs):
-    seen = {}
+    seen: dict = {}
     for item in items:
         key = getattr(item, attr)
         if key in seen:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ..errors import Collector, ProjectError, at
 from ..guard import bounds
@@ -124,6 +125,7 @@ def _fields(data, rel, errs) -> list[Field]:
         errs.extend(bounds.count_problem(len(raw), bounds.MAX_FIELDS, at(rel, line), "fields",
                                          "split the worksheet in two"))
         return []
+    keys: dict[str, int]
     out, keys = [], {}
     for i, item in enumerate(raw):
         line = raw.item_lines[i] if isinstance(raw, LineList) else data.line_of("fields")
@@ -162,6 +164,7 @@ def _field_item(item, i, where, rel, keys, errs) -> Field | None:
                  "give one of them a `key:`")
         return None
     keys[key] = item.line
+    base: dict[str, Any]  # the keys every Field has, of several types
     base = {"type": ftype, "label": label.strip(), "key": key, "line": item.line,
             "key_lines": key_lines(item)}
     extra = _TYPE_READERS[ftype](item, i, rel, errs) if ftype in _TYPE_READERS else {}
