@@ -54,6 +54,7 @@ def decode_line(line: str, escapes: bool = False) -> list[tuple[str, int, str]]:
     itself (`\\u202e`)."""
     out: list[tuple[str, int, str]] = []
     pos = 0
+    ch: str | None  # None: a name XHTML does not know
     for m in (_BOTH_RE if escapes else REFERENCE_RE).finditer(line):
         if m.group(0) == "\\\\":
             continue  # a backslash, escaped: what follows is not an escape
