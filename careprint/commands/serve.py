@@ -72,6 +72,7 @@ class Handler(BaseHTTPRequestHandler):
     """Answers one request; make_handler gives it the preview it shows."""
 
     preview: Preview
+    server: ThreadingHTTPServer  # make_server's, listening on TCP
 
     def log_message(self, *args):  # quiet: the terminal shows rebuilds, not requests
         pass
@@ -109,7 +110,7 @@ class Handler(BaseHTTPRequestHandler):
         """(status, message) for a request not to answer: a Host this preview is not served
         at, a path too long, or one with a control character."""
         port = self.server.server_address[1]
-        if not host_allowed(self.headers.get("Host", ""), self.server.server_address[0],
+        if not host_allowed(self.headers.get("Host", ""), str(self.server.server_address[0]),
                             getattr(self.server, "host", HOST), port):
             return 421, (f"This preview answers only at http://{HOST}:{port}/ or the "
                          "address it was started on.\n").encode()

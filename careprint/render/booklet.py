@@ -106,7 +106,7 @@ def impose(data: bytes, sheet: tuple[float, float], end: bytes | None = None
     if Name.Lang in src.Root:
         out.Root.Lang = pikepdf.String(str(src.Root.Lang))
     out.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
-    out.docinfo = out.copy_foreign(src.docinfo)
+    out.docinfo = out.copy_foreign(src.docinfo)  # type: ignore[assignment]  # a Dictionary
     return pdf_bytes(out), len(out.pages)
 
 
