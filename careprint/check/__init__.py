@@ -37,7 +37,7 @@ class CheckFailed(CareprintError):
 
     def __init__(self, exit_status: int = 1):
         super().__init__("the check found problems")
-        self.exit_code = exit_status
+        self.exit_code = exit_status  # type: ignore[misc]  # click reads it from the instance
 
     def show(self, file=None) -> None:
         pass
@@ -70,8 +70,8 @@ class Sink:
 
     def findings(self) -> list[Finding]:
         out = []
-        for (rule, severity, file, line, message), eds in self.items.items():
-            eds = tuple(sorted(eds, key=lambda e: self.order.get(e, len(self.order))))
+        for (rule, severity, file, line, message), names in self.items.items():
+            eds = tuple(sorted(names, key=lambda e: self.order.get(e, len(self.order))))
             out.append(Finding(rule, severity, file, line, message, eds))
         return sorted(out, key=Finding.sort_key)
 

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..source.model import Guide
 from ..source.rulebook import (
@@ -61,6 +62,9 @@ from ..source.rulebook import (
 )
 from .report import Readability
 
+if TYPE_CHECKING:  # careprint.check imports this module
+    from . import Sink
+
 __all__ = ["ACCESSIBILITY", "HEALTH_LITERACY", "MARKERS", "OUTPUTS", "RULES", "SUBJECTS",
            "TRAUMA_INFORMED", "UNIT_SUBJECTS", "Context", "Opt", "Rule", "RuleError", "Unit",
            "all_rules", "builtin_rules", "by_subject", "check_options", "load_rules", "rule",
@@ -72,7 +76,7 @@ class Context:
     """What every unit is given: the guide, the options of each rule, where findings go."""
 
     guide: Guide
-    sink: object  # careprint.check.Sink
+    sink: Sink
     today: _dt.date
     readability: list[Readability] = field(default_factory=list)
     cache: dict = field(default_factory=dict)  # what a unit computes once per run

@@ -121,9 +121,11 @@ class _Splitter:
                 return
         if self.cur is None:
             self.open("paragraph", None)
+        assert self.cur is not None  # open() made it
         self.cur.lines.append((n, text))
 
     def _fenced(self, n: int, text: str) -> None:
+        assert self.cur is not None and self.fence is not None  # feed(): a fence is open
         self.cur.lines.append((n, text))
         if FENCE_RE.match(text) and text.strip().startswith(self.fence):
             self.fence, self.cur = None, None
@@ -184,6 +186,7 @@ class _Splitter:
             return False
         if self.cur is None or self.cur.kind != "quote":
             self.open("quote", None)
+        assert self.cur is not None  # open() made it
         self.cur.lines.append((n, text))
         return True
 
@@ -276,6 +279,7 @@ _END_RE = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s|$)")
 def sentences(t: Text) -> list[Sentence]:
     """Split `t` into sentences: after . ! or ? that is followed by a space and a capital
     letter, a digit or a quote, except after abbreviations and initials."""
+    out: list[Sentence]
     out, start = [], 0
     s = t.text
     for m in _END_RE.finditer(s):

@@ -101,7 +101,7 @@ def write_ins(fragment: str) -> str:
 def _practice(sections: list[Section], named: tuple[str, ...] | None) -> Section | None:
     """The first section named (in the order named) that this edition keeps; by default,
     or when the edition keeps none of those named, its first "Try this" section."""
-    by_key = {}
+    by_key: dict[str, Section] = {}
     for section in sections:
         by_key.setdefault(heading_key(section.title), section)
     if named is not None:

@@ -34,7 +34,8 @@ class Opt:
     def out_of_range(self, value: Any) -> str:
         """What is wrong with a number outside this option's range (`nan` is in none), or
         "" when it is in range or is no number."""
-        if self.lo is None or not isinstance(value, (int, float)) or isinstance(value, bool):
+        if self.lo is None or self.hi is None or not isinstance(value, (int, float)) or \
+                isinstance(value, bool):
             return ""
         if self.lo <= value <= self.hi:  # False for nan
             return ""

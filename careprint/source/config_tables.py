@@ -65,7 +65,7 @@ def table(data: Any, path: str, opts: dict[str, Opt], errs: Collector) -> dict[s
     return out
 
 
-def did_you_mean(word: str, known) -> str:
+def did_you_mean(word: object, known) -> str:
     """ " did you mean 'title'?" for a key close to a known one, else ""."""
     close = difflib.get_close_matches(str(word), list(known), n=1, cutoff=0.7)
     return f" did you mean {close[0]!r}?" if close else ""
