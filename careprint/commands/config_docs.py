@@ -147,10 +147,16 @@ def rules_table() -> str:
     """The table of careprint's rules in docs/checks.md: id, group, severity, what."""
     from ..source.rulebook import builtin_rules
 
-    rows = ["| rule | group | default severity | checks |", "| --- | --- | --- | --- |"]
-    rows += [f"| [`{r.id}`](#{r.id}) | {r.group} | {r.severity} | {_cell(r.doc)} |"
-             for r in builtin_rules().values()]
+    rows = ["| rule | group | default severity | languages | checks |",
+            "| --- | --- | --- | --- | --- |"]
+    rows += [f"| [`{r.id}`](#{r.id}) | {r.group} | {r.severity} | {_languages(r)} | "
+             f"{_cell(r.doc)} |" for r in builtin_rules().values()]
     return "\n".join(rows)
+
+
+def _languages(r) -> str:
+    """The languages a rule checks: "any" for a rule that reads no words."""
+    return "any" if r.languages is None else ", ".join(f"`{c}`" for c in r.languages)
 
 
 def checks_doc(current: str) -> str:
