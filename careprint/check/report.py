@@ -145,7 +145,14 @@ class Report:
             if self.silenced else ""
         verdict = "passed" if self.passed else "failed"
         strict = " (--strict: warnings count)" if self.strict else ""
-        return f"careprint check {verdict}{strict}: {counts}{where}{silenced}."
+        unchecked = ""
+        if self.not_checked:  # a rule that did not read the language is no pass
+            from ..source.lang_words import language_name
+
+            n = len(self.not_checked)
+            unchecked = (f"; {_plural(n, 'rule')} not checked in "
+                         f"{language_name(self.not_checked[0].language)} (listed above)")
+        return f"careprint check {verdict}{strict}: {counts}{where}{silenced}{unchecked}."
 
     def to_text(self, stats: bool = False) -> str:
         lines = []

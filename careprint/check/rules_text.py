@@ -104,6 +104,8 @@ def long_paragraph(ctx: Context, path, b: Block, ss, eid) -> None:
 @rule("pressure-words", "text", group=TRAUMA_INFORMED, severity="warning",
       doc="words that pressure the reader, with a choice-giving wording (English and "
           "Spanish lists)", languages=SHIPPED,
+      uncovered="not checked: careprint's lists of pressure words are in English and "
+                "Spanish only",
       options={"words": Opt(dict, "English: phrase = choice-giving wording to suggest; "
                             "replaces the built-in list.", default=PRESSURE_WORDS["en"]),
                "words_es": Opt(dict, "Spanish: phrase = choice-giving wording to suggest; "
