@@ -130,6 +130,18 @@ def test_spanish_pressure_words_are_found_with_their_alternatives(tmp_path):
              '"puedes probar a"')]
 
 
+def test_what_follows_a_spanish_phrase_can_change_what_it_means(tmp_path):
+    """"les debes contacto" (you owe), "es fácil confundirlos" and "no pasa nada malo"
+    press nobody; "debes descansar" and a bare "No pasa nada." do."""
+    root = spanish(tmp_path)
+    edit(root, "La calma suele crecer despacio.", "Nadie te obliga: no les debes contacto. "
+         "Es fácil confundirlos. Di: no pasa nada malo.")
+    edit(root, "Un paso pequeño también es un paso.", "Debes descansar. No pasa nada.")
+    _, report = check(root, "--strict")
+    assert [m.split(" can read")[0] for _, m in found(report, "pressure-words")] == \
+        ['"debes"', '"no pasa nada"']
+
+
 def test_no_before_debes_forbids_and_is_still_reported(tmp_path):
     root = spanish(tmp_path)
     edit(root, "La calma suele crecer despacio.", "No debes sentir culpa.")
@@ -248,3 +260,18 @@ def test_spanish_contact_texts_link_sms_and_tel():
         '<p>Si estás en peligro, llama al <a class="phone" href="tel:112">112</a>.</p>'
     assert link_numbers("<p>Escribe HOLA al 741741.</p>") == \
         '<p>Escribe HOLA al <a class="phone" href="sms:741741">741741</a>.</p>'
+
+
+def test_every_spanish_phrase_is_in_docs_with_the_sources_of_the_list():
+    from conftest import ROOT
+
+    from careprint.source.lang_words import PRESSURE_WORDS
+
+    section = (ROOT / "docs/checks.md").read_text().split("#### `pressure-words`", 1)[1]
+    section = section.split("\n#### ", 1)[0]
+    for phrase, suggestion in PRESSURE_WORDS["es"].items():
+        assert f"| {phrase} | {suggestion} |" in section, phrase
+    sources = " ".join(section.split("**Sources of the Spanish list.**", 1)[1].split())
+    for cited in ("SAMHSA (2014), *TIP 57", "García Muñoz, Ó. (2012)", "UNE 153101:2018",
+                  "Fernández Huerta, J. (1959)", "Szigriszt Pazos, F. (1993)"):
+        assert cited in sources, cited

@@ -6,7 +6,14 @@ from __future__ import annotations
 import re
 
 from ..source.config_schema import GRADE_RANGE, NUM, Opt
-from ..source.lang_words import NEGATION, NEGATION_FORBIDS, PRESSURE_WORDS, SHIPPED
+from ..source.lang_words import (
+    EXCUSED_BEFORE,
+    NEGATION,
+    NEGATION_FORBIDS,
+    PRESSED_BEFORE,
+    PRESSURE_WORDS,
+    SHIPPED,
+)
 from ..source.model import Chapter
 from .readability import MEASURED, UNMEASURED, measure
 from .reader_text import hidden_texts, normalise
@@ -125,7 +132,8 @@ def pressure(ctx: Context, path: str, line: int, text: str, eid) -> None:
     for phrase, suggestion, rx, excused in _pressure_patterns(ctx):
         # "you do not have to", "nobody needs to", "no tienes que": permission
         spans = [m.span() for m in rx.finditer(norm)
-                 if not (excused and negation.search(norm[:m.start()]))]
+                 if not (excused and negation.search(norm[:m.start()]))
+                 and _presses(ctx.language, phrase, norm[m.end():])]
         spans = [(a, b) for a, b in spans if not any(a < y and x < b for x, y in taken)]
         if spans:
             taken += spans
@@ -176,6 +184,15 @@ def _pressure_patterns(ctx: Context):
         patterns.sort(key=lambda p: -len(p[0]))
         ctx.cache["pressure"] = patterns
     return ctx.cache["pressure"]
+
+
+def _presses(language: str, phrase: str, after: str) -> bool:
+    """Whether `phrase`, followed by `after`, presses the reader (lang_words.PRESSED_BEFORE,
+    EXCUSED_BEFORE: "debes hacerlo" does, "les debes contacto" does not)."""
+    key = phrase.lower()
+    needs = PRESSED_BEFORE[language].get(key)
+    excuse = EXCUSED_BEFORE[language].get(key)
+    return not (needs and not needs.match(after) or excuse and excuse.match(after))
 
 
 def _terminated(text: str) -> str:

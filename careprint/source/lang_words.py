@@ -144,6 +144,17 @@ NEGATION = {
 }
 # ...except before these, where it forbids instead ("no debes": you must not)
 NEGATION_FORBIDS = {"en": frozenset(), "es": frozenset({"debes", "deberías"})}
+# What follows a phrase can change what it means. "debes" is "you must" before a verb
+# ("debes hacerlo") and "you owe" before a noun ("les debes contacto", "no le debes a
+# nadie la historia"); "es fácil confundirlos" (it is easy to mix them up) and "no pasa
+# nada malo" (nothing bad is happening) describe, and press nobody. A phrase of
+# PRESSED_BEFORE counts only when what follows it matches; one of EXCUSED_BEFORE not
+# when what follows it matches.
+_INFINITIVE = r"\s+\w+?(?:ar|er|ir|ír)(?:me|te|se|lo|la|le|nos|os|los|las|les)?\b"
+PRESSED_BEFORE = {"en": {}, "es": {"debes": re.compile(_INFINITIVE, re.I),
+                                   "deberías": re.compile(_INFINITIVE, re.I)}}
+EXCUSED_BEFORE = {"en": {}, "es": {"es fácil": re.compile(_INFINITIVE, re.I),
+                                   "no pasa nada": re.compile(r"\s+\w", re.I)}}
 
 # Headings that say nothing about what follows.
 GENERIC_HEADINGS = {
