@@ -34,12 +34,17 @@ class FormatChoice(click.Choice):
 
 def _project_dir(ctx, param, value: Path | None) -> Path:
     """PROJECT_DIR as given, or else the folder from here upward that holds careprint.toml
-    (careprint/commands/projectroot.py), or else here (whose error then says none was found)."""
+    (careprint/commands/projectroot.py); none is an error that names the folders looked in."""
     if value is not None:
         return value
-    from .commands.projectroot import find_project
+    from .commands.projectroot import CONFIG_NAME, find_project, not_found
+    from .errors import Problem, ProjectError
 
-    return find_project() or Path(".")
+    found = find_project()
+    if found is None:  # said here, where the folders looked in are known
+        raise ProjectError(Problem(CONFIG_NAME, not_found()),
+                           writes=ctx.info_name not in ("list", "check"))
+    return found
 
 
 PROJECT = click.argument("project_dir", required=False, default=None, callback=_project_dir,
@@ -100,6 +105,10 @@ def _check_errors(guide, views) -> int:
               "`all`: every imprint), into OUT/imprints/ID/: its name and logo on the title "
               "page and handouts, its local services first, its region's services. "
               "Default: no clinic.")
+@click.option("--language", "-l", "languages", multiple=True, metavar="CODE",
+              help="Build the guide in a translation, a [languages.CODE] of careprint.toml "
+              "(repeatable; `all`: every translation), into OUT/languages/CODE/: each "
+              "translated file in place of its source. Default: the guide's own language.")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Folder to write the outputs to. Default: PROJECT_DIR/build.")
 @click.option("--force", is_flag=True,
@@ -118,45 +127,25 @@ def _check_errors(guide, views) -> int:
 @click.option("--marks", is_flag=True, help="Print-shop crop marks on every PDF page.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the final summary.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print how long each output took.")
-def build(project_dir, editions, formats, only, paper, regions, imprints, out, force, jobs,
-          shard, keep_html, strict, bleed, marks, quiet, verbose):
+def build(project_dir, editions, formats, only, paper, regions, imprints, languages, out,
+          force, jobs, shard, keep_html, strict, bleed, marks, quiet, verbose):
     """Render the guide into every edition and format."""
+    from .commands.asked import builds_asked
     from .commands.progress import BuildProgress
     from .pipeline.build import build as run
 
-    for imprint, region in _builds(project_dir, regions, imprints):
-        if imprint or region:
-            click.echo(f"Building for {' in '.join(filter(None, (imprint, region)))}:",
-                       err=True)
+    for imprint, region, language in builds_asked(project_dir, regions, imprints, languages):
+        if imprint or region or language:
+            what = " in ".join(filter(None, (imprint, region)))
+            click.echo(f"Building {f'for {what} ' if what else ''}"
+                       f"{f'in {language}' if language else ''}".rstrip() + ":", err=True)
         with BuildProgress(quiet=quiet, verbose=verbose, hold=strict) as progress:
             report = run(project_dir, editions=editions, formats=formats, paper=paper,
                          out=out, force=force, jobs=jobs, shard=shard, keep_html=keep_html,
                          strict=strict, bleed=bleed, marks=marks, progress=progress,
-                         only=only, count_check=_check_errors, region=region, imprint=imprint)
+                         only=only, count_check=_check_errors, region=region, imprint=imprint,
+                         language=language)
         progress.summary(report)
-
-
-def _builds(project_dir: Path, regions, imprints) -> list[tuple[str, str]]:
-    """(imprint id, region) of each build asked for: ("", "") for the plain build."""
-    if not imprints:
-        return [("", region) for region in _regions(project_dir, regions)]
-    from .source.load import load_project_kept
-    from .source.region_view import imprints_requested, requested
-
-    guide = load_project_kept(Path(project_dir).resolve())
-    codes = requested(guide, regions) if regions else ("",)
-    return [(i.id, "" if code == i.region else code)
-            for i in imprints_requested(guide, imprints) for code in codes]
-
-
-def _regions(project_dir: Path, asked) -> tuple[str, ...]:
-    """The regions `--region` asks for, checked against the project: ("",) for none."""
-    if not asked:
-        return ("",)
-    from .source.load import load_project_kept
-    from .source.region_view import requested
-
-    return requested(load_project_kept(Path(project_dir).resolve()), asked)
 
 
 @main.command("list")
@@ -168,15 +157,20 @@ def _regions(project_dir: Path, asked) -> tuple[str, ...]:
 @click.option("--region", "-r", metavar="CODE", default=None,
               help="Name the outputs of the build for this region (an ISO 3166 code, as "
               "`build --region`). Default: the build for every region.")
+@click.option("--language", "-l", metavar="CODE", default=None,
+              help="Name the outputs of the build in this translation (as `build "
+              "--language`). Default: the guide's own language.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="List as text, or as JSON (schema in docs/building.md).")
 @_reads_only
-def list_(project_dir, editions, paper, region, fmt):
+def list_(project_dir, editions, paper, region, language, fmt):
     """Show each edition, its chapters and worksheets, and the outputs it would produce."""
+    from .commands.asked import builds_asked
     from .commands.listing import listing, to_text
 
-    found = listing(project_dir, editions, paper, _regions(project_dir, (region,))[0]
-                    if region else "")
+    build = builds_asked(project_dir, (region,) if region else (), (),
+                         (language,) if language else ())[0]
+    found = listing(project_dir, editions, paper, build[1], build[2])
     click.echo(json.dumps(found, indent=2, ensure_ascii=False) if fmt == "json"
                else to_text(found))
 
@@ -289,17 +283,34 @@ def doctor(project_dir, fmt):
               "every format.")
 @click.option("--stats", is_flag=True,
               help="Also print each chapter's readability figures (text format).")
+@click.option("--language", "-l", metavar="CODE", default=None,
+              help="Check the guide in this translation (a [languages.CODE]), and with "
+              "--outputs its build in BUILD_DIR/languages/CODE/. Default: the guide's own "
+              "language.")
+@click.option("--translations", "list_translations", is_flag=True,
+              help="List the state of every translation (up to date, source changed, "
+              "missing, no source, not marked), and exit 1 unless all are up to date.")
 @_reads_only
-def check(project_dir, editions, strict, fmt, outputs, build_dir, output_formats, stats):
+def check(project_dir, editions, strict, fmt, outputs, build_dir, output_formats, stats,
+          language, list_translations):
     """Check that the guide is fit to hand out: plain language, trauma-informed wording and
     accessibility. Exits 1 on errors (and on warnings with --strict)."""
     from .check import CheckFailed, failed_report, run_checks
     from .errors import CareprintError
 
+    if list_translations:
+        from .commands.translations import listing
+
+        text, ok = listing(project_dir, language, fmt)
+        click.echo(text)
+        if not ok:
+            raise CheckFailed(1)
+        return
     try:
         report = run_checks(project_dir, editions, outputs=outputs, strict=strict,
                             build_dir=build_dir, output_formats=output_formats,
-                            progress=lambda line: click.echo(line, err=True))
+                            progress=lambda line: click.echo(line, err=True),
+                            language=language or "")
     except CareprintError as exc:
         if fmt != "json":
             raise
@@ -308,6 +319,28 @@ def check(project_dir, editions, strict, fmt, outputs, build_dir, output_formats
     click.echo(report.to_json_text() if fmt == "json" else report.to_text(stats=stats))
     if report.exit_status:
         raise CheckFailed(report.exit_status)
+
+
+@main.group()
+def translations():
+    """Keep the translations in content/translations/ in step with their sources."""
+
+
+@translations.command("mark")
+@click.argument("files", nargs=-1, metavar="FILE...")
+@click.option("--project", "project_dir", default=None, callback=_project_dir,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="The guide project. Default: the one this folder is in.")
+@click.option("--all", "every", is_flag=True,
+              help="Mark every translation of every language.")
+def mark(files, project_dir, every):
+    """Record that each translation FILE translates its source as it is now: its
+    source_digest, and a copy of the source in content/translations/CODE/.sources/, so
+    that `careprint check` can name the lines of the source that change later."""
+    from .commands.translations import mark_files
+
+    for path in mark_files(project_dir, files, every):
+        click.echo(f"wrote {path}")
 
 
 def command(*words) -> str:

@@ -99,6 +99,8 @@ TRIGGERS = [
     ("check-table-headers", "table-headers", [f"{EXTRA}:10"], "error", ["survivors", "groups"]),
     ("check-language", "language", ["careprint.toml:9"], "error", []),
     ("check-project", "project", [f"{EXTRA}:10"], "error", ["survivors", "groups"]),
+    ("check-translation-in-step", "translation-in-step",
+     ["content/translations/es/chapters/01-calm-steps.md:2"], "warning", []),
 ]
 
 
@@ -497,13 +499,18 @@ def test_json_report_follows_its_schema(tmp_path):
 
 
 def test_docs_list_every_rule_and_the_schema():
+    from careprint.commands.config_docs import SECTIONS_BEGIN, SECTIONS_END
+
     docs = (ROOT / "docs/checks.md").read_text()
+    generated = docs.split(SECTIONS_BEGIN, 1)[1].split(SECTIONS_END, 1)[0]
     for rule_id in RULES:
         section = docs.split(f"#### `{rule_id}`\n", 1)
         assert len(section) == 2, f"docs/checks.md has no section for {rule_id}"
         body = section[1].split("\n#### ", 1)[0]
         assert "**Checks**" in body
-        if not RULES[rule_id].outputs and rule_id != "allow-marker":
+        if f"#### `{rule_id}`\n" in generated:  # made from its @rule: what, and how to silence
+            assert f"careprint: allow {rule_id}" in body and "**Silence**" in body
+        elif not RULES[rule_id].outputs and rule_id != "allow-marker":
             assert "**Why**" in body and "**Silence**" in body
             assert f"careprint: allow {rule_id}" in body
     schema = json.loads(docs.split("```json\n", 1)[1].split("```", 1)[0])

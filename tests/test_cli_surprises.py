@@ -41,7 +41,10 @@ def test_the_search_stops_at_a_git_repository_top_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(mine / "notes")
     result = invoke("list")
     assert result.exit_code == 1
-    assert f"careprint.toml: not found in {mine / 'notes'}" in result.output, result.output
+    # the error names where the search looked, and why it stopped
+    assert f"careprint.toml: not found in {mine / 'notes'} or any folder above it up to " \
+        f"{mine} (the search stops there: it is the top of a git repository)" in \
+        " ".join(result.output.split()), result.output
 
 
 def test_list_outside_a_project_does_not_say_nothing_was_written(tmp_path, monkeypatch):

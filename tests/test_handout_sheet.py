@@ -90,7 +90,8 @@ def test_every_bundled_handout_is_one_sheet(sheets, bundled_guide, edition, pape
 def test_a_bundled_handout_holds_what_a_handout_needs(sheets, bundled_guide, edition):
     from careprint.source.region_view import handout_services
 
-    crisis = [r.name for r in handout_services(bundled_guide.resources, "")]
+    crisis = [r.name for r in handout_services(bundled_guide.resources, "",
+                                               bundled_guide.config.resources["regions"])]
     for n, c in edition_chapters(bundled_guide, edition):
         text = pdf_text(handout(sheets, edition, n, c, "a4"))
         flat = normalize(text)

@@ -206,9 +206,11 @@ def test_a_contributor_adds_a_rule_to_careprint_in_one_file(tmp_path):
     script = ("import json\n"
               "from careprint.check.rules import RULES\n"
               "from careprint.check.registry import check_options\n"
-              "from careprint.commands.config_docs import render, rules_table\n"
+              "from careprint.commands.config_docs import checks_doc, render, rules_table\n"
+              f"checks = open({str(Path(CAREPRINT, 'docs', 'checks.md'))!r}).read()\n"
               "print(json.dumps({'rules': list(RULES), 'table': rules_table(),\n"
-              "    'options': list(check_options()['no-shouting']), 'config': render()}))\n")
+              "    'options': list(check_options()['no-shouting']), 'config': render(),\n"
+              "    'checks': checks_doc(checks)}))\n")
     # cwd: `python -c` and `-m` put the current folder first on sys.path
     proc = subprocess.run([sys.executable, "-c", script], env=careprint_env(PYTHONPATH=str(src)),
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
@@ -223,6 +225,10 @@ def test_a_contributor_adds_a_rule_to_careprint_in_one_file(tmp_path):
     assert f"| `no-shouting` | warning | {doc} | `min_letters` |" in config.splitlines()
     section = config.split("### `[check.no-shouting]`\n", 1)[1].split("\n### ", 1)[0]
     assert "`min_letters`" in section and "Fewest capitals in a row to report." in section
+    # docs/checks.md: a section of its own, made from the declaration
+    section = seen["checks"].split("#### `no-shouting`\n", 1)[1].split("\n#### ", 1)[0]
+    assert f"**Checks** that {doc}. Default: **warning**." in section
+    assert "careprint: allow no-shouting" in section and "[check.no-shouting]" in section
 
     root = project(tmp_path, '[check.no-shouting]\nseverity = "error"\n')
     proc = subprocess.run([sys.executable, "-m", "careprint", "check", str(root)],

@@ -155,7 +155,8 @@ def test_every_number_is_bold_and_at_least_body_size(built, bundled_guide):
     handout = handout_pdf(built, "a4")
     # the footer's crisis line sets its numbers in its own words' size (the next test)
     found = [run for page in handout.pages for run in runs(page, "body")]
-    crisis = handout_services(bundled_guide.resources, "")
+    crisis = handout_services(bundled_guide.resources, "",
+                              bundled_guide.config.resources["regions"])
     assert_bold_and_at_least(found, {n for n, _ in numbers(crisis)}, body)
 
 
@@ -199,7 +200,8 @@ def test_pdf_links_every_number_and_website(built, bundled_guide):
     assert {r.url for r in bundled_guide.resources if r.url} <= found
     assert {u.split(":")[0] for u in found if not u.startswith("#")} >= {"tel", "sms", "https"}
     handout = uris(handout_pdf(built, "a4").pages)
-    crisis = handout_services(bundled_guide.resources, "")
+    crisis = handout_services(bundled_guide.resources, "",
+                              bundled_guide.config.resources["regions"])
     assert {uri for _, uri in numbers(crisis)} <= handout
 
 
@@ -333,3 +335,20 @@ def test_crisis_lines_lead_their_region_and_the_dates_span_the_list(fixture_proj
     assert "example.org/help" in text and "https://" not in text and ".." not in text
     assert "https://www.example.org/help/" in uris(support_pages(reader))  # ...goes whole
     assert "not yet checked" not in text.lower()
+
+
+def test_a_handouts_back_lists_the_countries_the_guide_serves(bundled_guide):
+    """The back of a handout for every region lists each country the guide serves
+    ([resources] regions): Spain's services are in the bundled guide's list, but Spain is
+    not a region it serves, and a seventh country pushed four Letter handouts to a third
+    page. Without the list, every country with a service."""
+    served = bundled_guide.config.resources["regions"]
+    assert "ES" not in served
+    listed = handout_services(bundled_guide.resources, "", served)
+    assert {c for r in listed for c in r.regions} <= {"US", "CA", "GB", "IE", "AU", "NZ"}
+    assert {"US", "GB", "NZ"} <= {c for r in listed for c in r.regions}
+    everyone = handout_services(bundled_guide.resources, "")
+    assert "ES" in {c for r in everyone for c in r.regions}
+    # a part of a country stands for its country
+    scots = handout_services(bundled_guide.resources, "", ("GB-SCT",))
+    assert {c for r in scots for c in r.regions} == {"GB"}

@@ -81,13 +81,15 @@ class Sink:
 def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bool = False,
                strict: bool = False, build_dir: Path | None = None,
                output_formats: Sequence[str] | None = None,
-               today: _dt.date | None = None, progress=None) -> Report:
+               today: _dt.date | None = None, progress=None, language: str = "") -> Report:
     """Check the project at `root`; see the module docstring.
 
     `build_dir` is where `careprint build` wrote the outputs (default: root/build), and
     `output_formats` the formats to check there (default: all). `today` dates the
     resource-verified rule. `progress(line)`, if given, is told of each output as it is
-    checked. Raises CareprintError only for a bad request (an unknown edition or format);
+    checked. `language` checks the guide in that translation (source/language_view.py),
+    and its outputs in build_dir/languages/<code>/. Raises CareprintError only for a bad
+    request (an unknown edition or format);
     problems in the project are findings, and the rules still run on everything that
     could be read (docs/checks.md, "What one run finds").
     """
@@ -108,6 +110,10 @@ def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bo
     if guide is None:  # careprint.toml names no usable guide or edition
         return failed_report(root, editions, ProjectError(problems), strict=strict,
                              outputs=outputs, skipped=NOT_CHECKED)
+    if language:
+        from ..source.language_view import for_language
+
+        guide = for_language(guide, language, problems)
     config = guide.config
     eds = select(editions, config.edition_ids, "edition")
     fmts = select(output_formats, registry.names(), "format")
@@ -131,6 +137,10 @@ def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bo
         from .outputs import check_outputs
 
         out_dir = Path(build_dir).resolve() if build_dir else root / "build"
+        if language:
+            from ..source.language_view import language_out
+
+            out_dir = language_out(out_dir, language)
         check_outputs(guide, views, out_dir, sink, fmts, progress)
     report.findings = sink.findings()
     report.silenced = len(sink.silenced)
@@ -153,7 +163,9 @@ def run_source(guide, views, settings, today: _dt.date, all_editions: bool = Tru
     checks.run(list(views))
     # the rules that did not check the guide's language, and why (a report says so)
     sink.language, sink.not_checked = checks.ctx.language, checks.ctx.not_checked
-    _marker_findings(sink, markers, settings, all_editions=all_editions)
+    # careprint.toml's markers are for the guide in every language, of which this is one
+    _marker_findings(sink, markers, settings, all_editions=all_editions,
+                     partial=("careprint.toml",) if guide.language else ())
     return sink, checks.readability
 
 
@@ -188,7 +200,8 @@ def _scan_markers(root: Path, guide) -> Markers:
     return markers
 
 
-def _marker_findings(sink: Sink, markers: Markers, settings, all_editions: bool) -> None:
+def _marker_findings(sink: Sink, markers: Markers, settings, all_editions: bool,
+                     partial: tuple[str, ...] = ()) -> None:
     for m in markers:
         if not m.rules:
             sink.add("allow-marker", m.file, m.line, "this `careprint: allow` marker names no "
@@ -199,7 +212,8 @@ def _marker_findings(sink: Sink, markers: Markers, settings, all_editions: bool)
                     "cannot be silenced in the source"
                 sink.add("allow-marker", m.file, m.line, f"{rule!r} {what}; the rule ids are "
                          "listed in docs/checks.md")
-            elif all_editions and settings[rule]["enabled"] and rule not in m.used:
+            elif all_editions and settings[rule]["enabled"] and rule not in m.used and \
+                    m.file not in partial:
                 sink.add("allow-marker", m.file, m.line, f"this marker allows {rule!r} but "
                          "nothing here needs it any more: remove the marker")
 

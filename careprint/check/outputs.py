@@ -79,6 +79,11 @@ def expected_outputs(eg: EditionGuide, out_dir: Path, formats
             for fmt in formats}
 
 
+def _language(guide) -> str:
+    """` --language CODE` for a build in a language (the command that makes its files)."""
+    return f" --language {guide.language}" if guide.language else ""
+
+
 def _check_files(eg: EditionGuide, outs: dict[str, list[tuple[Job, Path]]], show, sink,
                  progress) -> None:
     # Whether a file is up to date is checked against the build's manifest (check/stale.py)
@@ -91,7 +96,8 @@ def _check_files(eg: EditionGuide, outs: dict[str, list[tuple[Job, Path]]], show
             what = show(absent[0]) if len(absent) == 1 else \
                 f"{len(absent)} of the {len(files)} {fmt} files (e.g. {show(absent[0])})"
             sink.add("outputs", show(absent[0].parent), None,
-                     f"{what} not found: run `careprint build --edition {eid} --format "
+                     f"{what} not found: run `careprint build{_language(eg.guide)} "
+                     f"--edition {eid} --format "
                      f"{fmt}` (with --out, and check with --build-dir), then check again", eid)
         progress(f"found {len(files) - len(absent)} of the {len(files)} {fmt} files of the "
                  f"{eid} edition")
@@ -152,7 +158,8 @@ def crisis_in_outputs(eg: EditionGuide, paths: list[Path], show, sink,
     resources = eg.resources
     if not resources:
         return False
-    wanted = handout_services(resources, eg.region) if lines_only else resources
+    wanted = handout_services(resources, eg.region, eg.config.resources["regions"]) \
+        if lines_only else resources
     for path in paths:
         try:
             text = _squash(_epub_text(path) if path.suffix == ".epub" else _pdf_text(path))

@@ -46,5 +46,7 @@ def stale_outputs(guide, views, out_dir: Path, formats, show, sink) -> None:
         what = first if total == 1 else f"{len(old)} of the {total} {fmt} files (e.g. {first})"
         sink.add("outputs", show((out_dir / old[0].relpath).parent), None,
                  f"{what} {'was' if len(old) == 1 else 'were'} built from older sources "
-                 f"than the project has now: run `careprint build --edition {eid} --format "
+                 f"than the project has now: run `careprint build"
+                 f"{f' --language {guide.language}' if guide.language else ''} "
+                 f"--edition {eid} --format "
                  f"{fmt}`, then check again", eid, severity="warning")

@@ -8,15 +8,17 @@ from pathlib import Path
 SCHEMA_ID = "careprint-list/1"
 
 
-def listing(project_dir: Path, editions, paper: str | None, region: str) -> dict:
+def listing(project_dir: Path, editions, paper: str | None, region: str,
+            language: str = "") -> dict:
     """Each edition's chapters, worksheets and outputs (paths relative to the project), the
     clinics' imprints and the library page."""
     from ..pipeline.plan import plan
     from ..source.load import load_project_kept
 
-    prefix = f"build/regions/{region.lower()}/" if region else "build/"
+    prefix = f"build/languages/{language}/" if language else "build/"
+    prefix += f"regions/{region.lower()}/" if region else ""
     eds = []
-    for eg, outputs in plan(project_dir, editions, paper, region):
+    for eg, outputs in plan(project_dir, editions, paper, region, language):
         e = eg.edition
         eds.append({
             "id": e.id, "title": e.title, "audience": e.audience,
@@ -27,7 +29,8 @@ def listing(project_dir: Path, editions, paper: str | None, region: str) -> dict
             "outputs": {fmt: [prefix + p for p in paths] for fmt, paths in outputs.items()},
         })
     imprints = load_project_kept(Path(project_dir).resolve()).imprints
-    return {"schema": SCHEMA_ID, "region": region or None, "editions": eds,
+    return {"schema": SCHEMA_ID, "region": region or None, "language": language or None,
+            "editions": eds,
             "imprints": [{"id": i.id, "name": i.name, "region": i.region} for i in imprints],
             "library": prefix + "index.html"}
 
@@ -35,6 +38,9 @@ def listing(project_dir: Path, editions, paper: str | None, region: str) -> dict
 def to_text(found: dict) -> str:
     """The listing as `careprint list` prints it."""
     lines = []
+    if found.get("language"):
+        lines.append(f"in {found['language']}: its translation, into "
+                     f"{found['library'].removesuffix('index.html')}")
     if found["region"]:
         lines.append(f"for {found['region']}: its services, into "
                      f"{found['library'].removesuffix('index.html')}")

@@ -19,23 +19,44 @@ CONFIG_NAME = "careprint.toml"
 def find_project(start: Path | None = None) -> Path | None:
     """The nearest folder from `start` (default: the current one) upward that holds
     careprint.toml, or None."""
+    return search(start)[0]
+
+
+def search(start: Path | None = None) -> tuple[Path | None, Path, str]:
+    """(the project folder or None, the last folder looked in, why the search stopped
+    there: "" when it found the project or reached the filesystem's root)."""
     here = Path(start if start is not None else Path.cwd()).absolute()
     home = _home()
     try:
         device = here.stat().st_dev
     except OSError:
-        return None
+        return None, here, "it cannot be read"
+    last = here
     for folder in (here, *here.parents):
         try:
             if folder.stat().st_dev != device:
-                return None  # another filesystem
+                return None, last, "the next one is on another disk"
             if (folder / CONFIG_NAME).is_file():
-                return folder
+                return folder, folder, ""
         except OSError:
-            return None
-        if folder == home or (folder / ".git").exists():
-            return None
-    return None
+            return None, last, "the next one cannot be read"
+        last = folder
+        if folder == home:
+            return None, folder, "it is your home folder"
+        if (folder / ".git").exists():
+            return None, folder, "it is the top of a git repository"
+    return None, last, ""
+
+
+def not_found(start: Path | None = None) -> str:
+    """What a command says when no folder from `start` upward holds careprint.toml."""
+    here = Path(start if start is not None else Path.cwd()).absolute()
+    _, last, why = search(start)
+    where = f"in {here}" if last == here else f"in {here} or any folder above it up to {last}"
+    stop = f" (the search stops there: {why})" if why else ""
+    return (f"not found {where}{stop}. Is this a careprint project? Run the command in the "
+            "project's folder, name it (careprint build DIR), or create one with "
+            "`careprint init DIR`")
 
 
 def _home() -> Path | None:

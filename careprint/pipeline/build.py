@@ -34,6 +34,7 @@ from ..render import registry
 from ..render.partcache import PARTS
 from ..source.config import PAPER_SIZES
 from ..source.digests import input_digest
+from ..source.language_view import language_out
 from ..source.region_view import IMPRINTS_FOLDER, SHARED_FOLDER, region_out, today
 from . import buildrecord, checknote, library
 from .commit import commit, strict_failure
@@ -84,7 +85,7 @@ def build(root: Path, editions: Sequence[str] | None = None,
           bleed: str | None = None, marks: bool = False, environ=None,
           only: Sequence[str] | None = None, count_check: Callable | None = None,
           progress: Callable[[str, Written | None, int, int], None] | None = None,
-          region: str = "", imprint: str = "") -> BuildReport:
+          region: str = "", imprint: str = "", language: str = "") -> BuildReport:
     """Build the requested editions and formats of the project at `root`.
 
     `progress(message, written, done, total)` is called as targets finish. `count_check`
@@ -92,12 +93,14 @@ def build(root: Path, editions: Sequence[str] | None = None,
     errors (careprint/pipeline/checknote.py). `region` (an
     ISO 3166 code: region_view.requested) builds the guide for that region's readers, into
     OUT/regions/<code>/; `imprint` (an imprint's id) builds it stamped for that clinic, into
-    OUT/imprints/<id>/, in the clinic's region unless `region` names another.
+    OUT/imprints/<id>/, in the clinic's region unless `region` names another. `language`
+    (a `[languages.<code>]` of careprint.toml) builds the guide in that translation, into
+    OUT/languages/<code>/ (and a region's folder in it).
     """
     started = time.perf_counter()
     environ = os.environ if environ is None else environ
     req = request(root, out, editions, formats, paper, shard, keep_html, bleed, marks,
-                  environ, only, region, imprint)
+                  environ, only, region, imprint, language)
     with contextlib.ExitStack() as stack:
         last = _open(stack, req, progress) if req.out_dir.is_dir() else None
         report = None if force or last is None else \
@@ -108,7 +111,7 @@ def build(root: Path, editions: Sequence[str] | None = None,
         record = buildrecord.record(req.root, req.options, req.shard)  # read with the rest
         plan = plan_build(req.root, editions, req.formats, paper, only or (), req.shard,
                           bleed=bleed or "", marks=marks, environ=environ, region=region,
-                          imprint=imprint, shared=req.shared)
+                          imprint=imprint, shared=req.shared, language=language)
         refuse_links(req.out_dir, [j.relpath for j in plan.chosen])  # outdir.py
         last = last or _open(stack, req, progress)
         decision = decide(plan, last.manifest, req.out_dir, keep_html=keep_html, force=force)
@@ -135,12 +138,17 @@ def build(root: Path, editions: Sequence[str] | None = None,
 
 
 def request(root, out, editions, formats, paper, shard, keep_html, bleed, marks, environ,
-            only, region="", imprint="") -> Request:
+            only, region="", imprint="", language="") -> Request:
     """Check the options that need no project, and gather them."""
     root = Path(root).resolve()
     given = out_folder(root, out)  # its links resolved but for its own name (outdir.py)
     out_dir = given
     shared, top = "", None
+    if imprint and language:
+        raise CareprintError("--language with --imprint: a clinic's build in a translation "
+                             "is not made yet; build --imprint, or --language, alone")
+    if language:
+        out_dir = language_out(out_dir, language)
     if imprint:
         shared, top = str(out_dir / IMPRINTS_FOLDER / SHARED_FOLDER), out_dir
         out_dir = out_dir / IMPRINTS_FOLDER / imprint
@@ -157,6 +165,7 @@ def request(root, out, editions, formats, paper, shard, keep_html, bleed, marks,
                "shard": shard_kn, "keep_html": keep_html, "bleed": bleed, "marks": marks,
                "source_date_epoch": environ.get("SOURCE_DATE_EPOCH", ""),
                "only": sorted(only or ()), "region": region, "imprint": imprint,
+               "language": language,
                # a resource's check ages by the day (region_view.resource_warnings)
                "today": today().isoformat(),
                # a format registered or gone (render/registry.py) changes what is pruned
@@ -181,7 +190,7 @@ def fast_noop(req: Request, last: LastBuild, only: tuple[str, ...], strict: bool
     if report is None:
         return None
     library.keep(req.out_dir, req.root, last.manifest.targets, req.options["region"],
-                 req.options["imprint"])
+                 req.options["imprint"], req.options["language"])
     report.out_dir, report.only = req.out_dir, only
     report.project_warnings = last.manifest.warnings
     if count_check:

@@ -23,14 +23,14 @@ PAGE = "index.html"
 TEMPLATE = "library.html"
 
 
-def keep(out_dir: Path, root: Path, targets: dict, region: str = "", imprint: str = ""
-         ) -> None:
+def keep(out_dir: Path, root: Path, targets: dict, region: str = "", imprint: str = "",
+         language: str = "") -> None:
     """For a build that changed nothing: write the page only if it is missing."""
     if not (out_dir / PAGE).is_file():
         from ..source.load import load_project_kept
         from .plan import localised
 
-        write(out_dir, localised(load_project_kept(root), region, imprint), targets)
+        write(out_dir, localised(load_project_kept(root), region, imprint, language), targets)
 
 
 def refresh_clinics(top: Path, root: Path) -> None:

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from ..errors import CareprintError
+from ..source.languages import LANGUAGES_FOLDER
 from ..source.region_view import IMPRINTS_FOLDER, REGIONS_FOLDER
 from .lock import LOCK_NAME, TEMP_RE
 from .manifest import STATE_DIR
@@ -62,7 +63,7 @@ def _careprints(real: Path) -> None:
     """Refuse a folder with files in it and no careprint manifest (the folders of the
     builds for a region or a clinic aside, which have their own)."""
     if real.is_dir() and not (real / MANIFEST).is_file():
-        held = _held(real, (REGIONS_FOLDER, IMPRINTS_FOLDER))
+        held = _held(real, (REGIONS_FOLDER, IMPRINTS_FOLDER, LANGUAGES_FOLDER))
         if held:
             names = ", ".join(p.relative_to(real).as_posix() for p in held[:SHOWN])
             more = ", ..." if len(held) > SHOWN else ""

@@ -129,7 +129,7 @@ class Plan:
 def plan_build(root: Path, editions: Sequence[str] | None, fmts: Sequence[str],
                paper: str | None, only: Sequence[str], shard: tuple[int, int] | None, *,
                bleed: str, marks: bool, environ, region: str = "", imprint: str = "",
-               shared: str = "") -> Plan:
+               shared: str = "", language: str = "") -> Plan:
     """Read and validate the whole project, then list the targets: nothing is written.
     With `region`, the guide is the one that region's readers get (region_view.py);
     `shared` is the folder of the PDFs a clinic's build shares (render/shared.py)."""
@@ -138,7 +138,7 @@ def plan_build(root: Path, editions: Sequence[str] | None, fmts: Sequence[str],
     from ..source.load import load_project_kept
     from ..source.region_view import resource_warnings, today
 
-    guide = localised(load_project_kept(root), region, imprint)
+    guide = localised(load_project_kept(root), region, imprint, language)
     eds = select(editions, guide.config.edition_ids, "edition")
     views = apply_editions(guide, eds)
     undrawn = undrawable(view_pictures(views), root)  # an SVG WeasyPrint cannot draw
@@ -153,12 +153,18 @@ def plan_build(root: Path, editions: Sequence[str] | None, fmts: Sequence[str],
     all_jobs = picked.keep(plan_jobs(views, fmts, (paper,) if paper else guide.config.papers),
                            fmts)
     return Plan(guide, views, ctx, picked, in_shard(all_jobs, shard),
-                tuple(resource_warnings(guide, today()) + alt_warnings(views)))
+                tuple(resource_warnings(guide, today()) + alt_warnings(views)
+                      + list(guide.fell_back)))
 
 
-def localised(guide: Guide, region: str = "", imprint: str = "") -> Guide:
-    """`guide` for one region's readers, or stamped for one clinic (region_view.py)."""
+def localised(guide: Guide, region: str = "", imprint: str = "", language: str = "") -> Guide:
+    """`guide` for one region's readers, or stamped for one clinic (region_view.py), in
+    one of its translations (language_view.py)."""
+    from ..source.language_view import for_language
     from ..source.region_view import for_imprint, for_region, imprints_requested
+
+    if language:
+        guide = for_language(guide, language)
 
     if imprint:
         return for_imprint(guide, imprints_requested(guide, (imprint,))[0], region)
@@ -186,14 +192,15 @@ def in_shard(jobs: list[Job], shard: tuple[int, int] | None) -> list[Job]:
 
 
 def plan(root, editions: Sequence[str] | None = None, paper: str | None = None,
-         region: str = "") -> list[tuple[EditionGuide, dict[str, list[str]]]]:
+         region: str = "", language: str = ""
+         ) -> list[tuple[EditionGuide, dict[str, list[str]]]]:
     """For `careprint list`: each edition and the outputs a build would produce, by format
     (nothing is rendered); with `region`, the build for that region's."""
     from ..source.editions import apply_editions
     from ..source.load import load_project_kept
 
     # kept: `careprint list` reads the project's clinics from the same load
-    guide = localised(load_project_kept(Path(root).resolve()), region)
+    guide = localised(load_project_kept(Path(root).resolve()), region, language=language)
     eds = select(editions, guide.config.edition_ids, "edition")
     papers = (paper,) if paper else guide.config.papers
     return [(eg, {fmt.name: [j.relpath for j in fmt.targets(eg, papers)]

@@ -48,7 +48,8 @@ def base_context(eg: EditionGuide, ctx: BuildContext) -> dict:
         "resources": resources,
         # on every handout: the crisis lines, and in a region's build its sexual-violence
         # services too (a region's list is short enough for the sheet's back)
-        "crisis_resources": handout_services(resources, eg.region),
+        "crisis_resources": handout_services(resources, eg.region,
+                                             eg.config.resources["regions"]),
         # "call {{ emergency }}": the region's number, or "your local emergency number"
         "emergency": Markup(help_words(help_for(eg.resources, eg.region, "emergency"),
                                        "emergency") or HELP_PHRASES["emergency"]),

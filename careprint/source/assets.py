@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from ..errors import Location, Problem, at
+from .translations import source_of
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 # Pixels decoded from one image. A full-bleed A4 page at 300 dpi is 8.7 megapixels, A3
@@ -89,7 +90,7 @@ def find_images(html: str, lines, source_path: str, root: Path) -> tuple[list[Im
     """The images `html` (made from `lines` of `source_path`) shows, checked."""
     images, problems = [], []
     content = (root / "content").resolve()
-    base = (root / source_path).parent
+    base = (root / source_of(source_path)).parent  # a translation's: its source's
     for src in dict.fromkeys(IMG_SRC_RE.findall(html)):
         where = at(source_path, _line_of(src, lines))
         parts = urlsplit(src)

@@ -31,6 +31,7 @@ from .config_schema import (
 from .config_schema import PAPER_SIZES as PAPER_SIZES  # where the rest of careprint finds it
 from .config_tables import CONFIG_NAME as CONFIG_NAME
 from .config_tables import check_tables, did_you_mean, table
+from .languages import BUILD_FOLDERS, read_languages
 from .reads import note_config
 from .tomllines import item_lines, key_lines, long_integer_problem
 
@@ -73,6 +74,8 @@ class Config:
         {k: o.default for k, o in RESOURCES_OPTS.items()}))  # [resources]
     review: MappingProxyType = field(default_factory=lambda: MappingProxyType(
         {k: o.default for k, o in REVIEW_OPTS.items()}))  # [review]
+    # [languages.<code>]: code -> languages.Language (careprint/source/languages.py)
+    languages: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     # {dotted key: its line in careprint.toml} (careprint/source/tomllines.py), and each string of
     # [resources] regions as "resources.regions[CODE]": where a rule's finding is written
     lines: MappingProxyType = field(default_factory=lambda: MappingProxyType({}),
@@ -120,7 +123,7 @@ def read_config(root: Path) -> tuple[Config | None, list[Problem]]:
     errs = Collector()
     errs.extend(invisible_characters(text, CONFIG_NAME))
     top = {"guide": dict, "editions": dict, "paper": dict, "resources": dict, "review": dict,
-           "formats": dict, "check": dict}
+           "formats": dict, "check": dict, "languages": dict}
     for key in data:
         if key not in top:
             errs.add(at_key(CONFIG_NAME, key), f"unknown key;{did_you_mean(key, top)} expected "
@@ -132,6 +135,8 @@ def read_config(root: Path) -> tuple[Config | None, list[Problem]]:
     check = check_tables(data.get("check", {}), [e.id for e in editions], errs)
     resources = _resources(data.get("resources", {}), errs)
     review = _review(data.get("review", {}), errs)
+    languages = read_languages(data.get("languages", {}), [e.id for e in editions],
+                               guide.get("language"), errs)  # careprint/source/languages.py
 
     lines = key_lines(text)
     problems = [_at_line(p, lines) for p in errs.problems]  # each at its key's line
@@ -140,7 +145,8 @@ def read_config(root: Path) -> tuple[Config | None, list[Problem]]:
     lines.update(item_lines(text, lines.get("resources.regions"), "resources.regions"))
     return Config(root=root, guide=GuideMeta(**guide), editions=tuple(editions),
                   paper=papers[0], papers=papers, formats=MappingProxyType(formats), check=check,
-                  resources=resources, review=review, lines=MappingProxyType(lines)), problems
+                  resources=resources, review=review, lines=MappingProxyType(lines),
+                  languages=languages), problems
 
 
 def _usable(guide: dict[str, Any], editions: list[EditionConfig]) -> bool:
@@ -151,7 +157,7 @@ def _usable(guide: dict[str, Any], editions: list[EditionConfig]) -> bool:
     texts += [v for e in editions for v in (e.title, e.audience, e.description)]
     return bool(editions) and all(isinstance(v, str) for v in texts) and \
         isinstance(guide["date"], _dt.date) and \
-        all(NAME_RE.match(e.id) and e.id not in ("regions", "imprints") for e in editions)
+        all(NAME_RE.match(e.id) and e.id not in BUILD_FOLDERS for e in editions)
 
 
 def _at_line(problem: Problem, lines: dict[str, int]) -> Problem:
@@ -247,9 +253,10 @@ def _editions(raw_eds: Any, errs: Collector) -> list[EditionConfig]:
             if not NAME_RE.match(eid):
                 errs.add(at_key(CONFIG_NAME, f"editions.{eid}"),
                          "edition names use lower-case letters, digits and hyphens")
-            elif eid in ("regions", "imprints"):  # build/regions/, build/imprints/
+            elif eid in BUILD_FOLDERS:  # build/regions/, build/imprints/, build/languages/
                 errs.add(at_key(CONFIG_NAME, f"editions.{eid}"), f"{eid!r} is the build "
-                         "folder of region and clinic builds: name the edition otherwise")
+                         "folder of region, clinic or language builds: name the edition "
+                         "otherwise")
             e = table(raw, f"editions.{eid}", EDITION_OPTS, errs)
             editions.append(EditionConfig(eid, e["title"], e["audience"], e["description"]))
     return editions

@@ -93,6 +93,19 @@ RESOURCES_OPTS = {
                         "and hours change, so check it again and update `verified_on`.",
                         default=365, lo=1, hi=3650),
 }
+LANGUAGE_OPTS = {
+    "editions": Opt(list, "The editions translated into this language (content/translations/"
+                    "<code>/): what `careprint build --language <code>` builds; the others "
+                    "are not built in it.", required=True),
+    "regions": Opt(list, "Whose services its support pages list, as ISO 3166 codes: the "
+                   "regions of content/resources/ whose files it has translated "
+                   "(content/translations/<code>/resources/). Empty: every region of "
+                   "[resources] regions.", default=[]),
+    "fallback": Opt(bool, "What a file an edition needs with no translation does: false "
+                    "stops the build with an error naming both files; true prints the "
+                    "source's text instead, and the build names each file that fell back.",
+                    default=False),
+}
 REVIEW_OPTS = {
     "credits": Opt(list, "Who wrote and edited the guide, by role, one line each, e.g. "
                    "`[\"Writing and editing: The careprint editors\"]`: printed in the colophon "

@@ -87,17 +87,7 @@ def apply_edition(guide: Guide, edition_id: str, found: list | None = None) -> E
     edition = guide.config.edition(edition_id)
     chapters = [c for c in guide.chapters if c.in_edition(edition_id)]
     worksheets = [w for w in guide.worksheets if w.in_edition(edition_id)]
-    resolver = Resolver(
-        edition=edition_id,
-        chapters={c.slug: Target(c.title, i) for i, c in enumerate(chapters, 1)},
-        worksheets={w.id: Target(w.title, i) for i, w in enumerate(worksheets, 1)},
-        glossary={g.id: Target(g.term) for g in guide.glossary},
-        all_ids={"chapter": {c.slug for c in guide.chapters},
-                 "worksheet": {w.id for w in guide.worksheets},
-                 "glossary": {g.id for g in guide.glossary}},
-        help={role: help_words(help_for(guide.resources, guide.region, role), role)
-              for role in ROLES},
-    )
+    resolver = _resolver(guide, edition_id, chapters, worksheets)
     kept = _kept(guide, edition_id, resolver.help)
     if kept is not None:
         return EditionGuide(guide, edition, *kept, printed(guide), guide.glossary)
@@ -105,29 +95,7 @@ def apply_edition(guide: Guide, edition_id: str, found: list | None = None) -> E
     if not chapters:
         problems.append(Problem("content/chapters", "no chapter is in this edition", edition_id))
 
-    def render(src: Source, name: str, handout: bool = False
-               ) -> tuple[str, str, tuple[Image, ...]]:
-        lines = filter_edition(src, edition_id, handout)
-        text = resolve_xrefs(lines, src.path, resolver)
-        try:
-            xhtml = markdown_to_xhtml(text)
-        except RecursionError:  # nesting the checks on the source did not foresee
-            problems.append(Problem(at(src.path, src.first_line), "this text nests too "
-                                    "deep for Markdown: flatten its lists and quotes",
-                                    edition_id))
-            return "", "", ()
-        xhtml = footnote_ids(normalise_xhtml(xhtml_entities(xhtml)), name)
-        xhtml = mark_practices(xhtml)  # "Try this" sections as panels (careprint.source.practice)
-        xhtml, link_problems = local_links(xhtml, lines, src.path, resolver)
-        problems.extend(link_problems)
-        bad = xhtml_problem(xhtml, lines, src.path)
-        if bad:
-            problems.append(Problem(bad.where, bad.message, edition_id))
-        problems.extend(check_xhtml(xhtml, lines, src.path))
-        images, image_problems = find_images(xhtml, lines, src.path, guide.config.root)
-        problems.extend(image_problems)
-        return xhtml, "\n".join(t for _, t in lines), tuple(images)
-
+    render = _renderer(guide, edition_id, resolver, problems)
     by_id = {g.id: g for g in guide.glossary}
     views = []
     for i, c in enumerate(chapters, 1):
@@ -159,6 +127,52 @@ def apply_edition(guide: Guide, edition_id: str, found: list | None = None) -> E
         (tuple(views), tuple(ws_views)))
     return EditionGuide(guide, edition, tuple(views), tuple(ws_views), printed(guide),
                         guide.glossary)
+
+
+def _resolver(guide: Guide, edition_id: str, chapters: list, worksheets: list) -> Resolver:
+    """What the edition's cross-references point to: its chapters and worksheets, numbered
+    as it prints them, the glossary, and the [[help:role]] words of the guide's region."""
+    return Resolver(
+        edition=edition_id,
+        chapters={c.slug: Target(c.title, i) for i, c in enumerate(chapters, 1)},
+        worksheets={w.id: Target(w.title, i) for i, w in enumerate(worksheets, 1)},
+        glossary={g.id: Target(g.term) for g in guide.glossary},
+        all_ids={"chapter": {c.slug for c in guide.chapters},
+                 "worksheet": {w.id for w in guide.worksheets},
+                 "glossary": {g.id for g in guide.glossary}},
+        help={role: help_words(help_for(guide.resources, guide.region, role), role)
+              for role in ROLES},
+    )
+
+
+def _renderer(guide: Guide, edition_id: str, resolver: Resolver, problems: list[Problem]):
+    """What apply_edition renders each source with: its Markdown, narrowed to the edition
+    (and to its handout), into XHTML, every problem added to `problems`."""
+
+    def render(src: Source, name: str, handout: bool = False
+               ) -> tuple[str, str, tuple[Image, ...]]:
+        lines = filter_edition(src, edition_id, handout)
+        text = resolve_xrefs(lines, src.path, resolver)
+        try:
+            xhtml = markdown_to_xhtml(text)
+        except RecursionError:  # nesting the checks on the source did not foresee
+            problems.append(Problem(at(src.path, src.first_line), "this text nests too "
+                                    "deep for Markdown: flatten its lists and quotes",
+                                    edition_id))
+            return "", "", ()
+        xhtml = footnote_ids(normalise_xhtml(xhtml_entities(xhtml)), name)
+        xhtml = mark_practices(xhtml)  # "Try this" sections as panels (careprint.source.practice)
+        xhtml, link_problems = local_links(xhtml, lines, src.path, resolver)
+        problems.extend(link_problems)
+        bad = xhtml_problem(xhtml, lines, src.path)
+        if bad:
+            problems.append(Problem(bad.where, bad.message, edition_id))
+        problems.extend(check_xhtml(xhtml, lines, src.path))
+        images, image_problems = find_images(xhtml, lines, src.path, guide.config.root)
+        problems.extend(image_problems)
+        return xhtml, "\n".join(t for _, t in lines), tuple(images)
+
+    return render
 
 
 # An edition's rendered chapters, kept for the process's next build of the same loaded

@@ -169,7 +169,7 @@ def _too_many_chapters(root: Path, paths: list[Path], errs: Collector) -> bool:
     return bool(found)
 
 
-def _load_chapter(path, rel, number, slug, config, errs) -> Chapter | None:
+def _load_chapter(path, rel, number, slug, config, errs, keys=CHAPTER_KEYS) -> Chapter | None:
     text = read_text(path, rel)
     fm_text, fm_line, body, body_line = split_front_matter(text, rel)
     try:
@@ -184,7 +184,7 @@ def _load_chapter(path, rel, number, slug, config, errs) -> Chapter | None:
         errs.add(at(rel, fm_line), "front matter must be a set of `key: value` lines")
         return None
     n_before = len(errs.problems)
-    unknown_keys(meta, CHAPTER_KEYS, rel, errs, "front-matter key")
+    unknown_keys(meta, keys, rel, errs, "front-matter key")
     title = read_string(meta, "title", rel, errs, required=True)
     summary = read_string(meta, "summary", rel, errs)
     note = read_string(meta, "content_note", rel, errs)
@@ -224,7 +224,6 @@ def _load_glossary(root: Path, errs: Collector) -> list[GlossaryEntry]:
     rel = "content/glossary.yaml"
     if not (root / rel).is_file():
         return []
-    out = []
     entries = load_list(root, rel, errs)
     lines = getattr(entries, "item_lines", [])
     where = at(rel, lines[bounds.MAX_GLOSSARY]) if len(lines) > bounds.MAX_GLOSSARY else rel
@@ -233,6 +232,12 @@ def _load_glossary(root: Path, errs: Collector) -> list[GlossaryEntry]:
     if too_many:
         errs.extend(too_many)
         return []
+    return glossary_entries(entries, rel, errs)
+
+
+def glossary_entries(entries: list, rel: str, errs: Collector) -> list[GlossaryEntry]:
+    """The glossary's entries (a YAML list read from `rel`), checked and sorted by term."""
+    out = []
     for i, item in enumerate(entries):
         if not isinstance(item, dict):
             errs.add(rel, f"entry {i + 1}: expected id, term and definition")

@@ -188,3 +188,5 @@ class Guide:
     region: str = ""  # the region a build is for (careprint/source/regions.py); "" = every region
     imprints: tuple = ()  # every clinic's imprint (careprint/source/imprints.py)
     imprint: object = None  # the imprint a build is for (imprints.Imprint), or None
+    language: str = ""  # the translation a build is in (source/language_view.py); "" = source
+    fell_back: tuple[str, ...] = ()  # what a build in a language says of each file untranslated

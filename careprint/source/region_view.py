@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -81,6 +82,9 @@ def site_prefix(guide: Guide) -> str:
     sees them: "" for the build for every region, "regions/<code>/" for one region's,
     "imprints/<id>/" for a clinic's (and "imprints/<id>/regions/<code>/" for a clinic's in
     another region than its own)."""
+    if guide.language:  # build/languages/<code>/, and the region's folder in it
+        plain = replace(guide, language="")
+        return f"languages/{guide.language}/{site_prefix(plain)}"
     imprint = guide.imprint
     if imprint is not None:
         own = f"{IMPRINTS_FOLDER}/{imprint.id}/"
@@ -182,13 +186,14 @@ def help_for(resources, region: str, role: str) -> Resource | None:
 AUDIENCES = ("lgbtq", "men", "women", "young-people")  # roles that narrow whom it serves
 
 
-def handout_services(resources, region: str) -> list[Resource]:
+def handout_services(resources, region: str, served: Sequence[str] = ()) -> list[Resource]:
     """What every handout's back lists under "If you need help now". In a region's build:
     its first emergency number (the others, by text or textphone, are in the guide's list),
     its crisis lines and its sexual-violence services for everyone, so that the list fits
     the sheet with a clinic's block above it. In a build for every region: each country's
     emergency number and its first crisis line with a number to call, so that ten
-    countries still fit one side."""
+    countries still fit one side; when the guide names the regions it serves (`served`:
+    [resources] regions), only those countries: the guide's own list names the others."""
     if region:
         ordered = sorted(resources, key=lambda r: (regions.specificity(r.regions, region),
                                                    r.path, r.line))
@@ -199,8 +204,10 @@ def handout_services(resources, region: str) -> list[Resource]:
         return out or list(resources)
     ordered = sorted(resources, key=lambda r: (r.path, r.line))
     out: list[Resource] = []
+    countries = {c.split("-")[0] for c in served}
     for code in dict.fromkeys(c for r in ordered for c in r.regions
-                              if not regions.is_subdivision(c)):
+                              if not regions.is_subdivision(c)
+                              and (not countries or c in countries)):
         for role in CRISIS_ROLES:
             first = next((r for r in ordered if code in r.regions and role in r.roles
                           and not any(a in r.roles for a in AUDIENCES)

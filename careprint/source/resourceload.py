@@ -49,16 +49,23 @@ def load_resources(root: Path, errs: Collector) -> list[Resource]:
     out = []
     for path in files_in(root / "content" / "resources"):
         rel = rel_path(root, path)
-        for i, item in enumerate(load_list(root, rel, errs)):
-            if not isinstance(item, dict):
-                errs.add(rel, f"entry {i + 1}: expected name, regions, roles, contact...")
-                continue
-            resource = read_resource(item, rel, errs)
-            if resource is not None:
-                out.append(resource)
+        out += read_resources(load_list(root, rel, errs), rel, errs)
     if not out and not errs.problems:
         errs.add("content/resources", "no crisis or support resources found: every edition "
                  "carries them (add content/resources/<name>.yaml)")
+    return out
+
+
+def read_resources(items: list, rel: str, errs: Collector) -> list[Resource]:
+    """The services of one file's list of entries, each checked."""
+    out = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            errs.add(rel, f"entry {i + 1}: expected name, regions, roles, contact...")
+            continue
+        resource = read_resource(item, rel, errs)
+        if resource is not None:
+            out.append(resource)
     return out
 
 

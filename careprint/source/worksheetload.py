@@ -60,7 +60,7 @@ def _load_worksheets(root: Path, config: Config, errs: Collector) -> list[Worksh
     return out
 
 
-def _load_worksheet(text, rel, stem, config, errs) -> Worksheet | None:
+def _load_worksheet(text, rel, stem, config, errs, keys=WORKSHEET_KEYS) -> Worksheet | None:
     try:
         data = load_yaml(text)
     except YamlError as exc:
@@ -70,7 +70,7 @@ def _load_worksheet(text, rel, stem, config, errs) -> Worksheet | None:
         errs.add(at(rel, 1), "a worksheet is a set of `key: value` lines (id, title, fields...)")
         return None
     n_before = len(errs.problems)
-    unknown_keys(data, WORKSHEET_KEYS, rel, errs)
+    unknown_keys(data, keys, rel, errs)
     wid = read_string(data, "id", rel, errs, required=True)
     if wid and wid != stem:
         errs.add(at(rel, data.line_of("id")), f"id {wid!r} does not match the file name "
