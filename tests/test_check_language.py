@@ -74,6 +74,9 @@ def test_a_plain_spanish_guide_passes_strict(tmp_path):
     for r in rows:
         assert r["fernandez_huerta"] >= r["min_ease"] == 70
         assert r["szigriszt_pazos"] > 0 and r["flesch_kincaid_grade"] is None
+    import jsonschema
+
+    jsonschema.validate(report, SCHEMA)
 
 
 HARD = ("La consideración pormenorizada de las manifestaciones psicofisiológicas "
@@ -275,3 +278,13 @@ def test_every_spanish_phrase_is_in_docs_with_the_sources_of_the_list():
     for cited in ("SAMHSA (2014), *TIP 57", "García Muñoz, Ó. (2012)", "UNE 153101:2018",
                   "Fernández Huerta, J. (1959)", "Szigriszt Pazos, F. (1993)"):
         assert cited in sources, cited
+
+
+def test_a_rule_names_its_languages_as_codes():
+    import pytest
+
+    from careprint.check.registry import HEALTH_LITERACY, RuleError, rule
+
+    with pytest.raises(RuleError, match="`languages` is a tuple of language codes"):
+        rule("no-such-language-rule", "chapter", group=HEALTH_LITERACY, doc="nothing",
+             languages="en")
