@@ -79,18 +79,16 @@ class Context:
     cache: dict = field(default_factory=dict)  # what a unit computes once per run
     # rule id -> why it did not check this guide's language (check/report.py: NotChecked)
     not_checked: dict[str, str] = field(default_factory=dict)
+    language: str = field(init=False, default="")  # set from the guide, below
 
     def __post_init__(self) -> None:
         self._units = by_subject()
         self._rules = all_rules()
+        # The language of the text the rules read, as its primary subtag ("es"): the
+        # guide's `[guide] language`. A check in a translation (`--language es`) reads
+        # the guide with that language in its config: the one place it is taken from.
+        self.language = language_of(self.guide.config.guide.language)
         self._covered = {i: r.covers(self.language) for i, r in self._rules.items()}
-
-    @property
-    def language(self) -> str:
-        """The language of the text the rules read, as its primary subtag ("es"): the
-        guide's `[guide] language`. A build in another language reads its project with
-        that language in the config (the one place it is taken from)."""
-        return language_of(self.guide.config.guide.language)
 
     def not_covered(self, rule_id: str, reason: str = "") -> None:
         """Say, once, that `rule_id` did not check the guide's language, and why:
