@@ -97,7 +97,7 @@ def test_a_hard_spanish_chapter_fails_with_its_fernandez_huerta_score(tmp_path):
     assert status == 1
     assert found(report, "readability") == [(
         2, f"Fernández-Huerta reading ease {row['fernandez_huerta']:.1f} is below 70, the "
-           f"lowest for this guide (Szigriszt-Pazos {row['szigriszt_pazos']:.1f}): use "
+           f"lowest for this edition (Szigriszt-Pazos {row['szigriszt_pazos']:.1f}): use "
            "shorter sentences and everyday words")]
 
 
@@ -114,6 +114,24 @@ def test_the_spanish_threshold_is_set_in_careprint_toml(tmp_path):
     assert status == 1
     assert [(line, m.split(",")[0]) for line, m in found(report, "readability")] == [
         (2, "Fernández-Huerta reading ease 92.6 is below 95")]
+
+
+def test_an_editions_spanish_threshold_is_its_own(tmp_path):
+    root = spanish(tmp_path)
+    path = root / "careprint.toml"
+    path.write_text(path.read_text().replace(
+        "[review]", '[editions.groups]\ntitle = "Para grupos"\naudience = "Quienes llevan '
+        'grupos"\ndescription = "Notas para grupos."\n\n[review]')
+        + "\n[check.readability]\nsurvivors_es = 95\n")
+    longer = ("Las emociones difíciles aparecen a veces sin avisar, y reconocerlas con "
+              "paciencia facilita comprender lo que necesitas en cada momento. ")
+    edit(root, "La calma suele crecer despacio.", longer * 2 + "La calma crece despacio.")
+    status, report = check(root)
+    assert status == 1
+    assert [(f["file"], f["editions"]) for f in report["findings"]
+            if f["rule"] == "readability"] == [(CHAPTER, ["survivors"])]  # about 92.6
+    assert {r["edition"]: r["min_ease"] for r in report["readability"]} == \
+        {"survivors": 95, "groups": 70}
 
 
 def test_spanish_pressure_words_are_found_with_their_alternatives(tmp_path):

@@ -38,8 +38,10 @@ WORDS_UNCOVERED = ("not checked: careprint finds words in English and Spanish te
                            "edition's grade (built in: survivors 8, partners 8, groups 10).",
                            default=8, lo=GRADE_RANGE[0], hi=GRADE_RANGE[1]),
           "min_ease_es": Opt(NUM, "Spanish: lowest Fernández-Huerta reading ease of a "
-                             "chapter (0-100, higher is easier; 70-80 reads as \"fairly "
-                             "easy\", about grade 6).", default=70, lo=0, hi=100),
+                             "chapter, for an edition not named in this table (0-100, "
+                             "higher is easier; 70-80 reads as \"fairly easy\", about "
+                             "grade 6). Add `<edition>_es = N` to set one edition's.",
+                             default=70, lo=0, hi=100),
           "min_words": Opt(int, "Chapters with fewer words than this are not graded (the "
                            "formulas need a sample of about 100 words).", default=100, lo=1,
                            hi=100_000)})
@@ -68,14 +70,14 @@ def readability(ctx: Context, c: Chapter, bl: list[Block], eid, xref) -> None:
 
 
 def _spanish(ctx: Context, c: Chapter, eid, m, n_words: int, graded: bool, line) -> None:
-    least = ctx.opt("readability", "min_ease_es")
+    least = ctx.opt("readability", "eases_es")[eid]
     row = Readability(c.path, line, c.name, eid, n_words, m.sentences, None, None, None,
                       graded, "es", round(m.score, 1), round(m.also, 1), least)
     ctx.readability.append(row)
     if row.over:
         ctx.add("readability", c.path, line,
                 f"Fernández-Huerta reading ease {m.score:.1f} is below {least:g}, the "
-                f"lowest for this guide (Szigriszt-Pazos {m.also:.1f}): use shorter "
+                f"lowest for this edition (Szigriszt-Pazos {m.also:.1f}): use shorter "
                 "sentences and everyday words", eid)
 
 

@@ -144,7 +144,11 @@ def _check_section() -> list[str]:
                                    "edition's chapters, for any edition of the project "
                                    "(`partners = 7`).", lo=GRADE_RANGE[0],
                                    hi=GRADE_RANGE[1])
-            told = {"<edition>": f"{grades}; any other edition: `max_grade`"}
+            own["<edition>_es"] = Opt((float, int), "Lowest Fernández-Huerta reading ease "
+                                      "of this edition's chapters in Spanish "
+                                      "(`groups_es = 60`).", lo=0, hi=100)
+            told = {"<edition>": f"{grades}; any other edition: `max_grade`",
+                    "<edition>_es": "`min_ease_es`"}
         if own:
             out += [f"### `[check.{r.id}]`\n", *_table(f"check.{r.id}", own, told)]
     return out
