@@ -74,14 +74,6 @@ def main() -> None:
     """careprint: build a trauma-informed guide into PDFs, handouts, EPUBs and worksheets."""
 
 
-def _check_errors(guide, views) -> int:
-    """What `careprint check` calls errors in these editions, for the build's note: the
-    check is imported only when a build reads the project (a no-op build never does)."""
-    from .check.count import source_errors
-
-    return source_errors(guide, views)
-
-
 @main.command()
 @PROJECT
 @click.option("--edition", "-e", "editions", multiple=True, metavar="NAME",
@@ -130,7 +122,7 @@ def _check_errors(guide, views) -> int:
 def build(project_dir, editions, formats, only, paper, regions, imprints, languages, out,
           force, jobs, shard, keep_html, strict, bleed, marks, quiet, verbose):
     """Render the guide into every edition and format."""
-    from .commands.asked import builds_asked
+    from .commands.asked import builds_asked, check_errors
     from .commands.progress import BuildProgress
     from .pipeline.build import build as run
 
@@ -143,7 +135,7 @@ def build(project_dir, editions, formats, only, paper, regions, imprints, langua
             report = run(project_dir, editions=editions, formats=formats, paper=paper,
                          out=out, force=force, jobs=jobs, shard=shard, keep_html=keep_html,
                          strict=strict, bleed=bleed, marks=marks, progress=progress,
-                         only=only, count_check=_check_errors, region=region, imprint=imprint,
+                         only=only, count_check=check_errors, region=region, imprint=imprint,
                          language=language)
         progress.summary(report)
 

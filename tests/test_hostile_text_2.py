@@ -121,7 +121,7 @@ def test_a_direction_override_in_raw_html_is_refused(fresh, html, word):
     text = HEAD + "## Call\n\nA line before.\n\n" + html + "\n"
     write(fresh, CHAPTER, text)
     lines = refused(fresh, f"{CHAPTER}:{line_of(text, 'Call <')}", word)
-    assert all("issue 28" in ln for ln in lines), lines
+    assert all("::: lang CODE" in ln for ln in lines), lines
 
 
 def test_a_direction_set_by_an_attribute_list_is_refused(fresh):

@@ -16,7 +16,14 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, careprint_env, copy_fixture, run_careprint
 
-from careprint.source.typefaces import BUNDLED, FONTS, conf_text, font_file, named_families
+from careprint.source.typefaces import (
+    BUNDLED,
+    FONTS,
+    SCRIPT_FACES,
+    conf_text,
+    font_file,
+    named_families,
+)
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 # what a machine's fonts would change: every PDF kind, large print, and the EPUB's cover
@@ -77,8 +84,12 @@ def test_careprint_ships_its_typefaces_with_their_licences():
         for bold in (False, True):
             for italic in (False, True):
                 assert font_file(family, bold, italic).is_file(), (family, bold, italic)
+    for stem in SCRIPT_FACES.values():  # other scripts: regular and bold (issue 28)
+        assert all((FONTS / f"{stem}-{face}.ttf").is_file() for face in ("Regular", "Bold"))
     licences = sorted(p.name for p in FONTS.glob("*-OFL.txt"))
-    assert licences == ["AtkinsonHyperlegible-OFL.txt", "Lato-OFL.txt"]
+    assert licences == ["AtkinsonHyperlegible-OFL.txt", "Lato-OFL.txt",
+                        "NotoSansArabic-OFL.txt", "NotoSansDevanagari-OFL.txt",
+                        "NotoSansHebrew-OFL.txt"]
     for licence in licences:
         assert "SIL Open Font License, Version 1.1" in (FONTS / licence).read_text("utf-8")
     pyproject = (ROOT / "pyproject.toml").read_text("utf-8")

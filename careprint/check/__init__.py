@@ -97,23 +97,13 @@ def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bo
     from ..render import registry
     from ..source.assets import undrawable, view_pictures
     from ..source.editions import apply_edition
-    from ..source.load import load_project
 
     root = Path(root).resolve()
     today = today or region_today()
     problems: list[Problem] = []
-    try:
-        guide = load_project(root, problems)
-    except ProjectError as exc:  # careprint.toml cannot be read at all (docs/checks.md)
-        return failed_report(root, editions, exc, strict=strict, outputs=outputs,
-                             skipped=NOT_CHECKED)
-    if guide is None:  # careprint.toml names no usable guide or edition
-        return failed_report(root, editions, ProjectError(problems), strict=strict,
-                             outputs=outputs, skipped=NOT_CHECKED)
-    if language:
-        from ..source.language_view import for_language
-
-        guide = for_language(guide, language, problems)
+    guide = _read(root, editions, problems, strict, outputs, language)
+    if isinstance(guide, Report):  # careprint.toml could not be read (docs/checks.md)
+        return guide
     config = guide.config
     eds = select(editions, config.edition_ids, "edition")
     fmts = select(output_formats, registry.names(), "format")
@@ -136,18 +126,45 @@ def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bo
     if outputs:
         from .outputs import check_outputs
 
-        out_dir = Path(build_dir).resolve() if build_dir else root / "build"
-        if language:
-            from ..source.language_view import language_out
-
-            out_dir = language_out(out_dir, language)
-        check_outputs(guide, views, out_dir, sink, fmts, progress)
+        check_outputs(guide, views, _built(root, build_dir, language), sink, fmts, progress)
     report.findings = sink.findings()
     report.silenced = len(sink.silenced)
     report.rules_run = tuple(r for r, rule in RULES.items()
                              if settings[r]["enabled"] and (outputs or not rule.outputs)
                              and r not in sink.not_checked)
     return report
+
+
+def _read(root: Path, editions, problems: list[Problem], strict: bool, outputs: bool,
+          language: str):
+    """The guide to check (in the translation `language`), its problems added to
+    `problems`; or, when careprint.toml cannot be read at all, the failed Report."""
+    from ..source.load import load_project
+
+    try:
+        guide = load_project(root, problems)
+    except ProjectError as exc:  # careprint.toml cannot be read at all (docs/checks.md)
+        return failed_report(root, editions, exc, strict=strict, outputs=outputs,
+                             skipped=NOT_CHECKED)
+    if guide is None:  # careprint.toml names no usable guide or edition
+        return failed_report(root, editions, ProjectError(problems), strict=strict,
+                             outputs=outputs, skipped=NOT_CHECKED)
+    if language:
+        from ..source.language_view import for_language
+
+        guide = for_language(guide, language, problems)
+    return guide
+
+
+def _built(root: Path, build_dir: Path | None, language: str) -> Path:
+    """Where the outputs to check are: build_dir (default root/build), and in it the
+    language's own folder for a translation."""
+    out_dir = Path(build_dir).resolve() if build_dir else root / "build"
+    if language:
+        from ..source.language_view import language_out
+
+        out_dir = language_out(out_dir, language)
+    return out_dir
 
 
 def run_source(guide, views, settings, today: _dt.date, all_editions: bool = True):

@@ -45,3 +45,12 @@ def _regions(project_dir: Path, asked) -> tuple[str, ...]:
     from ..source.region_view import requested
 
     return requested(load_project_kept(Path(project_dir).resolve()), asked)
+
+
+def check_errors(guide, views) -> int:
+    """What `careprint check` calls errors in these editions, for the build's note (the
+    build never imports the check: it is handed this). The check is imported only when a
+    build reads the project: a no-op build never does."""
+    from ..check.count import source_errors
+
+    return source_errors(guide, views)

@@ -9,12 +9,14 @@ import platform
 import re
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 from typing import NamedTuple
 
 from .. import __version__
 from ..check.tools import ACE_INSTALL, EPUBCHECK_INSTALL, find_ace, find_chromium, find_epubcheck
 from ..errors import CareprintError
+from ..guard import glyphs
 from ..render import PACKAGE_TEMPLATES
 from ..source.config import CONFIG_NAME, load_config
 from ..source.typefaces import font_file, installed_families, named_families, use_bundled_fonts
@@ -197,7 +199,35 @@ def _fonts(language: str, root: Path) -> list[Row]:
     else:
         rows = [(what, f"missing: no installed font covers {lang!r}; its letters would print "
                  f"as empty boxes (Debian: apt-get install {package})", False)]
-    return rows + _theme_fonts(root)
+    named = () if families else (package,)
+    return rows + _source_fonts(root, named) + _theme_fonts(root)
+
+
+SOURCE_SUFFIXES = (".md", ".yaml", ".yml", ".toml")
+
+
+def _source_fonts(root: Path, named: tuple[str, ...]) -> list[Row]:
+    """A row for each Debian package with a font for letters the project's sources hold
+    and no installed font draws (a Japanese passage in an English guide): a build stops
+    at the first of them (careprint/guard/glyphs.py); this says what to install. A
+    package the language's row names already is not named twice."""
+    system = glyphs.system_ranges() if (root / CONFIG_NAME).is_file() else None
+    if system is None:
+        return []
+    coverage = glyphs.Coverage(system + glyphs.project_ranges(root))
+    missing: dict[str, tuple[str, str]] = {}  # package -> (a letter, the file it is in)
+    for path in [root / CONFIG_NAME, *sorted((root / "content").rglob("*"))]:
+        if path.suffix not in SOURCE_SUFFIXES or not path.is_file():
+            continue
+        for ch in sorted(set(path.read_text("utf-8", errors="replace"))):
+            if ord(ch) >= 0x80 and ord(ch) not in coverage \
+                    and unicodedata.category(ch) not in glyphs.SKIPPED_CATEGORIES:
+                missing.setdefault(glyphs.package_for(ord(ch)),
+                                   (ch, path.relative_to(root).as_posix()))
+    return [("Fonts for the guide's text", f"missing: no installed font draws {ch!r} "
+             f"(U+{ord(ch):04X}, in {rel}); it would print as an empty box (Debian: apt-get "
+             f"install {package})", False)
+            for package, (ch, rel) in sorted(missing.items()) if package not in named]
 
 
 def _theme_fonts(root: Path) -> list[Row]:

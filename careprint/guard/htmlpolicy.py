@@ -69,10 +69,11 @@ class Wording:
     messages: dict[str, str]
 
 
-# a direction override prints "116 123" as "321 611"; right-to-left text will come with
-# the language support of issue 28, never from content
-NO_DIRECTION = ("right-to-left text will come with language support (issue 28); until then "
-                "delete it")
+# a direction override prints "116 123" as "321 611"; right-to-left text takes its
+# direction from its language (issue 28: careprint/source/langblocks.py), never from content
+NO_DIRECTION = ("delete it, and mark a passage in a language written right to left with "
+                "`::: lang CODE` (a phrase with `lang=CODE` in an attribute list): "
+                "careprint gives it its direction (docs/content-format.md)")
 DIRECTION_TAG = ("<{tag}> reverses the order in which its text is shown (a phone number can "
                  "print reversed), and is not allowed in content: " + NO_DIRECTION)
 TAG_MESSAGES = {"bdo": DIRECTION_TAG}

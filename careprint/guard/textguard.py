@@ -6,8 +6,9 @@ an editor. So every source file (chapters, worksheets, resources, the glossary a
 careprint.toml) is scanned for:
 
 - the bidirectional controls (U+202A to U+202E, U+2066 to U+2069, U+200E, U+200F,
-  U+061C): right-to-left text will come with language support (issue 28), never from
-  controls or `dir=` in content (careprint.guard.htmlpolicy);
+  U+061C): right-to-left text takes its direction from its language (`::: lang CODE`,
+  careprint.source.langblocks), never from controls or `dir=` in content
+  (careprint.guard.htmlpolicy);
 - every other invisible format character (Unicode category Cf: U+200B, U+2060, a U+FEFF
   inside the text, the tag characters...), the C0 control characters but tab and line
   breaks (a VT or a form feed glues the words on either side together), the C1 control
@@ -81,7 +82,8 @@ def _why(ch: str, column: int, written: str) -> str | None:
     if code in BIDI_CONTROLS:
         return (f"invisible text-direction control {what}: it changes the order in which "
                 "the text around it is shown (a phone number can print reversed); delete it "
-                "(right-to-left text will come with language support, issue 28)")
+                "(a passage in a language written right to left takes its direction from "
+                "`::: lang CODE`: docs/content-format.md)")
     if (code & 0xFFFE) == 0xFFFE or 0xFDD0 <= code <= 0xFDEF:
         return (f"{what} is not a character (a Unicode noncharacter, which XHTML refuses): "
                 "delete it")

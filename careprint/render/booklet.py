@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 
+from ..source.direction import RTL, direction
 from ..source.editions import EditionGuide
 from . import Artifact, BuildContext, Job, entries, pdf_bytes, render_template
 from .common import base_context
@@ -57,8 +58,8 @@ def sequence(pages: int) -> list[int]:
     return list(range(pages)) + [pages] * (pad - 1) + [pages + 1] * (pad > 0)
 
 
-def impose(data: bytes, sheet: tuple[float, float], end: bytes | None = None
-           ) -> tuple[bytes, int]:
+def impose(data: bytes, sheet: tuple[float, float], end: bytes | None = None,
+           rtl: bool = False) -> tuple[bytes, int]:
     """Two-up saddle-stitch imposition of a finished PDF on landscape `sheet`s; returns
     (bytes, sheet sides). `end` is a PDF of two pages, a notes page and a back cover,
     which fill out the last sheet (see sequence()); without it the last pages are blank.
@@ -71,7 +72,9 @@ def impose(data: bytes, sheet: tuple[float, float], end: bytes | None = None
     compensated for creep: each sheet's pages move towards the fold by the thickness of the
     sheets outside it. pikepdf (qpdf) copies only what the pages
     draw: pypdf copied the whole document first, which for a very long guide took hundreds
-    of MB.
+    of MB. A right-to-left booklet (`rtl`: Arabic, Hebrew) is bound on the right: each
+    side's two pages change places, so that page 1 is the left half of the first sheet
+    and the booklet opens from the right.
     """
     import pikepdf
     from pikepdf import Array, Dictionary, Name
@@ -92,6 +95,8 @@ def impose(data: bytes, sheet: tuple[float, float], end: bytes | None = None
     sides = booklet_order(len(order))
     thick = len(sides) // 2 > MAX_SHEETS
     for side, (left, right) in enumerate(sides):
+        if rtl:
+            left, right = right, left
         xobjects, ops = Dictionary(), []
         creep = CALIPER * (side // 2) if thick else 0.0  # sheet 0 is the outermost
         for name, number, x in (("/L", left, width / 2 - w * scale + creep),
@@ -125,7 +130,8 @@ def end_pages(eg: EditionGuide, ctx: BuildContext, job: Job) -> tuple[bytes, tup
 def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
     data, pages, warnings, html, layout, keys = render_variant(eg, ctx, job, booklet=True)
     end, more = end_pages(eg, ctx, job) if pages % 4 else (None, ())
-    imposed, sides = impose(data, SHEETS[ctx.paper], end)
+    imposed, sides = impose(data, SHEETS[ctx.paper], end,
+                            rtl=direction(eg.meta.language) == RTL)
     warnings = (*warnings, *more)
     return Artifact(job.relpath, imposed, sides, warnings, html, layout, keys)
 

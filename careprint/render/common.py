@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..source import regions
+from ..source.direction import direction
 from ..source.editions import EditionGuide
 from ..source.region_view import (
     FOOTER_CHARS,
@@ -35,6 +36,9 @@ def base_context(eg: EditionGuide, ctx: BuildContext) -> dict:
     resources = tuple(r for r in eg.resources if (r.name, r.contact) not in local)
     return {
         "meta": meta,
+        # "rtl" for a guide in a language written right to left (Arabic, Hebrew...): the
+        # documents' dir, the mirrored page layout (render/mirror.py); "ltr" otherwise
+        "text_dir": direction(meta.language),
         "full_title": f"{meta.title}: {meta.subtitle}" if meta.subtitle else meta.title,
         "edition": eg.edition,
         "paper": ctx.paper,

@@ -17,6 +17,7 @@ from ..guard.cssguard import checked_stylesheet
 from ..guard.imagestrip import stripped
 from ..guard.outguard_html import without_comments
 from ..source.config_schema import Opt
+from ..source.direction import RTL, direction
 from ..source.editions import EditionGuide
 from . import (
     Artifact,
@@ -73,8 +74,9 @@ def render(eg: EditionGuide, ctx: BuildContext, job: Job) -> Artifact:
     book = epub.EpubBook()
     _metadata(book, eg, ctx)
     theme = theme_values(ctx.root)
-    css = checked_stylesheet(render_template(ctx.root, "epub.css", theme=theme), "epub.css",
-                             ctx.root)
+    text_dir = direction(eg.meta.language)
+    css = checked_stylesheet(render_template(ctx.root, "epub.css", theme=theme,
+                                             text_dir=text_dir), "epub.css", ctx.root)
     book.add_item(epub.EpubItem(uid="style", file_name="style.css", media_type="text/css",
                                 content=css.encode("utf-8")))
     context = base_context(eg, ctx) | stamps.NO_SLOTS  # marks are for PDFs alone
@@ -120,6 +122,8 @@ def _metadata(book, eg: EditionGuide, ctx: BuildContext) -> None:
     book.set_identifier(edition_identifier(eg))
     book.set_title(smart_quotes(f"{meta.title}: {eg.edition.title}"))  # as on its pages
     book.set_language(meta.language)
+    if direction(meta.language) == RTL:  # the spine's page-progression-direction
+        book.set_direction(RTL)
     for author in meta.authors:
         book.add_author(author)
     book.add_metadata("DC", "publisher", meta.publisher)

@@ -20,6 +20,7 @@ from ..guard.imagestrip import stripped
 from ..source.reads import note_file
 from ..source.typefaces import use_bundled_fonts
 from . import PACKAGE_TEMPLATES, BuildContext
+from .mirror import mirrored_html
 
 ATTACHMENT_RE = re.compile(r"<(?:a|link)\b[^>]*\brel\s*=\s*[\"']?[^\"'>]*\battachment", re.I)
 
@@ -198,6 +199,7 @@ def weasy(html: str, ctx: BuildContext, where: str, *, forms: bool = False,
         raise ProjectError(Problem(where, "rel=\"attachment\" would embed a file in the PDF; "
                                    "attachments are not allowed (see docs/security.md)"))
     use_bundled_fonts()  # careprint's typefaces, and no other copy of them
+    html = mirrored_html(html)  # a right-to-left document's page layout (render/mirror.py)
     log = logging.getLogger("weasyprint")
     collect = _Collect()
     log.addHandler(collect)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ..errors import Problem, ProjectError, at
 from ..guard.links import local_links
 from ..guard.rawhtml import normalise_xhtml, xhtml_problem
+from . import langblocks
 from .assets import Image, find_images
 from .config import EditionConfig
 from .markup import (
@@ -96,6 +97,7 @@ def apply_edition(guide: Guide, edition_id: str, found: list | None = None) -> E
         problems.append(Problem("content/chapters", "no chapter is in this edition", edition_id))
 
     render = _renderer(guide, edition_id, resolver, problems)
+
     by_id = {g.id: g for g in guide.glossary}
     views = []
     for i, c in enumerate(chapters, 1):
@@ -152,7 +154,8 @@ def _renderer(guide: Guide, edition_id: str, resolver: Resolver, problems: list[
     def render(src: Source, name: str, handout: bool = False
                ) -> tuple[str, str, tuple[Image, ...]]:
         lines = filter_edition(src, edition_id, handout)
-        text = resolve_xrefs(lines, src.path, resolver)
+        marked = langblocks.mark_blocks(lines, src.lines())  # `::: lang` passages
+        text = resolve_xrefs(marked, src.path, resolver)
         try:
             xhtml = markdown_to_xhtml(text)
         except RecursionError:  # nesting the checks on the source did not foresee
@@ -170,6 +173,7 @@ def _renderer(guide: Guide, edition_id: str, resolver: Resolver, problems: list[
         problems.extend(check_xhtml(xhtml, lines, src.path))
         images, image_problems = find_images(xhtml, lines, src.path, guide.config.root)
         problems.extend(image_problems)
+        xhtml = langblocks.lang_attributes(xhtml, guide.config.guide.language)
         return xhtml, "\n".join(t for _, t in lines), tuple(images)
 
     return render

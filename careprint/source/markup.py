@@ -28,6 +28,7 @@ from ..guard.htmlpolicy import (
     attribute_problems,
     attribute_rule,
 )
+from . import langblocks
 from .dialect import BareUrlExtension, prepare
 from .xref import XREF_KINDS, XREF_RE, parse
 
@@ -49,8 +50,8 @@ class Source:
 
 
 def check_only_blocks(src: Source, editions: Iterable[str]) -> list[Problem]:
-    """Problems with the `::: only` and `::: handout` blocks of `src`, whatever the
-    edition."""
+    """Problems with the `::: only`, `::: handout` and `::: lang` blocks of `src`, whatever
+    the edition."""
     known = tuple(editions)
     problems, stack = [], []  # (line, block word) of each open block
     for n, text in src.lines():
@@ -64,14 +65,15 @@ def check_only_blocks(src: Source, editions: Iterable[str]) -> list[Problem]:
             else:
                 stack.pop()
             continue
-        if word == "handout":
-            problems.extend(_handout_block_problems(src.path, n, rest, stack))
+        if word in ("handout", "lang"):
+            problems.extend(_handout_block_problems(src.path, n, rest, stack) if word ==
+                            "handout" else langblocks.block_problems(src.path, n, rest))
             stack.append((n, word))
             continue
         if word != "only":
             problems.append(Problem(at(src.path, n), f"unknown block `::: {word}`; "
-                                    "only `::: only EDITION ...` and `::: handout` are "
-                                    "supported"))
+                                    "only `::: only EDITION ...`, `::: handout` and "
+                                    "`::: lang CODE` are supported"))
             continue
         names = rest.split()
         if not names:
@@ -113,6 +115,8 @@ def filter_edition(src: Source, edition: str, handout: bool = False) -> list[Lin
             stack.append(edition in m.group(2).split())
         elif m and m.group(1) == "handout":
             stack.append(handout)
+        elif m and m.group(1) == "lang":  # kept in every edition (careprint.source.langblocks)
+            stack.append(True)
         elif m and m.group(1) == "" and m.group(2) == "":
             stack.pop()
         elif all(stack):

@@ -4,7 +4,12 @@ careprint/fonts/ holds the bundled theme's typefaces, under the SIL Open Font Li
 (their licences beside them; docs/typefaces.md says what was chosen and why):
 - Lato (2.015), the body and headings of the guide, handouts, worksheets and booklets;
 - Atkinson Hyperlegible (1.006), large print: drawn by the Braille Institute for readers
-  with low vision.
+  with low vision;
+- Noto Sans Arabic, Noto Sans Hebrew and Noto Sans Devanagari (regular and bold), the
+  scripts Lato and Atkinson Hyperlegible do not draw: the configuration names them after
+  every theme's face and before its generic family (`sans-serif`), so an Arabic word is
+  set in Noto Sans Arabic on a machine with no Arabic font, beside Lato in the guide and
+  Atkinson Hyperlegible in large print: one family for each script.
 
 A machine's fonts differ; a guide's pages must not. So careprint points fontconfig (the
 library WeasyPrint, Pango and `fc-list` ask for fonts) at a configuration of its own:
@@ -35,6 +40,12 @@ FONTS = Path(__file__).resolve().parents[1] / "fonts"
 BUNDLED = {"Lato": "Lato", "Atkinson Hyperlegible": "AtkinsonHyperlegible"}
 FACES = {(False, False): "Regular", (False, True): "Italic", (True, False): "Bold",
          (True, True): "BoldItalic"}
+# the faces of the scripts the theme's families do not draw, in the order fontconfig tries
+# them: family -> the file stem of its regular and bold faces (these scripts have no italic)
+SCRIPT_FACES = {"Noto Sans Arabic": "NotoSansArabic", "Noto Sans Hebrew": "NotoSansHebrew",
+                "Noto Sans Devanagari": "NotoSansDevanagari"}
+# a generic family (what a stylesheet's list ends with): the script faces come before it
+GENERIC_FAMILIES = ("sans-serif", "serif", "monospace", "system-ui")
 CONF_PREFIX = "careprint-fonts-"
 DEFAULT_CONF = "/etc/fonts/fonts.conf"
 
@@ -65,16 +76,28 @@ def _machine_conf() -> str:
 
 
 def conf_text(machine_conf: str) -> str:
-    """A fontconfig configuration: `machine_conf`, careprint's fonts, and no other copy of
-    the families careprint ships."""
+    """A fontconfig configuration: `machine_conf`, careprint's fonts, no other copy of the
+    families careprint ships, and the faces of other scripts after them."""
     # fontconfig lets an accepted pattern, not an accepted file name, outweigh a rejected one
     accepted = "".join(_pattern("file", path.as_posix()) for path in sorted(FONTS.glob("*.ttf")))
-    rejected = "".join(_pattern("family", family) for family in BUNDLED)
+    rejected = "".join(_pattern("family", family) for family in (*BUNDLED, *SCRIPT_FACES))
     return ("<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"urn:fontconfig:fonts.dtd\">\n"
             f"<fontconfig>\n<include ignore_missing=\"yes\">{escape(machine_conf)}</include>\n"
             f"<dir>{escape(FONTS.as_posix())}</dir>\n"
             f"<selectfont>\n<acceptfont>{accepted}</acceptfont>\n"
-            f"<rejectfont>{rejected}</rejectfont>\n</selectfont>\n</fontconfig>\n")
+            f"<rejectfont>{rejected}</rejectfont>\n</selectfont>\n{script_fallbacks()}"
+            "</fontconfig>\n")
+
+
+def script_fallbacks() -> str:
+    """fontconfig rules that put careprint's faces of other scripts just after each family
+    careprint ships: `"Lato", sans-serif` asks for Lato, then Noto Sans Arabic, Hebrew and
+    Devanagari, then the machine's sans-serif (DejaVu Sans draws Arabic too, in another
+    style). A character Lato draws is never set in them."""
+    faces = "".join(f"<string>{escape(family)}</string>" for family in SCRIPT_FACES)
+    return "".join(f'<match target="pattern"><test name="family"><string>{escape(family)}'
+                   f'</string></test><edit name="family" mode="append" binding="strong">'
+                   f"{faces}</edit></match>\n" for family in BUNDLED)
 
 
 def _pattern(name: str, value: str) -> str:
@@ -88,15 +111,32 @@ def use_bundled_fonts() -> None:
     current = os.environ.get("FONTCONFIG_FILE", "")
     if Path(current).name.startswith(CONF_PREFIX):
         return
-    text = conf_text(_machine_conf())
-    name = f"{CONF_PREFIX}{hashlib.sha256(text.encode()).hexdigest()[:16]}.conf"
-    path = _conf_dir() / name
+    path = _written(_conf_dir(), CONF_PREFIX, conf_text(_machine_conf()))
+    os.environ["FONTCONFIG_FILE"] = str(path)
+    _reload_default_config()
+
+
+def _reload_default_config() -> None:
+    """Asking fontconfig for the machine's file (_machine_conf) loads its default
+    configuration, which Pango then substitutes families with: load it again, now from
+    careprint's, so that the script faces follow the theme's (script_fallbacks)."""
+    lib = ctypes.util.find_library("fontconfig")
+    if lib:
+        try:
+            ctypes.CDLL(lib).FcInitReinitialize()
+        except (OSError, AttributeError):
+            pass
+
+
+def _written(folder: Path, prefix: str, text: str) -> Path:
+    """`text` in `folder`, in a file named by its digest (written once, whole)."""
+    path = folder / f"{prefix}{hashlib.sha256(text.encode()).hexdigest()[:16]}.conf"
     if not path.is_file() or path.read_text("utf-8") != text:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".conf-")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
         os.replace(tmp, path)
-    os.environ["FONTCONFIG_FILE"] = str(path)
+    return path
 
 
 def _conf_dir() -> Path:
@@ -166,7 +206,7 @@ def theme_font_problems(sheets: list[tuple[str, str]]) -> list[Problem]:
         return []
     faces = {m.group(1).strip().strip("\"'").strip()
              for _, css in sheets for m in _FACE_RE.finditer(css)}
-    known = {k.lower() for k in {*BUNDLED, *installed_families(), *faces}}
+    known = {k.lower() for k in {*BUNDLED, *SCRIPT_FACES, *installed_families(), *faces}}
     shipped = ", ".join(BUNDLED)
     return [Problem(at(rel, line), f"the theme names the font {family!r}, which careprint "
                     f"does not ship ({shipped}) and this machine does not have: install it, "
