@@ -41,6 +41,7 @@ WORD_RE = re.compile(r"[A-Za-z0-9\u00C0-\u024F][A-Za-z0-9\u00C0-\u024F'\u2019-]*
 
 ABBREVIATIONS = frozenset("""
 e.g i.e etc vs dr mr mrs ms st no nos vol pp p ed eds al approx cf fig dept univ jr sr prof
+sra dra srta ej núm pág aprox
 """.split())
 
 
@@ -273,19 +274,21 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(text)
 
 
+STARTS = "\"'\u201c([\u00bf\u00a1"  # what else may start a sentence: quotes, ¿ and ¡
 _END_RE = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s|$)")
 
 
 def sentences(t: Text) -> list[Sentence]:
     """Split `t` into sentences: after . ! or ? that is followed by a space and a capital
-    letter, a digit or a quote, except after abbreviations and initials."""
+    letter, a digit, a quote or Spanish's opening ¿ or ¡, except after abbreviations and
+    initials."""
     out: list[Sentence]
     out, start = [], 0
     s = t.text
     for m in _END_RE.finditer(s):
         end = m.end()
         rest = s[end:].lstrip()
-        if rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"'\u201c(["):
+        if rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in STARTS):
             continue
         if m.group(0).startswith(".") and _abbreviation(s[start:m.start()]):
             continue
