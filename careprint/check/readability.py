@@ -43,7 +43,7 @@ def measure(text: str, language: str) -> Measure:
         return Measure(0.0, 0.0, 0)
     sentences = int(textstat.sentence_count(text))
     if language == "es":
-        from textstat.backend import metrics
+        from textstat.backend import metrics  # type: ignore[import-untyped]  # no stubs
 
         return Measure(float(metrics.fernandez_huerta(text, "es")),
                        float(metrics.szigriszt_pazos(text, "es")), sentences)

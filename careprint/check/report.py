@@ -67,8 +67,9 @@ class Readability:
         if not self.graded:
             return False
         if self.fernandez_huerta is not None:
-            return self.fernandez_huerta < self.min_ease
-        return self.flesch_kincaid_grade > self.max_grade
+            return self.min_ease is not None and self.fernandez_huerta < self.min_ease
+        return self.flesch_kincaid_grade is not None and self.max_grade is not None and \
+            self.flesch_kincaid_grade > self.max_grade
 
     def to_json(self) -> dict:
         out = {"file": self.file, "line": self.line, "chapter": self.chapter,

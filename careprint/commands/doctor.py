@@ -209,7 +209,7 @@ def _fonts(language: str, root: Path) -> list[Found]:
 SOURCE_SUFFIXES = (".md", ".yaml", ".yml", ".toml")
 
 
-def _source_fonts(root: Path, named: tuple[str, ...]) -> list[Row]:
+def _source_fonts(root: Path, named: tuple[str, ...]) -> list[Found]:
     """A row for each Debian package with a font for letters the project's sources hold
     and no installed font draws (a Japanese passage in an English guide): a build stops
     at the first of them (careprint/guard/glyphs.py); this says what to install. A

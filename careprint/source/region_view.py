@@ -203,7 +203,7 @@ def handout_services(resources, region: str, served: Sequence[str] = ()) -> list
             and not any(a in r.roles for a in AUDIENCES))]
         return out or list(resources)
     ordered = sorted(resources, key=lambda r: (r.path, r.line))
-    out: list[Resource] = []
+    out = []  # a list of Resource, as above
     countries = {c.split("-")[0] for c in served}
     for code in dict.fromkeys(c for r in ordered for c in r.regions
                               if not regions.is_subdivision(c)
