@@ -306,3 +306,16 @@ def test_a_rule_names_its_languages_as_codes():
     with pytest.raises(RuleError, match="`languages` is a tuple of language codes"):
         rule("no-such-language-rule", "chapter", group=HEALTH_LITERACY, doc="nothing",
              languages="en")
+
+
+def test_no_and_an_opening_guillemet_end_and_start_spanish_sentences():
+    """"no." ends a Spanish sentence ("... o ahora no. También ...") unless a number
+    follows ("No. 5"), and « opens one: the translators' two false long sentences."""
+    from careprint.check.text import Text, sentences
+
+    def count(text: str) -> int:
+        return len(sentences(Text.of([(1, text)])))
+
+    assert count("Marca bien, quizá o ahora no. También puedes dejarla vacía.") == 2
+    assert count("Un límite claro ayuda. «Prefiero hablarlo mañana» es una frase.") == 2
+    assert count("See form No. 5 in the pack. It is short.") == 2  # a number: one sentence

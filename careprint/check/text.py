@@ -274,7 +274,7 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(text)
 
 
-STARTS = "\"'\u201c([\u00bf\u00a1"  # what else may start a sentence: quotes, ¿ and ¡
+STARTS = "\"'\u201c\u00ab([\u00bf\u00a1"  # what else may start a sentence: quotes (« too), ¿, ¡
 _END_RE = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s|$)")
 
 
@@ -290,7 +290,7 @@ def sentences(t: Text) -> list[Sentence]:
         rest = s[end:].lstrip()
         if rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in STARTS):
             continue
-        if m.group(0).startswith(".") and _abbreviation(s[start:m.start()]):
+        if m.group(0).startswith(".") and _abbreviation(s[start:m.start()], rest):
             continue
         _add(out, t, start, end)
         start = end
@@ -299,12 +299,20 @@ def sentences(t: Text) -> list[Sentence]:
     return out
 
 
-def _abbreviation(before: str) -> bool:
+# abbreviations that number what follows ("No. 5", "p. 12"): only before a number, since
+# "no." ends many a Spanish sentence ("... o ahora no. También ...")
+NUMBERING = frozenset("no nos núm p pp pág vol".split())
+
+
+def _abbreviation(before: str, after: str = "") -> bool:
     last = before.rsplit(None, 1)[-1] if before.split() else ""
-    last = last.lstrip("(\"'\u201c")
+    last = last.lstrip("(\"'\u201c\u00ab")
     if len(last) == 1 and last.isalpha() and last.isupper():  # an initial: "W. H. Masters"
         return True
-    return last.lower().rstrip(".") in ABBREVIATIONS
+    word = last.lower().rstrip(".")
+    if word in NUMBERING:
+        return after[:1].isdigit()
+    return word in ABBREVIATIONS
 
 
 def _add(out: list[Sentence], t: Text, start: int, end: int) -> None:
