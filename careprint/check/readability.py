@@ -39,6 +39,9 @@ def measure(text: str, language: str) -> Measure:
     """The readability of `text` in `language` ("en" or "es"), not rounded."""
     import textstat  # heavy, and only `careprint check` needs it
 
+    from .syllables import install
+
+    install()  # English syllables from careprint's kept table, not CMUdict parsed again
     if not text:
         return Measure(0.0, 0.0, 0)
     sentences = int(textstat.sentence_count(text))
