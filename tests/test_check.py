@@ -326,7 +326,8 @@ def test_readability_keys_must_be_editions(tmp_path):
     messages = sorted(f["message"] for f in report["findings"])
     assert messages[0] == "check.readability.groups: expected a number"
     assert messages[1].startswith("check.readability.partners: unknown key; expected one of: "
-                                  "enabled, severity, max_grade, min_words, survivors, groups")
+                                  "enabled, severity, max_grade, min_ease_es, min_words, "
+                                  "survivors, groups")
 
 
 def test_every_rule_has_options_and_defaults():

@@ -73,7 +73,7 @@ def test_the_generator_script_checks_the_committed_file():
 
 def test_the_table_of_rules_in_checks_md_is_what_the_rules_declare():
     """docs/checks.md's table of rules is generated from each rule's @rule, as config.md is:
-    one row per rule of careprint's, with its group, default severity and doc."""
+    one row per rule of careprint's, with its group, default severity, languages and doc."""
     from careprint.commands.config_docs import CHECKS_DOC_PATH, checks_doc, rules_table
 
     doc = (ROOT / CHECKS_DOC_PATH).read_text("utf-8")
@@ -83,6 +83,7 @@ def test_the_table_of_rules_in_checks_md_is_what_the_rules_declare():
     rows = [line for line in rules_table().splitlines()[2:]]
     assert len(rows) == len(rules) >= 28
     for row, rule in zip(rows, rules.values(), strict=True):
+        languages = ", ".join(f"`{c}`" for c in rule.languages) if rule.languages else "any"
         assert row == (f"| [`{rule.id}`](#{rule.id}) | {rule.group} | {rule.severity} | "
-                       f"{rule.doc} |")
+                       f"{languages} | {rule.doc} |")
         assert row in doc

@@ -9,10 +9,15 @@ footer splits them; the bundled guide's PDFs, in every form, split none.
 from __future__ import annotations
 
 import json
+import re
+import shutil
 
-from conftest import ROOT, copy_fixture, run_careprint
+from conftest import ROOT, SHARED_BUILDS, copy_fixture, run_careprint
 
 PDF_FORMATS = ("pdf", "handouts", "chapters", "large-print", "booklet", "worksheets")
+# the formats the session's shared build (bundled_build) holds on A4, the guide's paper
+SHARED_FORMATS = {fmt for args in SHARED_BUILDS if "a4" in args
+                  for flag, fmt in zip(args, args[1:], strict=False) if flag == "-f"}
 # a project's own crisis-footer.css, as careprint's was before issue 21 (the line as a CSS
 # string, which nothing keeps whole) in a footer too narrow for any number to fit a line;
 # it adds the helpline's number, which careprint knows from the resources alone
@@ -67,10 +72,16 @@ def test_a_number_split_across_lines_is_an_error_naming_the_pdf_and_page(tmp_pat
     assert "phone-split" in report["rules"]
 
 
-def test_the_bundled_guides_pdfs_split_no_number(tmp_path):
+def test_the_bundled_guides_pdfs_split_no_number(tmp_path, bundled_build):
+    """The survivors' PDFs in every form: the session's shared build holds the guide, the
+    handouts, the chapters and the worksheets; a copy of it is given the large print and
+    the booklets (issue 26: this test built them all again)."""
     out = tmp_path / "out"
-    run_careprint("build", ROOT, "-e", "survivors", "--out", out, "--jobs", "2",
-                  *(x for fmt in PDF_FORMATS for x in ("-f", fmt)), check=True, timeout=1200)
+    shutil.copytree(bundled_build, out)
+    shared = {p.relative_to(out) for p in out.rglob("*.pdf")}
+    built = [x for fmt in PDF_FORMATS if fmt not in SHARED_FORMATS for x in ("-f", fmt)]
+    run_careprint("build", ROOT, "-e", "survivors", "--out", out, "--jobs", "2", *built,
+                  check=True, timeout=1200)
     proc = run_careprint("check", ROOT, "--outputs", "-e", "survivors", "--build-dir", out,
                          *(x for fmt in PDF_FORMATS for x in ("--output-format", fmt)),
                          "--format", "json", timeout=900)
@@ -80,6 +91,9 @@ def test_the_bundled_guides_pdfs_split_no_number(tmp_path):
     # every PDF was read for its numbers (the worksheets' fit is another line of its own)
     checked = [ln for ln in proc.stderr.splitlines()
                if ln.startswith("checked ") and "PDF tags" in ln]
-    pdfs = sorted(out.rglob("*.pdf"))
+    pdfs = sorted((out / "survivors").rglob("*-a4.pdf"))  # the edition and paper checked
     assert len(checked) == len(pdfs) > 30
+    assert {p.relative_to(out) for p in out.rglob("*.pdf")} > shared  # and nothing gone
+    for fmt in PDF_FORMATS:  # every file of every form is there
+        assert re.search(rf"found (\d+) of the \1 {fmt} files of the survivors", proc.stderr), fmt
     assert all("phone numbers" in ln for ln in checked), checked[:3]

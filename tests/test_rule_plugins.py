@@ -219,7 +219,7 @@ def test_a_contributor_adds_a_rule_to_careprint_in_one_file(tmp_path):
     assert seen["rules"][seen["rules"].index("language") + 1] == "no-shouting"  # its group
     assert seen["options"] == ["enabled", "severity", "min_letters"]
     doc = "no line is written in capitals, which reads as shouting"
-    assert f"| [`no-shouting`](#no-shouting) | accessibility | warning | {doc} |" \
+    assert f"| [`no-shouting`](#no-shouting) | accessibility | warning | any | {doc} |" \
         in seen["table"].splitlines()
     config = seen["config"]
     assert f"| `no-shouting` | warning | {doc} | `min_letters` |" in config.splitlines()

@@ -27,6 +27,7 @@ def test_make_build_installs_only_what_building_needs(tmp_path):
     assert "pytest" in test and "ruff check" in test
     # the layers of docs/architecture.md, checked before the tests (issue 26)
     assert test.index("/bin/lint-imports") < test.index("/bin/pytest"), test
+    assert test.index("/bin/mypy") < test.index("/bin/pytest"), test  # and the types
 
 
 def test_the_readme_says_how_to_run_careprint_and_how_long_set_up_takes():

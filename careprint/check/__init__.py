@@ -17,11 +17,11 @@ from ..errors import CareprintError, Problem, ProjectError
 from ..source.config_tables import default_check_settings
 from ..source.region_view import today as region_today
 from .markers import Markers
-from .report import SCHEMA, SCHEMA_ID, Finding, Readability, Report
+from .report import SCHEMA, SCHEMA_ID, Finding, NotChecked, Readability, Report
 from .rules import PROJECT_RULE, RULES, Rule
 
-__all__ = ["run_checks", "failed_report", "CheckFailed", "Report", "Finding", "Readability",
-           "RULES", "Rule", "SCHEMA", "SCHEMA_ID"]
+__all__ = ["run_checks", "failed_report", "CheckFailed", "Report", "Finding", "NotChecked",
+           "Readability", "RULES", "Rule", "SCHEMA", "SCHEMA_ID"]
 
 
 # What `check` says when careprint.toml cannot be read, or names no guide or edition: the
@@ -37,7 +37,7 @@ class CheckFailed(CareprintError):
 
     def __init__(self, exit_status: int = 1):
         super().__init__("the check found problems")
-        self.exit_code = exit_status
+        self.exit_code = exit_status  # type: ignore[misc]  # click reads it from the instance
 
     def show(self, file=None) -> None:
         pass
@@ -52,6 +52,8 @@ class Sink:
         self.order = {e: i for i, e in enumerate(edition_order)}
         self.items: dict[tuple, list[str]] = {}
         self.silenced: set[tuple] = set()
+        self.language = ""  # the language the rules read (run_source sets both)
+        self.not_checked: dict[str, str] = {}
 
     def add(self, rule: str, file: str, line: int | None, message: str,
             edition: str | None = None, severity: str | None = None) -> None:
@@ -70,8 +72,8 @@ class Sink:
 
     def findings(self) -> list[Finding]:
         out = []
-        for (rule, severity, file, line, message), eds in self.items.items():
-            eds = tuple(sorted(eds, key=lambda e: self.order.get(e, len(self.order))))
+        for (rule, severity, file, line, message), names in self.items.items():
+            eds = tuple(sorted(names, key=lambda e: self.order.get(e, len(self.order))))
             out.append(Finding(rule, severity, file, line, message, eds))
         return sorted(out, key=Finding.sort_key)
 
@@ -119,6 +121,8 @@ def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bo
     for f in _project_findings(undrawable(pictures, root)):  # careprint.source.assets
         sink.add(PROJECT_RULE, f.file, f.line, f.message, severity="error")
     report.readability = readability
+    report.not_checked = [NotChecked(r, sink.language, why)
+                          for r, why in sink.not_checked.items()]
     if outputs:
         from .outputs import check_outputs
 
@@ -126,7 +130,8 @@ def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bo
     report.findings = sink.findings()
     report.silenced = len(sink.silenced)
     report.rules_run = tuple(r for r, rule in RULES.items()
-                             if settings[r]["enabled"] and (outputs or not rule.outputs))
+                             if settings[r]["enabled"] and (outputs or not rule.outputs)
+                             and r not in sink.not_checked)
     return report
 
 
@@ -173,6 +178,8 @@ def run_source(guide, views, settings, today: _dt.date, all_editions: bool = Tru
     sink = Sink(settings, markers, config.edition_ids)
     checks = SourceChecks(guide, sink, today)
     checks.run(list(views))
+    # the rules that did not check the guide's language, and why (a report says so)
+    sink.language, sink.not_checked = checks.ctx.language, checks.ctx.not_checked
     # careprint.toml's markers are for the guide in every language, of which this is one
     _marker_findings(sink, markers, settings, all_editions=all_editions,
                      partial=("careprint.toml",) if guide.language else ())

@@ -26,16 +26,19 @@ def pdf_accessibility(path: Path, shown: str, eid: str, sink, print_only: bool =
     """pdf-accessibility: title, language, fonts and tags. A PDF printed only (a booklet:
     its format checks it with "pdf-print-only") has no tags."""
     from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject
 
     try:
         reader = PdfReader(str(path))
         root = reader.trailer["/Root"]
+        if not isinstance(root, DictionaryObject):
+            raise ValueError("its catalog (/Root) is not a dictionary")
     except Exception as exc:  # any parse failure means a broken PDF
         sink.add("pdf-accessibility", shown, None, f"cannot be read as a PDF ({exc}): build "
                  "it again", eid)
         return
     missing = []
-    meta = reader.metadata or {}
+    meta: dict = reader.metadata or {}
     if not str(meta.get("/Title") or "").strip():
         missing.append("title (/Title)")
     if not str(root.get("/Lang") or "").strip():

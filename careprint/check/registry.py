@@ -37,7 +37,9 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from ..source.lang_words import language_of, names
 from ..source.model import Guide
 from ..source.rulebook import (
     ACCESSIBILITY,
@@ -61,6 +63,9 @@ from ..source.rulebook import (
 )
 from .report import Readability
 
+if TYPE_CHECKING:  # careprint.check imports this module
+    from . import Sink
+
 __all__ = ["ACCESSIBILITY", "HEALTH_LITERACY", "MARKERS", "OUTPUTS", "RULES", "SUBJECTS",
            "TRAUMA_INFORMED", "UNIT_SUBJECTS", "Context", "Opt", "Rule", "RuleError", "Unit",
            "all_rules", "builtin_rules", "by_subject", "check_options", "load_rules", "rule",
@@ -72,13 +77,44 @@ class Context:
     """What every unit is given: the guide, the options of each rule, where findings go."""
 
     guide: Guide
-    sink: object  # careprint.check.Sink
+    sink: Sink
     today: _dt.date
     readability: list[Readability] = field(default_factory=list)
     cache: dict = field(default_factory=dict)  # what a unit computes once per run
+    # rule id -> why it did not check this guide's language (check/report.py: NotChecked)
+    not_checked: dict[str, str] = field(default_factory=dict)
+    language: str = field(init=False, default="")  # set from the guide, below
 
     def __post_init__(self) -> None:
         self._units = by_subject()
+        self._rules = all_rules()
+        # The language of the text the rules read, as its primary subtag ("es"): the
+        # guide's `[guide] language`. A check in a translation (`--language es`) reads
+        # the guide with that language in its config: the one place it is taken from.
+        self.language = language_of(self.guide.config.guide.language)
+        self._covered = {i: r.covers(self.language) for i, r in self._rules.items()}
+
+    def not_covered(self, rule_id: str, reason: str = "") -> None:
+        """Say, once, that `rule_id` did not check the guide's language, and why:
+        `reason`, or the rule's declared `uncovered`, or the languages it knows. A reason
+        starts with what was not done ("not measured: ...", "not checked: ...")."""
+        if rule_id in self.not_checked:
+            return
+        r = self._rules[rule_id]
+        self.not_checked[rule_id] = reason or r.uncovered or (
+            f"not checked: it knows the words of {names(r.languages or ('en',))} only")
+
+    def words(self, rule_id: str, key: str, reason: str = ""):
+        """A rule's option of words in the guide's language: `key` for English, `key_es`
+        for Spanish... or None, when the rule has no such list for the language (and then
+        the rule is said not to cover it, with `reason` or its own)."""
+        lang = self.language
+        values = self.settings[rule_id]
+        name = key if lang == "en" else f"{key}_{lang}"
+        if name in values:
+            return values[name]
+        self.not_covered(rule_id, reason)
+        return None
 
     @property
     def settings(self):
@@ -96,8 +132,12 @@ class Context:
     def each(self, subject: str, *args) -> None:
         """Hand `args` to every unit of an enabled rule that looks at `subject`."""
         for unit in self._units.get(subject, ()):
-            if self.on(unit.rule):
+            if not self.on(unit.rule):
+                continue
+            if self._covered[unit.rule]:
                 unit.run(self, *args)
+            else:
+                self.not_covered(unit.rule)
 
 
 def by_subject() -> dict[str, list[Unit]]:

@@ -43,7 +43,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class Readability:
-    """Readability figures of one chapter in one edition."""
+    """Readability figures of one chapter in one edition: Flesch-Kincaid grade and SMOG for
+    English, Fernández-Huerta and Szigriszt-Pazos reading ease for Spanish (the others None)."""
 
     file: str
     line: int
@@ -51,17 +52,47 @@ class Readability:
     edition: str
     words: int
     sentences: int
-    flesch_kincaid_grade: float
-    smog_index: float
-    max_grade: float
+    flesch_kincaid_grade: float | None
+    smog_index: float | None
+    max_grade: float | None
     graded: bool  # False when the chapter is too short to grade
+    language: str = "en"  # the primary subtag of the language it was measured in
+    fernandez_huerta: float | None = None  # reading ease, 0-100: higher is easier
+    szigriszt_pazos: float | None = None  # reported beside it, not judged
+    min_ease: float | None = None  # the lowest Fernández-Huerta score allowed
+
+    @property
+    def over(self) -> bool:
+        """Whether it is graded and harder to read than its limit allows."""
+        if not self.graded:
+            return False
+        if self.fernandez_huerta is not None:
+            return self.min_ease is not None and self.fernandez_huerta < self.min_ease
+        return self.flesch_kincaid_grade is not None and self.max_grade is not None and \
+            self.flesch_kincaid_grade > self.max_grade
 
     def to_json(self) -> dict:
-        return {"file": self.file, "line": self.line, "chapter": self.chapter,
-                "edition": self.edition, "words": self.words, "sentences": self.sentences,
-                "flesch_kincaid_grade": self.flesch_kincaid_grade,
-                "smog_index": self.smog_index, "max_grade": self.max_grade,
-                "graded": self.graded}
+        out = {"file": self.file, "line": self.line, "chapter": self.chapter,
+               "edition": self.edition, "words": self.words, "sentences": self.sentences,
+               "flesch_kincaid_grade": self.flesch_kincaid_grade,
+               "smog_index": self.smog_index, "max_grade": self.max_grade,
+               "graded": self.graded, "language": self.language}
+        if self.fernandez_huerta is not None:
+            out |= {"fernandez_huerta": self.fernandez_huerta,
+                    "szigriszt_pazos": self.szigriszt_pazos, "min_ease": self.min_ease}
+        return out
+
+
+@dataclass(frozen=True)
+class NotChecked:
+    """A rule that did not check the guide's language, and why: never a pass."""
+
+    rule: str
+    language: str  # the primary subtag of the guide's language
+    reason: str  # "not measured: ..." or "not checked: ..."
+
+    def to_json(self) -> dict:
+        return {"rule": self.rule, "language": self.language, "reason": self.reason}
 
 
 @dataclass
@@ -74,6 +105,7 @@ class Report:
     outputs: bool = False
     findings: list[Finding] = field(default_factory=list)
     readability: list[Readability] = field(default_factory=list)
+    not_checked: list[NotChecked] = field(default_factory=list)  # rules not run on the language
     silenced: int = 0  # findings an inline `careprint: allow` marker silenced
     rules_run: tuple[str, ...] = ()
     skipped: str = ""  # what could not be checked, and why (printed before the summary)
@@ -114,7 +146,14 @@ class Report:
             if self.silenced else ""
         verdict = "passed" if self.passed else "failed"
         strict = " (--strict: warnings count)" if self.strict else ""
-        return f"careprint check {verdict}{strict}: {counts}{where}{silenced}."
+        unchecked = ""
+        if self.not_checked:  # a rule that did not read the language is no pass
+            from ..source.lang_words import language_name
+
+            n = len(self.not_checked)
+            unchecked = (f"; {_plural(n, 'rule')} not checked in "
+                         f"{language_name(self.not_checked[0].language)} (listed above)")
+        return f"careprint check {verdict}{strict}: {counts}{where}{silenced}{unchecked}."
 
     def to_text(self, stats: bool = False) -> str:
         lines = []
@@ -126,6 +165,13 @@ class Report:
             lines.append("")
         if stats and self.readability:
             lines.append(readability_table(self.readability))
+            lines.append("")
+        if self.not_checked:
+            from ..source.lang_words import language_name
+
+            lines.append(f"Not checked in {language_name(self.not_checked[0].language)}, "
+                         "the guide's language:")
+            lines += [f"  {n.rule}: {n.reason}" for n in self.not_checked]
             lines.append("")
         if self.skipped:
             lines += [f"Not checked: {self.skipped}.", ""]
@@ -149,6 +195,7 @@ class Report:
             "rules": list(self.rules_run),
             "findings": [f.to_json() for f in sorted(self.findings, key=Finding.sort_key)],
             "readability": [r.to_json() for r in self.readability],
+            "not_checked": [n.to_json() for n in self.not_checked],
         }
 
     def to_json_text(self) -> str:
@@ -156,15 +203,33 @@ class Report:
 
 
 def readability_table(rows: list[Readability]) -> str:
-    out = ["Readability (Flesch-Kincaid grade / SMOG index, edition-filtered text):",
-           f"  {'chapter':<40} {'edition':<10} {'words':>6} {'FK':>5} {'SMOG':>5} {'max':>4}"]
-    for r in rows:
-        mark = "" if r.graded else "  (too short to grade)"
-        if r.graded and r.flesch_kincaid_grade > r.max_grade:
-            mark = "  over"
-        out.append(f"  {r.chapter:<40} {r.edition:<10} {r.words:>6} "
-                   f"{r.flesch_kincaid_grade:>5.1f} {r.smog_index:>5.1f} {r.max_grade:>4g}{mark}")
+    """The --stats tables: one for the chapters graded by Flesch-Kincaid (English), one
+    for those measured by Fernández-Huerta (Spanish)."""
+    out = []
+    english = [r for r in rows if r.fernandez_huerta is None]
+    spanish = [r for r in rows if r.fernandez_huerta is not None]
+    if english:
+        out += ["Readability (Flesch-Kincaid grade / SMOG index, edition-filtered text):",
+                f"  {'chapter':<40} {'edition':<10} {'words':>6} {'FK':>5} {'SMOG':>5} "
+                f"{'max':>4}"]
+        out += [f"  {r.chapter:<40} {r.edition:<10} {r.words:>6} "
+                f"{r.flesch_kincaid_grade:>5.1f} {r.smog_index:>5.1f} {r.max_grade:>4g}"
+                f"{_mark(r)}" for r in english]
+    if spanish:
+        out += ["Readability (Fernández-Huerta reading ease / Szigriszt-Pazos, higher is "
+                "easier, edition-filtered text):",
+                f"  {'chapter':<40} {'edition':<10} {'words':>6} {'FH':>5} {'SP':>5} "
+                f"{'min':>4}"]
+        out += [f"  {r.chapter:<40} {r.edition:<10} {r.words:>6} "
+                f"{r.fernandez_huerta:>5.1f} {r.szigriszt_pazos:>5.1f} {r.min_ease:>4g}"
+                f"{_mark(r)}" for r in spanish]
     return "\n".join(out)
+
+
+def _mark(r: Readability) -> str:
+    if not r.graded:
+        return "  (too short to grade)"
+    return "  over" if r.over else ""
 
 
 def _plural(n: int, word: str) -> str:
@@ -200,7 +265,7 @@ _READABILITY = {
     "type": "object",
     "additionalProperties": False,
     "required": ["file", "line", "chapter", "edition", "words", "sentences",
-                 "flesch_kincaid_grade", "smog_index", "max_grade", "graded"],
+                 "flesch_kincaid_grade", "smog_index", "max_grade", "graded", "language"],
     "properties": {
         "file": {"type": "string"},
         "line": {"type": "integer", "minimum": 1},
@@ -208,10 +273,28 @@ _READABILITY = {
         "edition": {"type": "string"},
         "words": {"type": "integer", "minimum": 0},
         "sentences": {"type": "integer", "minimum": 0},
-        "flesch_kincaid_grade": {"type": "number"},
-        "smog_index": {"type": "number"},
-        "max_grade": {"type": "number"},
+        "flesch_kincaid_grade": {"type": ["number", "null"],
+                                 "description": "English; null in another language."},
+        "smog_index": {"type": ["number", "null"]},
+        "max_grade": {"type": ["number", "null"]},
         "graded": {"type": "boolean"},
+        "language": {"type": "string", "description": "The language measured, as its "
+                     "primary subtag: `en` (Flesch-Kincaid), `es` (Fernández-Huerta)."},
+        "fernandez_huerta": {"type": "number", "description": "Spanish: reading ease, "
+                             "higher is easier."},
+        "szigriszt_pazos": {"type": "number"},
+        "min_ease": {"type": "number"},
+    },
+}
+_NOT_CHECKED = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["rule", "language", "reason"],
+    "properties": {
+        "rule": {"type": "string"},
+        "language": {"type": "string"},
+        "reason": {"type": "string", "minLength": 1,
+                   "description": "What was not done (not measured, not checked), and why."},
     },
 }
 SCHEMA = {
@@ -221,7 +304,8 @@ SCHEMA = {
     "type": "object",
     "additionalProperties": False,
     "required": ["schema", "careprint_version", "project", "editions", "strict", "outputs",
-                 "passed", "exit_status", "summary", "rules", "findings", "readability"],
+                 "passed", "exit_status", "summary", "rules", "findings", "readability",
+                 "not_checked"],
     "properties": {
         "schema": {"const": SCHEMA_ID},
         "careprint_version": {"type": "string"},
@@ -244,5 +328,8 @@ SCHEMA = {
         "findings": {"type": "array", "items": _FINDING,
                      "description": "Sorted by file, line, severity, rule."},
         "readability": {"type": "array", "items": _READABILITY},
+        "not_checked": {"type": "array", "items": _NOT_CHECKED,
+                        "description": "The rules that did not check the guide's language, "
+                        "with the reason: never a pass (they are not in `rules`)."},
     },
 }

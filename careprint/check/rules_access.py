@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from ..source.config_schema import DEFAULT_GENERIC_LINK_TEXT, Opt
+from ..source.config_schema import Opt
+from ..source.lang_words import GENERIC_LINK_TEXT
 from .registry import ACCESSIBILITY, Context, rule
 from .text import AUTOLINK_RE, IMAGE_RE, LINK_RE, Block, clip, plain
 
@@ -16,9 +17,15 @@ ATTR_RE = re.compile(r"([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*(\"[^\"]*\"|'[^']*'|[^
 LANG_ATTR_RE = re.compile(r"\b(?:xml:)?lang\s*=\s*[\"']([^\"']*)[\"']")
 DECORATIVE_RE = re.compile(r"\.decorative\b|\brole\s*=\s*[\"']?(presentation|none)\b|"
                            r"aria-hidden\s*=\s*[\"']?true", re.I)
+# alt text that names the kind of picture, not what it shows (in English or Spanish)
 BAD_ALT_RE = re.compile(r"^(image|picture|photo|photograph|graphic|img|icon|figure|"
-                        r"diagram|chart|logo|screenshot)s?( of)?$|\.(png|jpe?g|gif|webp|svg)$",
-                        re.I)
+                        r"diagram|chart|logo|screenshot)s?( of)?$|\.(png|jpe?g|gif|webp|svg)$"
+                        r"|^(imagen|imágenes|foto|fotos|fotografía|fotografías|gráfico|"
+                        r"gráficos|icono|iconos|figura|figuras|diagrama|diagramas|logotipo|"
+                        r"logo|captura de pantalla|ilustración|dibujo)( de)?$", re.I)
+PARTLY = ("partly checked: links with no text and bare addresses were checked, but its list "
+          "of link texts that make no sense alone ('click here') is in English and Spanish "
+          "only")
 URL_TEXT_RE = re.compile(r"^\s*(https?://|www\.|mailto:|ftp://)", re.I)
 
 
@@ -71,11 +78,14 @@ def headings(ctx: Context, c, bl: list[Block], eid, xref) -> None:
 
 
 @rule("link-text", "line", group=ACCESSIBILITY, severity="warning",
-      doc="link text is not 'click here' or a bare URL",
-      options={"generic": Opt(list, "Link texts that make no sense out of context (ignoring "
-                              "case).", default=DEFAULT_GENERIC_LINK_TEXT)})
+      doc="link text is not 'click here' (English and Spanish) or a bare URL",
+      options={"generic": Opt(list, "English: link texts that make no sense out of context "
+                              "(ignoring case).", default=GENERIC_LINK_TEXT["en"]),
+               "generic_es": Opt(list, "Spanish: the same, for a guide in Spanish.",
+                                 default=GENERIC_LINK_TEXT["es"])})
 def links(ctx: Context, path, n, t, eid) -> None:
-    generic = {norm(g) for g in ctx.opt("link-text", "generic")}
+    # empty links and bare addresses in any language; "click here" in those it knows
+    generic = {norm(g) for g in ctx.words("link-text", "generic", PARTLY) or ()}
     found = [(m.group(1), m.group(2)) for m in LINK_RE.finditer(t)]
     found += [(m.group(1), m.group(1)) for m in AUTOLINK_RE.finditer(t)]
     found += [(text, dict(ATTR_RE.findall(attrs)).get("href", "").strip("\"'"))

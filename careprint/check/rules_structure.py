@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import re
 
-from ..source.config_schema import DEFAULT_ACTION_HEADINGS, DEFAULT_GENERIC_HEADINGS, Opt
+from ..source.config_schema import Opt
+from ..source.lang_words import ACTION_HEADINGS, GENERIC_HEADINGS, SHIPPED
 from ..source.model import Chapter
 from ..source.xref import XREF_RE, parse
 from .registry import HEALTH_LITERACY, Context, rule
 from .rules_access import norm
+from .rules_text import WORDS_UNCOVERED
 from .text import Block, plain
 
-NUMBERING_RE = re.compile(r"^(?:(?:part|section|chapter|step)\s+)?"
+NUMBERING_RE = re.compile(r"^(?:(?:part|section|chapter|step|parte|secci[oó]n|cap[ií]tulo|"
+                          r"paso)\s+)?"
                           r"(?:(?:\d+|[ivx]+)(?:[.):]\s*|\s+))?", re.I)
 
 
@@ -46,17 +49,24 @@ def key_points(ctx: Context, c: Chapter, bl, eid, xref) -> None:
 
 
 @rule("ends-with-action", "chapter", group=HEALTH_LITERACY, severity="error",
-      doc="every chapter ends with something for the reader to do",
-      options={"headings": Opt(list, "Headings that start a section offering the reader "
-                               "something to do (compared at the start of the heading, "
-                               "ignoring case).", default=DEFAULT_ACTION_HEADINGS)})
+      doc="every chapter ends with something for the reader to do (English and Spanish "
+          "headings)", languages=SHIPPED,
+      uncovered="not checked: careprint knows the headings that offer something to do "
+                "(\"Try this\", \"Prueba esto\") in English and Spanish only",
+      options={"headings": Opt(list, "English: headings that start a section offering the "
+                               "reader something to do (compared at the start of the "
+                               "heading, ignoring case).", default=ACTION_HEADINGS["en"]),
+               "headings_es": Opt(list, "Spanish: the same, for a guide in Spanish: the "
+                                  "practice's heading, and the imperatives and invitations "
+                                  "that start one.", default=ACTION_HEADINGS["es"])})
 def ends_with_action(ctx: Context, c: Chapter, bl: list[Block], eid, xref) -> None:
     starts = [i for i, b in enumerate(bl) if b.kind == "heading" and b.level <= 2]
     last = starts[-1] if starts else 0
     section = bl[last:]
     if not section:
         return
-    prefixes = [h.lower() for h in ctx.opt("ends-with-action", "headings")]
+    headings = ctx.words("ends-with-action", "headings")
+    prefixes = [h.lower() for h in headings]
     head = section[0]
     title = plain(" ".join(t for _, t in head.content_lines())) \
         if head.kind == "heading" else ""
@@ -67,16 +77,25 @@ def ends_with_action(ctx: Context, c: Chapter, bl: list[Block], eid, xref) -> No
     where = head.line if title else section[-1].lines[-1][0]
     what = f"the last section, {title!r}," if title else "the chapter"
     ctx.add("ends-with-action", c.path, where,
-            f"{what} offers the reader nothing to do: end with a \"Try this: ...\" "
+            f"{what} offers the reader nothing to do: end with a \"{_first(headings)}: ...\" "
             "section, a short practice or a [[worksheet:id]] to fill in", eid)
 
 
+def _first(headings) -> str:
+    """The heading a message suggests: the first of the list, as it is written."""
+    return headings[0].strip() if headings else "Try this"
+
+
 @rule("informative-headings", "chapter", group=HEALTH_LITERACY, severity="warning",
-      doc="headings say what follows, not just 'Introduction'",
-      options={"generic": Opt(list, "Headings that say nothing about what follows (ignoring "
-                              "case).", default=DEFAULT_GENERIC_HEADINGS)})
+      doc="headings say what follows, not just 'Introduction' (English and Spanish)",
+      languages=SHIPPED, uncovered="not checked: careprint knows the headings that say "
+                                   "nothing (\"Introduction\") in English and Spanish only",
+      options={"generic": Opt(list, "English: headings that say nothing about what follows "
+                              "(ignoring case).", default=GENERIC_HEADINGS["en"]),
+               "generic_es": Opt(list, "Spanish: the same, for a guide in Spanish.",
+                                 default=GENERIC_HEADINGS["es"])})
 def informative_headings(ctx: Context, c: Chapter, bl: list[Block], eid, xref) -> None:
-    generic = {norm(g) for g in ctx.opt("informative-headings", "generic")}
+    generic = {norm(g) for g in ctx.words("informative-headings", "generic")}
     for b in bl:
         if b.kind != "heading":
             continue
@@ -89,7 +108,8 @@ def informative_headings(ctx: Context, c: Chapter, bl: list[Block], eid, xref) -
 
 
 @rule("jargon", "chapter", group=HEALTH_LITERACY, severity="warning",
-      doc="glossary words are linked at their first use in a chapter")
+      doc="glossary words are linked at their first use in a chapter", languages=SHIPPED,
+      uncovered=WORDS_UNCOVERED)
 def jargon(ctx: Context, c: Chapter, bl: list[Block], eid, xref) -> None:
     glossary = ctx.guide.glossary
     if not glossary:

@@ -41,6 +41,7 @@ WORD_RE = re.compile(r"[A-Za-z0-9\u00C0-\u024F][A-Za-z0-9\u00C0-\u024F'\u2019-]*
 
 ABBREVIATIONS = frozenset("""
 e.g i.e etc vs dr mr mrs ms st no nos vol pp p ed eds al approx cf fig dept univ jr sr prof
+sra dra srta ej núm pág aprox
 """.split())
 
 
@@ -121,9 +122,11 @@ class _Splitter:
                 return
         if self.cur is None:
             self.open("paragraph", None)
+        assert self.cur is not None  # open() made it
         self.cur.lines.append((n, text))
 
     def _fenced(self, n: int, text: str) -> None:
+        assert self.cur is not None and self.fence is not None  # feed(): a fence is open
         self.cur.lines.append((n, text))
         if FENCE_RE.match(text) and text.strip().startswith(self.fence):
             self.fence, self.cur = None, None
@@ -184,6 +187,7 @@ class _Splitter:
             return False
         if self.cur is None or self.cur.kind != "quote":
             self.open("quote", None)
+        assert self.cur is not None  # open() made it
         self.cur.lines.append((n, text))
         return True
 
@@ -270,20 +274,23 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(text)
 
 
+STARTS = "\"'\u201c\u00ab([\u00bf\u00a1"  # what else may start a sentence: quotes (« too), ¿, ¡
 _END_RE = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s|$)")
 
 
 def sentences(t: Text) -> list[Sentence]:
     """Split `t` into sentences: after . ! or ? that is followed by a space and a capital
-    letter, a digit or a quote, except after abbreviations and initials."""
+    letter, a digit, a quote or Spanish's opening ¿ or ¡, except after abbreviations and
+    initials."""
+    out: list[Sentence]
     out, start = [], 0
     s = t.text
     for m in _END_RE.finditer(s):
         end = m.end()
         rest = s[end:].lstrip()
-        if rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"'\u201c(["):
+        if rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in STARTS):
             continue
-        if m.group(0).startswith(".") and _abbreviation(s[start:m.start()]):
+        if m.group(0).startswith(".") and _abbreviation(s[start:m.start()], rest):
             continue
         _add(out, t, start, end)
         start = end
@@ -292,12 +299,20 @@ def sentences(t: Text) -> list[Sentence]:
     return out
 
 
-def _abbreviation(before: str) -> bool:
+# abbreviations that number what follows ("No. 5", "p. 12"): only before a number, since
+# "no." ends many a Spanish sentence ("... o ahora no. También ...")
+NUMBERING = frozenset("no nos núm p pp pág vol".split())
+
+
+def _abbreviation(before: str, after: str = "") -> bool:
     last = before.rsplit(None, 1)[-1] if before.split() else ""
-    last = last.lstrip("(\"'\u201c")
+    last = last.lstrip("(\"'\u201c\u00ab")
     if len(last) == 1 and last.isalpha() and last.isupper():  # an initial: "W. H. Masters"
         return True
-    return last.lower().rstrip(".") in ABBREVIATIONS
+    word = last.lower().rstrip(".")
+    if word in NUMBERING:
+        return after[:1].isdigit()
+    return word in ABBREVIATIONS
 
 
 def _add(out: list[Sentence], t: Text, start: int, end: int) -> None:

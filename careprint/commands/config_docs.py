@@ -146,7 +146,11 @@ def _check_section() -> list[str]:
                                    "edition's chapters, for any edition of the project "
                                    "(`partners = 7`).", lo=GRADE_RANGE[0],
                                    hi=GRADE_RANGE[1])
-            told = {"<edition>": f"{grades}; any other edition: `max_grade`"}
+            own["<edition>_es"] = Opt((float, int), "Lowest Fernández-Huerta reading ease "
+                                      "of this edition's chapters in Spanish "
+                                      "(`groups_es = 60`).", lo=0, hi=100)
+            told = {"<edition>": f"{grades}; any other edition: `max_grade`",
+                    "<edition>_es": "`min_ease_es`"}
         if own:
             out += [f"### `[check.{r.id}]`\n", *_table(f"check.{r.id}", own, told)]
     return out
@@ -162,10 +166,16 @@ def rules_table() -> str:
     """The table of careprint's rules in docs/checks.md: id, group, severity, what."""
     from ..source.rulebook import builtin_rules
 
-    rows = ["| rule | group | default severity | checks |", "| --- | --- | --- | --- |"]
-    rows += [f"| [`{r.id}`](#{r.id}) | {r.group} | {r.severity} | {_cell(r.doc)} |"
-             for r in builtin_rules().values()]
+    rows = ["| rule | group | default severity | languages | checks |",
+            "| --- | --- | --- | --- | --- |"]
+    rows += [f"| [`{r.id}`](#{r.id}) | {r.group} | {r.severity} | {_languages(r)} | "
+             f"{_cell(r.doc)} |" for r in builtin_rules().values()]
     return "\n".join(rows)
+
+
+def _languages(r) -> str:
+    """The languages a rule checks: "any" for a rule that reads no words."""
+    return "any" if r.languages is None else ", ".join(f"`{c}`" for c in r.languages)
 
 
 # A rule with no section written for it in docs/checks.md has one made from its @rule,

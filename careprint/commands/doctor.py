@@ -29,6 +29,9 @@ class Row(NamedTuple):
     required: bool = True  # `careprint build` needs it; the others serve `check --outputs`
 
 
+Found = tuple[str, str, bool]  # what, finding, ok: a Row before report() says if it is required
+
+
 # What only `careprint check --outputs` (and the tests) need, or only makes builds faster,
 # and the project's careprint.toml (a problem of the guide, not of this machine: `check`
 # reports it): missing, doctor says so with `!!`, and still exits 0.
@@ -84,7 +87,7 @@ def to_json(rows: list[Row]) -> str:
     }, indent=2, ensure_ascii=False)
 
 
-def _language(root: Path) -> tuple[str, list[Row]]:
+def _language(root: Path) -> tuple[str, list[Found]]:
     """The guide's language (fonts must cover it), and a row when it cannot be read."""
     if not (root / CONFIG_NAME).is_file():
         return "en", [("Guide project", f"no {CONFIG_NAME} in {root.resolve()}: fonts are "
@@ -105,7 +108,7 @@ def _dist_version(name: str) -> str | None:
         return None
 
 
-def _weasyprint() -> list[Row]:
+def _weasyprint() -> list[Found]:
     rows = []
     try:
         import weasyprint
@@ -135,7 +138,7 @@ def _version(cmd: list[str], pattern: str, env: dict | None = None) -> str | Non
     return m.group(1) if m else None
 
 
-def _java() -> Row:
+def _java() -> Found:
     what = "Java (runs EPUBCheck)"
     java = shutil.which("java")
     if not java:
@@ -144,7 +147,7 @@ def _java() -> Row:
     return what, f"{version or 'found, version unknown'} ({java})", True
 
 
-def _epubcheck() -> Row:
+def _epubcheck() -> Found:
     cmd, why = find_epubcheck()
     if cmd is None:
         return "EPUBCheck", f"cannot run: {why} (install: {EPUBCHECK_INSTALL})", False
@@ -152,18 +155,18 @@ def _epubcheck() -> Row:
     return "EPUBCheck", version or "found, but it did not tell its version", bool(version)
 
 
-def _node() -> Row:
+def _node() -> Found:
     what = "Node.js (runs Ace by DAISY)"
     node = shutil.which("node")
     install = f"Ace needs Node.js {NODE_MAJOR}+ (Debian: apt-get install nodejs npm)"
     if not node:
         return what, f"missing: {install}", False
     version = _version([node, "--version"], r"v(\d+[\d.]*)")
-    ok = bool(version) and int(version.split(".")[0]) >= NODE_MAJOR
+    ok = bool(version and int(version.split(".")[0]) >= NODE_MAJOR)
     return what, f"{version} ({node})" if ok else f"{version or 'unknown version'}: {install}", ok
 
 
-def _chromium() -> Row:
+def _chromium() -> Found:
     what = "Chromium (Ace by DAISY drives it)"
     chromium = find_chromium()
     if not chromium:
@@ -171,7 +174,7 @@ def _chromium() -> Row:
     return what, chromium, True
 
 
-def _ace(root: Path) -> Row:
+def _ace(root: Path) -> Found:
     what = "Ace by DAISY (careprint check --outputs)"
     cmd, env, why = find_ace(root)
     if cmd is None:
@@ -180,7 +183,7 @@ def _ace(root: Path) -> Row:
     return what, version or "found, but it did not tell its version", bool(version)
 
 
-def _fonts(language: str, root: Path) -> list[Row]:
+def _fonts(language: str, root: Path) -> list[Found]:
     """Whether an installed font covers the guide's language, and the fonts the templates
     name."""
     lang = language.split("-")[0].lower()
@@ -206,7 +209,7 @@ def _fonts(language: str, root: Path) -> list[Row]:
 SOURCE_SUFFIXES = (".md", ".yaml", ".yml", ".toml")
 
 
-def _source_fonts(root: Path, named: tuple[str, ...]) -> list[Row]:
+def _source_fonts(root: Path, named: tuple[str, ...]) -> list[Found]:
     """A row for each Debian package with a font for letters the project's sources hold
     and no installed font draws (a Japanese passage in an English guide): a build stops
     at the first of them (careprint/guard/glyphs.py); this says what to install. A
@@ -230,10 +233,10 @@ def _source_fonts(root: Path, named: tuple[str, ...]) -> list[Row]:
             for package, (ch, rel) in sorted(missing.items()) if package not in named]
 
 
-def _theme_fonts(root: Path) -> list[Row]:
+def _theme_fonts(root: Path) -> list[Found]:
     """A row for each font the templates name: careprint's own, the project's templates/."""
     installed = installed_families()
-    named = {}
+    named: dict[str, str] = {}
     for path in [PACKAGE_TEMPLATES / "theme.css", PACKAGE_TEMPLATES / "large-print.css",
                  *sorted((root / "templates").glob("*.css"))]:
         for _, family in named_families(path.read_text("utf-8", errors="replace")):

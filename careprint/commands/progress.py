@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..render.names import is_booklet
 from ..render.printing import instructions
+
+if TYPE_CHECKING:  # rich is imported only on a terminal
+    from rich.progress import Progress, TaskID
 
 
 def _shown(path: Path) -> Path:
@@ -38,9 +42,9 @@ class BuildProgress:
                  hold: bool = False):
         self.quiet, self.verbose, self.hold = quiet, verbose, hold
         self.stream = stream or sys.stdout
-        self.bar = None
-        self.task = None
-        self.lines = []  # what the terminal bar will list at the end
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
+        self.lines: list[str] = []  # what the terminal bar will list at the end
 
     def __enter__(self):
         if not self.quiet and self.stream.isatty():

@@ -72,6 +72,7 @@ class Handler(BaseHTTPRequestHandler):
     """Answers one request; make_handler gives it the preview it shows."""
 
     preview: Preview
+    server: ThreadingHTTPServer  # make_server's, listening on TCP
 
     def log_message(self, *args):  # quiet: the terminal shows rebuilds, not requests
         pass
@@ -109,7 +110,7 @@ class Handler(BaseHTTPRequestHandler):
         """(status, message) for a request not to answer: a Host this preview is not served
         at, a path too long, or one with a control character."""
         port = self.server.server_address[1]
-        if not host_allowed(self.headers.get("Host", ""), self.server.server_address[0],
+        if not host_allowed(self.headers.get("Host", ""), str(self.server.server_address[0]),
                             getattr(self.server, "host", HOST), port):
             return 421, (f"This preview answers only at http://{HOST}:{port}/ or the "
                          "address it was started on.\n").encode()
@@ -322,12 +323,12 @@ class Session:
 
     @property
     def address(self) -> str:
-        return self.server.server_address[0]
+        return str(self.server.server_address[0])  # a TCP server's: a str
 
     @property
     def url(self) -> str:
         """The address to open: this computer's own when the server listens on every one."""
-        host, port = self.server.server_address[:2]
+        host, port = self.address, self.server.server_address[1]
         if ipaddress.ip_address(host).is_unspecified:
             host = "::1" if ":" in host else HOST
         return f"http://{f'[{host}]' if ':' in host else host}:{port}/"

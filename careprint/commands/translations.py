@@ -57,7 +57,7 @@ def listing(project_dir: Path, language: str | None, fmt: str) -> tuple[str, boo
         lines.append(f"{s.state:15s} {s.translation}")
         if s.state != tr.UP_TO_DATE:
             lines.append(f"{'':15s}   {tr.message(s)}")
-    counts = {}
+    counts: dict[str, int] = {}
     for s in found:
         counts[s.state] = counts.get(s.state, 0) + 1
     lines.append(", ".join(f"{n} {state}" for state, n in counts.items()) or "none")

@@ -35,8 +35,8 @@ def referenced(ref: str) -> str | None:
         if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
             return NOT_A_CHARACTER
         return chr(code)
-    code = name2codepoint.get(ref)
-    return chr(code) if code else None
+    point = name2codepoint.get(ref)
+    return chr(point) if point else None
 
 
 def escaped(esc: str) -> str:
@@ -54,12 +54,14 @@ def decode_line(line: str, escapes: bool = False) -> list[tuple[str, int, str]]:
     itself (`\\u202e`)."""
     out: list[tuple[str, int, str]] = []
     pos = 0
+    ch: str | None  # None: a name XHTML does not know
     for m in (_BOTH_RE if escapes else REFERENCE_RE).finditer(line):
         if m.group(0) == "\\\\":
             continue  # a backslash, escaped: what follows is not an escape
         if m.group(0).startswith("\\"):
             ch = escaped(m.group(1))
         else:
+            assert m.lastindex  # each kind of reference is one group of the pattern
             ch = referenced(m.group(m.lastindex))
         if ch is None:
             continue

@@ -96,7 +96,7 @@ def project_ranges(root: Path) -> list[tuple[int, int]]:
         return []
     from fontTools.ttLib import TTCollection, TTFont
 
-    ranges = []
+    ranges: list[tuple[int, int]] = []
     for path in sorted(p for p in folder.rglob("*") if p.suffix.lower() in FONT_SUFFIXES):
         try:
             fonts = (TTCollection(path).fonts if path.suffix.lower() == ".ttc"
@@ -114,6 +114,7 @@ def missing_glyph_problems(root: Path, files: list[tuple[str, str]]) -> list[Pro
     if system is None:
         return []  # no fontconfig to ask: WeasyPrint's own warnings still name the glyphs
     coverage = Coverage(system + project_ranges(root))
+    seen: set[str]
     problems, seen = [], set()
     for rel, written in files:
         text = decode_text(written)  # `&#x4F60;` is drawn as 你 is (careprint.guard.charrefs)

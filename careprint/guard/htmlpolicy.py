@@ -102,9 +102,9 @@ def attribute_problems(rule: str, wording: Wording, name: str, value: str, tag: 
     """The problems of an attribute that breaks `rule` (attribute_rule), at `path:line`."""
     if rule == STYLE:
         return style_problems(value, path, line)
-    if rule in (BAD_URL, RESERVED):
+    if rule in (BAD_URL, RESERVED):  # RESERVED: attribute_rule found a reserved_problem
         return [Problem(at(path, line), url_attribute_message(name, value) if rule == BAD_URL
-                        else reserved_problem(name.lower(), value))]
+                        else reserved_problem(name.lower(), value) or "")]
     message = wording.messages[rule].format(name=name, tag=tag, value=value[:wording.clip])
     return [Problem(at(path, line), message)]
 

@@ -180,6 +180,7 @@ def _sub_blocks(data: bytes, i: int) -> int:
 def _gif(data: bytes) -> tuple[bytes, list[str]]:
     flags = data[10]
     i = 13 + (3 * 2 ** ((flags & 7) + 1) if flags & 0x80 else 0)
+    dropped: list[str]
     out, dropped = [data[:i]], []
     while True:
         block = data[i]

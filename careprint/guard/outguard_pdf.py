@@ -36,6 +36,7 @@ def pdf_findings(path: Path) -> list[str]:
     try:
         reader = PdfReader(str(path))
         root = reader.trailer["/Root"].get_object()
+        fonts: dict  # what _page() has seen of each font
         found, fonts = _catalog(root), {}
         for n, page in enumerate(reader.pages, 1):
             found += _page(page, n, fonts)
@@ -201,7 +202,7 @@ def _font_texts(page, maps: dict) -> list[str]:
             for p in invisible_characters(shown, "pdf")]
 
 
-def _cmap(ref, maps: dict) -> dict[str, str]:
+def _cmap(ref, maps: dict) -> dict:
     """A font's ToUnicode map, {glyph code in hex: text}, read once per document."""
     key = getattr(ref, "idnum", None) or id(ref)
     if key not in maps:
@@ -239,6 +240,7 @@ def _utf16(value: str) -> str:
 def _pictures(page) -> list[str]:
     """Metadata in the JPEGs a page draws (WeasyPrint embeds a JPEG's own bytes: its EXIF
     and comment would ship in the PDF); other pictures are stored as bare pixels."""
+    seen: set[int]
     found, stack, seen = [], [_get(page, "/Resources")], set()
     while stack and len(seen) < 10_000:
         resources = stack.pop()

@@ -41,7 +41,7 @@ _GROUPING = ("media", "supports", "layer", "container", "scope")
 def reserved_names() -> dict[str, tuple[frozenset[str], tuple[str, ...]]]:
     """{"class": (names, prefixes), "id": (names, prefixes)} that careprint's own pages
     use, read from the bundled templates, stylesheets and script."""
-    found = {"class": (set(), set()), "id": (set(), set())}
+    found: dict[str, tuple[set[str], set[str]]] = {"class": (set(), set()), "id": (set(), set())}
     for path in sorted(TEMPLATES.iterdir()):
         text = path.read_text(encoding="utf-8")
         if path.suffix in (".html", ".xhtml", ".svg"):

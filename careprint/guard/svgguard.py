@@ -121,7 +121,7 @@ class _Reader:
 
     def css(self, text: str, line: int, what: str) -> None:
         for p in css_problems(text, "", line, what=what):
-            self.problems.append((p.where.line, p.message))
+            self.problems.append((p.where.line or line, p.message))
 
     def end(self, name) -> None:
         self.depth -= 1

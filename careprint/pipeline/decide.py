@@ -45,7 +45,7 @@ def decide(plan: Plan, manifest: Manifest, out_dir: Path, *, keep_html: bool,
         entry = manifest.targets.get(job.relpath)
         if changed_since(out_dir / job.relpath, entry, manifest.pending.get(job.relpath)):
             changed.append(out_dir / job.relpath)
-        elif not force and manifest.fresh(out_dir, job.relpath, keys[job.relpath]) and \
+        elif not force and entry and manifest.fresh(out_dir, job.relpath, keys[job.relpath]) and \
                 now.hold(entry.get("reads")):
             skipped.append(Written(out_dir / job.relpath, entry["pages"], entry["size"],
                                    tuple(entry["warnings"]), skipped=True))

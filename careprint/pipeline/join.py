@@ -131,6 +131,7 @@ def _hint(path: Path) -> str:
 def same_build(shards: list[Shard]) -> None:
     """The shards are of one build: one N, each K once and none missing, the sources and
     options of the first."""
+    seen: dict[int, Shard]
     problems, first, seen = Collector(), shards[0], {}
     n = buildrecord.shard_of(first.record)[1]
     for shard in shards:
@@ -204,6 +205,7 @@ def _project(root: Path, record: dict):
                              f"{files}. Join them in a checkout of the sources they were "
                              "built from (--project)")
     guide = load_project(root)
+    assert guide is not None  # without a list for its problems, load_project raises them
     region = record["options"].get("region") or ""
     if region:
         guide = for_region(guide, region)
@@ -217,6 +219,7 @@ def _project(root: Path, record: dict):
 def shard_files(shards: list[Shard]) -> dict[str, Shard]:
     """Each file to join (every output the shards were asked to make, with its kept HTML)
     -> the shard it comes from, each checked against its shard's SHA256SUMS."""
+    claims: dict[str, Shard]
     problems, claims = Collector(), {}
     for shard in shards:
         for message in _read_files(shard):
@@ -232,6 +235,7 @@ def shard_files(shards: list[Shard]) -> dict[str, Shard]:
 
 def _read_files(shard: Shard) -> list[str]:
     """Fill in `shard.files`; return what is wrong with them."""
+    sums: dict  # what _check_file() has read
     problems, sums = [], {}
     targets = shard.data["targets"]
     for rel in shard.data["fast"]["outputs"]:

@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -82,7 +83,7 @@ class Manifest:
     def fresh(self, out_dir: Path, rel: str, key: str) -> bool:
         """Whether the output `rel` was made with `key` and is as the build left it."""
         entry = self.targets.get(rel)
-        return bool(entry) and entry.get("key") == key and unchanged(out_dir / rel, entry)
+        return bool(entry and entry.get("key") == key and unchanged(out_dir / rel, entry))
 
     @property
     def warnings(self) -> list[str]:
@@ -91,7 +92,7 @@ class Manifest:
 
     @staticmethod
     def write(out_dir: Path, inputs: str, outputs: list[str], targets: dict,
-              warnings: list[str] = (), record: dict | None = None) -> None:
+              warnings: Sequence[str] = (), record: dict | None = None) -> None:
         data = {"careprint": __version__,
                 "fast": {"inputs": inputs, "outputs": sorted(outputs),
                          "warnings": list(warnings)},

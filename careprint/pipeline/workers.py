@@ -221,7 +221,9 @@ def _render_job(i: int) -> list[tuple[Job, Rendered]]:
                            dict(read), tuple(art.parts)))]
     for companion in _WORK["companions"].get(job.relpath, ()):
         started = time.perf_counter()
-        data, sides = format_module(companion.fmt).from_base(art.data)
+        from_base = format_module(companion.fmt).from_base
+        assert from_base is not None  # a companion is made from its base's PDF (decide.py)
+        data, sides = from_base(art.data)
         path = _WORK["out"] / companion.relpath
         files = ((str(_write_temp(path, data, _WORK["tag"])), str(path)),
                  *_kept_html(path, art.html))

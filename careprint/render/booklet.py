@@ -82,7 +82,7 @@ def impose(data: bytes, sheet: tuple[float, float], end: bytes | None = None,
     src = pikepdf.Pdf.open(io.BytesIO(data))
     out = pikepdf.Pdf.new()
     forms = [out.copy_foreign(page.as_form_xobject()) for page in src.pages]
-    order: list[int | None] = list(range(len(forms)))
+    order: list[int] = list(range(len(forms)))
     if end is not None:
         extra = pikepdf.Pdf.open(io.BytesIO(end))
         order = sequence(len(forms))
@@ -111,7 +111,7 @@ def impose(data: bytes, sheet: tuple[float, float], end: bytes | None = None,
     if Name.Lang in src.Root:
         out.Root.Lang = pikepdf.String(str(src.Root.Lang))
     out.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
-    out.docinfo = out.copy_foreign(src.docinfo)
+    out.docinfo = out.copy_foreign(src.docinfo)  # type: ignore[assignment]  # a Dictionary
     return pdf_bytes(out), len(out.pages)
 
 

@@ -197,7 +197,7 @@ def _add_images(book, eg: EditionGuide) -> dict[str, str]:
     """Add every image the chapters show; return {src as written: file in the EPUB}."""
     from ebooklib import epub
 
-    names = {}
+    names: dict[str, str] = {}
     for view in eg.chapters:
         for image in view.images:
             data = image.path.read_bytes()

@@ -58,7 +58,8 @@ def _as_artifacts(form) -> bytes | None:
     from pikepdf import Dictionary, Name
 
     ops, text = [], False
-    for operands, operator in pikepdf.parse_content_stream(form):
+    # an instruction unpacks by indexing (__getitem__), which mypy does not follow: [misc]
+    for operands, operator in pikepdf.parse_content_stream(form):  # type: ignore[misc]
         if str(operator) == "BDC":
             operands = [Name.Artifact, Dictionary(Type=Name.Pagination)]
         text = text or str(operator) in ("Tj", "TJ", "'", '"')

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 
 from ..source.editions import ChapterView
 from ..source.handout_choice import heading_key
+from ..source.lang_words import PRACTICE_HEADINGS
 
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][\w:-]*)\b[^>]*?(/?)>")
 _FOOTNOTES_RE = re.compile(r'<div class="footnote">')
 PANEL = '<section class="practice">'  # a practice set apart as a panel (print.css)
-PRACTICE_KEY = "try-this"  # the default practice: a heading that starts "Try this"
+# the default practice: a heading that starts "Try this" (or "Prueba esto"...)
+PRACTICE_KEYS = tuple(heading_key(h) for h in PRACTICE_HEADINGS.values())
 # a sheet's tools: "My stop word: ___" (a line to write on) and "- [ ] Turn on a light" (a
 # box to tick), in what a handout prints (docs/content-format.md, "The handout")
 _WRITE_IN_RE = re.compile(r"<(li|p)>((?:(?!</?(?:li|p|ul|ol)\b).)*?)\s*_{3,}\s*</\1>", re.S)
@@ -101,7 +103,7 @@ def write_ins(fragment: str) -> str:
 def _practice(sections: list[Section], named: tuple[str, ...] | None) -> Section | None:
     """The first section named (in the order named) that this edition keeps; by default,
     or when the edition keeps none of those named, its first "Try this" section."""
-    by_key = {}
+    by_key: dict[str, Section] = {}
     for section in sections:
         by_key.setdefault(heading_key(section.title), section)
     if named is not None:
@@ -112,4 +114,4 @@ def _practice(sections: list[Section], named: tuple[str, ...] | None) -> Section
 
 
 def _is_practice(key: str) -> bool:
-    return key == PRACTICE_KEY or key.startswith(PRACTICE_KEY + "-")
+    return any(key == k or key.startswith(k + "-") for k in PRACTICE_KEYS)

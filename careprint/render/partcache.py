@@ -106,7 +106,7 @@ def prune(folder: Path, used: set[str]) -> None:
             path.stem not in used
         # ... or one a build killed while writing it left (the build folder is locked:
         # no other build is writing here now)
-        ours = ours or TMP_RE.fullmatch(path.name)
+        ours = bool(ours or TMP_RE.fullmatch(path.name))
         if ours and path.is_file() and not path.is_symlink():
             with contextlib.suppress(OSError):
                 path.unlink()

@@ -5,8 +5,12 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import pdf_bytes
+
+if TYPE_CHECKING:  # pikepdf is imported when a PDF is joined
+    from pikepdf import Array
 
 ELSEWHERE = "careprint-elsewhere-"  # prefix of stand-in anchors for targets in other parts
 
@@ -53,7 +57,7 @@ def join(datas: list[bytes], finish=None) -> bytes:
              for x in (pikepdf.String(name), dest)])))
     with out.open_outline() as outline:
         outline.root.extend(joined.bookmarks)
-    out.docinfo = out.copy_foreign(sources[0].docinfo)
+    out.docinfo = out.copy_foreign(sources[0].docinfo)  # type: ignore[assignment]  # a Dictionary
     if finish is not None:
         finish(out)
     return pdf_bytes(out)
@@ -63,7 +67,7 @@ def join(datas: list[bytes], finish=None) -> bytes:
 class _Joined:
     """What join() gathers from the parts, in order, for the joined PDF."""
 
-    kids: object  # a pikepdf Array: the structure elements under the Document element
+    kids: Array  # the structure elements under the Document element
     nums: list = field(default_factory=list)  # (key, value) of the parent tree
     dests: list = field(default_factory=list)  # (name, destination)
     bookmarks: list = field(default_factory=list)

@@ -206,6 +206,7 @@ def _own(anchors: dict) -> dict:
 
 def numbering(layout) -> tuple[list[int], int, dict[str, int]]:
     """Where each part starts, the total page count, and the page number of every anchor."""
+    numbers: dict[str, int]
     firsts, numbers, page = [], {}, 1
     for pages, anchors in layout:
         firsts.append(page)

@@ -147,7 +147,7 @@ def _load() -> None:
         return
     from ..plugins import PluginError, load_described
 
-    found = {}
+    found: dict[str, Format] = {}
     for module in BUILT_IN:
         fmt = import_module(f"{__package__}.{module}").FORMAT
         found[fmt.name] = fmt
@@ -156,6 +156,7 @@ def _load() -> None:
         if problem:
             raise PluginError(f"careprint cannot use {plugin}: it names {problem}. Update "
                               "that package, or uninstall it.")
+        assert isinstance(fmt, Format)  # _problem() said so
         found[fmt.name] = fmt
     _REGISTRY.update(found)
 

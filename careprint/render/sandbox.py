@@ -187,8 +187,10 @@ def make_environment(root: Path, bundled: Path, filters: dict) -> jinja2.Environ
     env = ProjectSandbox(loader=loader, undefined=jinja2.StrictUndefined, autoescape=True,
                          trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                          extensions=["jinja2.ext.i18n"])
-    # newstyle: a message's %(name)s are filled in, and escaped, by the call itself
-    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    # newstyle: a message's %(name)s are filled in, and escaped, by the call itself (the
+    # extension adds the method to the environment, where mypy cannot see it)
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext,  # type: ignore[attr-defined]
+                                  newstyle=True)
     env.filters.update(guarded_filters(env.filters))
     env.filters.update(filters)
     env.filters.update({LOOP_FILTER: _turns, SIZED_FILTER: _sized})

@@ -81,8 +81,9 @@ def _stamp(html: str, ctx: BuildContext, where: str) -> tuple:
         try:
             record, data = _read(meta)
             box = record["stamp"]
+            # box[:6] is the six numbers; mypy lets a star take every field: [call-arg]
             _STAMPS[k] = (None if box is None else stamps.Stamp(
-                data, *box[:6], tuple(tuple(b) for b in box[6])), tuple(record["warnings"]))
+                data, *box[:6], tuple(tuple(b) for b in box[6])), tuple(record["warnings"]))  # type: ignore[call-arg]
             reads.replay(record["reads"])  # what laying it out read (careprint/source/reads.py)
         except (OSError, ValueError, KeyError, TypeError):
             from .weasy import weasy

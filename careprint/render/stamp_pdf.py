@@ -104,7 +104,7 @@ class _Tree:
             raise Misfit("the parent tree has no /Nums")
         self.nums: Array = nums
         self.next = max((int(nums[i]) for i in range(0, len(nums), 2)), default=-1) + 1
-        self.figures: dict[int, object] = {}
+        self.figures: dict[int, Dictionary] = {}
         self.after: dict[int, int | None] = {}  # picture -> the MCID read next on its page
         self._waiting: list[tuple[int, tuple, tuple]] = []  # (picture, its page, its element)
         wanted = {pdf.pages[i].obj.objgen for i in pages}
@@ -183,7 +183,7 @@ def _set_in(pdf, tree: _Tree, place: Placement, stamp: Stamp) -> tuple[tuple, se
     form.StructParents = form_key
     # the parent tree's keys stay in order: the form's entry now, its elements below
     form_parents = pdf.make_indirect(Array())
-    tree.nums.extend([form_key, form_parents])
+    tree.nums.extend([form_key, form_parents])  # type: ignore[list-item]  # pikepdf takes an int
     by_mcid: dict[int, object] = {}
     annots = {}
     for annot in spage.obj.get(Name.Annots, Array()):
@@ -193,7 +193,7 @@ def _set_in(pdf, tree: _Tree, place: Placement, stamp: Stamp) -> tuple[tuple, se
         new.P = page.obj
         if Name.StructParent in new:
             new.StructParent = tree.key()
-            tree.nums.extend([new.StructParent, None])
+            tree.nums.extend([new.StructParent, None])  # type: ignore[list-item]  # None: null
         annots[annot.objgen] = pdf.make_indirect(new)
         if Name.Annots not in page.obj:
             page.obj.Annots = Array()
@@ -311,6 +311,7 @@ def _redraw(pdf, page, by_mcid: dict[int, tuple], tree: _Tree) -> None:
         before.setdefault(after, []).append((tx, ty, name))
     chunks: list[bytes] = []
     run: list = []
+    stack: list[tuple]
     depth, ctm, stack = 0, _IDENTITY, []
 
     def draw(stamps):
@@ -321,7 +322,8 @@ def _redraw(pdf, page, by_mcid: dict[int, tuple], tree: _Tree) -> None:
             chunks.append((f"\nq {a:.6f} {b:.6f} {c:.6f} {d:.6f} {e:.4f} {f:.4f} cm "
                            f"1 0 0 1 {tx:.4f} {ty:.4f} cm {name} Do Q\n").encode())
 
-    for operands, operator in pikepdf.parse_content_stream(page):
+    # an instruction unpacks by indexing (__getitem__), which mypy does not follow: [misc]
+    for operands, operator in pikepdf.parse_content_stream(page):  # type: ignore[misc]
         op = str(operator)
         if depth:
             depth += (op in ("BDC", "BMC")) - (op == "EMC")

@@ -121,6 +121,9 @@ def stamp_html(html: str, index: int) -> str:
         node.tail = None
         node = parent
     head = doc.find("head")
+    if head is None:  # a project's template without <head>: the stamp's style needs one
+        head = lxml.html.Element("head")
+        doc.insert(0, head)
     for elem in list(head):  # what only the PDF's metadata and margins show
         if elem.tag == "title" or (elem.tag == "meta"
                                    and elem.get("name") != "careprint-figure-font"):

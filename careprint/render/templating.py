@@ -171,6 +171,7 @@ def _traceback_where(exc: BaseException, name: str) -> Location | str:
     RecursionError, the template line that recurs most (where it calls itself)."""
     from collections import Counter
 
+    seen: Counter[Location]
     tb, where, seen = exc.__traceback__, f"templates/{name}", Counter()
     while tb is not None:
         code = tb.tb_frame.f_code

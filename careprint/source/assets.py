@@ -72,7 +72,7 @@ def without_alt(html: str) -> list[str]:
 def alt_warnings(views) -> list[str]:
     """A warning for each picture of a chapter that has no alt text, once, at the chapter's
     line that shows it (WeasyPrint would say so once per PDF, naming the PDF)."""
-    found = {}
+    found: dict[tuple[str, str], str] = {}
     for eg in views:
         for v in eg.chapters:
             c = v.chapter
@@ -110,7 +110,7 @@ def find_images(html: str, lines, source_path: str, root: Path) -> tuple[list[Im
                                     "(a symbolic link?); copy the image into content/"))
             continue
         media, bad = image_file_problems(real, root, src, where)
-        if bad:
+        if bad or media is None:  # no media type without a problem
             problems.extend(bad)
             continue
         images.append(Image(src, real, media, where))

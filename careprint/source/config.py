@@ -329,9 +329,9 @@ def _review(raw: Any, errs: Collector) -> MappingProxyType:
                 value = None
         values[key] = value if isinstance(value, _dt.date) else None
     report = values["report_errors"]
-    if isinstance(report, str) and report.strip() and report_address_problem(report.strip()):
-        errs.add(at_key(CONFIG_NAME, "review.report_errors"),
-                 report_address_problem(report.strip()))
+    if isinstance(report, str) and report.strip() and \
+            (problem := report_address_problem(report.strip())):
+        errs.add(at_key(CONFIG_NAME, "review.report_errors"), problem)
         values["report_errors"] = ""
     if values["clinical_reviewers"] and values["reviewed_on"] is None:
         errs.add(at_key(CONFIG_NAME, "review.reviewed_on"), "clinical_reviewers needs the "
@@ -362,8 +362,8 @@ def _formats(raw_formats: Any, errs: Collector) -> dict[str, MappingProxyType]:
             and " " not in exit_url):
         errs.add(at_key(CONFIG_NAME, "formats.html.quick_exit_url"),
                  "expected an https:// (or http://) address of a neutral page")
-    elif url_problem(exit_url):
-        errs.add(at_key(CONFIG_NAME, "formats.html.quick_exit_url"), url_problem(exit_url))
+    elif problem := url_problem(exit_url):
+        errs.add(at_key(CONFIG_NAME, "formats.html.quick_exit_url"), problem)
     return formats
 
 

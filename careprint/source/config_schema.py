@@ -11,6 +11,8 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Any
 
+from .lang_words import ACTION_HEADINGS, GENERIC_HEADINGS, GENERIC_LINK_TEXT, PRESSURE_WORDS
+
 PAPER_SIZES = ("a4", "letter")
 
 
@@ -34,7 +36,8 @@ class Opt:
     def out_of_range(self, value: Any) -> str:
         """What is wrong with a number outside this option's range (`nan` is in none), or
         "" when it is in range or is no number."""
-        if self.lo is None or not isinstance(value, (int, float)) or isinstance(value, bool):
+        if self.lo is None or self.hi is None or not isinstance(value, (int, float)) or \
+                isinstance(value, bool):
             return ""
         if self.lo <= value <= self.hi:  # False for nan
             return ""
@@ -159,69 +162,12 @@ def format_opts() -> dict:
 SEVERITIES = ("error", "warning")
 ACE_IMPACTS = ("minor", "moderate", "serious", "critical")
 
-# Pressure words: what each phrase is, and a choice-giving wording to use instead. The
-# sources (SAMHSA 2014; Harris & Fallot 2001, and below) are in docs/checks.md, under
-# `pressure-words`, "Sources of the list", whose table lists every phrase here.
-DEFAULT_PRESSURE_WORDS = {
-    "must": '"you can", "you might" or "if you like"',
-    "should": '"you could", "it may help to" or "some people find"',
-    "have to": '"you can choose to" or "when you are ready"',
-    "has to": '"can" or "may"',
-    "need to": '"it may help to" or "you might"',
-    "needs to": '"it may help to" or "can"',
-    "ought to": '"you could" or "you might like to"',
-    "supposed to": '"many people" or "you might"',
-    "failure": '"a hard day" or "it did not go as hoped"',
-    "fail": '"find it hard" or "it did not go as hoped"',
-    "fails": '"finds it hard" or "it does not go as hoped"',
-    "failed": '"found it hard" or "it did not go as hoped"',
-    "failing": '"finding it hard"',
-    "normal sexual function": '"what feels right for you"',
-    "just relax": '"take your time; there is no goal"',
-    "try harder": '"go at your own pace"',
-    "don't worry": '"it is okay to feel unsure"',
-    "calm down": '"take a pause if you like"',
-    "get over it": '"in your own time"',
-    "you will feel": '"you might notice"',
-    # Phrases that push a reader past their limits (Emerson & Hopper 2011; Siegel 1999),
-    # or brush a feeling aside (Linehan 1993; Elliott et al. 2005). docs/checks.md
-    # (`pressure-words`, "Sources of the list") gives each source in full.
-    "push through it": '"go at a pace that feels right" or "you can stop at any time"',
-    "push through the pain": '"stop if it hurts"',
-    "push yourself": '"go at your own pace"',
-    "even if it feels hard": '"if it feels right" or "you can stop and come back later"',
-    "even if it hurts": '"stop if it hurts"',
-    "even if you don't want to": '"only if you want to"',
-    "even if you do not want to": '"only if you want to"',
-    "force yourself": '"only if it feels right"',
-    "no excuses": '"whatever you can manage is enough"',
-    "no pain, no gain": '"small steps count"',
-    "whatever it takes": '"what feels possible for you"',
-    "stay strong": '"be gentle with yourself"',
-    "toughen up": '"be gentle with yourself"',
-    "snap out of it": '"take the time you need"',
-    "pull yourself together": '"take the time you need"',
-    "you're overreacting": '"what you feel makes sense"',
-    "you are overreacting": '"what you feel makes sense"',
-    "it could be worse": '"this sounds hard"',
-    "look on the bright side": '"it is okay to feel how you feel"',
-    "you've got to": '"you can choose to"',
-}
-# Headings that say nothing about what follows.
-DEFAULT_GENERIC_HEADINGS = [
-    "introduction", "intro", "overview", "background", "summary", "conclusion",
-    "conclusions", "information", "more information", "further information", "other",
-    "others", "miscellaneous", "misc", "notes", "details", "general", "about", "content",
-    "text", "untitled", "heading", "section", "chapter", "part",
-]
-# Link texts that make no sense on their own (a screen reader lists links out of context).
-DEFAULT_GENERIC_LINK_TEXT = [
-    "click here", "click", "here", "tap here", "press here", "this link", "link",
-    "this", "this page", "read more", "more", "learn more", "more info", "go", "website",
-]
-# How a chapter's last section can offer the reader something to do.
-DEFAULT_ACTION_HEADINGS = ["Try this", "Practice", "Something to try", "Your next step",
-                           "Next step"]
+# The built-in lists of the rules that read words, by language (careprint/source/lang_words.py):
+# the English ones under their old names, which the rules' options take as defaults.
+DEFAULT_PRESSURE_WORDS = PRESSURE_WORDS["en"]
+DEFAULT_GENERIC_HEADINGS = GENERIC_HEADINGS["en"]
+DEFAULT_GENERIC_LINK_TEXT = GENERIC_LINK_TEXT["en"]
+DEFAULT_ACTION_HEADINGS = ACTION_HEADINGS["en"]
 # Flesch-Kincaid grade per edition, when careprint.toml names none (the issue's thresholds:
 # 8 for survivors and partners, 10 for group facilitators); every other edition: max_grade.
 READABILITY_EDITION_GRADES = {"survivors": 8, "partners": 8, "groups": 10}

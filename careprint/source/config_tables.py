@@ -65,7 +65,7 @@ def table(data: Any, path: str, opts: dict[str, Opt], errs: Collector) -> dict[s
     return out
 
 
-def did_you_mean(word: str, known) -> str:
+def did_you_mean(word: object, known) -> str:
     """ " did you mean 'title'?" for a key close to a known one, else ""."""
     close = difflib.get_close_matches(str(word), list(known), n=1, cutoff=0.7)
     return f" did you mean {close[0]!r}?" if close else ""
@@ -94,7 +94,8 @@ def check_tables(raw: Any, edition_ids: list[str], errs: Collector) -> MappingPr
 
 def _rule_table(rule: str, opts: dict[str, Opt], data: Any, edition_ids: list[str],
                 errs: Collector) -> MappingProxyType:
-    """The settings of one rule, [check.<rule>]: readability also takes a grade per edition."""
+    """The settings of one rule, [check.<rule>]: readability also takes a grade per edition
+    (`groups = 10`), and a Spanish reading ease per edition (`groups_es = 60`)."""
     path = f"check.{rule}"
     if rule == "readability" and isinstance(data, dict):
         opts = dict(opts)
@@ -102,6 +103,9 @@ def _rule_table(rule: str, opts: dict[str, Opt], data: Any, edition_ids: list[st
             opts[eid] = Opt(NUM, f"Highest Flesch-Kincaid grade of the {eid} edition.",
                             default=READABILITY_EDITION_GRADES.get(eid),
                             lo=GRADE_RANGE[0], hi=GRADE_RANGE[1])
+        for eid in edition_ids:  # an edition id has no "_": these never clash
+            opts[f"{eid}_es"] = Opt(NUM, f"Lowest Fernández-Huerta reading ease of the {eid} "
+                                    "edition in Spanish.", lo=0, hi=100)
     values = table(data, path, opts, errs)
     for key, value in values.items():
         values[key] = _rule_value(at_key(CONFIG_NAME, f"{path}.{key}"), key, value,
@@ -110,6 +114,9 @@ def _rule_table(rule: str, opts: dict[str, Opt], data: Any, edition_ids: list[st
         values["grades"] = MappingProxyType({
             eid: values[eid] if values.get(eid) is not None else values["max_grade"]
             for eid in edition_ids})
+        values["eases_es"] = MappingProxyType({
+            eid: values[f"{eid}_es"] if values.get(f"{eid}_es") is not None
+            else values["min_ease_es"] for eid in edition_ids})
     return MappingProxyType(values)
 
 

@@ -103,6 +103,7 @@ def _split(text: str | None) -> tuple[str | None, list]:
     parts = BARE_URL_RE.split(text) if text else [text]
     links = []
     for url, after in zip(parts[1::2], parts[2::2], strict=True):
+        assert url is not None  # the pattern's one group: every match has it
         a = ET.Element("a", {"href": url if "://" in url else f"https://{url}"})
         a.text, a.tail = url, after
         links.append(a)

@@ -192,7 +192,8 @@ def _renderer(guide: Guide, edition_id: str, resolver: Resolver, problems: list[
 _KEPT: dict = {}
 
 
-def _kept(guide: Guide, edition_id: str, help_words: dict):
+def _kept(guide: Guide, edition_id: str, help_words: dict
+          ) -> tuple[tuple[ChapterView, ...], tuple[WorksheetView, ...]] | None:
     found = _KEPT.get((edition_id, tuple(sorted(help_words.items())), i18n.current().digest))
     if found is None:
         return None

@@ -6,7 +6,8 @@
 
 A handout holds the chapter's title, summary and key points, one practice, the support
 box and where to read the whole chapter (templates/handout.html). By default the practice
-is the edition's first section whose heading starts "Try this", and no other section goes
+is the edition's first section whose heading starts "Try this" (or "Prueba esto", in a
+Spanish guide: source/lang_words.py PRACTICE_HEADINGS), and no other section goes
 in. Headings are matched in each edition against the sections it keeps, so a list can
 name one edition's practice and another's: each edition takes the first it has. Every
 heading named must be a section heading (`## ...`) of the chapter: one that is not is an

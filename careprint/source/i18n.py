@@ -182,9 +182,9 @@ def _read_po(root: Path, path: Path, data: bytes):
         raise ProjectError(Problem(_where(root, path, line), "this catalogue is not UTF-8 "
                                    "text: save it as UTF-8")) from None
     except PoFileError as exc:
-        line = getattr(exc, "lineno", None)
-        line = line + 1 if isinstance(line, int) else None  # Babel counts from 0
-        raise ProjectError(Problem(_where(root, path, line),
+        lineno = getattr(exc, "lineno", None)
+        at_line = lineno + 1 if isinstance(lineno, int) else None  # Babel counts from 0
+        raise ProjectError(Problem(_where(root, path, at_line),
                                    f"this catalogue cannot be read: {exc} (see "
                                    "docs/templates.md, \"careprint's words\")")) from None
 

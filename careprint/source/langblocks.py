@@ -50,7 +50,8 @@ def block_problems(path: str, n: int, rest: str) -> list[Problem]:
 def blocks(lines: list[tuple[int, str]]) -> list[tuple[int, int, str]]:
     """(opening line, closing line, code) of each `::: lang` block of a text's lines
     (checked already: every block is closed)."""
-    out, stack = [], []
+    out: list[tuple[int, int, str]] = []
+    stack: list[tuple[int, str] | None] = []  # None: a block of another kind
     for n, text in lines:
         m = OPEN_RE.match(text)
         if not m:

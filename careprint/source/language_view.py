@@ -30,7 +30,7 @@ from .resourceload import read_resources
 from .sourcefile import read_text
 from .translations import DIGEST_KEY, translation_of
 from .worksheetload import WORKSHEET_KEYS, _load_worksheet
-from .yamlload import YamlError, load_yaml
+from .yamlload import LineDict, YamlError, load_yaml
 
 
 def language_out(out_dir: Path, code: str) -> Path:
@@ -62,7 +62,8 @@ def for_language(guide: Guide, code: str, problems: list | None = None) -> Guide
     problem, or, given a list, adds them to `problems` (`careprint check`)."""
     lang = language_of(guide, code)
     root, config = guide.config.root, guide.config
-    errs, fell = Collector(), []
+    errs = Collector()
+    fell: list[str] = []
     chapters = [_chapter(root, c, lang, config, errs, fell) for c in guide.chapters
                 if any(c.in_edition(e) for e in lang.editions)]
     worksheets = [_worksheet(root, w, lang, config, errs, fell) for w in guide.worksheets
@@ -186,7 +187,7 @@ def _entries(root: Path, rel: str, errs: Collector) -> list | None:
     except YamlError as exc:
         errs.add(at(rel, exc.line), exc.message)
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+    if not isinstance(data, LineDict) or not isinstance(data.get("entries"), list):
         errs.add(at(rel, 1), "a translation of a list is a mapping: `source_digest:` (written "
                  "by careprint translations mark), then `entries:` holding the translated "
                  "list (docs/content-format.md)")

@@ -130,7 +130,7 @@ def _given(raw: Any, path: str, opts: dict, errs: Collector) -> dict:
     if not isinstance(raw, dict):
         errs.add(at_key(CONFIG_NAME, path), "expected a table")
         return {}
-    out = {}
+    out: dict[str, str | list[str]] = {}
     for key, value in raw.items():
         opt = opts.get(key)
         if opt is None:

@@ -50,6 +50,7 @@ def load_project(root: Path, problems: list | None = None) -> Guide | None:
     still raises."""
     root = Path(root)
     check_inside(root)  # before reading anything: no file from outside the project
+    config: Config | None
     if problems is None:
         config = load_config(root)
     else:
@@ -180,7 +181,7 @@ def _load_chapter(path, rel, number, slug, config, errs, keys=CHAPTER_KEYS) -> C
     if meta is None:
         meta = LineDict()
         meta.line, meta.key_lines = fm_line, {}
-    if not isinstance(meta, dict):
+    if not isinstance(meta, LineDict):
         errs.add(at(rel, fm_line), "front matter must be a set of `key: value` lines")
         return None
     n_before = len(errs.problems)
@@ -206,7 +207,7 @@ def _load_chapter(path, rel, number, slug, config, errs, keys=CHAPTER_KEYS) -> C
 
 
 def _check_unique(items, attr, what, errs):
-    seen = {}
+    seen: dict = {}
     for item in items:
         key = getattr(item, attr)
         if key in seen:
@@ -239,7 +240,7 @@ def glossary_entries(entries: list, rel: str, errs: Collector) -> list[GlossaryE
     """The glossary's entries (a YAML list read from `rel`), checked and sorted by term."""
     out = []
     for i, item in enumerate(entries):
-        if not isinstance(item, dict):
+        if not isinstance(item, LineDict):
             errs.add(rel, f"entry {i + 1}: expected id, term and definition")
             continue
         unknown_keys(item, GLOSSARY_KEYS, rel, errs)

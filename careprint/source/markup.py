@@ -54,6 +54,7 @@ def check_only_blocks(src: Source, editions: Iterable[str]) -> list[Problem]:
     """Problems with the `::: only`, `::: handout` and `::: lang` blocks of `src`, whatever
     the edition."""
     known = tuple(editions)
+    stack: list[tuple[int, str]]
     problems, stack = [], []  # (line, block word) of each open block
     for n, text in src.lines():
         m = OPEN_RE.match(text)
@@ -217,7 +218,8 @@ def no_such_target(kind: str, ident: str, ids) -> str:
 def resolve_xrefs(lines: list[Line], path: str, resolver: Resolver) -> str:
     out = []
     for n, text in lines:
-        out.append(XREF_RE.sub(lambda m, n=n: resolver.resolve(m.group(1), at(path, n)), text))
+        # n=n: this line's (ruff B023); mypy cannot type a lambda with a default: [misc]
+        out.append(XREF_RE.sub(lambda m, n=n: resolver.resolve(m.group(1), at(path, n)), text))  # type: ignore[misc]
     return "\n".join(out)
 
 

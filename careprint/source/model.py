@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from .config import Config
 
@@ -187,6 +188,24 @@ class Guide:
     glossary: tuple[GlossaryEntry, ...]
     region: str = ""  # the region a build is for (careprint/source/regions.py); "" = every region
     imprints: tuple = ()  # every clinic's imprint (careprint/source/imprints.py)
-    imprint: object = None  # the imprint a build is for (imprints.Imprint), or None
+    imprint: ImprintFields | None = None  # the imprint a build is for, or None
     language: str = ""  # the translation a build is in (source/language_view.py); "" = source
     fell_back: tuple[str, ...] = ()  # what a build in a language says of each file untranslated
+
+
+class ImprintFields(Protocol):
+    """What a build reads of a clinic's imprint: careprint.source.imprints.Imprint, which
+    this module cannot import (it reads Resource from here), for the type checker."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def logo(self) -> str: ...
+    @property
+    def services(self) -> tuple[Resource, ...]: ...

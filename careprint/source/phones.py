@@ -2,7 +2,9 @@
 
 "Call 116 123 (free)" -> Call <a href="tel:116123">116 123</a> (free). A number is
 linked as it is written (digits only in the URI), so a national number stays national;
-a word number such as 800-656-HOPE is never linked. "Text HOME to 741741" links sms:.
+a word number such as 800-656-HOPE is never linked. "Text HOME to 741741" links sms:, and
+so does "Envía AYUDA por mensaje de texto al 988"; "Llama al 016" links tel: (the words of
+both languages are known in every guide).
 
 A number inside a web address or host name (111.nhs.uk, www.example.org/800-123), an
 e-mail address or a date (2026-11-30, 30/11/2026, 30.11.2026) is not a phone number, nor
@@ -36,8 +38,12 @@ ADDRESS_RE = re.compile(
 _DATE_RE = re.compile(
     r"(?<![\w.,/-])\d{4}([-/.])\d{1,2}\1\d{1,2}(?![\w/-])"
     r"|(?<![\w.,/-])\d{1,2}([-/.])\d{1,2}\2\d{2}(?:\d{2})?(?![\w/-])")
-_TEXT_RE = re.compile(r"\b(text|texting|sms)\b", re.I)
-_CALL_RE = re.compile(r"\b(call|phone|ring|dial)\b", re.I)
+# the words that say to text or to call, in English and Spanish ("Envía AYUDA por mensaje
+# de texto al 988" texts; "Llama al 016" calls)
+_TEXT_RE = re.compile(r"\b(text|texting|sms|mensajes?|env[ií]a|env[ií]anos|escribe|"
+                      r"escr[ií]benos)\b", re.I)
+_CALL_RE = re.compile(r"\b(call|phone|ring|dial|llama|ll[aá]manos|llamar|llamada|"
+                      r"tel[eé]fono|marca)\b", re.I)
 _CLAUSE_RE = re.compile(r"[,.;:()]")
 
 
@@ -116,7 +122,8 @@ _SENTENCE_END_RE = re.compile(r"[.!?](?=\s)")
 def link_numbers(fragment: str, schemes=("tel", "sms")) -> str:
     """An XHTML `fragment` (a chapter's body) with each phone number in its text a tel:
     or sms: link, as `phone_links` makes them, where the sentence before the number says
-    to call or text (call, phone, ring, dial, text). Never inside a link, code or a
+    to call or text (call, phone, ring, dial, text; llama, marca, envía, mensaje...). Never
+    inside a link, code or a
     heading, and never in a tag or its attributes."""
     out, pos, sentence, leave = [], 0, "", 0
     for m in _TAG_RE.finditer(fragment):

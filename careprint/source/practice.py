@@ -1,6 +1,8 @@
 """"Try this" practices, set apart (issue 16).
 
-A chapter's practices are its sections whose heading (h2) starts "Try this". Each is
+A chapter's practices are its sections whose heading (h2) starts "Try this", or its
+equivalent in another language careprint ships ("Prueba esto": lang_words.PRACTICE_HEADINGS;
+any of them, in a guide of any language, so that a translation needs no setting). Each is
 wrapped, heading and all, in `<section class="practice">` up to the next heading of the
 same or a higher level, so that every format (the guide, the handouts, the chapter PDFs,
 the EPUB and the web edition) can draw it as a panel a reader finds on the page.
@@ -11,7 +13,10 @@ from __future__ import annotations
 import html
 import re
 
-PRACTICE_PREFIX = "try this"  # a heading that starts so is a practice (case ignored)
+from .lang_words import PRACTICE_HEADINGS
+
+# a heading that starts so is a practice (case ignored)
+PRACTICE_PREFIXES = tuple(h.lower() for h in PRACTICE_HEADINGS.values())
 
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^>]*?(/?)>")
 _VOID = frozenset({"br", "hr", "img", "input", "col", "area", "wbr", "meta", "link"})
@@ -19,7 +24,7 @@ _VOID = frozenset({"br", "hr", "img", "input", "col", "area", "wbr", "meta", "li
 
 def _is_practice(heading_inner: str) -> bool:
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", heading_inner)).split())
-    return text.lower().startswith(PRACTICE_PREFIX)
+    return text.lower().startswith(PRACTICE_PREFIXES)
 
 
 def mark_practices(fragment: str) -> str:

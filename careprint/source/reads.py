@@ -82,7 +82,7 @@ def note_config(table: str, key: str, value) -> None:
     note(f"config:formats.{table}.{key}", value_digest(value))
 
 
-def note_template(name: str, filename: str | None) -> None:
+def note_template(name: str | None, filename: str | None) -> None:
     """A template was loaded from `filename`: the project's own, or careprint's."""
     if _RECORD.get() is None or not filename:
         return

@@ -97,7 +97,7 @@ def site_prefix(guide: Guide) -> str:
 def imprints_requested(guide: Guide, asked) -> tuple:
     """`--imprint` values -> the imprints to build, `all` being every one."""
     by_id = {i.id: i for i in guide.imprints}
-    out = []
+    out: list = []
     for value in asked:
         if value == "all":
             out += guide.imprints
@@ -161,7 +161,7 @@ def resource_warnings(guide: Guide, today: _dt.date) -> list[str]:
         if not r.checked:
             out.append(f"{r.path}:{r.line}: {r.name} is left out of every output: it has "
                        "no verified_on, source and source_kind (see `careprint check`)")
-        elif (today - r.verified_on).days > limit:
+        elif r.verified_on is not None and (today - r.verified_on).days > limit:
             out.append(f"{r.path}:{r.key_lines.of('verified_on')}: {r.name} was checked on "
                        f"{r.verified_on}, more than {limit} days ago: check it again")
     return out
@@ -204,7 +204,7 @@ def handout_services(resources, region: str, served: Sequence[str] = ()) -> list
             and not any(a in r.roles for a in AUDIENCES))]
         return out or list(resources)
     ordered = sorted(resources, key=lambda r: (r.path, r.line))
-    out: list[Resource] = []
+    out = []  # a list of Resource, as above
     countries = {c.split("-")[0] for c in served}
     for code in dict.fromkeys(c for r in ordered for c in r.regions
                               if not regions.is_subdivision(c)

@@ -60,7 +60,7 @@ def read_resources(items: list, rel: str, errs: Collector) -> list[Resource]:
     """The services of one file's list of entries, each checked."""
     out = []
     for i, item in enumerate(items):
-        if not isinstance(item, dict):
+        if not isinstance(item, LineDict):
             errs.add(rel, f"entry {i + 1}: expected name, regions, roles, contact...")
             continue
         resource = read_resource(item, rel, errs)

@@ -81,6 +81,13 @@ class Rule:
     options: Mapping[str, Opt]  # its own keys of [check.<id>], past enabled and severity
     module: str  # the module that declared it
     where: str  # file:line of the declaration
+    # the languages (primary subtags) whose words it knows, or None: it reads no words
+    languages: tuple[str, ...] | None = None
+    uncovered: str = ""  # why a guide in another language is not checked
+
+    def covers(self, language: str) -> bool:
+        """Whether it checks a guide in `language` (a primary subtag: "es")."""
+        return self.languages is None or language in self.languages
 
     @property
     def checks(self) -> str:
@@ -117,9 +124,15 @@ _state = {"loaded": False, "loading": False}
 
 
 def rule(rule_id: str, subject: str, *, group: str | None = None, doc: str | None = None,
-         severity: str | None = None, options: Mapping[str, Opt] | None = None):
+         severity: str | None = None, options: Mapping[str, Opt] | None = None,
+         languages: tuple[str, ...] | None = None, uncovered: str = ""):
     """Declare rule `rule_id` (with `doc`), and make the decorated function a unit of it,
-    looking at `subject`. Without `doc`, add a unit to a rule declared elsewhere."""
+    looking at `subject`. Without `doc`, add a unit to a rule declared elsewhere.
+
+    `languages`: the languages (primary subtags, "en", "es") whose words or patterns the
+    rule knows; a guide in another language is not checked by it, and `careprint check`
+    says so once, with `uncovered`, the reason. None (the default): it reads no words,
+    and checks a guide in any language."""
     frame = sys._getframe(1)
     where = f"{frame.f_code.co_filename}:{frame.f_lineno}"
     module = frame.f_globals.get("__name__", "?")
@@ -129,10 +142,10 @@ def rule(rule_id: str, subject: str, *, group: str | None = None, doc: str | Non
                         f"subject; use one of: {', '.join(UNIT_SUBJECTS)}")
     if doc is not None:
         _declare(rule_id, subject, group, doc, severity or "warning", options or {}, module,
-                 where)
-    elif (group, severity, options) != (None, None, None):
-        raise RuleError(f"{where}: the rule {rule_id!r} has group, severity or options but no "
-                        "doc: say in `doc=` what it checks, in one line")
+                 where, languages, uncovered)
+    elif (group, severity, options, languages) != (None, None, None, None) or uncovered:
+        raise RuleError(f"{where}: the rule {rule_id!r} has group, severity, options or "
+                        "languages but no doc: say in `doc=` what it checks, in one line")
 
     def register(fn: Callable) -> Callable:
         code = fn.__code__
@@ -146,7 +159,8 @@ def rule(rule_id: str, subject: str, *, group: str | None = None, doc: str | Non
     return register
 
 
-def _declare(rule_id, subject, group, doc, severity, options, module, where) -> None:
+def _declare(rule_id, subject, group, doc, severity, options, module, where,
+             languages=None, uncovered="") -> None:
     def wrong(what: str) -> RuleError:
         return RuleError(f"{where}: the rule {rule_id!r}: {what}")
     if not isinstance(rule_id, str) or not RULE_ID_RE.fullmatch(rule_id):
@@ -172,8 +186,14 @@ def _declare(rule_id, subject, group, doc, severity, options, module, where) -> 
         if key in COMMON_KEYS or not isinstance(opt, Opt):
             raise wrong(f"its option {key!r} must be an Opt, and not named "
                         f"{' or '.join(COMMON_KEYS)} (every rule has those)")
+    if languages is not None and (isinstance(languages, str) or not languages or not all(
+            isinstance(c, str) and re.fullmatch(r"[a-z]{2,3}", c) for c in languages)):
+        raise wrong("`languages` is a tuple of language codes, as (\"en\", \"es\"), or None "
+                    "for a rule that reads no words")
     _DECLARED[rule_id] = Rule(rule_id, subject, group, " ".join(doc.split()), severity,
-                              MappingProxyType(dict(options)), module, where)
+                              MappingProxyType(dict(options)), module, where,
+                              tuple(languages) if languages is not None else None,
+                              " ".join(uncovered.split()))
 
 
 def builtin_modules() -> tuple[str, ...]:

@@ -157,6 +157,11 @@ def _conf_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="careprint-fonts-"))
 
 
+# the folder careprint keeps what it makes for this user between runs in (the check's
+# syllable table too: careprint/check/syllables.py)
+careprint_folder = _conf_dir
+
+
 _DECL_RE = re.compile(r"(?:--[\w-]*font|font-family)\s*:\s*([^;{}]+)"
                       # `font: bold 12pt/1.4 "Face", serif`: the families follow the size
                       r"|\bfont\s*:[^;{}]*?[\d.]+[a-z%]*(?:\s*/\s*[\d.]+[a-z%]*)?\s+([^;{}]+)",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ..errors import Collector, ProjectError, at
 from ..guard import bounds
@@ -66,7 +67,7 @@ def _load_worksheet(text, rel, stem, config, errs, keys=WORKSHEET_KEYS) -> Works
     except YamlError as exc:
         errs.add(at(rel, exc.line), exc.message)
         return None
-    if not isinstance(data, dict):
+    if not isinstance(data, LineDict):
         errs.add(at(rel, 1), "a worksheet is a set of `key: value` lines (id, title, fields...)")
         return None
     n_before = len(errs.problems)
@@ -124,6 +125,7 @@ def _fields(data, rel, errs) -> list[Field]:
         errs.extend(bounds.count_problem(len(raw), bounds.MAX_FIELDS, at(rel, line), "fields",
                                          "split the worksheet in two"))
         return []
+    keys: dict[str, int]
     out, keys = [], {}
     for i, item in enumerate(raw):
         line = raw.item_lines[i] if isinstance(raw, LineList) else data.line_of("fields")
@@ -135,7 +137,7 @@ def _fields(data, rel, errs) -> list[Field]:
 
 def _field_item(item, i, where, rel, keys, errs) -> Field | None:
     """Field `i` of a worksheet: its type, label and key, then what its type asks for."""
-    if not isinstance(item, dict):
+    if not isinstance(item, LineDict):
         errs.add(where, f"fields[{i}]: expected `type:` and `label:`")
         return None
     ftype = item.get("type")
@@ -162,6 +164,7 @@ def _field_item(item, i, where, rel, keys, errs) -> Field | None:
                  "give one of them a `key:`")
         return None
     keys[key] = item.line
+    base: dict[str, Any]  # the keys every Field has, of several types
     base = {"type": ftype, "label": label.strip(), "key": key, "line": item.line,
             "key_lines": key_lines(item)}
     extra = _TYPE_READERS[ftype](item, i, rel, errs) if ftype in _TYPE_READERS else {}

@@ -37,7 +37,8 @@ class DuplicateKey(yaml.YAMLError):
 
 # libyaml's parser where PyYAML was built with it (the wheels are): a project's YAML loads
 # several times faster; the constructors, and so the checks and line numbers, are ours
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+# (a base chosen at run time: mypy cannot follow it, and checks the methods against Any)
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     def get_single_data(self):
         """Compose, refuse a document nested deeper than MAX_DEPTH (constructing it would
         recurse past Python's limit), then construct."""
@@ -149,6 +150,7 @@ def _refuse_aliases(text: str) -> None:
         return
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            assert event.start_mark is not None  # a parsed event has its place
             raise _Refused(event.start_mark.line + 1, "YAML anchors and aliases (`&name`, "
                            "`*name`) are not allowed here: write each value out in full")
 
