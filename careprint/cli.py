@@ -196,11 +196,15 @@ def join(shard_dirs, out, project_dir):
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 @click.option("--with-templates", is_flag=True,
               help="Also copy every default template into templates/ to edit.")
-def init(directory, title, force, with_templates):
+@click.option("--language", default="en", metavar="CODE", show_default=True,
+              help="The language of the new guide: its example text and every word "
+              "careprint prints (en, es).")
+def init(directory, title, force, with_templates, language):
     """Create a new guide project in DIRECTORY, ready to build."""
     from .commands.scaffold import init_project
 
-    written = init_project(directory, title=title, force=force, with_templates=with_templates)
+    written = init_project(directory, title=title, force=force, with_templates=with_templates,
+                           language=language)
     for path in written:
         click.echo(f"created {path}")
     click.echo(f"Next: {command('build', directory)}")

@@ -24,6 +24,7 @@ from ..source.config_schema import (
     READABILITY_EDITION_GRADES,
     RESOURCES_OPTS,
     REVIEW_OPTS,
+    STRINGS_DOC,
     Opt,
     format_opts,
 )
@@ -108,6 +109,7 @@ def render() -> str:
         heading, intro = TABLES[key]
         path = {"editions": "editions.<name>", "languages": "languages.<code>"}.get(key, key)
         out += [f"## {heading}\n", intro + "\n", *_table(path, opts)]
+    out += ["## `[strings]`\n", STRINGS_DOC + "\n"]
     out += ["## `[formats.<format>]`\n",
             "Optional. One table per output format, each with the options below. Templates "
             "are looked up in the project's `templates/` first, then in careprint's own "

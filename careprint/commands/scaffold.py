@@ -14,24 +14,37 @@ from ..render import PACKAGE_TEMPLATES
 from ..source.slugs import slugify
 
 SCAFFOLD = Path(__file__).resolve().parents[1] / "scaffold"
+# The scaffold in another language: the same project, written in it (`init --language`)
+SCAFFOLDS = Path(__file__).resolve().parents[1] / "scaffolds"
 # Files with {title}, {slug} or {date} in them. In careprint.toml each stands quoted
 # ("{title}") and is replaced by the value as TOML writes it, quotes and escapes included.
-FILLED = ("careprint.toml", "content/resources/support.yaml", "README.md")
+FILLED = ("careprint.toml", "content/resources/support.yaml", "content/resources/apoyo.yaml",
+          "README.md")
 # Scaffold files whose name in a new project differs: a dot-file is easily lost in packaging.
 RENAMED = {"gitignore": ".gitignore"}
 
 
+def languages() -> list[str]:
+    """The languages `init` writes a new guide in: English, and each of scaffolds/."""
+    return ["en", *sorted(p.name for p in SCAFFOLDS.iterdir() if p.is_dir())]
+
+
 def init_project(dest: Path, title: str | None = None, force: bool = False,
-                 with_templates: bool = False, today: _dt.date | None = None) -> list[Path]:
-    """Write the scaffold into `dest`; return the files written. Never overwrites a file
-    unless `force`; then refuses before writing anything."""
+                 with_templates: bool = False, today: _dt.date | None = None,
+                 language: str = "en") -> list[Path]:
+    """Write the scaffold into `dest`, in `language`; return the files written. Never
+    overwrites a file unless `force`; then refuses before writing anything."""
+    if language not in languages():
+        raise CareprintError(f"--language {language!r}: careprint has no new guide in that "
+                             f"language; choose one of: {', '.join(languages())}")
+    scaffold = SCAFFOLD if language == "en" else SCAFFOLDS / language
     dest = Path(dest)
     title = title or dest.resolve().name.replace("-", " ").replace("_", " ").title() or "My Guide"
     values = {"title": title, "slug": project_slug(title),
               "date": (today or _dt.date.today()).isoformat()}
     plan = {}
-    for src in sorted(p for p in SCAFFOLD.rglob("*") if p.is_file()):
-        rel = src.relative_to(SCAFFOLD).as_posix()
+    for src in sorted(p for p in scaffold.rglob("*") if p.is_file()):
+        rel = src.relative_to(scaffold).as_posix()
         if "__pycache__" in rel:
             continue
         text = src.read_text("utf-8")

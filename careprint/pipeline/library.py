@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import CareprintError, Problem, at
 from ..render import registry
-from ..source import regions
+from ..source import i18n, regions
 from ..source.config import PAPER_SIZES
 from ..source.model import Guide
 
@@ -56,11 +56,12 @@ def write(out_dir: Path, guide: Guide, targets: dict) -> None:
     editions = [e for e in (_edition(out_dir, guide, ed, targets)
                             for ed in guide.config.editions) if e["groups"]]
     region_name = regions.name(guide.region, meta.language) if guide.region else ""
-    html = render_template(guide.config.root, TEMPLATE, meta=meta, editions=editions,
-                           region=guide.region, region_name=region_name,
-                           imprint=guide.imprint, clinics=_clinics(out_dir, guide),
-                           quick_exit_url=guide.config.fmt("html", "quick_exit_url")
-                           ).encode("utf-8")
+    with i18n.active(i18n.for_config(guide.config)):  # in the guide's language
+        html = render_template(guide.config.root, TEMPLATE, meta=meta, editions=editions,
+                               region=guide.region, region_name=region_name,
+                               imprint=guide.imprint, clinics=_clinics(out_dir, guide),
+                               quick_exit_url=guide.config.fmt("html", "quick_exit_url")
+                               ).encode("utf-8")
     _guard(html, out_dir)
     path = out_dir / PAGE
     try:

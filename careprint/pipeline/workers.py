@@ -26,7 +26,7 @@ from pathlib import Path
 from ..errors import OutputError
 from ..guard import outguard
 from ..render import BuildContext, Job, registry
-from ..source import reads
+from ..source import i18n, reads
 from ..source.editions import EditionGuide
 from . import lock as buildlock
 from .results import Rendered, Written
@@ -208,8 +208,10 @@ def _render_job(i: int) -> list[tuple[Job, Rendered]]:
     job = _WORK["jobs"][i]
     started = time.perf_counter()
     ctx = replace(_WORK["ctx"], paper=job.paper) if job.paper else _WORK["ctx"]
-    with reads.recording() as read:  # what it reads is part of its key (reads.py)
-        art = format_module(job.fmt).render(_WORK["views"][job.edition], ctx, job)
+    view = _WORK["views"][job.edition]
+    # what it reads is part of its key (reads.py); its words are in its guide's language
+    with reads.recording() as read, i18n.active(i18n.for_config(view.config)):
+        art = format_module(job.fmt).render(view, ctx, job)
     target = _WORK["out"] / job.relpath
     files = ((str(_write_temp(target, art.data, _WORK["tag"])), str(target)),
              *_kept_html(target, art.html))

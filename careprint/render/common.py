@@ -13,10 +13,10 @@ from ..source.direction import direction
 from ..source.editions import EditionGuide
 from ..source.region_view import (
     FOOTER_CHARS,
-    HELP_PHRASES,
     footer_services,
     handout_services,
     help_for,
+    help_phrase,
     help_words,
     local_services,
     site_prefix,
@@ -56,7 +56,7 @@ def base_context(eg: EditionGuide, ctx: BuildContext) -> dict:
                                              eg.config.resources["regions"]),
         # "call {{ emergency }}": the region's number, or "your local emergency number"
         "emergency": Markup(help_words(help_for(eg.resources, eg.region, "emergency"),
-                                       "emergency") or HELP_PHRASES["emergency"]),
+                                       "emergency") or help_phrase("emergency")),
         "crisis_line": crisis_line(eg, ctx),
         "region": eg.region,  # "" in a build for every region
         # the clinic a build is stamped for (careprint/source/imprints.py), or None

@@ -19,6 +19,7 @@ from ..guard.outguard_html import without_comments
 from ..source.config_schema import Opt
 from ..source.direction import RTL, direction
 from ..source.editions import EditionGuide
+from ..source.i18n import N_, gettext
 from . import (
     Artifact,
     BuildContext,
@@ -46,6 +47,8 @@ A11Y = {
     "schema:accessibilityHazard": ["none"],
 }
 COVER_IMAGE = "images/cover.png"
+A11Y_SUMMARY = N_("This publication has a logical reading order, a table of contents and "
+                  "structured headings.")
 
 
 def a11y_metadata(eg: EditionGuide) -> dict:
@@ -143,7 +146,10 @@ def _metadata(book, eg: EditionGuide, ctx: BuildContext) -> None:
     for prop, values in a11y_metadata(eg).items():
         for value in values:
             book.add_metadata(None, "meta", value, {"property": prop})
-    book.add_metadata(None, "meta", eg.config.fmt("epub", "accessibility_summary"),
+    summary = eg.config.fmt("epub", "accessibility_summary")
+    if summary == A11Y_SUMMARY:  # careprint's own words, in the guide's language
+        summary = gettext(A11Y_SUMMARY)
+    book.add_metadata(None, "meta", summary,
                       {"property": "schema:accessibilitySummary"})
     conforms_to = eg.config.fmt("epub", "conforms_to")
     if conforms_to:
@@ -239,8 +245,7 @@ def _package_lang(opf: bytes, language: str) -> bytes:
 OPTIONS = {
     "template": Opt(str, "Template of an EPUB content document.", default="epub-page.xhtml"),
     "accessibility_summary": Opt(str, "schema:accessibilitySummary of the EPUB.",
-                                 default="This publication has a logical reading order, "
-                                 "a table of contents and structured headings."),
+                                 default=A11Y_SUMMARY),
     "conforms_to": Opt(str, "dcterms:conformsTo of the EPUB: the accessibility standard it "
                        "meets, certified by the guide's publisher (a11y:certifiedBy). "
                        "Empty states no conformance.",

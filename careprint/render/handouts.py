@@ -14,6 +14,7 @@ import re
 
 from ..source.config_schema import Opt
 from ..source.editions import ChapterView, EditionGuide
+from ..source.i18n import gettext
 from . import (
     Artifact,
     BuildContext,
@@ -94,8 +95,9 @@ def name_chapters(fragment: str, eg: EditionGuide) -> str:
             return m.group(0)
         label = m.group(2)
         shown = f"\u201c{label}\u201d" if html.unescape(label) == target.chapter.title else label
+        place = gettext("(chapter %(n)s of the full guide)") % {"n": target.number}
         return (f'<span class="xref xref-chapter">{shown}</span><span class="xref-place"> '
-                f'(chapter {target.number} of the full guide)</span>')
+                f'{html.escape(place, quote=False)}</span>')
     return _CHAPTER_REF_RE.sub(sub, fragment)
 
 

@@ -6,6 +6,7 @@ called, where a cross-reference goes, and the cross-linked body of a chapter or 
 from __future__ import annotations
 
 from ..source.editions import EditionGuide
+from ..source.i18n import gettext as _
 from ..source.phones import link_numbers
 from . import retarget_links
 from .sections import with_section_ids
@@ -30,20 +31,21 @@ def pages(eg: EditionGuide, ext: str = "xhtml") -> list[dict]:
     first = "index" if ext == "html" else "title"
     out = [{"file": f"{first}.{ext}", "title": eg.meta.title, "kind": "title",
             "landmark": "titlepage"},
-           {"file": f"before.{ext}", "title": "Before you begin", "kind": "before",
+           {"file": f"before.{ext}", "title": _("Before you begin"), "kind": "before",
             "landmark": "preface"}]
     for i, v in enumerate(eg.chapters):
         out.append({"file": chapter_file(v, ext), "title": f"{v.number}. {v.chapter.title}",
                     "kind": "chapter", "view": v, "landmark": "bodymatter" if i == 0 else ""})
     for w in eg.worksheets:
-        out.append({"file": worksheet_file(w, ext), "title": f"Worksheet: {w.worksheet.title}",
+        title = _("Worksheet: %(title)s") % {"title": w.worksheet.title}
+        out.append({"file": worksheet_file(w, ext), "title": title,
                     "kind": "worksheet", "view": w, "landmark": ""})
     if eg.glossary:
-        out.append({"file": f"glossary.{ext}", "title": "Words used in this guide",
+        out.append({"file": f"glossary.{ext}", "title": _("Words used in this guide"),
                     "kind": "glossary", "landmark": "glossary"})
-    out.append({"file": f"resources.{ext}", "title": "Support and crisis resources",
+    out.append({"file": f"resources.{ext}", "title": _("Support and crisis resources"),
                 "kind": "resources", "landmark": ""})
-    out.append({"file": f"colophon.{ext}", "title": "About this guide", "kind": "colophon",
+    out.append({"file": f"colophon.{ext}", "title": _("About this guide"), "kind": "colophon",
                 "landmark": ""})
     return out
 

@@ -17,6 +17,10 @@ operators `+ * ** %`, its calls, attribute look-ups and loops check them, the fi
 that take a size check it first (render/safe_filters.py), and `lipsum` and the `random`
 filter, whose results are random (an output depends on its inputs alone), are not there.
 
+careprint's words in a template are messages of its catalogue (`{% trans %}`, `_()`,
+`ngettext`: Jinja's i18n extension, newstyle), in the language of the render under way
+(careprint/source/i18n.py); a project's templates can use them too.
+
 Templates are found in the project's templates/ first, then in careprint's bundled
 templates. A project template whose real path is outside the project (a symbolic link to
 /etc/passwd, or templates/ itself linked elsewhere) is an error naming it, never read.
@@ -37,6 +41,7 @@ from jinja2.visitor import NodeTransformer
 from ..errors import Problem, ProjectError
 from ..guard.confine import outside_message
 from ..guard.outguard_html import template_check
+from ..source import i18n
 from ..source.reads import note_template
 from . import limits
 from .safe_filters import guarded_filters
@@ -180,7 +185,12 @@ def make_environment(root: Path, bundled: Path, filters: dict) -> jinja2.Environ
     """A fresh sandboxed environment for the project at `root`."""
     loader = jinja2.ChoiceLoader([ProjectLoader(root), jinja2.FileSystemLoader(str(bundled))])
     env = ProjectSandbox(loader=loader, undefined=jinja2.StrictUndefined, autoescape=True,
-                         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                         extensions=["jinja2.ext.i18n"])
+    # newstyle: a message's %(name)s are filled in, and escaped, by the call itself (the
+    # extension adds the method to the environment, where mypy cannot see it)
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext,  # type: ignore[attr-defined]
+                                  newstyle=True)
     env.filters.update(guarded_filters(env.filters))
     env.filters.update(filters)
     env.filters.update({LOOP_FILTER: _turns, SIZED_FILTER: _sized})

@@ -3,6 +3,7 @@ with errors that name template:line, and finding every template a format uses.""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from ..errors import Location, Problem, ProjectError, at
@@ -25,7 +26,34 @@ def css_string(value: str) -> str:
 
 
 def long_date(d) -> str:
-    return f"{d.day} {d:%B %Y}"
+    """A date written out in the language of the render under way: "26 November 2026",
+    "26 de noviembre de 2026" (careprint/source/i18n.py)."""
+    from ..source import i18n
+
+    return i18n.long_date(d, i18n.current().language)
+
+
+def number(n, decimals: int | None = None) -> str:
+    """A number as the language of the render under way writes it."""
+    from ..source import i18n
+
+    return i18n.number(n, i18n.current().language, decimals)
+
+
+def css_content(text: str) -> str:
+    """A translated message with counters in it, as the value of a CSS `content`:
+    "Page \\0page\\0 of \\0pages\\0" -> `"Page " counter(page) " of " counter(pages)`."""
+    pieces = str(text).split("\0")
+    out = [f"counter({p})" if i % 2 and p in ("page", "pages") else css_string(p)
+           for i, p in enumerate(pieces) if i % 2 or p]
+    return " ".join(out)
+
+
+def css_around(text: str, value: str) -> str:
+    """A translated message with one CSS value in it, at its \\0, after a space:
+    "(page \\0)" -> `" (page " target-counter(attr(href), page) ")"`."""
+    before, _, after = str(text).partition("\0")
+    return " ".join([css_string(" " + before), value, *([css_string(after)] if after else [])])
 
 
 _ENV_CACHE: dict = {}  # project folder -> (its templates' stamp, the environment)
@@ -52,6 +80,11 @@ def environment(root: Path):
         env = make_environment(root, PACKAGE_TEMPLATES, {
             "css_string": lambda s: Markup(css_string(str(s))),
             "long_date": long_date,
+            "number": number,
+            "css_content": lambda s: Markup(css_content(str(s))),
+            "css_around": lambda s, v: Markup(css_around(str(s), str(v))),
+            # a translated message as plain text again, for a filter that escapes it itself
+            "plain": lambda s: html.unescape(str(s)),
             "safe_html": Markup,  # our own XHTML, made by careprint.source.markup
             "phone_links": phone_links,
             "web_label": web_label,  # the support list: careprint/source/support.py

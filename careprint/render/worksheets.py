@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from ..source.config_schema import Opt
 from ..source.editions import EditionGuide
+from ..source.i18n import gettext
 from ..source.worksheet_tables import column_widths
 from . import (
     Artifact,
@@ -121,7 +122,8 @@ def worksheets_html(eg: EditionGuide, ctx: BuildContext, mode: str, worksheets,
                                closing_html=retarget_links(w.closing_html, targets))
                        for w in worksheets)
     if mode == "pack":
-        title = f"{eg.meta.title}: worksheets, {eg.edition.title}"
+        title = gettext("%(title)s: worksheets, %(edition)s") % {
+            "title": eg.meta.title, "edition": eg.edition.title}
     else:
         title = f"{worksheets[0].worksheet.title}: {eg.meta.title}, {eg.edition.title}"
     return render_template(ctx.root, eg.config.fmt("worksheets", "template"),

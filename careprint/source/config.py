@@ -74,6 +74,8 @@ class Config:
         {k: o.default for k, o in RESOURCES_OPTS.items()}))  # [resources]
     review: MappingProxyType = field(default_factory=lambda: MappingProxyType(
         {k: o.default for k, o in REVIEW_OPTS.items()}))  # [review]
+    # [strings]: careprint's own words, msgid -> the project's text (source/i18n.py)
+    strings: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     # [languages.<code>]: code -> languages.Language (careprint/source/languages.py)
     languages: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     # {dotted key: its line in careprint.toml} (careprint/source/tomllines.py), and each string of
@@ -123,7 +125,7 @@ def read_config(root: Path) -> tuple[Config | None, list[Problem]]:
     errs = Collector()
     errs.extend(invisible_characters(text, CONFIG_NAME))
     top = {"guide": dict, "editions": dict, "paper": dict, "resources": dict, "review": dict,
-           "formats": dict, "check": dict, "languages": dict}
+           "formats": dict, "check": dict, "languages": dict, "strings": dict}
     for key in data:
         if key not in top:
             errs.add(at_key(CONFIG_NAME, key), f"unknown key;{did_you_mean(key, top)} expected "
@@ -137,6 +139,7 @@ def read_config(root: Path) -> tuple[Config | None, list[Problem]]:
     review = _review(data.get("review", {}), errs)
     languages = read_languages(data.get("languages", {}), [e.id for e in editions],
                                guide.get("language"), errs)  # careprint/source/languages.py
+    strings = _strings(data.get("strings", {}), errs)
 
     lines = key_lines(text)
     problems = [_at_line(p, lines) for p in errs.problems]  # each at its key's line
@@ -145,8 +148,8 @@ def read_config(root: Path) -> tuple[Config | None, list[Problem]]:
     lines.update(item_lines(text, lines.get("resources.regions"), "resources.regions"))
     return Config(root=root, guide=GuideMeta(**guide), editions=tuple(editions),
                   paper=papers[0], papers=papers, formats=MappingProxyType(formats), check=check,
-                  resources=resources, review=review, lines=MappingProxyType(lines),
-                  languages=languages), problems
+                  resources=resources, review=review, strings=strings,
+                  lines=MappingProxyType(lines), languages=languages), problems
 
 
 def _usable(guide: dict[str, Any], editions: list[EditionConfig]) -> bool:
@@ -289,6 +292,21 @@ def _resources(raw: Any, errs: Collector) -> MappingProxyType:
                      "(US, GB, IE...) or a part of one (GB-SCT, CA-ON...), in capitals")
     values["regions"] = tuple(dict.fromkeys(c for c in codes if isinstance(c, str)))
     return MappingProxyType(values)
+
+
+def _strings(raw: Any, errs: Collector) -> MappingProxyType:
+    """[strings]: msgid = "text", each a string (source/i18n.py checks the text itself)."""
+    if not isinstance(raw, dict):
+        errs.add(at_key(CONFIG_NAME, "strings"), "expected a table of msgid = \"text\"")
+        return MappingProxyType({})
+    out = {}
+    for msgid, text in raw.items():
+        if isinstance(text, str):
+            out[msgid] = text
+        else:
+            errs.add(at_key(CONFIG_NAME, "strings"), f"{msgid[:60]!r}: expected a string, "
+                     "the text to print in place of careprint's message (docs/templates.md)")
+    return MappingProxyType(out)
 
 
 def _review(raw: Any, errs: Collector) -> MappingProxyType:

@@ -127,6 +127,17 @@ REVIEW_OPTS = {
                          "e-mail address, printed in the colophon.", default=""),
 }
 
+# [strings]: any of careprint's own messages, in the project's words (careprint/source/i18n.py).
+# Its keys are careprint's messages, not options: the table is read as message = text.
+STRINGS_DOC = (
+    "Optional. careprint's own words in your project's words: each key is one of careprint's "
+    "messages, exactly as careprint/locale/careprint.pot writes it, and its value the text to "
+    "print instead, in every output, e.g. `\"Contents\" = \"What is inside\"` or "
+    "`\"Chapter %(n)s\" = \"Part %(n)s\"`. A text keeps its message's placeholders and HTML "
+    "tags, and adds none. It wins over careprint's catalogue for the guide's language and "
+    "over the project's own (`locale/<lang>/LC_MESSAGES/careprint.po`): docs/templates.md, "
+    "\"careprint's words\".")
+
 
 # Where the formats are (render/registry.py). Loading careprint.toml asks it for their
 # options by name at run time, as careprint loads a plugin: the loader never imports the

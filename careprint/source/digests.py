@@ -19,11 +19,13 @@ from .reads import PACKAGE_TEMPLATES
 
 @functools.cache
 def careprint_digest() -> str:
-    """careprint's version, its own code and the typefaces it sets every PDF in
-    (careprint/fonts/): an edited renderer or a new font invalidates what it made."""
+    """careprint's version, its own code, its catalogues of words (careprint/locale/) and
+    the typefaces it sets every PDF in (careprint/fonts/): an edited renderer, message or
+    font invalidates what it made."""
     h = hashlib.sha256(__version__.encode())
     package = Path(__file__).resolve().parents[1]
-    for path in [*sorted(package.rglob("*.py")), *sorted((package / "fonts").glob("*"))]:
+    for path in [*sorted(package.rglob("*.py")), *sorted((package / "fonts").glob("*")),
+                 *sorted((package / "locale").rglob("*.po"))]:
         h.update(path.read_bytes())
     return h.hexdigest()
 
@@ -31,7 +33,8 @@ def careprint_digest() -> str:
 def project_files(root: Path) -> list[Path]:
     """Every file of the project at `root` that a build could read."""
     files = [root / "careprint.toml"]
-    for folder in (root / "content", root / "templates", root / "imprints"):
+    # locale/: the project's own words for careprint's (careprint/source/i18n.py)
+    for folder in (root / "content", root / "templates", root / "imprints", root / "locale"):
         files.extend(_files_in(folder))
     return files
 

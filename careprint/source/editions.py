@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..errors import Problem, ProjectError, at
 from ..guard.links import local_links
 from ..guard.rawhtml import normalise_xhtml, xhtml_problem
-from . import langblocks
+from . import i18n, langblocks
 from .assets import Image, find_images
 from .config import EditionConfig
 from .markup import (
@@ -84,7 +84,14 @@ class EditionGuide:
 def apply_edition(guide: Guide, edition_id: str, found: list | None = None) -> EditionGuide:
     """Narrow `guide` to one edition and render its Markdown. Raise ProjectError on problems;
     or, given a list `found` (`careprint check`), add them to it and return the edition as
-    it could be read (a dead cross-reference left as its text), never kept for a build."""
+    it could be read (a dead cross-reference left as its text), never kept for a build.
+    careprint's words in it ("(worksheet 2 in the worksheet pack)") are in the guide's
+    language (careprint/source/i18n.py)."""
+    with i18n.active(i18n.for_config(guide.config)):
+        return _apply_edition(guide, edition_id, found)
+
+
+def _apply_edition(guide: Guide, edition_id: str, found: list | None) -> EditionGuide:
     edition = guide.config.edition(edition_id)
     chapters = [c for c in guide.chapters if c.in_edition(edition_id)]
     worksheets = [w for w in guide.worksheets if w.in_edition(edition_id)]
@@ -124,7 +131,7 @@ def apply_edition(guide: Guide, edition_id: str, found: list | None = None) -> E
                             guide.glossary)
     for key in [k for k, (src, _) in _KEPT.items() if src[0] is not guide.chapters]:
         del _KEPT[key]  # another project's, or an older load's
-    _KEPT[(edition_id, tuple(sorted(resolver.help.items())))] = (
+    _KEPT[(edition_id, tuple(sorted(resolver.help.items())), i18n.current().digest)] = (
         (guide.chapters, guide.worksheets, guide.glossary, guide.config.root),
         (tuple(views), tuple(ws_views)))
     return EditionGuide(guide, edition, tuple(views), tuple(ws_views), printed(guide),
@@ -187,7 +194,7 @@ _KEPT: dict = {}
 
 def _kept(guide: Guide, edition_id: str, help_words: dict
           ) -> tuple[tuple[ChapterView, ...], tuple[WorksheetView, ...]] | None:
-    found = _KEPT.get((edition_id, tuple(sorted(help_words.items()))))
+    found = _KEPT.get((edition_id, tuple(sorted(help_words.items())), i18n.current().digest))
     if found is None:
         return None
     sources, views = found

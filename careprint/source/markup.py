@@ -30,6 +30,7 @@ from ..guard.htmlpolicy import (
 )
 from . import langblocks
 from .dialect import BareUrlExtension, prepare
+from .i18n import gettext
 from .xref import XREF_KINDS, XREF_RE, parse
 
 OPEN_RE = re.compile(r"^\s*:::\s*(\S*)\s*(.*?)\s*$")
@@ -178,9 +179,9 @@ class Resolver:
                 self.used_glossary.append(ident)
             return f'<a class="xref xref-glossary" href="#glossary-{ident}">{label}</a>'
         if kind == "worksheet":
+            place = gettext("(worksheet %(n)s in the worksheet pack)") % {"n": target.number}
             return (f'<a class="xref xref-worksheet" href="#worksheet-{ident}">{label}</a>'
-                    f'<span class="xref-place"> (worksheet {target.number} in the '
-                    'worksheet pack)</span>')
+                    f'<span class="xref-place"> {html.escape(place, quote=False)}</span>')
         return f'<a class="xref xref-chapter" href="#chapter-{ident}">{label}</a>'
 
     def _help(self, role: str, text: str, where: str) -> str:

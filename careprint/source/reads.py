@@ -9,6 +9,8 @@ file a render reads is noted while it renders, as Sphinx notes a document's depe
 - `config:formats.<table>.<key>`: a config value (config.Config.fmt);
 - `template:<name>`: a template, the project's own or careprint's bundled one
   (render/sandbox.py: ProjectSandbox.get_template);
+- `catalogue:<lang>`: careprint's words in a language, with the project's overrides
+  (careprint/source/i18n.py: its catalogue files and careprint.toml's [strings]);
 - `file:<path>`: a file WeasyPrint fetched, a picture or a stylesheet, by its path in the
   project, or `careprint:<path>` in careprint's bundled templates (render/weasy.py).
 
@@ -132,6 +134,12 @@ class Now:
             _, table, key = rest.split(".", 2)
             value = self.config.formats.get(table, {}).get(key, _MISSING)
             return None if value is _MISSING else value_digest(value)
+        if kind == "catalogue":
+            if self.config is None:
+                return None
+            from .catalogues import digest
+
+            return digest(self.root, rest, getattr(self.config, "strings", {}))
         if kind == "template":
             own = self.root / "templates" / rest
             path = own if own.is_file() else PACKAGE_TEMPLATES / rest

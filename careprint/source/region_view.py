@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..errors import CareprintError
 from . import regions
+from .i18n import N_, gettext
 from .model import Guide, Resource
 from .phones import phone_numbers
 from .regions import CRISIS_ROLES
@@ -252,15 +253,21 @@ def footer_services(resources, region: str) -> list[tuple[str, str]]:
 # What `[[help:role]]` says in a build for every region, pointing to the support page
 # (in the PDF with "(page N)"); `[[help:role|words]]` says its own words instead.
 HELP_PHRASES = {
-    "emergency": "your local emergency number",
-    "crisis": "a crisis line",
-    "sexual-violence": "a sexual-violence support service",
-    "domestic-abuse": "a domestic abuse helpline",
-    "lgbtq": "an LGBTQ+ support service",
-    "men": "a support service for men",
-    "young-people": "a helpline for young people",
-    "supporters": "a service for family and friends",
+    "emergency": N_("your local emergency number"),
+    "crisis": N_("a crisis line"),
+    "sexual-violence": N_("a sexual-violence support service"),
+    "domestic-abuse": N_("a domestic abuse helpline"),
+    "lgbtq": N_("an LGBTQ+ support service"),
+    "men": N_("a support service for men"),
+    "women": N_("a support service for women"),
+    "young-people": N_("a helpline for young people"),
+    "supporters": N_("a service for family and friends"),
 }
+
+
+def help_phrase(role: str) -> str:
+    """HELP_PHRASES[role] in the guide's language (careprint/source/i18n.py)."""
+    return gettext(HELP_PHRASES[role])
 
 
 def help_words(resource: Resource | None, role: str) -> str | None:
@@ -282,6 +289,6 @@ def help_html(role: str, words: str | None, text: str) -> str:
     page in the words of HELP_PHRASES (or the author's `text`)."""
     if words is not None:
         return words
-    label = html.escape(text or HELP_PHRASES[role], quote=False)
+    label = html.escape(text or help_phrase(role), quote=False)
     return (f'<a class="xref xref-chapter xref-help" href="#support-and-crisis-resources">'
             f"{label}</a>")
