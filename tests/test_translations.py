@@ -228,6 +228,23 @@ def test_mark_writes_only_translations(guide):
     assert "content/chapters/02-calm.md: not a translation" in proc.stderr
 
 
+
+def test_mark_writes_nothing_through_a_link_out_of_the_project(guide, tmp_path):
+    """The snapshot folder a link to elsewhere: mark refuses before writing anything, as
+    every command that reads the project does (guard/confine.py)."""
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    sources = guide / "content" / "translations" / "es" / ".sources"
+    shutil.rmtree(sources, ignore_errors=True)
+    sources.symlink_to(outside, target_is_directory=True)
+    name = next((guide / "content" / "translations" / "es" / "chapters").glob("*.md"))
+    before = name.read_bytes()
+    proc = run_careprint("translations", "mark", str(name.relative_to(guide)), cwd=guide)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert "outside the project" in proc.stderr or "leads out" in proc.stderr, proc.stderr
+    assert list(outside.iterdir()) == [] and name.read_bytes() == before
+
+
 # ---------------------------------------------------------------- the bundled guide in Spanish
 
 

@@ -22,7 +22,10 @@ def _guide(project_dir: Path):
 def mark_files(project_dir: Path, files, every: bool) -> list[str]:
     """Mark each translation named (or, with `every`, every translation that exists):
     the files written, as paths in the project."""
+    from ..guard.confine import check_inside
+
     root = Path(project_dir).resolve()
+    check_inside(root)  # no link leads a write (a snapshot in .sources/) out of the project
     if not files and not every:
         raise CareprintError("name the translations to mark (such as content/translations/"
                              "es/chapters/01-welcome.md), or mark them all with --all")
