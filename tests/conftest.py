@@ -122,15 +122,15 @@ def fixture_project(tmp_path):
 
 # The bundled guide's shared build: every edition, each format but large print and
 # booklets on A4, and the printed ones again on US Letter, into one folder (as a clinic
-# that prints on both papers would), and the Spanish EPUB. The tests that only read
-# outputs share it.
+# that prints on both papers would), and the Spanish EPUB and web edition. The tests that
+# only read outputs share it.
 SHARED_BUILDS = (
     ("--paper", "a4", "-f", "pdf", "-f", "handouts", "-f", "chapters", "-f", "epub",
      "-f", "html", "-f", "worksheets"),
     ("--paper", "letter", "-f", "pdf", "-f", "handouts", "-f", "chapters",
      "-f", "worksheets"),
-    # the Spanish survivors' EPUB (issue 28), into languages/es/: about 10 s
-    ("--language", "es", "-f", "epub"),
+    # the Spanish survivors' EPUB and web edition (issue 28), into languages/es/: ~15 s
+    ("--language", "es", "-f", "epub", "-f", "html"),
 )
 
 

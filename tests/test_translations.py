@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import epubcheck, epubcheck_problems, run_careprint
+from conftest import ROOT, epubcheck, epubcheck_problems, run_careprint
 
 from careprint.check import run_checks
 from careprint.pipeline.build import build
@@ -310,3 +310,17 @@ def test_careprint_toml_markers_for_the_source_language_are_not_unused_in_anothe
         '  "FR",\n]'))
     assert findings(guide, "resource-coverage") == findings(guide, "allow-marker") == []
     assert findings(guide, "allow-marker", language="es") == []
+
+
+def test_the_bundled_guide_in_spanish_passes_check_strict_with_its_outputs(bundled_build):
+    """Issue 28: `careprint check --strict` in Spanish, with the Spanish EPUB's outputs
+    checked too: EPUBCheck and Ace by DAISY find nothing, and the Spanish rules
+    (readability by Fernández-Huerta, the Spanish pressure words) pass."""
+    proc = run_careprint("check", ROOT, "--strict", "--language", "es", "--outputs",
+                         "--output-format", "epub", "--build-dir", bundled_build,
+                         "--format", "json", timeout=900)
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 0, report["findings"]
+    assert {"epubcheck", "ace", "readability", "pressure-words"} <= set(report["rules"])
+    assert {r["language"] for r in report["readability"]} == {"es"}
+    assert all(r["fernandez_huerta"] >= 70 for r in report["readability"])

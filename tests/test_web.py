@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -109,6 +110,23 @@ def test_pages_pass_axe_core_in_headless_chromium(site):
     assert not any(r["external_requests"] for r in results.values())
     # the Content-Security-Policy (web-page.html) blocks nothing a page of its own needs
     assert not {p: r["csp_violations"] for p, r in results.items() if r["csp_violations"]}
+
+
+def test_the_spanish_web_edition_passes_axe_core(site):
+    """Issue 28: the Spanish survivors' web edition, as the English one: no violation,
+    every page in Spanish (lang="es"), nothing fetched from outside."""
+    pages = sorted(str(p) for p in (site / "languages" / "es" / "survivors" / "html")
+                   .glob("*.html"))
+    assert len(pages) > 12
+    proc = subprocess.run([shutil.which("node") or "node", str(AXE), *pages],
+                          capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads(proc.stdout)
+    assert {p: r["violations"] for p, r in results.items() if r["violations"]} == {}
+    assert all(r["passes"] > 10 for r in results.values())
+    assert not any(r["external_requests"] for r in results.values())
+    for page in pages:
+        assert '<html lang="es"' in Path(page).read_text("utf-8")[:400], page
 
 
 def test_numbers_in_a_chapter_are_tap_to_call_links(site):
