@@ -245,6 +245,23 @@ def test_mark_writes_nothing_through_a_link_out_of_the_project(guide, tmp_path):
     assert list(outside.iterdir()) == [] and name.read_bytes() == before
 
 
+
+def test_the_library_page_links_each_language_once_it_is_built(guide):
+    """A clinician opens build/index.html: the guide's translations are named there in
+    their own language, and linked once `build --language` has made them."""
+    run_careprint("build", guide, "-f", "epub", check=True)
+    page = (guide / "build" / "index.html").read_text("utf-8")
+    assert '<h2 id="languages">In other languages</h2>' in page
+    assert '<strong lang="es">Español</strong>' in page
+    assert "not built yet (careprint build --language es)" in page
+    run_careprint("build", guide, "--language", "es", "-f", "epub", check=True)
+    page = (guide / "build" / "index.html").read_text("utf-8")
+    assert '<a href="languages/es/index.html" hreflang="es" lang="es">Español</a>' in page
+    assert "not built yet" not in page
+    spanish = (guide / "build" / "languages" / "es" / "index.html").read_text("utf-8")
+    assert 'id="languages"' not in spanish  # the Spanish page lists its own files
+
+
 # ---------------------------------------------------------------- the bundled guide in Spanish
 
 

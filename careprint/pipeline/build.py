@@ -68,6 +68,7 @@ class Request:
     options: dict
     shared: str = ""  # a clinic's build: the folder of the PDFs clinics share, or ""
     top: Path | None = None  # a clinic's build: the build folder it is in (OUT)
+    home: Path | None = None  # a build in a language for every region: OUT, which links it
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,8 @@ def build(root: Path, editions: Sequence[str] | None = None,
         if count_check:
             report.check_errors = checknote.count(req.out_dir, last.inputs, plan.guide,
                                                   plan.views, count_check)
+    if req.home is not None:  # a build in a language: its link on the page of the build
+        library.refresh_clinics(req.home, req.root)  # in the guide's own language
     if req.top is not None:  # a clinic's build: its link on the page of the build for
         # every region, and what no clinic's build has used for a month goes
         library.refresh_clinics(req.top, req.root)
@@ -170,7 +173,8 @@ def request(root, out, editions, formats, paper, shard, keep_html, bleed, marks,
                "today": today().isoformat(),
                # a format registered or gone (render/registry.py) changes what is pruned
                "registered": registry.names()}
-    return Request(root, out_dir, fmts, shard_kn, options, shared, top)
+    home = given if language and not region else None
+    return Request(root, out_dir, fmts, shard_kn, options, shared, top, home)
 
 
 def _open(stack: contextlib.ExitStack, req: Request, progress) -> LastBuild:

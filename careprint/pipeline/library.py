@@ -60,6 +60,7 @@ def write(out_dir: Path, guide: Guide, targets: dict) -> None:
         html = render_template(guide.config.root, TEMPLATE, meta=meta, editions=editions,
                                region=guide.region, region_name=region_name,
                                imprint=guide.imprint, clinics=_clinics(out_dir, guide),
+                               languages=_languages(out_dir, guide),
                                quick_exit_url=guide.config.fmt("html", "quick_exit_url")
                                ).encode("utf-8")
     _guard(html, out_dir)
@@ -99,6 +100,25 @@ def _clinics(out_dir: Path, guide: Guide) -> list[dict]:
         page = f"{IMPRINTS_FOLDER}/{imprint.id}/{PAGE}"
         out.append({"id": imprint.id, "name": imprint.name, "region": imprint.region,
                     "region_name": regions.name(imprint.region, guide.config.guide.language),
+                    "href": page if (out_dir / page).is_file() else ""})
+    return out
+
+
+def _languages(out_dir: Path, guide: Guide) -> list[dict]:
+    """The guide's translations ([languages.<code>]), on the page of the build in its own
+    language for every region: each named in its own language, with a link to its library
+    page once `build --language` has made it."""
+    if guide.imprint is not None or guide.region or guide.language:
+        return []
+    from babel import Locale
+
+    from ..source.language_view import language_out
+
+    out = []
+    for code in guide.config.languages:
+        page = (language_out(Path("."), code) / PAGE).as_posix()
+        name = Locale.parse(code.replace("-", "_")).get_display_name(code) or code
+        out.append({"code": code, "name": name[:1].upper() + name[1:],
                     "href": page if (out_dir / page).is_file() else ""})
     return out
 
