@@ -33,7 +33,14 @@ from .sourcefile import (
 from .typefaces import theme_font_problems, use_bundled_fonts
 from .worksheetload import _load_worksheet, _load_worksheets
 from .yamlload import LineDict, YamlError, load_yaml
-from .yamlvalues import key_lines, read_editions, read_string, read_string_list, unknown_keys
+from .yamlvalues import (
+    key_lines,
+    mappings,
+    read_editions,
+    read_string,
+    read_string_list,
+    unknown_keys,
+)
 
 __all__ = ["load_project", "read_text", "split_front_matter", "_load_worksheet"]
 
@@ -239,10 +246,7 @@ def _load_glossary(root: Path, errs: Collector) -> list[GlossaryEntry]:
 def glossary_entries(entries: list, rel: str, errs: Collector) -> list[GlossaryEntry]:
     """The glossary's entries (a YAML list read from `rel`), checked and sorted by term."""
     out = []
-    for i, item in enumerate(entries):
-        if not isinstance(item, LineDict):
-            errs.add(rel, f"entry {i + 1}: expected id, term and definition")
-            continue
+    for item in mappings(entries, rel, errs, "id, term and definition"):
         unknown_keys(item, GLOSSARY_KEYS, rel, errs)
         gid = read_string(item, "id", rel, errs, required=True)
         if gid and not NAME_RE.match(gid):

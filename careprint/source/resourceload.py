@@ -17,7 +17,7 @@ from .model import Resource
 from .sourcefile import files_in, read_text, rel_path
 from .verification import read_verification
 from .yamlload import LineDict, YamlError, load_yaml
-from .yamlvalues import key_lines, read_string, unknown_keys
+from .yamlvalues import key_lines, mappings, read_string, unknown_keys
 
 RESOURCE_KEYS = ("name", "regions", "roles", "contact", "hours", "url", "description",
                  "verified_on", "source", "source_kind")
@@ -59,10 +59,7 @@ def load_resources(root: Path, errs: Collector) -> list[Resource]:
 def read_resources(items: list, rel: str, errs: Collector) -> list[Resource]:
     """The services of one file's list of entries, each checked."""
     out = []
-    for i, item in enumerate(items):
-        if not isinstance(item, LineDict):
-            errs.add(rel, f"entry {i + 1}: expected name, regions, roles, contact...")
-            continue
+    for item in mappings(items, rel, errs, "name, regions, roles, contact..."):
         resource = read_resource(item, rel, errs)
         if resource is not None:
             out.append(resource)

@@ -25,13 +25,10 @@ def key_lines(text: str) -> dict[str, int]:
     depth = 0  # inside brackets or braces of a value that spans lines
     pending = ""  # the quote that closes a multi-line string, while inside one
     for number, line in enumerate(text.split("\n"), 1):
-        rest = line
-        if pending:
-            end = rest.find(pending)
-            if end < 0:
-                continue
-            rest, pending = rest[end + 3:], ""
-        if depth == 0 and not pending:
+        rest, pending = _resume(line, pending)
+        if rest is None:
+            continue
+        if depth == 0:
             stripped = rest.strip()
             if stripped.startswith("["):
                 table = _header(stripped)
@@ -44,6 +41,15 @@ def key_lines(text: str) -> dict[str, int]:
                 rest = after
         depth, pending = _scan_value(rest, depth)
     return lines
+
+
+def _resume(line: str, pending: str) -> tuple[str | None, str]:
+    """(what of `line` is TOML outside a multi-line string, the quote still awaited): None
+    while the string closed by `pending` goes on past the line."""
+    if not pending:
+        return line, ""
+    end = line.find(pending)
+    return (None, pending) if end < 0 else (line[end + 3:], "")
 
 
 def item_lines(text: str, start: int | None, key: str) -> dict[str, int]:
@@ -161,12 +167,9 @@ def long_integer_line(text: str, limit: int) -> int | None:
     (not in a string or a comment, not a float's digits), or None."""
     depth, pending = 0, ""
     for number, line in enumerate(text.split("\n"), 1):
-        rest = line
-        if pending:
-            end = rest.find(pending)
-            if end < 0:
-                continue
-            rest, pending = rest[end + 3:], ""
+        rest, pending = _resume(line, pending)
+        if rest is None:
+            continue
         stripped = rest.strip()
         if depth == 0 and stripped.startswith("["):
             continue

@@ -17,6 +17,18 @@ def unknown_keys(data: LineDict, allowed, rel: str, errs: Collector, what: str =
                      f"{', '.join(allowed)}")
 
 
+def mappings(items: list, rel: str, errs: Collector, expected: str) -> list[LineDict]:
+    """The entries of a YAML list that are mappings; each other one is an error naming its
+    place ("entry 3: expected id, term and definition")."""
+    out = []
+    for i, item in enumerate(items):
+        if isinstance(item, LineDict):
+            out.append(item)
+        else:
+            errs.add(rel, f"entry {i + 1}: expected {expected}")
+    return out
+
+
 def key_lines(data: LineDict) -> KeyLines:
     """The lines of the keys of `data`, and of the items of its list values, as data."""
     items = tuple((k, tuple(v.item_lines)) for k, v in data.items() if isinstance(v, LineList))
