@@ -3,8 +3,10 @@ that was meant (issue 26, "a CLI without surprises", item 4; careprint/source/to
 
 from __future__ import annotations
 
+import re
 import tomllib
 
+import pytest
 from conftest import copy_fixture, run_careprint
 
 from careprint.source.tomllines import key_lines
@@ -122,3 +124,21 @@ def test_a_misspelt_value_table_format_or_rule_is_answered_with_the_one_meant(tm
              "'readability'?")]:
         assert f"careprint.toml:{lines.index(line) + 1}: {message}" in proc.stderr, \
             proc.stderr
+
+
+def test_an_entry_that_is_not_a_mapping_is_named_with_its_file(fixture_project):
+    """A glossary or resources file whose list holds a bare word instead of an entry:
+    each is an error naming the file and the entry's place, and what an entry holds."""
+    from careprint.errors import ProjectError
+    from careprint.source.load import load_project
+
+    root = fixture_project("minimal")
+    (root / "content" / "glossary.yaml").write_text("- just a word\n", "utf-8")
+    resources = sorted((root / "content" / "resources").glob("*.yaml"))[0]
+    resources.write_text(resources.read_text("utf-8") + "\n- another word\n", "utf-8")
+    with pytest.raises(ProjectError) as caught:
+        load_project(root)
+    text = str(caught.value)
+    assert "content/glossary.yaml: entry 1: expected id, term and definition" in text
+    rel = resources.relative_to(root).as_posix()
+    assert re.search(rf"{re.escape(rel)}: entry \d+: expected name, regions, roles", text)
