@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..errors import Problem, ProjectError, at
 from ..guard.links import local_links
 from ..guard.rawhtml import normalise_xhtml, xhtml_problem
-from . import i18n, langblocks
+from . import i18n, langblocks, mdmemo
 from .assets import Image, find_images
 from .config import EditionConfig
 from .markup import (
@@ -104,23 +104,15 @@ def _apply_edition(guide: Guide, edition_id: str, found: list | None) -> Edition
         problems.append(Problem("content/chapters", "no chapter is in this edition", edition_id))
 
     render = _renderer(guide, edition_id, resolver, problems)
-
-    by_id = {g.id: g for g in guide.glossary}
-    views = []
-    for i, c in enumerate(chapters, 1):
-        resolver.used_glossary = []
-        body = Source(c.body, c.path, c.body_line)
-        html, source, images = render(body, c.slug)
-        used = tuple(by_id[g] for g in resolver.used_glossary)
-        handout, _, handout_images = (render(body, c.slug, handout=True)
-                                      if has_handout_block(body) else ("", "", ()))
-        views.append(ChapterView(c, i, html, source, used, images, handout, handout_images))
-    ws_views = []
-    for i, w in enumerate(worksheets, 1):
-        instr = render(Source(w.instructions, w.path, w.instructions_line), f"worksheet-{w.id}")[0]
-        closing = render(Source(w.closing, w.path, w.closing_line),
-                         f"worksheet-{w.id}-closing")[0]
-        ws_views.append(WorksheetView(w, i, instr, closing))
+    with mdmemo.recording() as converted:  # kept with the edition's views (_KEPT)
+        views = _chapter_views(guide, chapters, resolver, render)
+        ws_views = []
+        for i, w in enumerate(worksheets, 1):
+            instr = render(Source(w.instructions, w.path, w.instructions_line),
+                           f"worksheet-{w.id}")[0]
+            closing = render(Source(w.closing, w.path, w.closing_line),
+                             f"worksheet-{w.id}-closing")[0]
+            ws_views.append(WorksheetView(w, i, instr, closing))
     problems.extend(resolver.problems)
     if problems:  # a chapter with a handout block is read twice: each problem once
         problems = list({(str(p.where), p.message, p.edition): p for p in problems}.values())
@@ -129,11 +121,11 @@ def _apply_edition(guide: Guide, edition_id: str, found: list | None) -> Edition
         found.extend(problems)
         return EditionGuide(guide, edition, tuple(views), tuple(ws_views), printed(guide),
                             guide.glossary)
-    for key in [k for k, (src, _) in _KEPT.items() if src[0] is not guide.chapters]:
+    for key in [k for k, (src, _, _) in _KEPT.items() if src[0] is not guide.chapters]:
         del _KEPT[key]  # another project's, or an older load's
     _KEPT[(edition_id, tuple(sorted(resolver.help.items())), i18n.current().digest)] = (
         (guide.chapters, guide.worksheets, guide.glossary, guide.config.root),
-        (tuple(views), tuple(ws_views)))
+        (tuple(views), tuple(ws_views)), frozenset(converted))
     return EditionGuide(guide, edition, tuple(views), tuple(ws_views), printed(guide),
                         guide.glossary)
 
@@ -197,11 +189,27 @@ def _kept(guide: Guide, edition_id: str, help_words: dict
     found = _KEPT.get((edition_id, tuple(sorted(help_words.items())), i18n.current().digest))
     if found is None:
         return None
-    sources, views = found
+    sources, views, converted = found
     same = (guide.chapters, guide.worksheets, guide.glossary, guide.config.root)
     if not all(a is b for a, b in zip(sources[:3], same[:3], strict=True)) or \
             sources[3] != same[3]:
         return None
+    mdmemo.used(converted)  # what the build keeps in its state (pipeline/mdstate.py)
+    return views
+
+
+def _chapter_views(guide: Guide, chapters: list, resolver: Resolver, render
+                   ) -> list[ChapterView]:
+    by_id = {g.id: g for g in guide.glossary}
+    views = []
+    for i, c in enumerate(chapters, 1):
+        resolver.used_glossary = []
+        body = Source(c.body, c.path, c.body_line)
+        html, source, images = render(body, c.slug)
+        used = tuple(by_id[g] for g in resolver.used_glossary)
+        handout, _, handout_images = (render(body, c.slug, handout=True)
+                                      if has_handout_block(body) else ("", "", ()))
+        views.append(ChapterView(c, i, html, source, used, images, handout, handout_images))
     return views
 
 

@@ -28,7 +28,7 @@ from ..guard.htmlpolicy import (
     attribute_problems,
     attribute_rule,
 )
-from . import langblocks
+from . import langblocks, mdmemo
 from .dialect import BareUrlExtension, prepare
 from .i18n import gettext
 from .xref import XREF_KINDS, XREF_RE, parse
@@ -235,6 +235,10 @@ _MARKDOWN: list = []  # one converter, reset before each use: setting one up cos
 
 def markdown_to_xhtml(text: str) -> str:
     """Markdown -> an XHTML fragment (python-markdown, our fixed set of extensions)."""
+    return mdmemo.converted(text, _convert)  # a text converted before is not again
+
+
+def _convert(text: str) -> str:
     if not _MARKDOWN:
         _MARKDOWN.append(markdown.Markdown(
             extensions=[*_EXTENSIONS, BareUrlExtension()], output_format="xhtml",

@@ -1,0 +1,111 @@
+"""The Markdown a build converted is kept in its state (careprint/pipeline/mdstate.py):
+the next build, `careprint list` and `careprint check` convert only the texts that changed,
+and what is kept never changes an output, nor gets past a check."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from careprint.cli import main
+from careprint.source import editions, load, markup, mdmemo
+
+from conftest import run_careprint
+
+STATE = "build/.careprint/markdown.json"
+
+
+def new_process() -> None:
+    """Forget what this process read and converted, as the next command's process would."""
+    mdmemo.forget_all_but(set())
+    load._LAST.clear()
+    editions._KEPT.clear()
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Every text Markdown converts from now on, in this process (nothing remembered)."""
+    new_process()
+    texts: list[str] = []
+    real = markup._convert
+
+    def convert(text):
+        texts.append(text)
+        return real(text)
+
+    monkeypatch.setattr(markup, "_convert", convert)
+    return texts
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_list_and_check_convert_nothing_a_build_converted(fixture_project, counted):
+    project = fixture_project("two-editions")
+    listed = run("list", str(project))
+    assert counted, "list converted no Markdown without a build folder"
+    run("build", str(project), "-q", "-f", "html")
+    assert (project / STATE).is_file()
+    new_process()  # only the build folder's state is left
+    counted.clear()
+    assert run("list", str(project)) == listed
+    assert counted == []
+    new_process()
+    CliRunner().invoke(main, ["check", str(project)])
+    assert counted == []
+
+
+def test_a_rebuild_converts_only_the_edited_chapter(fixture_project, counted):
+    project = fixture_project("two-editions")
+    run("build", str(project), "-q", "-f", "html")
+    before = json.loads((project / STATE).read_text("utf-8"))["texts"]
+    chapter = sorted((project / "content" / "chapters").glob("*.md"))[0]
+    chapter.write_text(chapter.read_text("utf-8") + "\nA new closing sentence.\n", "utf-8")
+    new_process()
+    counted.clear()
+    run("build", str(project), "-q", "-f", "html")
+    assert counted and all("A new closing sentence." in t for t in counted)
+    kept = json.loads((project / STATE).read_text("utf-8"))["texts"]
+    new = {mdmemo.key(t) for t in counted}
+    assert new <= kept.keys() and not new & before.keys()
+    assert len(kept) == len(before)  # each edited text's old XHTML is gone with it
+
+
+@pytest.mark.parametrize("state", ["{not json", json.dumps([1, 2]),
+                                   json.dumps({"stamp": "another careprint", "texts": {}})])
+def test_a_state_file_that_cannot_be_used_is_passed_over(fixture_project, counted, state):
+    project = fixture_project("two-editions")
+    listed = run("list", str(project))
+    (project / STATE).parent.mkdir(parents=True)
+    (project / STATE).write_text(state, "utf-8")
+    new_process()
+    counted.clear()
+    assert run("list", str(project)) == listed
+    assert counted
+
+
+def test_what_is_kept_is_checked_like_what_markdown_makes_and_force_reads_none(
+        fixture_project):
+    """A build folder is part of an untrusted project: XHTML put in its state for a text
+    meets the same checks as Markdown's, and the output guard refuses what gets past
+    them, before anything is written. `--force` converts every text afresh. (Each build
+    is a new process, as a user's is.)"""
+    project = fixture_project("two-editions")
+    run_careprint("build", project, "-q", "-f", "html", check=True)
+    path = project / STATE
+    data = json.loads(path.read_text("utf-8"))
+    data["texts"] = {k: "<p>hello</p><script>alert(1)</script>" for k in data["texts"]}
+    path.write_text(json.dumps(data), "utf-8")
+    toml = project / "careprint.toml"
+    toml.write_text(toml.read_text("utf-8") + "\n", "utf-8")  # not a no-op
+    refused = run_careprint("build", project, "-q", "-f", "html")
+    assert refused.returncode == 1, refused.stderr
+    assert "a <script> that is not careprint's" in refused.stderr
+    assert "nothing was written" in refused.stderr and "Traceback" not in refused.stderr
+    run_careprint("build", project, "-q", "-f", "html", "--force", check=True)
+    assert "<script>" not in path.read_text("utf-8")
