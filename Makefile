@@ -17,10 +17,14 @@ test: system node-tools $(VENV)/.installed-test
 	$(BIN)/ruff check careprint tests bench
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+	@# careprint's bytecode, written once: the suite starts careprint in over a thousand
+	@# processes, and where PYTHONDONTWRITEBYTECODE is set each would compile it again
+	$(BIN)/python -m compileall -q careprint
 	$(BIN)/pytest -n auto --dist loadfile
 
 # the suite without the tests marked slow (pyproject.toml): a minute or two, for editing
 quick: $(VENV)/.installed-test
+	$(BIN)/python -m compileall -q careprint
 	$(BIN)/pytest -n auto --dist loadfile -m "not slow"
 
 lint: $(VENV)/.installed-test

@@ -6,6 +6,7 @@ EPUBCheck (the W3C validator, run from its jar). A missing tool is a failure, ne
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import os
@@ -211,16 +212,21 @@ def figure_alts(pdf) -> list[str]:
 
 
 def pdf_text(path: Path) -> str:
-    from pypdf import PdfReader
-
-    reader = PdfReader(str(path))
-    return "\n".join(page.extract_text() or "" for page in reader.pages)
+    return "\n".join(pdf_pages(path))
 
 
 def pdf_pages(path: Path) -> list[str]:
+    """Each page's text, as pypdf extracts it. Many tests read the same PDFs of the shared
+    build: each file is read once a worker, while its bytes stay as they were."""
+    st = Path(path).stat()
+    return list(_pdf_pages(str(path), st.st_mtime_ns, st.st_size, st.st_ino))
+
+
+@functools.lru_cache(maxsize=512)
+def _pdf_pages(path: str, mtime_ns: int, size: int, inode: int) -> tuple[str, ...]:
     from pypdf import PdfReader
 
-    return [page.extract_text() or "" for page in PdfReader(str(path)).pages]
+    return tuple(page.extract_text() or "" for page in PdfReader(path).pages)
 
 
 def epub_documents(path: Path) -> dict[str, str]:

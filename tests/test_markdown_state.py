@@ -8,11 +8,10 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from conftest import run_careprint
 
 from careprint.cli import main
 from careprint.source import editions, load, markup, mdmemo
-
-from conftest import run_careprint
 
 STATE = "build/.careprint/markdown.json"
 

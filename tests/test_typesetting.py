@@ -9,6 +9,8 @@ One session build of the survivors' and groups' guides and handouts, on A4 and o
 from __future__ import annotations
 
 import collections
+import copy
+import functools
 import html
 import itertools
 import re
@@ -55,8 +57,15 @@ def handouts(out: Path) -> list[Path]:
 
 def page_lines(pdf: Path) -> list[dict]:
     """Each page: {"w", "h", "lines": [{"x0", "y0", "x1", "y1", "size", "text"}]}, in
-    points from the top left. A line's `size` is its box's height: the font size."""
-    xml = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True,
+    points from the top left. A line's `size` is its box's height: the font size. Each
+    PDF of the shared build is read once (the tests here read most of them twice)."""
+    st = Path(pdf).stat()
+    return copy.deepcopy(_page_lines(str(pdf), st.st_mtime_ns, st.st_size, st.st_ino))
+
+
+@functools.lru_cache(maxsize=256)
+def _page_lines(pdf: str, mtime_ns: int, size: int, inode: int) -> list[dict]:
+    xml = subprocess.run(["pdftotext", "-bbox-layout", pdf, "-"], capture_output=True,
                          text=True, check=True).stdout
     pages = []
     for pm in _PAGE_RE.finditer(xml):
