@@ -41,6 +41,11 @@ from careprint.source.phones import link_numbers, phone_links, phone_numbers
     ("Call 1-800-656-4673 (800-656-HOPE)", [("1-800-656-4673", "tel:18006564673")]),
     ("Text SHOUT to 85258 or call +44 808 802 9999",
      [("85258", "sms:85258"), ("+44 808 802 9999", "tel:+448088029999")]),
+    # a number for WhatsApp messages is neither called nor texted (Spain's 016)
+    ("Call 016. You can also send a WhatsApp message to 600 000 016 (it takes no calls)",
+     [("016", "tel:016"), ("600 000 016", "whatsapp:600000016")]),
+    ("Llama al 016. También puedes escribir por WhatsApp al 600 000 016",
+     [("016", "tel:016"), ("600 000 016", "whatsapp:600000016")]),
 ])
 def test_no_number_inside_an_address_or_a_date(text, expected):
     assert phone_numbers(text) == expected
@@ -95,6 +100,9 @@ def test_numbers_a_sentence_asks_to_call_are_links():
     cited = "<p>Doctors call this emotional numbing (WHO, 2022). Call 1737 to talk.</p>"
     assert link_numbers(cited) == ("<p>Doctors call this emotional numbing (WHO, 2022). "
                                    'Call <a class="phone" href="tel:1737">1737</a> to talk.</p>')
+    # a WhatsApp number is bold, never a link: a call or a text would not reach it
+    app = phone_links("Or send a WhatsApp message to 600 000 016.")
+    assert str(app) == 'Or send a WhatsApp message to <strong class="phone">600 000 016</strong>.'
     # the EPUB links tel: alone (EPUBCheck does not know sms:); the text number is bold
     epub = link_numbers(BODY, ("tel",))
     assert '<strong class="phone">85258</strong>' in epub and "sms:" not in epub

@@ -4,7 +4,8 @@
 linked as it is written (digits only in the URI), so a national number stays national;
 a word number such as 800-656-HOPE is never linked. "Text HOME to 741741" links sms:, and
 so does "Envía AYUDA por mensaje de texto al 988"; "Llama al 016" links tel: (the words of
-both languages are known in every guide).
+both languages are known in every guide). A WhatsApp number ("send a WhatsApp message to
+600 000 016") is set bold and not linked: a call or a text message would not reach it.
 
 A number inside a web address or host name (111.nhs.uk, www.example.org/800-123), an
 e-mail address or a date (2026-11-30, 30/11/2026, 30.11.2026) is not a phone number, nor
@@ -44,6 +45,9 @@ _TEXT_RE = re.compile(r"\b(text|texting|sms|mensajes?|env[ií]a|env[ií]anos|esc
                       r"escr[ií]benos)\b", re.I)
 _CALL_RE = re.compile(r"\b(call|phone|ring|dial|llama|ll[aá]manos|llamar|llamada|"
                       r"tel[eé]fono|marca)\b", re.I)
+# a number for messages in an app ("send a WhatsApp message to 600 000 016"): neither a
+# call nor a text message reaches it, so it is never linked, and is set bold as it is
+_APP_RE = re.compile(r"\bwhats\s?app\b", re.I)
 _CLAUSE_RE = re.compile(r"[,.;:()]")
 
 
@@ -66,7 +70,8 @@ def _numbers(text: str, start: int = 0) -> list[tuple[int, int, str]]:
         digits = re.sub(r"[ -]", "", text[a:b])
         # the words of its own clause decide: "..., text 999" is sms: even after "phone"
         before = _CLAUSE_RE.split(text[after:a])[-1]
-        scheme = "sms" if _TEXT_RE.search(before) and not _CALL_RE.search(before) else "tel"
+        scheme = "whatsapp" if _APP_RE.search(before) else \
+            "sms" if _TEXT_RE.search(before) and not _CALL_RE.search(before) else "tel"
         out.append((a, b, f"{scheme}:{digits}"))
         after = b
     return out
