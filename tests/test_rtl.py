@@ -33,7 +33,7 @@ def arabic(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("rtl")
     project = copy_fixture("rtl-arabic", tmp)
     run_careprint("build", project, "--out", tmp / "out", "-q", "-j", "1", "-f", "pdf",
-                  "-f", "booklet", "-f", "epub", "-f", "html", check=True)
+                  "-f", "booklet", "-f", "epub", "-f", "html", "--keep-html", check=True)
     return tmp / "out" / "everyone"
 
 
@@ -123,6 +123,20 @@ def test_an_arabic_pdf_is_set_in_noto_sans_arabic_against_the_right_margin(arabi
     # the page number is at the foot's left, the running head's side mirrored
     number = next(x for x, t in runs if t.startswith("Page "))
     assert number < width * 0.3, runs
+
+
+def test_the_kept_html_of_an_arabic_pdf_is_what_weasyprint_was_given(arabic):
+    """--keep-html keeps a right-to-left document's HTML with its styles mirrored, as it
+    was laid out: the page number in the foot's left-hand box (print.css sets it in the
+    right-hand one), the running head in the top's right-hand box."""
+    kept = sorted(arabic.glob("calm-ar-everyone-a4*.html"))
+    assert kept, sorted(p.name for p in arabic.iterdir())
+    texts = [page.read_text("utf-8") for page in kept]
+    number = {m[1] for t in texts
+              for m in re.finditer(r'@bottom-(left|right)\s*\{\s*content:\s*"Page ', t)}
+    head = {m[1] for t in texts
+            for m in re.finditer(r"@top-(left|right)\s*\{\s*content:\s*string\(", t)}
+    assert number == {"left"} and head == {"right"}, (number, head)
 
 
 def test_an_arabic_booklet_is_bound_on_the_right(arabic):

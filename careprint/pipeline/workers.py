@@ -245,13 +245,18 @@ def unmarked(html: str) -> str:
 
 def _kept_html(target: Path, html) -> list[tuple[str, str]]:
     """With --keep-html: the HTML WeasyPrint was given, beside `target`, as (temporary
-    file, final path). A booklet made from its guide's render keeps that same HTML."""
+    file, final path): a right-to-left document's with its styles mirrored, as
+    render/weasy.py hands it over. A booklet made from its guide's render keeps that same
+    HTML."""
+    from ..render.mirror import mirrored_html
+
     if not _WORK["keep_html"] or html is None:
         return []
     # a guide laid out in parts (render/parts.py) was handed to WeasyPrint part by part
     kept = ([(".html", html)] if isinstance(html, str) else
             [(f".part-{i:02d}.html", h) for i, h in enumerate(html, 1)])
-    return [(str(_write_temp(target.with_suffix(suffix), unmarked(text).encode("utf-8"),
+    return [(str(_write_temp(target.with_suffix(suffix),
+                             mirrored_html(unmarked(text)).encode("utf-8"),
                              _WORK["tag"])),
              str(target.with_suffix(suffix))) for suffix, text in kept]
 
