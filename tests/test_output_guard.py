@@ -431,3 +431,28 @@ def test_the_library_page_is_guarded_too(project):
     assert "the outputs are in place, but the build folder's page was not written" \
         in proc.stderr
     assert (project / "build" / "index.html").read_text("utf-8") == page
+
+
+def test_the_guard_reads_the_alternate_texts_of_the_structure_tree(tmp_path):
+    """A figure's alternate text, an actual text or an expansion deep in the structure
+    tree (what a screen reader speaks) is read: an invisible character in one is found."""
+    import pikepdf
+
+    def tagged(alt: str) -> Path:
+        pdf = pikepdf.new()
+        pdf.add_blank_page(page_size=(200, 200))
+        figure = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.StructElem, S=pikepdf.Name.Figure, Alt=pikepdf.String(alt)))
+        span = pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Span,
+                                  ActualText=pikepdf.String("ok"), K=pikepdf.Array([figure]))
+        section = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.StructElem, S=pikepdf.Name.Sect, K=pikepdf.Array([0, span])))
+        pdf.Root.StructTreeRoot = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.StructTreeRoot, K=section))
+        path = tmp_path / f"tagged-{len(alt)}.pdf"
+        pdf.save(path)
+        return path
+
+    found = pdf_findings(tagged("A card\u200b with three colours"))
+    assert any("invisible character U+200B" in why for why in found), found
+    assert pdf_findings(tagged("A card with three colours")) == []

@@ -1,4 +1,5 @@
-"""The output guard's reading of a PDF (careprint/guard/outguard.py), with pypdf.
+"""The output guard's reading of a PDF (careprint/guard/outguard.py), with pypdf (and its
+structure tree with pikepdf).
 
 Every link annotation's action and every action elsewhere (the document's /OpenAction and
 /AA, a page's, an annotation's or a form field's /AA, the outline's): only a URI with an
@@ -30,6 +31,7 @@ ACTIVE_ANNOTS = frozenset({"/FileAttachment", "/Movie", "/Sound", "/Screen", "/R
 
 def pdf_findings(path: Path) -> list[str]:
     """What a PDF holds that must not ship (see the module docstring)."""
+    from pikepdf import PdfError
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -40,8 +42,8 @@ def pdf_findings(path: Path) -> list[str]:
         found, fonts = _catalog(root), {}
         for n, page in enumerate(reader.pages, 1):
             found += _page(page, n, fonts)
-        found += _strings(reader, root)
-    except (PdfReadError, KeyError, ValueError) as exc:
+        found += _strings(reader, root, path)
+    except (PdfReadError, PdfError, KeyError, ValueError) as exc:
         return [f"a PDF careprint cannot read back ({exc})"]
     return list(dict.fromkeys(found))
 
@@ -131,14 +133,14 @@ def _outline(node):
                 stack.append(item[key])
 
 
-def _strings(reader, root) -> list[str]:
+def _strings(reader, root, path: Path) -> list[str]:
     """Invisible characters in the text a PDF keeps as Unicode: the document's
     information, the outline's titles, the form fields' names and values, and the
     structure tree's alternate and actual texts."""
     texts = [str(v) for v in (reader.metadata or {}).values()]
     texts += [str(i.get("/Title", "")) for i in _outline(_get(root, "/Outlines"))]
     texts += [str(f.get(k, "")) for f in _fields(root) for k in ("/T", "/TU", "/V")]
-    texts += _tree_texts(_get(root, "/StructTreeRoot"))
+    texts += _tree_texts(path)
     found = []
     for text in texts:
         if not text.isascii():
@@ -152,18 +154,25 @@ def _get(obj, key):
     return value.get_object() if value is not None else None
 
 
-def _tree_texts(node) -> list[str]:
-    out, stack, seen = [], [node] if node is not None else [], 0
-    while stack and seen < 1_000_000:
-        item = stack.pop()
-        item = item.get_object() if hasattr(item, "get_object") else item
-        seen += 1
-        if isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            out += [str(item[k]) for k in ("/Alt", "/ActualText", "/E") if k in item]
-            if "/K" in item:
-                stack.append(item["/K"])
+def _tree_texts(path: Path) -> list[str]:
+    """The structure tree's alternate texts, actual texts and expansions. Walked with
+    pikepdf (qpdf): a tagged guide has thousands of nodes, which pypdf took 0.2 s to
+    walk, and every guide PDF of every build is read here."""
+    import pikepdf
+
+    out: list[str] = []
+    with pikepdf.open(path) as pdf:
+        node = pdf.Root.get("/StructTreeRoot")
+        stack, seen = [node] if node is not None else [], 0
+        while stack and seen < 1_000_000:
+            item = stack.pop()
+            seen += 1
+            if isinstance(item, pikepdf.Array):
+                stack.extend(item)
+            elif isinstance(item, pikepdf.Dictionary):
+                out += [str(item[k]) for k in ("/Alt", "/ActualText", "/E") if k in item]
+                if "/K" in item:
+                    stack.append(item["/K"])
     return out
 
 
