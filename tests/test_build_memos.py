@@ -1,6 +1,7 @@
-"""The Markdown a build converted is kept in its state (careprint/pipeline/mdstate.py):
-the next build, `careprint list` and `careprint check` convert only the texts that changed,
-and what is kept never changes an output, nor gets past a check."""
+"""What a build learnt is kept in its state (careprint/pipeline/memos.py): the Markdown
+it converted and whether each SVG can be drawn. The next build, `careprint list` and
+`careprint check` convert only the texts that changed and draw no picture again, and what
+is kept never changes an output, nor gets past a check."""
 
 from __future__ import annotations
 
@@ -11,14 +12,17 @@ from click.testing import CliRunner
 from conftest import run_careprint
 
 from careprint.cli import main
+from careprint.guard import svgguard
 from careprint.source import editions, load, markup, mdmemo
 
 STATE = "build/.careprint/markdown.json"
 
 
 def new_process() -> None:
-    """Forget what this process read and converted, as the next command's process would."""
+    """Forget what this process read, converted and drew, as the next command's process
+    would."""
     mdmemo.forget_all_but(set())
+    svgguard._DRAWN.clear()
     load._LAST.clear()
     editions._KEPT.clear()
 
@@ -108,3 +112,24 @@ def test_what_is_kept_is_checked_like_what_markdown_makes_and_force_reads_none(
     assert "nothing was written" in refused.stderr and "Traceback" not in refused.stderr
     run_careprint("build", project, "-q", "-f", "html", "--force", check=True)
     assert "<script>" not in path.read_text("utf-8")
+
+
+def test_a_picture_is_drawn_to_test_it_once_and_not_in_the_next_build(fixture_project,
+                                                                       monkeypatch):
+    project = fixture_project("small-guide")
+    drawn: list[str] = []
+    real = svgguard._draw
+    monkeypatch.setattr(svgguard, "_draw", lambda path: drawn.append(path.name) or real(path))
+    new_process()
+    run("build", str(project), "-q", "-f", "html")
+    assert drawn == ["traffic-light-card.svg"]
+    kept = json.loads((project / "build/.careprint/drawn.json").read_text("utf-8"))["texts"]
+    assert list(kept.values()) == [None]  # it can be drawn
+    chapter = project / "content/chapters/02-safety-first.md"
+    chapter.write_text(chapter.read_text("utf-8") + "\nA new closing sentence.\n", "utf-8")
+    new_process()
+    drawn.clear()
+    run("build", str(project), "-q", "-f", "html")
+    new_process()
+    CliRunner().invoke(main, ["check", str(project)])
+    assert drawn == []

@@ -93,7 +93,7 @@ def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bo
     problems in the project are findings, and the rules still run on everything that
     could be read (docs/checks.md, "What one run finds").
     """
-    from ..pipeline import mdstate
+    from ..pipeline import memos
     from ..pipeline.plan import select
     from ..render import registry
     from ..source.assets import undrawable, view_pictures
@@ -103,7 +103,7 @@ def run_checks(root: Path, editions: Sequence[str] | None = None, *, outputs: bo
     root = Path(root).resolve()
     built = Path(build_dir) if build_dir else root / "build"
     for folder in (built, language_out(built, language)) if language else (built,):
-        mdstate.seed(folder)  # what the last build's Markdown made, read not written
+        memos.seed(folder)  # what the last build's Markdown made, read not written
     today = today or region_today()
     problems: list[Problem] = []
     guide = _read(root, editions, problems, strict, outputs, language)

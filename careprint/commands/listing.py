@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..pipeline import mdstate
+from ..pipeline import memos
 
 SCHEMA_ID = "careprint-list/1"
 
@@ -19,8 +19,8 @@ def listing(project_dir: Path, editions, paper: str | None, region: str,
 
     prefix = f"build/languages/{language}/" if language else "build/"
     prefix += f"regions/{region.lower()}/" if region else ""
-    for built in {"build/", prefix}:  # what the last builds' Markdown made (mdstate.py)
-        mdstate.seed(Path(project_dir).resolve() / built)
+    for built in {"build/", prefix}:  # what the last builds' Markdown made (memos.py)
+        memos.seed(Path(project_dir).resolve() / built)
     eds = []
     for eg, outputs in plan(project_dir, editions, paper, region, language):
         e = eg.edition

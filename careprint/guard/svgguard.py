@@ -221,6 +221,17 @@ class _Tree:
 _DRAWN: dict[str, str | None] = {}  # SVG digest -> why WeasyPrint could not draw it
 
 
+def remember(found: dict[str, str | None]) -> None:
+    """Take what an earlier build found (careprint/pipeline/memos.py): SVG digest -> why
+    WeasyPrint could not draw it, or None."""
+    _DRAWN.update(found)
+
+
+def drawn() -> dict[str, str | None]:
+    """What this process has found, for the build to keep."""
+    return dict(sorted(_DRAWN.items()))
+
+
 def draw_problem(path: Path) -> str | None:
     """Why WeasyPrint cannot draw the (already checked) SVG `path`, or None; each picture
     is drawn once a process, whatever its name (every clinic's logo, often).

@@ -36,7 +36,7 @@ from ..source.config import PAPER_SIZES
 from ..source.digests import input_digest
 from ..source.language_view import language_out
 from ..source.region_view import IMPRINTS_FOLDER, SHARED_FOLDER, region_out, today
-from . import buildrecord, checknote, library, mdstate
+from . import buildrecord, checknote, library, memos
 from .commit import commit, strict_failure
 from .decide import decide
 from .lock import build_lock
@@ -110,7 +110,7 @@ def build(root: Path, editions: Sequence[str] | None = None,
             report.seconds = time.perf_counter() - started
             return report
         record = buildrecord.record(req.root, req.options, req.shard)  # read with the rest
-        converted = stack.enter_context(mdstate.recorded(req.out_dir, force))  # Markdown's, kept
+        converted = stack.enter_context(memos.recorded(req.out_dir, force))  # Markdown's, kept
         plan = plan_build(req.root, editions, req.formats, paper, only or (), req.shard,
                           bleed=bleed or "", marks=marks, environ=environ, region=region,
                           imprint=imprint, shared=req.shared, language=language)
@@ -124,7 +124,7 @@ def build(root: Path, editions: Sequence[str] | None = None,
                               decision.companions)
         report = commit(plan, decision, results, last.manifest, req.out_dir, last.inputs,
                         strict, record)
-        mdstate.keep(req.out_dir, converted)
+        memos.keep(req.out_dir, converted)
         if count_check:
             report.check_errors = checknote.count(req.out_dir, last.inputs, plan.guide,
                                                   plan.views, count_check)

@@ -1,51 +1,65 @@
-"""OUT/.careprint/markdown.json: the XHTML Python-Markdown made of each text the last build
-read, by the text's digest (careprint/source/mdmemo.py).
+"""What a build learnt that the next one need not learn again, kept in its folder's state:
 
-A build reads it before it reads the project, and keeps what it used once its outputs are
-committed, so an edit to one chapter converts that chapter alone. `careprint list` and
-`careprint check` read it and never write it. It is stamped with careprint's code and
-Python-Markdown's version; a file with another stamp, or one that cannot be read, is
-passed over, and everything is converted again.
+- OUT/.careprint/markdown.json: the XHTML Python-Markdown made of each text the build read,
+  by the text's digest (careprint/source/mdmemo.py);
+- OUT/.careprint/drawn.json: whether WeasyPrint can draw each SVG picture, by the
+  picture's digest (careprint/guard/svgguard.py).
+
+A build reads them before it reads the project, and keeps what it used once its outputs
+are committed, so an edit to one chapter converts that chapter alone, and draws no picture
+to test it. `careprint list` and `careprint check` read them and never write them. Each
+is stamped with careprint's code and the library's version; a file with another stamp,
+or one that cannot be read, is passed over, and everything is done again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 from collections.abc import Iterator
+from importlib.metadata import version
 from pathlib import Path
 
-import markdown
-
 from ..atomic import write_atomic
+from ..guard import svgguard
 from ..source import mdmemo
 from ..source.digests import careprint_digest
 from .manifest import STATE_DIR
 
 NAME = "markdown.json"
+DRAWN = "drawn.json"
 
 
-def _stamp() -> str:
-    return f"{careprint_digest()} markdown {markdown.__version__}"
+@functools.cache
+def _stamp(library: str) -> str:
+    return f"{careprint_digest()} {library} {version(library)}"
+
+
+def _read(out_dir: Path, name: str, library: str) -> dict:
+    """The entries of one memo, or {} if it cannot be used."""
+    try:
+        data = json.loads((out_dir / STATE_DIR / name).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("stamp") != _stamp(library) or \
+            not isinstance(entries := data.get("texts"), dict):
+        return {}
+    return entries
 
 
 def seed(out_dir: Path) -> None:
     """Take what the build in `out_dir` kept, if it was made by this careprint."""
-    try:
-        data = json.loads((out_dir / STATE_DIR / NAME).read_bytes())
-    except (OSError, ValueError):
-        return
-    if not isinstance(data, dict) or data.get("stamp") != _stamp() or \
-            not isinstance(texts := data.get("texts"), dict):
-        return
-    mdmemo.remember({k: v for k, v in texts.items()
+    mdmemo.remember({k: v for k, v in _read(out_dir, NAME, "markdown").items()
                      if isinstance(k, str) and isinstance(v, str)})
+    svgguard.remember({k: v for k, v in _read(out_dir, DRAWN, "weasyprint").items()
+                       if isinstance(k, str) and (v is None or isinstance(v, str))})
 
 
 @contextlib.contextmanager
 def recorded(out_dir: Path, force: bool = False) -> Iterator[set[str]]:
     """The texts the build converts or finds, for keep(); seeded from `out_dir` unless the
-    build is `--force`d, which converts every text afresh."""
+    build is `--force`d, which converts every text and draws every picture afresh."""
     if not force:
         seed(out_dir)
     with mdmemo.recording() as converted:
@@ -53,9 +67,10 @@ def recorded(out_dir: Path, force: bool = False) -> Iterator[set[str]]:
 
 
 def keep(out_dir: Path, converted: set[str]) -> None:
-    """Keep what the build used, and nothing older (written whole, or not at all); the
-    process, too, keeps only that (a long `careprint serve`)."""
+    """Keep what the build used, and nothing older (each file written whole, or not at
+    all); the process, too, keeps only that of Markdown's (a long `careprint serve`)."""
     mdmemo.forget_all_but(converted)
-    write_atomic(out_dir / STATE_DIR / NAME, json.dumps(
-        {"stamp": _stamp(), "texts": mdmemo.entries(converted)},
-        ensure_ascii=False).encode("utf-8"))
+    for name, library, entries in ((NAME, "markdown", mdmemo.entries(converted)),
+                                   (DRAWN, "weasyprint", svgguard.drawn())):
+        write_atomic(out_dir / STATE_DIR / name, json.dumps(
+            {"stamp": _stamp(library), "texts": entries}, ensure_ascii=False).encode("utf-8"))

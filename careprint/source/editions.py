@@ -194,7 +194,7 @@ def _kept(guide: Guide, edition_id: str, help_words: dict
     if not all(a is b for a, b in zip(sources[:3], same[:3], strict=True)) or \
             sources[3] != same[3]:
         return None
-    mdmemo.used(converted)  # what the build keeps in its state (pipeline/mdstate.py)
+    mdmemo.used(converted)  # what the build keeps in its state (pipeline/memos.py)
     return views
 
 

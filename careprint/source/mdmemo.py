@@ -2,7 +2,7 @@
 
 Python-Markdown is the larger part of reading a project (every chapter of every edition),
 and a text makes the same XHTML every time. markup.markdown_to_xhtml asks here first. A
-build keeps what it used in its folder's state (careprint/pipeline/mdstate.py), so the
+build keeps what it used in its folder's state (careprint/pipeline/memos.py), so the
 next build, `careprint list` and `careprint check` convert only the texts that changed.
 What is kept is Markdown's output alone: every check on the XHTML runs on it again.
 """
