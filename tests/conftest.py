@@ -164,6 +164,32 @@ def bundled_build(tmp_path_factory) -> Path:
     return out
 
 
+# what the shared print build adds to a copy of the shared build: the survivors' large
+# print and booklets on the guide's paper (A4), which the tests of print products and of
+# phone numbers both read
+PRINT_BUILD = ("-e", "survivors", "-f", "large-print", "-f", "booklet", "--jobs", "2")
+
+
+@pytest.fixture(scope="session")
+def bundled_print_build(tmp_path_factory, bundled_build) -> tuple[Path, str]:
+    """(a copy of the shared build with PRINT_BUILD built into it, what that build
+    printed), made once per test run as bundled_build is. Tests read it and never change
+    it."""
+    from filelock import FileLock
+
+    shared = shared_dir(tmp_path_factory)
+    out, printed = shared / "bundled-print-build", shared / "bundled-print-build.txt"
+    with FileLock(str(shared / "bundled-print-build.lock")):
+        if not printed.is_file():
+            if out.exists():  # a build that failed in another worker: start again
+                shutil.rmtree(out)
+            shutil.copytree(bundled_build, out)
+            proc = run_careprint("build", ROOT, "--out", out, *PRINT_BUILD, check=True,
+                                 timeout=1800)
+            printed.write_text(proc.stdout + proc.stderr, "utf-8")
+    return out, printed.read_text("utf-8")
+
+
 @pytest.fixture(scope="session")
 def bundled_guide():
     """The bundled guide as careprint loads it (titles, summaries, editions...)."""

@@ -125,8 +125,10 @@ def yaml_regions() -> list[str]:
 
 
 def numbers(resources) -> list[tuple[str, str]]:
-    """(number as written, URI) of every phone and text number the resources give."""
-    return [n for r in resources for n in phone_numbers(r.contact)]
+    """(number as written, URI) of every phone and text number the resources give: a
+    WhatsApp number is neither (it is set bold, never linked: careprint/source/phones.py)."""
+    return [n for r in resources for n in phone_numbers(r.contact)
+            if not n[1].startswith("whatsapp:")]
 
 
 def body_size(reader) -> float:
@@ -199,6 +201,7 @@ def test_pdf_links_every_number_and_website(built, bundled_guide):
     found = uris(guide.pages)
     assert {"tel:116123", "tel:988", "tel:18006564673", "sms:85258", "sms:686868",
             "https://rainn.org"} <= found
+    assert not [u for u in found if "600000016" in u]  # 016's WhatsApp: bold, not a link
     assert {uri for _, uri in numbers(bundled_guide.resources)} <= found
     assert {r.url for r in bundled_guide.resources if r.url} <= found
     assert {u.split(":")[0] for u in found if not u.startswith("#")} >= {"tel", "sms", "https"}
@@ -216,6 +219,9 @@ def test_epub_and_web_link_every_number_and_website(built, bundled_guide):
     epub = hrefs(epub_page(built, "resources"))
     assert websites | {u for u in phones if u.startswith("tel:")} <= epub
     assert not [h for h in epub if h.startswith("sms:")]  # EPUBCheck: HTM-025
+    for markup in (web_page(built, "resources"), epub_page(built, "resources")):
+        # 016's WhatsApp line: a call or a text would not reach it, so it is bold alone
+        assert re.search(r'<strong class="phone">(<span class="nowrap">)?600 000 016<', markup)
 
 
 # ---------------------------------------------------------------- where a reader looks
