@@ -150,18 +150,28 @@ def bundled_build(tmp_path_factory) -> Path:
     file lock, and the others wait on that lock, then read it. The builds check that no
     warning was printed (run_careprint). Tests read it and never change it: a test that
     must change outputs copies it first (shutil.copytree)."""
+    def make(out: Path) -> str:
+        for args in SHARED_BUILDS:
+            run_careprint("build", ROOT, "--out", out, *args, check=True, timeout=1800)
+        return "built\n"
+
+    return made_once(tmp_path_factory, "bundled-build", make)[0]
+
+
+def made_once(tmp_path_factory, name: str, make) -> tuple[Path, str]:
+    """(the folder NAME, what `make(folder)` returned), made by the first pytest-xdist
+    worker to ask, while it holds a file lock; the others wait on the lock, then read it.
+    A folder left by a `make` that failed in another worker is made again."""
     from filelock import FileLock
 
     shared = shared_dir(tmp_path_factory)
-    out, done = shared / "bundled-build", shared / "bundled-build.done"
-    with FileLock(str(shared / "bundled-build.lock")):
-        if not done.is_file():
-            if out.exists():  # a build that failed in another worker: start again
+    out, said = shared / name, shared / f"{name}.txt"
+    with FileLock(str(shared / f"{name}.lock")):
+        if not said.is_file():
+            if out.exists():
                 shutil.rmtree(out)
-            for args in SHARED_BUILDS:
-                run_careprint("build", ROOT, "--out", out, *args, check=True, timeout=1800)
-            done.write_text("built\n")
-    return out
+            said.write_text(make(out), "utf-8")
+    return out, said.read_text("utf-8")
 
 
 # what the shared print build adds to a copy of the shared build: the survivors' large
@@ -175,19 +185,13 @@ def bundled_print_build(tmp_path_factory, bundled_build) -> tuple[Path, str]:
     """(a copy of the shared build with PRINT_BUILD built into it, what that build
     printed), made once per test run as bundled_build is. Tests read it and never change
     it."""
-    from filelock import FileLock
+    def make(out: Path) -> str:
+        shutil.copytree(bundled_build, out)
+        proc = run_careprint("build", ROOT, "--out", out, *PRINT_BUILD, check=True,
+                             timeout=1800)
+        return proc.stdout + proc.stderr
 
-    shared = shared_dir(tmp_path_factory)
-    out, printed = shared / "bundled-print-build", shared / "bundled-print-build.txt"
-    with FileLock(str(shared / "bundled-print-build.lock")):
-        if not printed.is_file():
-            if out.exists():  # a build that failed in another worker: start again
-                shutil.rmtree(out)
-            shutil.copytree(bundled_build, out)
-            proc = run_careprint("build", ROOT, "--out", out, *PRINT_BUILD, check=True,
-                                 timeout=1800)
-            printed.write_text(proc.stdout + proc.stderr, "utf-8")
-    return out, printed.read_text("utf-8")
+    return made_once(tmp_path_factory, "bundled-print-build", make)
 
 
 @pytest.fixture(scope="session")

@@ -120,8 +120,7 @@ def build(root: Path, editions: Sequence[str] | None = None,
         # the guides' parts are kept in the build folder's state (render/partcache.py)
         ctx = replace(plan.ctx, parts=str(req.out_dir / STATE_DIR / PARTS), reuse_parts=not force)
         results = render_jobs(list(decision.stale), {eg.edition.id: eg for eg in plan.views},
-                              ctx, req.out_dir, keep_html, jobs, progress,
-                              decision.companions)
+                              ctx, req.out_dir, keep_html, jobs, progress, decision.companions)
         report = commit(plan, decision, results, last.manifest, req.out_dir, last.inputs,
                         strict, record)
         memos.keep(req.out_dir, converted)
