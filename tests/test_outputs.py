@@ -11,6 +11,7 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, copy_fixture, run_careprint
 from pypdf import PdfReader
 
@@ -261,3 +262,23 @@ def test_build_says_when_check_finds_errors_without_slowing_a_no_op(tmp_path):
     clean = check_project(tmp_path, name="clean")
     quiet = run_careprint("build", clean, "-f", "epub", check=True)
     assert "careprint check finds" not in quiet.stderr
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_check_note_is_counted_while_the_workers_render(tmp_path, jobs):
+    """The build counts check's errors in its own process while its workers render (once
+    they are forked), not after: with --jobs 1, after the jobs, as before."""
+    import multiprocessing
+
+    from careprint.pipeline.build import build
+
+    root = copy_fixture("two-editions", tmp_path)
+    seen: list[int] = []
+
+    def counter(guide, views) -> int:
+        seen.append(len(multiprocessing.active_children()))
+        return 3
+
+    report = build(root, formats=["epub"], jobs=jobs, count_check=counter)
+    assert report.check_errors == 3
+    assert seen == [jobs if jobs > 1 else 0]

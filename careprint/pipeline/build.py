@@ -119,14 +119,14 @@ def build(root: Path, editions: Sequence[str] | None = None,
         decision = decide(plan, last.manifest, req.out_dir, keep_html=keep_html, force=force)
         # the guides' parts are kept in the build folder's state (render/partcache.py)
         ctx = replace(plan.ctx, parts=str(req.out_dir / STATE_DIR / PARTS), reuse_parts=not force)
+        counting = checknote.Counting(req.out_dir, last.inputs, plan, count_check)  # beside
         results = render_jobs(list(decision.stale), {eg.edition.id: eg for eg in plan.views},
-                              ctx, req.out_dir, keep_html, jobs, progress, decision.companions)
+                              ctx, req.out_dir, keep_html, jobs, progress, decision.companions,
+                              beside=counting)
         report = commit(plan, decision, results, last.manifest, req.out_dir, last.inputs,
                         strict, record)
         memos.keep(req.out_dir, converted)
-        if count_check:
-            report.check_errors = checknote.count(req.out_dir, last.inputs, plan.guide,
-                                                  plan.views, count_check)
+        report.check_errors = counting.result()
     if req.home is not None:  # a build in a language: its link on the page of the build
         library.refresh_clinics(req.home, req.root)  # in the guide's own language
     if req.top is not None:  # a clinic's build: its link on the page of the build for

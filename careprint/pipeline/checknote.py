@@ -41,6 +41,26 @@ def count(out_dir: Path, inputs: str, guide, views, counter: Callable) -> int:
     return errors
 
 
+class Counting:
+    """count(), asked for once: called (render_jobs' `beside`) while the render workers
+    work, so that the main process counts while it would only wait; `result()` counts
+    then if it was not called (nothing to render). 0 without a counter."""
+
+    def __init__(self, out_dir: Path, inputs: str, plan, counter: Callable | None):
+        self.out_dir, self.inputs, self.plan, self.counter = out_dir, inputs, plan, counter
+        self.errors: int | None = None
+
+    def __call__(self) -> None:
+        if self.errors is None:
+            self.errors = 0 if self.counter is None else count(
+                self.out_dir, self.inputs, self.plan.guide, self.plan.views, self.counter)
+
+    def result(self) -> int:
+        self()
+        assert self.errors is not None  # counted just now
+        return self.errors
+
+
 def _kept(out_dir: Path, inputs: str) -> int | None:
     try:
         data = json.loads((out_dir / STATE).read_text("utf-8"))

@@ -101,11 +101,14 @@ def format_module(fmt: str) -> registry.Renderer:
 
 def render_jobs(jobs: list[Job], views: dict[str, EditionGuide], ctx: BuildContext,
                 out_dir: Path, keep_html: bool, workers: int | None, progress,
-                companions: dict[str, list[Job]] | None = None
+                companions: dict[str, list[Job]] | None = None, beside=None
                 ) -> list[tuple[Job, Rendered]]:
     """Render `jobs` into temporary files; return [(job, result)] once every one succeeded.
 
-    On any failure or interruption, every temporary file is removed and the error raised.
+    `beside()`, if given, is called in this process while the workers render (once they
+    are forked: a process that forks must not run a thread of its own), or after the jobs
+    when they are rendered here. On any failure or interruption, every temporary file is
+    removed and the error raised.
     """
     if not jobs:
         return []
@@ -133,8 +136,10 @@ def render_jobs(jobs: list[Job], views: dict[str, EditionGuide], ctx: BuildConte
             if workers == 1:
                 for i in order:
                     done(_render_job(i))
+                if beside:
+                    beside()
             else:
-                _in_pool(order, workers, done)
+                _in_pool(order, workers, done, beside)
             return results
         except BaseException:
             for path in out_dir.rglob(f".*.{tag}.tmp"):
@@ -144,9 +149,10 @@ def render_jobs(jobs: list[Job], views: dict[str, EditionGuide], ctx: BuildConte
             _WORK.clear()
 
 
-def _in_pool(order: list[int], workers: int, done) -> None:
+def _in_pool(order: list[int], workers: int, done, beside=None) -> None:
     """Render the jobs numbered `order` in `workers` forked processes, telling `done` of
-    each as it finishes. On any failure or interruption the workers are stopped first."""
+    each as it finishes, and calling `beside()` once they are at work. On any failure or
+    interruption the workers are stopped first."""
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
@@ -154,6 +160,8 @@ def _in_pool(order: list[int], workers: int, done) -> None:
                                    initializer=_worker_signals, initargs=(os.getpid(),))
     try:
         pending = {executor.submit(_render_job, i) for i in order}
+        if beside:  # the workers are forked at the first submit (the fork context)
+            beside()
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for f in finished:
