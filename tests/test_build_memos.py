@@ -66,21 +66,21 @@ def test_list_and_check_convert_nothing_a_build_converted(fixture_project, count
 def test_a_rebuild_converts_only_the_edited_chapter(fixture_project, counted):
     project = fixture_project("two-editions")
     run("build", str(project), "-q", "-f", "html")
-    before = json.loads((project / STATE).read_text("utf-8"))["texts"]
+    before = json.loads((project / STATE).read_text("utf-8"))["entries"]
     chapter = sorted((project / "content" / "chapters").glob("*.md"))[0]
     chapter.write_text(chapter.read_text("utf-8") + "\nA new closing sentence.\n", "utf-8")
     new_process()
     counted.clear()
     run("build", str(project), "-q", "-f", "html")
     assert counted and all("A new closing sentence." in t for t in counted)
-    kept = json.loads((project / STATE).read_text("utf-8"))["texts"]
+    kept = json.loads((project / STATE).read_text("utf-8"))["entries"]
     new = {mdmemo.key(t) for t in counted}
     assert new <= kept.keys() and not new & before.keys()
     assert len(kept) == len(before)  # each edited text's old XHTML is gone with it
 
 
 @pytest.mark.parametrize("state", ["{not json", json.dumps([1, 2]),
-                                   json.dumps({"stamp": "another careprint", "texts": {}})])
+                                   json.dumps({"stamp": "another careprint", "entries": {}})])
 def test_a_state_file_that_cannot_be_used_is_passed_over(fixture_project, counted, state):
     project = fixture_project("two-editions")
     listed = run("list", str(project))
@@ -102,7 +102,7 @@ def test_what_is_kept_is_checked_like_what_markdown_makes_and_force_reads_none(
     run_careprint("build", project, "-q", "-f", "html", check=True)
     path = project / STATE
     data = json.loads(path.read_text("utf-8"))
-    data["texts"] = {k: "<p>hello</p><script>alert(1)</script>" for k in data["texts"]}
+    data["entries"] = {k: "<p>hello</p><script>alert(1)</script>" for k in data["entries"]}
     path.write_text(json.dumps(data), "utf-8")
     toml = project / "careprint.toml"
     toml.write_text(toml.read_text("utf-8") + "\n", "utf-8")  # not a no-op
@@ -123,7 +123,7 @@ def test_a_picture_is_drawn_to_test_it_once_and_not_in_the_next_build(fixture_pr
     new_process()
     run("build", str(project), "-q", "-f", "html")
     assert drawn == ["traffic-light-card.svg"]
-    kept = json.loads((project / "build/.careprint/drawn.json").read_text("utf-8"))["texts"]
+    kept = json.loads((project / "build/.careprint/drawn.json").read_text("utf-8"))["entries"]
     assert list(kept.values()) == [None]  # it can be drawn
     chapter = project / "content/chapters/02-safety-first.md"
     chapter.write_text(chapter.read_text("utf-8") + "\nA new closing sentence.\n", "utf-8")

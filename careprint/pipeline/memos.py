@@ -43,7 +43,7 @@ def _read(out_dir: Path, name: str, library: str) -> dict:
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict) or data.get("stamp") != _stamp(library) or \
-            not isinstance(entries := data.get("texts"), dict):
+            not isinstance(entries := data.get("entries"), dict):
         return {}
     return entries
 
@@ -73,4 +73,4 @@ def keep(out_dir: Path, converted: set[str]) -> None:
     for name, library, entries in ((NAME, "markdown", mdmemo.entries(converted)),
                                    (DRAWN, "weasyprint", svgguard.drawn())):
         write_atomic(out_dir / STATE_DIR / name, json.dumps(
-            {"stamp": _stamp(library), "texts": entries}, ensure_ascii=False).encode("utf-8"))
+            {"stamp": _stamp(library), "entries": entries}, ensure_ascii=False).encode("utf-8"))
