@@ -34,7 +34,7 @@ def test_a_build_without_jobs_starts_only_the_workers_memory_holds(monkeypatch, 
     started = []
     monkeypatch.setattr(workers, "cpu_cores", lambda: 16)
     monkeypatch.setattr(workers, "available_memory", lambda: 4 * GB)
-    monkeypatch.setattr(workers, "_in_pool", lambda order, n, done: started.append(n))
+    monkeypatch.setattr(workers, "_in_pool", lambda order, n, done, beside=None: started.append(n))
     jobs = [Job("pdf", "e", f"x{i}", f"e/x{i}.pdf", 1, "") for i in range(20)]
     workers.render_jobs(jobs, {}, None, tmp_path, False, None, None)
     workers.render_jobs(jobs, {}, None, tmp_path, False, 7, None)

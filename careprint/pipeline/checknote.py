@@ -28,36 +28,37 @@ def cached(out_dir: Path, inputs: str) -> int:
     return _kept(out_dir, inputs) or 0
 
 
-def count(out_dir: Path, inputs: str, guide, views, counter: Callable) -> int:
-    """How many errors `careprint check` finds in the sources of `views`: `counter(guide,
-    views)` (careprint.check.count.source_errors, handed down by the command, since the
-    build never imports the check); kept for the next build of the same inputs."""
-    from ..atomic import write_atomic
-
-    errors = _kept(out_dir, inputs)
-    if errors is None:
-        errors = counter(guide, views)
-        write_atomic(out_dir / STATE, json.dumps({"inputs": inputs, "errors": errors}).encode())
-    return errors
-
-
 class Counting:
-    """count(), asked for once: called (render_jobs' `beside`) while the render workers
+    """How many errors `careprint check` finds in the sources of the build's views:
+    `counter(guide, views)` (careprint.check.count.source_errors, handed down by the
+    command, since the build never imports the check), kept for the next build of the same
+    inputs. Asked for once: called (render_jobs' `beside`) while the render workers
     work, so that the main process counts while it would only wait; `result()` counts
-    then if it was not called (nothing to render). 0 without a counter."""
+    then if it was not called (nothing to render), and keeps the count. 0 without a
+    counter."""
 
     def __init__(self, out_dir: Path, inputs: str, plan, counter: Callable | None):
         self.out_dir, self.inputs, self.plan, self.counter = out_dir, inputs, plan, counter
         self.errors: int | None = None
 
-    def __call__(self) -> None:
-        if self.errors is None:
-            self.errors = 0 if self.counter is None else count(
-                self.out_dir, self.inputs, self.plan.guide, self.plan.views, self.counter)
+    def __call__(self) -> None:  # nothing is written here: the build may still fail
+        if self.errors is not None or self.counter is None:
+            self.errors = self.errors or 0
+            return
+        kept = _kept(self.out_dir, self.inputs)
+        self.errors = kept if kept is not None else self.counter(self.plan.guide,
+                                                                 self.plan.views)
 
     def result(self) -> int:
+        """The count, kept for the next build of the same inputs: called once the build's
+        outputs are committed."""
+        from ..atomic import write_atomic
+
         self()
         assert self.errors is not None  # counted just now
+        if self.counter is not None and _kept(self.out_dir, self.inputs) != self.errors:
+            write_atomic(self.out_dir / STATE, json.dumps(
+                {"inputs": self.inputs, "errors": self.errors}).encode())
         return self.errors
 
 
