@@ -1,9 +1,10 @@
 """`careprint build` says in one line when `careprint check` would report errors.
 
 A build writes a guide that `check` calls wrong (a skipped heading level, say) without a
-word otherwise. After a build that read the project, the source rules whose findings are
-errors run on the editions it already has in memory, and the count is kept in
-build/.careprint/check.json under the build's input digest. A no-op build, which reads
+word otherwise. In a build that read the project, the source rules whose findings are
+errors run on the editions it already has in memory, while its workers render, and once
+its outputs are committed the count is kept in build/.careprint/check.json under the
+build's input digest. A no-op build, which reads
 nothing, reads the count from there.
 
 The count is exactly what `careprint check` reports as errors on those editions: the
