@@ -141,3 +141,36 @@ def test_a_picture_is_drawn_to_test_it_once_and_not_in_the_next_build(fixture_pr
     new_process()
     checked(project)
     assert drawn == []
+
+
+@pytest.mark.parametrize("how", ["file-link", "folder-link", "device", "too-large"])
+def test_a_memo_that_is_a_link_or_no_plain_file_is_never_read(fixture_project, counted,
+                                                               tmp_path, how, monkeypatch):
+    """A downloaded project's build folder may hold anything: `list` reads no memo that is
+    a link (to a file outside the project, to /dev/zero), or lies in a linked folder, or
+    is larger than its limit; it converts the Markdown itself, and lists the same."""
+    from careprint.pipeline import memos
+
+    project = fixture_project("two-editions")
+    expected = run("list", str(project))
+    run("build", str(project), "-q", "-f", "html")
+    state = project / "build/.careprint"
+    good = (state / "markdown.json").read_bytes()
+    outside = tmp_path / "outside.json"
+    outside.write_bytes(good)  # a memo careprint would take, were it inside
+    if how == "file-link":
+        (state / "markdown.json").unlink()
+        (state / "markdown.json").symlink_to(outside)
+    elif how == "folder-link":
+        elsewhere = tmp_path / "elsewhere"
+        state.rename(elsewhere)
+        state.symlink_to(elsewhere, target_is_directory=True)
+    elif how == "device":
+        (state / "markdown.json").unlink()
+        (state / "markdown.json").symlink_to("/dev/zero")
+    else:
+        monkeypatch.setattr(memos, "MAX_BYTES", len(good) - 1)
+    new_process()
+    counted.clear()
+    assert run("list", str(project)) == expected
+    assert counted, how

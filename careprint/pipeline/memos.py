@@ -17,6 +17,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import os
+import stat
 from collections.abc import Iterator
 from importlib.metadata import version
 from pathlib import Path
@@ -29,6 +31,7 @@ from .manifest import STATE_DIR
 
 NAME = "markdown.json"
 DRAWN = "drawn.json"
+MAX_BYTES = 128 * 2**20  # the bundled guide's markdown.json is 0.7 MB
 
 
 @functools.cache
@@ -37,9 +40,20 @@ def _stamp(library: str) -> str:
 
 
 def _read(out_dir: Path, name: str, library: str) -> dict:
-    """The entries of one memo, or {} if it cannot be used."""
+    """The entries of one memo, or {} if it cannot be used. The build folder is part of a
+    downloaded project too, and `list` reads it: a memo that is a link, or in a linked
+    folder (to a file outside the project, to /dev/zero), or not a plain file, or larger
+    than MAX_BYTES is never read."""
+    path = out_dir / STATE_DIR / name
     try:
-        data = json.loads((out_dir / STATE_DIR / name).read_bytes())
+        if out_dir.is_symlink() or path.parent.is_symlink():
+            return {}
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+                return {}
+            data = json.loads(fh.read(MAX_BYTES + 1))
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict) or data.get("stamp") != _stamp(library) or \
