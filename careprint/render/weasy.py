@@ -19,7 +19,7 @@ from ..errors import Problem, ProjectError
 from ..guard.imagestrip import stripped
 from ..source.reads import note_file
 from ..source.typefaces import use_bundled_fonts
-from . import PACKAGE_TEMPLATES, BuildContext
+from . import PACKAGE_TEMPLATES, BuildContext, sheetcache
 from .mirror import mirrored_html
 
 ATTACHMENT_RE = re.compile(r"<(?:a|link)\b[^>]*\brel\s*=\s*[\"']?[^\"'>]*\battachment", re.I)
@@ -141,6 +141,7 @@ def font_config(html: str):
 
         _FONTS.update(pid=os.getpid(), config=FontConfiguration(),
                       conf=os.environ["FONTCONFIG_FILE"])
+        sheetcache.install(_FONTS["config"])  # its documents' sheets are parsed once
     return _FONTS["config"]
 
 
