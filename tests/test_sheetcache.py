@@ -8,6 +8,7 @@ import logging
 import pytest
 import weasyprint
 import weasyprint.css as wcss
+
 from careprint.render import sheetcache, weasy
 from careprint.source.typefaces import use_bundled_fonts
 
