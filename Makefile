@@ -20,12 +20,12 @@ test: system node-tools $(VENV)/.installed-test
 	@# careprint's bytecode, written once: the suite starts careprint in over a thousand
 	@# processes, and where PYTHONDONTWRITEBYTECODE is set each would compile it again
 	$(BIN)/python -m compileall -q careprint
-	$(BIN)/pytest -n auto --dist loadfile
+	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder
 
 # the suite without the tests marked slow (pyproject.toml): a minute or two, for editing
 quick: $(VENV)/.installed-test
 	$(BIN)/python -m compileall -q careprint
-	$(BIN)/pytest -n auto --dist loadfile -m "not slow"
+	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder -m "not slow"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check careprint tests bench
