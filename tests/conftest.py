@@ -286,23 +286,72 @@ def epub_opf(path: Path) -> tuple[str, str]:
 # ---------------------------------------------------------------- EPUBCheck
 
 
-def epubcheck(path: Path) -> list[dict]:
-    """Run EPUBCheck 5 on `path`; return its messages (each with 'severity', 'ID', 'message').
+EPUBCHECK_LOOP = Path(__file__).parent / "tools" / "EpubCheckLoop.java"
+_CHECKER: dict = {}  # this worker's EPUBCheck process, and what it said
 
-    EPUBCheck is found as `careprint check` and `careprint doctor` find it
-    (careprint.check.tools), with its JVM flags for a short run (about 3 s instead of 9 s). Fails
-    (never skips) when Java or the jar is missing or EPUBCheck gives no report.
-    """
+
+def _epubcheck_process():
+    """This pytest worker's EPUBCheck (tests/tools/EpubCheckLoop.java): the jar that
+    `careprint check` and `careprint doctor` find (careprint.check.tools), with their JVM
+    flags, started once and fed one EPUB at a time. A Java start costs about 3.8 s of CPU,
+    and the suite checks EPUBs over a hundred times. Fails (never skips) when Java or the
+    jar is missing."""
+    import queue
+    import tempfile
+    import threading
+
     from careprint.check.tools import EPUBCHECK_INSTALL, find_epubcheck
 
+    proc = _CHECKER.get("proc")
+    if proc is not None and proc.poll() is None:
+        return proc
     cmd, why = find_epubcheck()
     assert cmd, f"EPUBCheck cannot run: {why} (install: {EPUBCHECK_INSTALL})"
-    proc = subprocess.run([*cmd, str(path), "--json", "-"],
-                          capture_output=True, text=True, timeout=300)
-    start = proc.stdout.find("{")
-    assert start >= 0, (f"EPUBCheck gave no JSON report (exit {proc.returncode}):\n"
-                        f"{proc.stdout}\n{proc.stderr}")
-    report = json.loads(proc.stdout[start:])
+    at = cmd.index("-jar")  # [java, *flags, "-jar", jar]
+    log = tempfile.TemporaryFile("w+", encoding="utf-8")  # what it says besides its reports
+    proc = subprocess.Popen([*cmd[:at], "-cp", cmd[at + 1], str(EPUBCHECK_LOOP)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
+                            text=True, encoding="utf-8")
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout] + [lines.put(None)],
+                     daemon=True).start()
+    _CHECKER.update(proc=proc, lines=lines, log=log)
+    return proc
+
+
+def _epubcheck_said() -> str:
+    log = _CHECKER["log"]
+    log.seek(0)
+    return log.read()[-4000:]
+
+
+def epubcheck(path: Path) -> list[dict]:
+    """Run EPUBCheck 5 on `path`; return its messages (each with 'severity', 'ID', 'message').
+    Fails (never skips) when EPUBCheck cannot run or gives no report."""
+    import queue
+    import tempfile
+
+    proc = _epubcheck_process()
+    path = Path(path).resolve()
+    assert "\t" not in str(path) and "\n" not in str(path), path
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.json"
+        proc.stdin.write(f"{path}\t{out}\n")
+        proc.stdin.flush()
+        while True:
+            try:
+                line = _CHECKER["lines"].get(timeout=300)
+            except queue.Empty:
+                line = None
+            if line is None:  # it stopped, or hangs: the next check starts another
+                proc.kill()
+                raise AssertionError(f"EPUBCheck stopped or hung on {path}:\n"
+                                     f"{_epubcheck_said()}")
+            if line.startswith("careprint-epubcheck-done"):
+                break
+        assert out.is_file(), (f"EPUBCheck gave no JSON report ({line.strip()}):\n"
+                               f"{_epubcheck_said()}")
+        report = json.loads(out.read_text("utf-8"))
     assert report.get("checker", {}).get("checkerVersion", "").startswith("5."), \
         f"expected EPUBCheck 5, got {report.get('checker')}"
     return report["messages"]
