@@ -14,10 +14,10 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
+import forkrun
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -53,14 +53,13 @@ def run_careprint(*args, cwd: Path | None = None, check: bool = False,
                   timeout: float = 300, allow_warnings: bool = False,
                   env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run `python -m careprint ARGS` (the real console path, careprint.cli:run), with
-    `env` added to its environment.
+    `env` added to its environment: in a child of this worker's server (tests/forkrun.py),
+    which has imported careprint and WeasyPrint already.
 
     A build that prints a warning fails the test, as WeasyPrint's own `assert_no_logs`
     does, unless the test says it expects one (`allow_warnings=True`).
     """
-    proc = subprocess.run([sys.executable, "-m", "careprint", *map(str, args)],
-                          cwd=cwd, env=careprint_env(**(env or {})), capture_output=True,
-                          text=True, timeout=timeout)
+    proc = forkrun.run(list(map(str, args)), cwd, careprint_env(**(env or {})), timeout)
     if check and proc.returncode != 0:
         raise AssertionError(f"careprint {' '.join(map(str, args))} exited "
                              f"{proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
@@ -389,6 +388,11 @@ LONGEST_FIRST = ("test_incremental_differential", "test_check", "test_bad_input"
                  "test_online", "test_web_layout", "test_parts", "test_rebuild_numbers",
                  "test_ebook_web", "test_print_products", "test_handout_sheet",
                  "test_incremental", "test_tools", "test_regions", "test_translations")
+
+
+def pytest_sessionstart(session):
+    """Each worker's careprint server (tests/forkrun.py), forked before any test runs."""
+    forkrun.start()
 
 
 def pytest_collection_modifyitems(items):
