@@ -391,8 +391,10 @@ LONGEST_FIRST = ("test_incremental_differential", "test_check", "test_bad_input"
 
 
 def pytest_sessionstart(session):
-    """Each worker's careprint server (tests/forkrun.py), forked before any test runs."""
-    forkrun.start()
+    """Each worker's careprint server (tests/forkrun.py), forked before any test runs;
+    none in pytest-xdist's controller, which runs no test."""
+    if hasattr(session.config, "workerinput") or session.config.getoption("dist", "no") == "no":
+        forkrun.start()
 
 
 def pytest_collection_modifyitems(items):

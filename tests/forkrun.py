@@ -13,7 +13,9 @@ Python's own SIGINT and SIGTERM handling; logging with no handlers and warnings 
 as when this module was imported. Nothing a test did in the worker reaches it: the
 server was forked before the first test, and careprint's in-process memos are empty.
 What a test must see of a truly new process (what a bare start imports, say) it starts
-with subprocess itself. CAREPRINT_TEST_SUBPROCESS=1 makes every run a new process.
+with subprocess itself. A run whose PYTHON* variables (PYTHONPATH: a plugin package
+installed for the test) differ from the server's is a new process too, since they act
+as Python starts. CAREPRINT_TEST_SUBPROCESS=1 makes every run a new process.
 """
 
 from __future__ import annotations
@@ -53,7 +55,11 @@ def start() -> None:
         finally:
             os._exit(0)
     theirs.close()
-    _SERVER.update(pid=pid, sock=ours)
+    _SERVER.update(pid=pid, sock=ours, python=_python_vars(os.environ))
+
+
+def _python_vars(env) -> dict[str, str]:
+    return {k: v for k, v in env.items() if k.startswith("PYTHON")}
 
 
 def run(argv: list[str], cwd, env: dict[str, str], timeout: float
@@ -61,7 +67,7 @@ def run(argv: list[str], cwd, env: dict[str, str], timeout: float
     """What subprocess.run([python, -m, careprint, *argv], capture_output=True, text=True)
     gives, from a child of the server (a new process without the server)."""
     args = [sys.executable, "-m", "careprint", *argv]
-    if not _SERVER:
+    if not _SERVER or _python_vars(env) != _SERVER["python"]:
         return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True,
                               timeout=timeout)
     out_r, out_w = os.pipe()
