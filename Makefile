@@ -17,7 +17,7 @@ test: system node-tools $(VENV)/.installed-test
 	$(BIN)/ruff check careprint tests bench
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	@# careprint's bytecode, written once: the suite starts careprint in over a thousand
+	@# careprint's bytecode, written once: the suite starts careprint in hundreds of
 	@# processes, and where PYTHONDONTWRITEBYTECODE is set each would compile it again
 	$(BIN)/python -m compileall -q careprint
 	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder
