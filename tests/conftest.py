@@ -312,8 +312,13 @@ def _epubcheck_process():
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
                             text=True, encoding="utf-8")
     lines: queue.Queue = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout] + [lines.put(None)],
-                     daemon=True).start()
+
+    def read() -> None:  # its lines, then None when it stops
+        for line in proc.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
     _CHECKER.update(proc=proc, lines=lines, log=log)
     return proc
 

@@ -55,7 +55,7 @@ def start() -> None:
         finally:
             os._exit(0)
     theirs.close()
-    _SERVER.update(pid=pid, sock=ours, python=_python_vars(os.environ))
+    _SERVER.update(sock=ours, python=_python_vars(os.environ))
 
 
 def _python_vars(env) -> dict[str, str]:
@@ -76,14 +76,22 @@ def run(argv: list[str], cwd, env: dict[str, str], timeout: float
     socket.send_fds(_SERVER["sock"], [request.encode() + b"\n"], [out_w, err_w])
     os.close(out_w)
     os.close(err_w)
-    pid = int(_SERVER["sock"].recv(256).split()[1])  # "started PID"
+    pid = int(_said("started"))
     out, err, late = _read_both(out_r, err_r, time.monotonic() + timeout)
     if late:
         os.kill(pid, signal.SIGKILL)
-    status = _SERVER["sock"].recv(256).split()  # "exited STATUS"
+    status = int(_said("exited"))
     if late:
         raise subprocess.TimeoutExpired(args, timeout, out, err)
-    return subprocess.CompletedProcess(args, int(status[1]), _text(out), _text(err))
+    return subprocess.CompletedProcess(args, status, _text(out), _text(err))
+
+
+def _said(word: str) -> str:
+    """The number after `word` in the server's next message ("started PID", "exited
+    STATUS")."""
+    message = _SERVER["sock"].recv(256).decode().split()
+    assert message[:1] == [word], f"the careprint server stopped (it said {message})"
+    return message[1]
 
 
 def _text(data: bytes) -> str:
