@@ -37,10 +37,11 @@ def part_key(html: str, forms: bool = False) -> str:
     return digest(careprint_digest(), weasyprint.__version__, forms, html)
 
 
-def render_part(html: str, ctx, where: str) -> tuple[bytes, int, tuple, dict, str]:
-    """(pdf bytes, pages, warnings, {anchor: page index}, key) of one part: kept, or laid
-    out and kept. Without a cache folder (a clinic's build shares its layouts otherwise:
-    render/shared.py), it is laid out every time."""
+def render_part(html: str, ctx, where: str) -> tuple[bytes, int, tuple, dict, str, list | None]:
+    """(pdf bytes, pages, warnings, {anchor: page index}, key, slots) of one part: kept, or
+    laid out and kept. `slots`: where its page numbers go (render/pageslots.py), [] if it
+    shows none, None if they cannot be written in. Without a cache folder (a clinic's
+    build shares its layouts otherwise: render/shared.py), it is laid out every time."""
     from .weasy import render_pdf
 
     key = part_key(html)
@@ -48,15 +49,29 @@ def render_part(html: str, ctx, where: str) -> tuple[bytes, int, tuple, dict, st
     if folder is not None and ctx.reuse_parts:
         kept = _kept(folder, key, ctx.root)
         if kept is not None:
-            return (*kept, key)
+            return (*kept[:4], key, kept[4])
+    laid: list = []
     with reads.recording() as read:
-        data, pages, warnings, anchors = render_pdf(html, ctx, where)
+        data, pages, warnings, anchors = render_pdf(
+            html, ctx, where, keep=laid.append if 'data-slot="' in html else None)
     reads.replay(read)
+    slots = _slots(data, laid) if 'data-slot="' in html else []
     if folder is not None:
         _keep(folder, key, data, {"pages": pages, "warnings": list(warnings),
-                                  "anchors": anchors, "reads": read,
+                                  "anchors": anchors, "reads": read, "slots": slots,
                                   "sha256": hashlib.sha256(data).hexdigest()})
-    return data, pages, tuple(warnings), anchors, key
+    return data, pages, tuple(warnings), anchors, key, slots
+
+
+def _slots(data: bytes, laid: list) -> list | None:
+    """Where the part's page numbers go, if every one of them can be written in."""
+    from . import pageslots
+
+    try:
+        slots = pageslots.collect(laid[0]) if laid else None
+    except pageslots.Unfillable:
+        return None
+    return slots if slots is not None and pageslots.check(data, slots) else None
 
 
 def _kept(folder: Path, key: str, root) -> tuple | None:
@@ -68,8 +83,10 @@ def _kept(folder: Path, key: str, root) -> tuple | None:
         if hashlib.sha256(data).hexdigest() != record["sha256"]:
             return None  # damaged, or not careprint's: laid out again
         reads.replay(record["reads"])
+        slots = record["slots"]
         return (data, int(record["pages"]), tuple(record["warnings"]),
-                {str(k): int(v) for k, v in record["anchors"].items()})
+                {str(k): int(v) for k, v in record["anchors"].items()},
+                None if slots is None else [list(s) for s in slots])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 

@@ -15,9 +15,11 @@ if TYPE_CHECKING:  # pikepdf is imported when a PDF is joined
 ELSEWHERE = "careprint-elsewhere-"  # prefix of stand-in anchors for targets in other parts
 
 
-def join(datas: list[bytes], finish=None) -> bytes:
-    """One tagged PDF from the PDFs of the parts, in order; `finish(pdf)`, if given, is
-    called on it before it is written (render/folio.py draws the page numbers).
+def join(datas: list[bytes], finish=None, fill=None) -> bytes:
+    """One tagged PDF from the PDFs of the parts, in order; `fill(index, part)`, if given,
+    is called on each part before its pages are copied (render/pageslots.py writes in the
+    numbers it shows), and `finish(pdf)` on the joined PDF before it is written
+    (render/folio.py draws the page numbers).
 
     Pages, their links and the structure tree are copied; the structure elements of every
     part become children of one Document element, and the keys of the parent tree are
@@ -34,7 +36,9 @@ def join(datas: list[bytes], finish=None) -> bytes:
     tree = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
     joined = _Joined(Array())
     sources = [pikepdf.Pdf.open(io.BytesIO(d)) for d in datas]
-    for src in sources:
+    for index, src in enumerate(sources):
+        if fill is not None:
+            fill(index, src)
         _add_part(out, src, joined)
 
     document.K = joined.kids

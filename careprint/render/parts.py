@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 
 from ..errors import Problem, ProjectError
 from ..source.editions import EditionGuide
+from . import pageslots
 from .partjoin import ELSEWHERE
 
 MAX_ROUNDS = 3
@@ -51,6 +52,8 @@ class Part:
     starts_left: bool = False
     # the anchors it was asked for and has no number for yet: a stand-in was written
     missing: set = field(default_factory=set, compare=False)
+    # its numbers written into its HTML, not into slots after the layout (pageslots.py)
+    exact: bool = False
 
     @property
     def front(self) -> bool:
@@ -60,11 +63,12 @@ class Part:
     def back(self) -> bool:
         return self.index == self.count - 1
 
-    def page(self, anchor: str) -> int:
-        """The page number of `anchor` (e.g. "chapter-safety-first") in the joined guide."""
+    def page(self, anchor: str) -> int | str:
+        """The page number of `anchor` (e.g. "chapter-safety-first") in the joined guide:
+        for a `data-page` attribute, where render/pageslots.py finds it."""
         if anchor not in self.numbers:
             self.missing.add(anchor)
-        return self.numbers.get(anchor, PLACEHOLDER)
+        return self.numbers.get(anchor, PLACEHOLDER) if self.exact else pageslots.token(anchor)
 
 
 def plan(eg: EditionGuide) -> list[list[str]]:
@@ -83,16 +87,20 @@ class _Round:
     """What the rounds of render_in_parts know: each part's layout and its render."""
 
     layout: list  # (pages, {anchor: page index}) of each part, (0, {}) while unknown
-    done: dict = field(default_factory=dict)  # index -> (html, pdf, pages, warnings, key)
-    # (index, numbers, starts_left) -> (html, Part): a part's HTML is made once per numbers
+    # index -> (html, pdf, pages, warnings, key, slots)
+    done: dict = field(default_factory=dict)
+    # (index, numbers, starts_left, exact) -> (html, Part): a part's HTML is made once per
+    # numbers
     made: dict = field(default_factory=dict)
+    exact: set = field(default_factory=set)  # the parts whose slots cannot be filled
 
 
 def render_in_parts(groups: list[list[str]], make_html: Callable[[Part], str], ctx,
-                    where: str, seed=None, booklet: bool = False):
+                    where: str, seed=None, booklet: bool = False, exact: bool = False):
     """Render and number the parts; (the parts' PDFs, pages, warnings, part HTMLs, layout,
-    part keys): render/pdf.py joins them. `seed`: the layout the manifest kept ((pages,
-    anchors, name) per part).
+    part keys, fill(index, part PDF)): render/pdf.py joins them, fill writing the numbers
+    into a part's slots (render/pageslots.py). `seed`: the layout the manifest kept
+    ((pages, anchors, name) per part). `exact`: every part's numbers in its HTML.
 
     The parts are laid out in order, each with the numbers known so far: those of earlier
     parts are exact, so a part that refers only back is final at once. A part that refers
@@ -101,6 +109,8 @@ def render_in_parts(groups: list[list[str]], make_html: Callable[[Part], str], c
     the guide is done when every part is rendered with the numbers of where they fell."""
     parts = [Part(i, len(groups), frozenset(g)) for i, g in enumerate(groups)]
     state = _Round(_seeded(names(groups), seed))
+    if exact or ctx.shared:  # a clinic's build lays out every part (render/shared.py)
+        state.exact.update(range(len(parts)))
     for round_ in range(MAX_ROUNDS + 1):
         for part in parts:
             _render_one(state, part, make_html, ctx, where, booklet, final=round_ > 0)
@@ -110,22 +120,34 @@ def render_in_parts(groups: list[list[str]], make_html: Callable[[Part], str], c
     results = [state.done[p.index] for p in parts]
     notes = tuple(dict.fromkeys(w for r in results for w in r[3]))
     if not _settled(state, parts, make_html, booklet):
+        if len(state.exact) < len(parts):  # a slot may be narrower than its number
+            return render_in_parts(groups, make_html, ctx, where, seed, booklet, exact=True)
         notes += (f"page numbers did not settle after {MAX_ROUNDS} renderings of the "
                   "guide: a number in the contents or after a cross-reference may be one "
                   "page off",)
     layout = tuple((p, a, n) for (p, a), n in zip(state.layout, names(groups), strict=True))
+    numbers = numbering(state.layout)[2]
     return ([r[1] for r in results], sum(r[2] for r in results), notes,
-            tuple(r[0] for r in results), layout, tuple(r[4] for r in results))
+            tuple(r[0] for r in results), layout, tuple(r[4] for r in results),
+            lambda index, pdf: pageslots.fill(pdf, results[index][5] or [], numbers))
 
 
 def _numbered(state: _Round, part: Part, make_html, booklet: bool) -> tuple[str, Part]:
     """The part's HTML with the numbers known now, and the part as it was given them."""
     firsts, _, numbers = numbering(state.layout)
     left = booklet and firsts[part.index] % 2 == 0
-    memo = (part.index, tuple(sorted(numbers.items())), left)
+    exact = part.index in state.exact
+    memo = (part.index, tuple(sorted(numbers.items())), left, exact)
     if memo not in state.made:
-        numbered = replace(part, numbers=numbers, missing=set(), starts_left=left)
-        state.made[memo] = (link_elsewhere(make_html(numbered)), numbered)
+        numbered = replace(part, numbers=numbers, missing=set(), starts_left=left,
+                           exact=exact)
+        html = make_html(numbered)
+        if not exact:  # the numbers as slots, or, where none can be found, in the HTML
+            html = pageslots.slotted(html, numbers, PLACEHOLDER)
+            if html is None:
+                state.exact.add(part.index)
+                return _numbered(state, part, make_html, booklet)
+        state.made[memo] = (link_elsewhere(html), numbered)
     return state.made[memo]
 
 
@@ -142,10 +164,13 @@ def _render_one(state: _Round, part: Part, make_html, ctx, where: str, booklet: 
         return
     if numbered.missing and not final:  # its length alone, for the numbers after it
         _, pages, notes, anchors = render_pdf(html, ctx, where, write=False)
-        state.done[part.index] = (html, b"", pages, notes, "")
+        state.done[part.index] = (html, b"", pages, notes, "", [])
     else:
-        data, pages, notes, anchors, key = render_part(html, ctx, where)
-        state.done[part.index] = (html, data, pages, notes, key)
+        data, pages, notes, anchors, key, slots = render_part(html, ctx, where)
+        if slots is None:  # they cannot be filled: the numbers go into its HTML
+            state.exact.add(part.index)
+            return _render_one(state, part, make_html, ctx, where, booklet, final)
+        state.done[part.index] = (html, data, pages, notes, key, slots)
     state.layout[part.index] = (pages, _own(anchors))
 
 

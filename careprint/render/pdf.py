@@ -44,8 +44,9 @@ def _template(eg: EditionGuide) -> str:
 def render_guide(eg: EditionGuide, ctx: BuildContext, layout=None, **extra):
     """(pdf bytes, pages, warnings, part HTMLs, layout, part keys) of the whole guide.
 
-    The guide is laid out a chapter at a time, each part kept (render/parts.py), with the
-    page numbers it shows written in; "Page N of M" is drawn on the joined guide
+    The guide is laid out a chapter at a time, each part kept (render/parts.py), with a
+    slot for each page number it shows, filled as the parts are joined
+    (render/pageslots.py); "Page N of M" is drawn on the joined guide
     (render/folio.py). `layout` is where the pages fell the last time (Job.layout): the
     numbers to start from. Either way the PDF depends on the sources alone: a rebuilt
     guide is the same, byte for byte, as a fresh build (tests/test_rebuild_numbers.py).
@@ -56,13 +57,13 @@ def render_guide(eg: EditionGuide, ctx: BuildContext, layout=None, **extra):
     from .partjoin import join
 
     where = f"templates/{_template(eg)}"
-    datas, pages, warnings, html, layout, keys = parts.render_in_parts(
+    datas, pages, warnings, html, layout, keys, fill = parts.render_in_parts(
         parts.plan(eg), lambda part: guide_html(eg, ctx, part, **extra), ctx, where,
         seed=layout, booklet=bool(extra.get("booklet")))
     # the page numbers, kept like a part: the same while the guide's length is
-    folios, _, notes, _, key = render_part(guide_html(eg, ctx, folio_pages=pages, **extra),
+    folios, _, notes, _, key, _ = render_part(guide_html(eg, ctx, folio_pages=pages, **extra),
                                            ctx, where)
-    data = join(datas, finish=lambda pdf: add_folios(pdf, folios))
+    data = join(datas, finish=lambda pdf: add_folios(pdf, folios), fill=fill)
     return (data, pages, tuple(dict.fromkeys(warnings + tuple(notes))), html, layout,
             (*keys, key))
 

@@ -166,21 +166,21 @@ def html_to_pdf(html: str, ctx: BuildContext, where: str, *, forms: bool = False
 
 
 def render_pdf(html: str, ctx: BuildContext, where: str, *, forms: bool = False,
-               write: bool = True, accept=None):
+               write: bool = True, accept=None, keep=None):
     """(pdf bytes, page count, warnings, {anchor: page index}) of `html`.
 
     With write=False the document is only laid out (no PDF is made, bytes are b""): what a
     guide rendered in parts needs to learn where its pages fall. `accept(pages, anchors)`,
     if given, decides after the layout whether the PDF is worth writing (b"" if not).
     In a clinic's build, the PDF is made from one laid out for every clinic
-    (render/shared.py).
+    (render/shared.py). `keep(document)`: as weasy()'s, in a build for no clinic.
     """
     if ctx.shared:
         from .shared import render_shared
 
         return render_shared(html, ctx, where, forms=forms, write=write, accept=accept)
     data, document, warnings = weasy(html, ctx, where, forms=forms, write=write,
-                                     accept=accept)
+                                     accept=accept, keep=keep)
     return data, len(document.pages), warnings, anchor_pages(document)
 
 

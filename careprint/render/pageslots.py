@@ -1,0 +1,267 @@
+"""The page numbers a guide's part shows, written in after it is laid out (issue 23).
+
+A part of the guide (render/parts.py) shows page numbers of other parts: the contents', and
+a cross-reference's "(page N)". When a chapter grows by a page, every later number moves,
+and each part that shows one was laid out again: most chapters refer ahead, so a page
+added to chapter 2 laid out nearly the whole guide, in every edition and variant.
+
+So a part is laid out with a *slot* for each number: as many zeros as the number has
+digits (`data-page="00" data-slot="chapter-x"`), set in tabular figures, all of one width.
+Its layout is the same whatever the number, so the part cache keeps it under the slots'
+widths, not the numbers. The digits are written into the PDF when the guide is joined:
+the slot's glyphs are exchanged for the number's, in the same text object, so the number
+stays in the text and in the structure tree where the layout put it, for a screen reader
+and for a search. Nothing is drawn over the page.
+
+A font embedded in a PDF holds only the glyphs drawn with it. So before each slot's
+element a box of no width draws the ten digits in the slot's font, and they are taken out
+of the page again when the numbers are written in; the span they were in stays in the
+structure tree, empty. (Not the slot's own `::before`: WeasyPrint would make it a second
+area of the slot's link. Not out of the flow: WeasyPrint tags the elements after such a
+box as its kids.)
+
+A part whose slots cannot be filled (a template that prints a number outside
+`data-page`, a font whose digits differ in width, a number broken across lines) is laid
+out with its numbers written into the HTML instead, as before: slower after an edit,
+never wrong.
+"""
+
+from __future__ import annotations
+
+import re
+
+TOKEN = "careprint-page-slot:"  # what Part.page() gives a template, until slotted()
+_TAG_RE = re.compile(r'<\w+\b[^<>]*\bdata-page="careprint-page-slot:[^"]*?:"[^<>]*>')
+_TOKEN_RE = re.compile(r'data-page="careprint-page-slot:([^"]*?):"')
+DIGITS = "0123456789"
+DIGIT_CLASS = "careprint-digits"
+# the ten digits, before each slot's element, in its font and size (a glyph's width in
+# the PDF is measured where it is first drawn): a box of no width and no height, so the
+# line is laid out as without it; tabular figures, of one width
+STYLE = (f'<style>.{DIGIT_CLASS} {{ display: inline-block !important; width: 0 !important; '
+         'height: 0 !important; line-height: 0 !important; letter-spacing: 0 !important; '
+         'white-space: nowrap; font-variant-numeric: tabular-nums; }\n'
+         '[data-slot]::after { font-variant-numeric: tabular-nums; }</style>\n')
+NUMBER, DIGIT_SET = "n", "d"  # the kinds of text a slot draws
+_PLACE = 3  # decimal places of a text position, in CSS pixels, as matched
+
+
+class Unfillable(Exception):
+    """A part's slots cannot be filled: it is laid out with its numbers instead."""
+
+
+def token(anchor: str) -> str:
+    return f"{TOKEN}{anchor}:"
+
+
+def slotted(html: str, numbers: dict, unknown: int) -> str | None:
+    """`html` with each page number a slot of zeros as wide as the number (`unknown` for
+    an anchor not placed yet); None when a number is shown elsewhere than in a
+    `data-page` attribute, where no slot can be found."""
+    def slot(m: re.Match) -> str:
+        width = len(str(numbers.get(m[1], unknown)))
+        return f'data-page="{"0" * width}" data-slot="{m[1]}"'
+
+    out = _TAG_RE.sub(lambda m: f'<span class="{DIGIT_CLASS}">{DIGITS}</span>'
+                      + _TOKEN_RE.sub(slot, m[0]), html)
+    if TOKEN in out:
+        return None
+    if out == html:
+        return html
+    head = out.find("</head>")
+    return out[:head] + STYLE + out[head:] if head >= 0 else None
+
+
+def collect(document) -> list:
+    """Where a laid-out part draws its slots: [page index, kind, x, y, anchor, width] of
+    each number and each set of ten digits, x and y the text's origin in CSS pixels."""
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    found: list = []
+    for index, page in enumerate(document.pages):
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            stack.extend(reversed(getattr(box, "children", None) or ()))
+            element = getattr(box, "element", None)
+            if element is None or not isinstance(box, TextBox):
+                continue
+            anchor = element.get("data-slot") or ""
+            where = [index, "", round(box.position_x, _PLACE),
+                     round(box.position_y + box.baseline, _PLACE), anchor, 0]
+            if element.get("class") == DIGIT_CLASS and box.text == DIGITS:
+                where[1] = DIGIT_SET
+            elif anchor and box.element_tag.endswith("::after") and \
+                    re.search(r"\d", box.text):
+                m = re.search(r"(\d+)\D*$", box.text)
+                if m is None or set(m[1]) != {"0"}:
+                    raise Unfillable("a slot's digits are broken or not its own")
+                where[1], where[5] = NUMBER, len(m[1])
+            else:
+                continue
+            found.append(where)
+    return found
+
+
+def check(data: bytes, slots: list) -> bool:
+    """Whether every slot of the part's PDF `data` can be filled with any number."""
+    import io
+
+    import pikepdf
+
+    try:
+        with pikepdf.Pdf.open(io.BytesIO(data)) as pdf:
+            fill(pdf, slots, None)
+    except Unfillable:
+        return False
+    return True
+
+
+def fill(pdf, slots: list, numbers: dict | None) -> None:
+    """Write the numbers into the slots of the open part `pdf` and take the digit sets
+    out; with numbers=None only check that each digit can go in every slot."""
+    pages: dict[int, list] = {}
+    for slot in slots:
+        pages.setdefault(int(slot[0]), []).append(slot)
+    for index, on_page in sorted(pages.items()):
+        if index >= len(pdf.pages):
+            raise Unfillable("a slot on a page the part does not have")
+        _fill_page(pdf, pdf.pages[index], on_page, numbers)
+
+
+def _fill_page(pdf, page, slots: list, numbers: dict | None) -> None:
+    import pikepdf
+
+    wanted = {(float(x), float(y)): (kind, anchor, width)
+              for _, kind, x, y, anchor, width in slots}
+
+    def near(x: float, y: float):  # to the third place, either side of a rounding
+        return next((k for k in wanted if abs(k[0] - x) < 0.002 and abs(k[1] - y) < 0.002),
+                    None)
+
+    fonts: dict = {}
+    font, at, out, done = None, None, [], set()
+    # an instruction unpacks by indexing (__getitem__), which mypy does not follow: [misc]
+    for operands, operator in pikepdf.parse_content_stream(page):  # type: ignore[misc]
+        name = str(operator)
+        if name == "Tf":
+            font = operands[0]
+        elif name == "Tm":
+            at = near(float(operands[4]), float(operands[5]))
+        elif name == "BT":
+            at = None
+        elif name in ("TJ", "Tj") and at is not None:
+            kind, anchor, width = wanted[at]
+            array = operands[0] if name == "TJ" else [operands[0]]
+            if kind == DIGIT_SET and not _is_digit_set(array, page, font, fonts):
+                out.append((operands, operator))  # the text after it, where it starts
+                continue
+            if kind == DIGIT_SET:  # taken out; its tags stay, with nothing in them
+                done.add(at)
+                continue
+            if at in done:
+                raise Unfillable("a slot drawn in more than one piece")
+            done.add(at)
+            codes = _digit_codes(page, font, fonts)
+            number = None if numbers is None else numbers.get(anchor)
+            operands = [_filled(array, codes, width, number)]
+            operator = pikepdf.Operator("TJ")
+        out.append((operands, operator))
+    if done != set(wanted):
+        raise Unfillable("a slot not found where the layout put it")
+    if numbers is not None:
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
+
+
+def _is_digit_set(array, page, font, fonts: dict) -> bool:
+    """Whether the text `array` draws is the ten digits, in order."""
+    import pikepdf
+
+    glyphs = b"".join(bytes(item) for item in array if isinstance(item, pikepdf.String))
+    if len(glyphs) != 2 * len(DIGITS):
+        return False
+    digit_of = _digit_codes(page, font, fonts)["digit"]
+    return "".join(digit_of.get(glyphs[i:i + 2], "?") for i in range(0, 20, 2)) == DIGITS
+
+
+def _filled(array, codes: dict, width: int, number: int | None):
+    """The TJ array with its last run of digit glyphs, `width` zeros, made `number`
+    (None: only checked, for every digit)."""
+    import pikepdf
+
+    digit_of, widths = codes["digit"], codes["width"]
+    items = [(i, j) for i, item in enumerate(array) if isinstance(item, pikepdf.String)
+             for j in range(0, len(bytes(item)), 2)]
+    glyph = [bytes(array[i])[j:j + 2] for i, j in items]
+    digits = [n for n, g in enumerate(glyph) if g in digit_of]
+    run = digits[-width:]
+    if len(run) != width or run != list(range(run[0], run[0] + width)) or \
+            any(digit_of[glyph[n]] != "0" for n in run) or \
+            (run[0] > 0 and glyph[run[0] - 1] in digit_of):
+        raise Unfillable("a slot's zeros are not where its text is")
+    size = widths(glyph[run[0]])  # every digit written in must be as wide as the zero
+    wanted = DIGITS if number is None else str(number)
+    chosen = {d: min((c for c in codes["codes"].get(d, ()) if widths(c) == size),
+                     default=None) for d in set(wanted)}
+    if None in chosen.values() or len(wanted) != width and number is not None:
+        raise Unfillable("a digit of another width, or none, or a number wider than its slot")
+    if number is None:
+        return array
+    picked = {d: c for d, c in chosen.items() if c is not None}
+    strings = {i: bytearray(bytes(array[i])) for i, _ in items}
+    for n, digit in zip(run, wanted, strict=True):
+        i, j = items[n]
+        strings[i][j:j + 2] = picked[digit]
+    return pikepdf.Array([pikepdf.String(bytes(strings[i])) if i in strings else item
+                          for i, item in enumerate(array)])
+
+
+def _digit_codes(page, font, fonts: dict) -> dict:
+    """{"codes": {digit: [code]}, "digit": {code: digit}, "width": code -> width} of a
+    page's font: the codes of its digits, as its ToUnicode map names them."""
+    if font is None or font not in page.Resources.get("/Font", {}):
+        raise Unfillable("a slot drawn in no font")
+    obj = page.Resources.Font[font]
+    key = obj.objgen if obj.is_indirect else str(font)
+    if key not in fonts:
+        fonts[key] = _codes_of(obj)
+    return fonts[key]
+
+
+_BFCHAR_RE = re.compile(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]{4})>")
+
+
+def _codes_of(font) -> dict:
+    if str(font.get("/Subtype")) != "/Type0" or "/ToUnicode" not in font:
+        raise Unfillable("a font without two-byte codes or a ToUnicode map")
+    cmap = font.ToUnicode.read_bytes()
+    if b"beginbfrange" in cmap:
+        raise Unfillable("a ToUnicode map with ranges")
+    found: dict[str, list] = {}
+    for code, text in _BFCHAR_RE.findall(cmap):
+        char = chr(int(text, 16))
+        if char in DIGITS:
+            found.setdefault(char, []).append(bytes.fromhex(code.decode()))
+    return {"codes": found, "digit": {c: d for d, cs in found.items() for c in cs},
+            "width": _widths(font.DescendantFonts[0])}
+
+
+def _widths(cid_font):
+    """code -> its width, from a CID font's /W array (and /DW)."""
+    import pikepdf
+
+    table: dict[int, float] = {}
+    w = list(cid_font.get("/W", []))
+    i = 0
+    while i + 1 < len(w):
+        first = int(w[i])
+        if isinstance(w[i + 1], pikepdf.Array):
+            for n, value in enumerate(w[i + 1]):
+                table[first + n] = float(value)
+            i += 2
+        else:
+            for code in range(first, int(w[i + 1]) + 1):
+                table[code] = float(w[i + 2])
+            i += 3
+    default = float(cid_font.get("/DW", 1000))
+    return lambda code: table.get(int.from_bytes(code, "big"), default)
