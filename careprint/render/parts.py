@@ -7,13 +7,15 @@ Each part is laid out alone, kept under a key of its own HTML (render/partcache.
 the parts are joined with their tags, links and bookmarks (render/partjoin.py). Only one
 part is in memory at a time, so memory stays flat however long the guide grows.
 
-A part's HTML holds the page numbers it shows (the contents', a cross-reference's
-"(page N)"), written in as plain text, never left to target-counter(): WeasyPrint cannot
-see other parts, and a number not yet known once sized a table's columns differently in a
-fresh build and a rebuild. "Page N of M" and a booklet's folio are not in the parts: they
-are drawn on the joined guide (render/folio.py), so a part does not depend on where it
-falls, and an edit that moves every later page lays out again only the parts whose
-numbers changed. (A booklet's part does depend on whether it starts on a left-hand page.)
+A part's HTML holds a slot for each page number it shows (the contents', a
+cross-reference's "(page N)"), as wide as the number, never left to target-counter():
+WeasyPrint cannot see other parts, and a number not yet known once sized a table's
+columns differently in a fresh build and a rebuild. The digits are written into the slots
+as the parts are joined (render/pageslots.py). "Page N of M" and a booklet's folio are not
+in the parts: they are drawn on the joined guide (render/folio.py). So a part does not
+depend on where it falls, and an edit that moves every later page lays out again only the
+parts whose numbers changed width. (A booklet's part does depend on whether it starts on a
+left-hand page.)
 
 Where the numbers come from: the layout of the guide's last build (Job.layout), when there
 is one; else a first round with stand-ins (PLACEHOLDER). After each round the numbers are
