@@ -43,8 +43,8 @@ def join(datas: list[bytes], finish=None, fill=None) -> bytes:
 
     document.K = joined.kids
     document.P = tree
-    for kid in joined.kids:
-        _set_parents(kid, document)
+    for kid in joined.kids:  # the elements under them were copied with their parents
+        kid.P = document
     tree.K = Array([document])
     tree.ParentTree = out.make_indirect(Dictionary(Nums=Array(
         [x for key, value in sorted(joined.nums, key=lambda n: n[0]) for x in (key, value)])))
@@ -182,17 +182,6 @@ def _has_content(elem) -> bool:
     if elem.get(pikepdf.Name.Type) in (pikepdf.Name.MCR, pikepdf.Name.OBJR):
         return True
     return any(_has_content(k) for k in as_list(elem.get(pikepdf.Name.K)))
-
-
-def _set_parents(elem, parent) -> None:
-    """Point every structure element under `elem` at its parent."""
-    import pikepdf
-
-    if not isinstance(elem, pikepdf.Dictionary) or pikepdf.Name.S not in elem:
-        return  # marked-content or object references, not structure elements
-    elem.P = parent
-    for kid in as_list(elem.get(pikepdf.Name.K)):
-        _set_parents(kid, elem)
 
 
 def _outline_items(items, pages, start, item_cls) -> list:
