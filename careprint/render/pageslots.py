@@ -126,10 +126,22 @@ def fill(pdf, slots: list, numbers: dict | None) -> None:
     for index, on_page in sorted(pages.items()):
         if index >= len(pdf.pages):
             raise Unfillable("a slot on a page the part does not have")
-        _fill_page(pdf, pdf.pages[index], on_page, numbers)
+        try:
+            _fill_page(pdf, pdf.pages[index], on_page, numbers)
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:  # not as expected
+            raise Unfillable(f"a page not as WeasyPrint writes it: {exc}") from exc
+
+
+# WeasyPrint's text, an instruction a line: a text object's start, its position, its
+# font, and its glyphs (each a four-digit hexadecimal code, with a kerning number after)
+_OPS_RE = re.compile(rb"^BT$|^(?:\S+ ){4}(\S+) (\S+) Tm$|^(/\S+) \S+ Tf$|^\[([^\]\n]*)\] TJ$",
+                     re.M)
+_GLYPH_RE = re.compile(rb"<([0-9a-fA-F]{4})>")
 
 
 def _fill_page(pdf, page, slots: list, numbers: dict | None) -> None:
+    """Fill a page's slots, or only check that they can be. The page's content is read
+    as WeasyPrint writes it (_OPS_RE): a page written otherwise is not filled."""
     import pikepdf
 
     wanted = {(float(x), float(y)): (kind, anchor, width)
@@ -139,60 +151,58 @@ def _fill_page(pdf, page, slots: list, numbers: dict | None) -> None:
         return next((k for k in wanted if abs(k[0] - x) < 0.002 and abs(k[1] - y) < 0.002),
                     None)
 
+    contents = page.obj.get("/Contents")
+    if not isinstance(contents, pikepdf.Stream):
+        raise Unfillable("a page whose content is not one stream")
+    raw = contents.read_bytes()
     fonts: dict = {}
-    font, at, out, done = None, None, [], set()
-    # an instruction unpacks by indexing (__getitem__), which mypy does not follow: [misc]
-    for operands, operator in pikepdf.parse_content_stream(page):  # type: ignore[misc]
-        name = str(operator)
-        if name == "Tf":
-            font = operands[0]
-        elif name == "Tm":
-            at = near(float(operands[4]), float(operands[5]))
-        elif name == "BT":
+    font, at = None, None
+    done: set = set()
+    edits: list[tuple[int, int, bytes]] = []  # (start, end, bytes written there)
+    for m in _OPS_RE.finditer(raw):
+        if m[0] == b"BT":
             at = None
-        elif name in ("TJ", "Tj") and at is not None:
-            kind, anchor, width = wanted[at]
-            array = operands[0] if name == "TJ" else [operands[0]]
-            if kind == DIGIT_SET and not _is_digit_set(array, page, font, fonts):
-                out.append((operands, operator))  # the text after it, where it starts
-                continue
-            if kind == DIGIT_SET:  # taken out; its tags stay, with nothing in them
-                done.add(at)
-                continue
-            if at in done:
-                raise Unfillable("a slot drawn in more than one piece")
-            done.add(at)
-            codes = _digit_codes(page, font, fonts)
-            number = None if numbers is None else numbers.get(anchor)
-            operands = [_filled(array, codes, width, number)]
-            operator = pikepdf.Operator("TJ")
-        out.append((operands, operator))
+        elif m[1] is not None:
+            at = near(float(m[1]), float(m[2]))
+        elif m[3] is not None:
+            font = m[3].decode("latin-1")
+        elif at is not None:  # the glyphs drawn from where a slot's text starts
+            edits += _edits(m, wanted[at], _digit_codes(page, font, fonts), numbers,
+                            done, at)
     if done != set(wanted):
         raise Unfillable("a slot not found where the layout put it")
     if numbers is not None:
-        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
+        for start, end, text in sorted(edits, reverse=True):
+            raw = raw[:start] + text + raw[end:]
+        page.obj.Contents = pdf.make_stream(raw)
 
 
-def _is_digit_set(array, page, font, fonts: dict) -> bool:
-    """Whether the text `array` draws is the ten digits, in order."""
-    import pikepdf
+def _edits(m: re.Match, slot: tuple, codes: dict, numbers: dict | None, done: set,
+           at: tuple) -> list:
+    """The edits to the text instruction `m` (a TJ) that a slot's text starts: its digits
+    made the number's, or, a set of ten digits, taken out (its tags stay, empty)."""
+    kind, anchor, width = slot
+    glyphs = [(m.start(4) + g.start(1), bytes.fromhex(g[1].decode()))
+              for g in _GLYPH_RE.finditer(m[4])]
+    if kind == DIGIT_SET:
+        if "".join(codes["digit"].get(c, "?") for _, c in glyphs) != DIGITS:
+            return []  # the text after it, starting where it does
+        done.add(at)
+        return [(m.start(), m.end(), b"")]
+    if at in done:
+        raise Unfillable("a slot drawn in more than one piece")
+    done.add(at)
+    number = None if numbers is None else numbers.get(anchor)
+    return [(offset, offset + 4, code.hex().encode())
+            for offset, code in _filled(glyphs, codes, width, number)]
 
-    glyphs = b"".join(bytes(item) for item in array if isinstance(item, pikepdf.String))
-    if len(glyphs) != 2 * len(DIGITS):
-        return False
-    digit_of = _digit_codes(page, font, fonts)["digit"]
-    return "".join(digit_of.get(glyphs[i:i + 2], "?") for i in range(0, 20, 2)) == DIGITS
 
-
-def _filled(array, codes: dict, width: int, number: int | None):
-    """The TJ array with its last run of digit glyphs, `width` zeros, made `number`
-    (None: only checked, for every digit)."""
-    import pikepdf
-
+def _filled(glyphs: list, codes: dict, width: int, number: int | None) -> list:
+    """[(offset, code)] of each digit of `number` written over the last run of digit
+    glyphs, `width` zeros, of a slot's text `glyphs` ([(offset, code)]); with number=None,
+    only check that every digit can be."""
     digit_of, widths = codes["digit"], codes["width"]
-    items = [(i, j) for i, item in enumerate(array) if isinstance(item, pikepdf.String)
-             for j in range(0, len(bytes(item)), 2)]
-    glyph = [bytes(array[i])[j:j + 2] for i, j in items]
+    glyph = [code for _, code in glyphs]
     digits = [n for n, g in enumerate(glyph) if g in digit_of]
     run = digits[-width:]
     if len(run) != width or run != list(range(run[0], run[0] + width)) or \
@@ -206,14 +216,9 @@ def _filled(array, codes: dict, width: int, number: int | None):
     if None in chosen.values() or len(wanted) != width and number is not None:
         raise Unfillable("a digit of another width, or none, or a number wider than its slot")
     if number is None:
-        return array
+        return []
     picked = {d: c for d, c in chosen.items() if c is not None}
-    strings = {i: bytearray(bytes(array[i])) for i, _ in items}
-    for n, digit in zip(run, wanted, strict=True):
-        i, j = items[n]
-        strings[i][j:j + 2] = picked[digit]
-    return pikepdf.Array([pikepdf.String(bytes(strings[i])) if i in strings else item
-                          for i, item in enumerate(array)])
+    return [(glyphs[n][0], picked[digit]) for n, digit in zip(run, wanted, strict=True)]
 
 
 def _digit_codes(page, font, fonts: dict) -> dict:

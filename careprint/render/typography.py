@@ -27,6 +27,7 @@ only inside <body>; print.css sets them `white-space: nowrap`.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ..source.phones import ADDRESS_RE
@@ -93,8 +94,10 @@ def typeset_html(page: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _set_text(text: str, prev: str, in_body: bool) -> tuple[str, str]:
-    """(text set typographically, its last character) given the character before it."""
+    """(text set typographically, its last character) given the character before it.
+    Kept per process: a chapter's text is set in each document that shows it."""
     if "'" in text or '"' in text or "&" in text:
         text = _quotes(text, prev)
     last = text[-1:] or prev
