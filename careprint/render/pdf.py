@@ -61,8 +61,8 @@ def render_guide(eg: EditionGuide, ctx: BuildContext, layout=None, **extra):
         parts.plan(eg), lambda part: guide_html(eg, ctx, part, **extra), ctx, where,
         seed=layout, booklet=bool(extra.get("booklet")))
     # the page numbers, kept like a part: the same while the guide's length is
-    folios, _, notes, _, key, _ = render_part(guide_html(eg, ctx, folio_pages=pages, **extra),
-                                           ctx, where)
+    folios, _, notes, _, key, _ = render_part(
+        guide_html(eg, ctx, folio_pages=pages, **extra), ctx, where)
     data = join(datas, finish=lambda pdf: add_folios(pdf, folios), fill=fill)
     return (data, pages, tuple(dict.fromkeys(warnings + tuple(notes))), html, layout,
             (*keys, key))
