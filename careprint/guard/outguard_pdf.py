@@ -211,11 +211,11 @@ def _cmap(ref, maps: dict) -> dict:
     key = ref.objgen if ref.is_indirect else id(ref)
     if key not in maps:
         stream = ref.get("/ToUnicode")
-        maps[key] = _parse_cmap(stream.read_bytes()) if stream is not None else {}
+        maps[key] = parse_cmap(stream.read_bytes()) if stream is not None else {}
     return maps[key]
 
 
-def _parse_cmap(data: bytes) -> dict:
+def parse_cmap(data: bytes) -> dict:
     """{glyph code: text}, with "" the code's width in hex digits and "?" whether any
     glyph stands for a control or format character."""
     out: dict = {"": 4 if b"<0000> <ffff>" in data.lower() else 2}

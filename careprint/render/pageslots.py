@@ -233,20 +233,19 @@ def _digit_codes(page, font, fonts: dict) -> dict:
     return fonts[key]
 
 
-_BFCHAR_RE = re.compile(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]{4})>")
-
-
 def _codes_of(font) -> dict:
+    from ..guard.outguard_pdf import parse_cmap
+
     if str(font.get("/Subtype")) != "/Type0" or "/ToUnicode" not in font:
         raise Unfillable("a font without two-byte codes or a ToUnicode map")
-    cmap = font.ToUnicode.read_bytes()
-    if b"beginbfrange" in cmap:
-        raise Unfillable("a ToUnicode map with ranges")
+    cmap = parse_cmap(font.ToUnicode.read_bytes())
+    if cmap[""] != 4:
+        raise Unfillable("a font whose codes are not four hexadecimal digits")
     found: dict[str, list] = {}
-    for code, text in _BFCHAR_RE.findall(cmap):
-        char = chr(int(text, 16))
-        if char in DIGITS:
-            found.setdefault(char, []).append(bytes.fromhex(code.decode()))
+    for code, text in cmap.items():
+        if code and code != "?" and isinstance(text, str) and len(text) == 1 and \
+                text in DIGITS:
+            found.setdefault(text, []).append(bytes.fromhex(code))
     return {"codes": found, "digit": {c: d for d, cs in found.items() for c in cs},
             "width": _widths(font.DescendantFonts[0])}
 
