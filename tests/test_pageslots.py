@@ -154,3 +154,21 @@ def test_digits_of_different_widths_cannot_fill_a_slot():
 ])
 def test_slotted_leaves_or_refuses(html, expected):
     assert pageslots.slotted(html, {"x": 5}, 999) == expected
+
+
+def test_a_kept_part_with_damaged_slots_is_laid_out_again(tmp_path):
+    project = copy_fixture("small-guide", tmp_path / "guide")
+    out = tmp_path / "out"
+    build(project, out)
+    for record in (out / ".careprint" / "parts").glob("*.json"):
+        kept = json.loads(record.read_text("utf-8"))
+        if kept["slots"]:
+            kept["slots"] = [["x", "n", 0, 0, ["not", "an", "anchor"], "two"]]
+            record.write_text(json.dumps(kept), "utf-8")
+    path = project / "content" / "chapters" / "04-looking-ahead.md"
+    path.write_text(path.read_text("utf-8") + "\nYou can take a short break here.\n", "utf-8")
+    build(project, out)  # no traceback: those parts are laid out again
+    fresh = tmp_path / "fresh"
+    build(project, fresh)
+    for pdf in GUIDES.values():
+        assert (out / pdf).read_bytes() == (fresh / pdf).read_bytes(), pdf

@@ -51,11 +51,12 @@ def render_part(html: str, ctx, where: str) -> tuple[bytes, int, tuple, dict, st
         if kept is not None:
             return (*kept[:4], key, kept[4])
     laid: list = []
+    slotted = 'data-slot="' in html
     with reads.recording() as read:
         data, pages, warnings, anchors = render_pdf(
-            html, ctx, where, keep=laid.append if 'data-slot="' in html else None)
+            html, ctx, where, keep=laid.append if slotted else None)
     reads.replay(read)
-    slots = _slots(data, laid) if 'data-slot="' in html else []
+    slots = _slots(data, laid) if slotted else []
     if folder is not None:
         _keep(folder, key, data, {"pages": pages, "warnings": list(warnings),
                                   "anchors": anchors, "reads": read, "slots": slots,
@@ -84,11 +85,24 @@ def _kept(folder: Path, key: str, root) -> tuple | None:
             return None  # damaged, or not careprint's: laid out again
         reads.replay(record["reads"])
         slots = record["slots"]
+        if slots is not None and not all(_is_slot(s) for s in slots):
+            return None  # not as careprint writes it: laid out again
         return (data, int(record["pages"]), tuple(record["warnings"]),
                 {str(k): int(v) for k, v in record["anchors"].items()},
                 None if slots is None else [list(s) for s in slots])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def _is_slot(slot) -> bool:
+    """Whether a kept slot is as render/pageslots.py's collect() makes it: [page index,
+    kind, x, y, anchor, width]."""
+    from .pageslots import DIGIT_SET, NUMBER
+
+    return isinstance(slot, list) and len(slot) == 6 and \
+        all(type(v) is int and 0 <= v < 10_000 for v in (slot[0], slot[5])) and \
+        slot[1] in (NUMBER, DIGIT_SET) and all(type(v) in (int, float) for v in slot[2:4]) \
+        and type(slot[4]) is str
 
 
 def _keep(folder: Path, key: str, data: bytes, record: dict) -> None:
